@@ -1,0 +1,92 @@
+"""Exact money: decimals from text, half-up rounding to cents, sums of exact columns.
+
+Money, prices and quantities never pass through binary floats at rating. A float that reaches this
+module (e.g. from a Parquet float column) is converted through its shortest repr, which is the decimal
+text it was written from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+
+
+def to_decimal(value: object, *, what: str = "value") -> Decimal:
+    """An exact Decimal from an int, Decimal, Fraction-free str ("1.005", "20%") or float (via repr).
+
+    Raises ValueError naming `what` when the value is not a number.
+    """
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, bool):
+        raise ValueError(f"{what}: expected a number, got {value!r}")
+    elif isinstance(value, (int, np.integer)):
+        result = Decimal(int(value))
+    elif isinstance(value, (float, np.floating)):
+        result = Decimal(repr(float(value)))
+    elif isinstance(value, Fraction):
+        result = Decimal(value.numerator) / Decimal(value.denominator)
+    elif isinstance(value, str):
+        text = value.strip().replace("\u2212", "-")
+        percent = text.endswith("%")
+        if percent:
+            text = text[:-1].strip()
+        try:
+            result = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"{what}: expected a number, got {value!r}") from None
+        if percent:
+            result = result / 100
+    else:
+        raise ValueError(f"{what}: expected a number, got {value!r}")
+    if not result.is_finite():
+        raise ValueError(f"{what}: expected a finite number, got {value!r}")
+    return result
+
+
+def round_half_up(amount: Decimal | int | str, places: int = 2) -> Decimal:
+    """Round to `places` decimals, halves away from zero (-0.005 → -0.01), as invoices are rounded."""
+    quantum = Decimal(1).scaleb(-places)
+    return to_decimal(amount).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def round_money(amount: Decimal | int | str) -> Decimal:
+    """An invoice line amount: half-up to cents."""
+    return round_half_up(amount, 2)
+
+
+def exact_sum(values: pd.Series | Iterable) -> Decimal:
+    """The exact sum of a column of ints or Decimals (NaN/None skipped), as a Decimal."""
+    if isinstance(values, pd.Series):
+        if values.empty:
+            return ZERO
+        if pd.api.types.is_integer_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
+            return Decimal(int(values.sum()))
+        if pd.api.types.is_float_dtype(values.dtype):
+            return sum((to_decimal(v) for v in values.dropna()), ZERO)
+        values = values.dropna()
+    total = ZERO
+    for v in values:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            continue
+        total += to_decimal(v)
+    return total
+
+
+def to_fraction(value: Decimal | int | Fraction) -> Fraction:
+    """An exact Fraction from a Decimal or int."""
+    if isinstance(value, Fraction):
+        return value
+    return Fraction(value)
+
+
+def format_money(amount: Decimal) -> str:
+    """JSON money: a decimal string with two places ("1234.50")."""
+    return str(round_money(amount))
