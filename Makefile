@@ -1,0 +1,43 @@
+# ccanalysis: `make help` lists the targets. `make demo` and `make test` work on a fresh machine
+# with only Python >= 3.11 and make: they create .venv and install what they need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-test
+MONTHS ?= 2026-08..2026-10
+
+.DEFAULT_GOAL := help
+.PHONY: help setup demo test lint lab bench clean
+
+help: ## List the targets and what they do
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv and install ccanalysis (editable) with its test tools
+
+demo: setup ## Build the demo engagement (parameters/demo, data/demo) and write its reports
+	$(BIN)/ccanalysis demo
+	$(BIN)/ccanalysis validate demo
+
+test: setup ## Run the whole test suite
+	$(BIN)/python -m pytest -q
+
+lint: setup ## ruff on the package, tests and benchmarks
+	$(BIN)/ruff check ccanalysis tests bench
+
+lab: setup ## Install JupyterLab and open the notebooks
+	$(BIN)/python -m pip install --quiet -e ".[test,lab]"
+	$(BIN)/jupyter lab notebooks/
+
+bench: setup ## Run every benchmark in bench/ (installs the peers they compare against)
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	$(BIN)/python bench/run_all.py
+
+clean: ## Remove the virtual environment, generated demo data and reports
+	rm -rf $(VENV) data/demo parameters/demo reports/demo

@@ -1,0 +1,201 @@
+"""`ccanalysis` command line: validate, demo, expected, report.
+
+Exit codes (data.md): 0 done (findings are results, not errors), 1 invalid input (the error report is
+printed), 2 wrong usage. Every command takes `--format table|csv|json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .errors import EngagementError
+
+FORMATS = ("table", "csv", "json")
+
+
+class UsageError(Exception):
+    """Wrong usage of a command (exit code 2)."""
+
+
+def json_default(value: object) -> object:
+    """JSON for exact values: money as a decimal string, ratios as numbers, dates ISO."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Fraction):
+        return float(value)
+    if isinstance(value, (date, datetime, pd.Timestamp)):
+        return value.isoformat()
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def dumps(value: object) -> str:
+    return json.dumps(value, default=json_default, ensure_ascii=False, indent=2)
+
+
+def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
+    if fmt == "csv":
+        sys.stdout.write(frame.to_csv(index=False))
+    elif fmt == "json":
+        records = [{k: (None if _isna(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+        print(dumps(records))
+    else:
+        with pd.option_context("display.max_rows", 500, "display.max_columns", 50, "display.width", 200,
+                               "display.max_colwidth", 60):
+            print(frame.to_string(index=False) if not frame.empty else "(nothing)")
+
+
+def _isna(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+# --------------------------------------------------------------------------- commands
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .engagement import load
+
+    eng = load(args.engagement, root=args.root, progress=sys.stderr.isatty())
+    summary = validation_summary(eng)
+    if args.format == "json":
+        print(dumps({"engagement": eng.id, "client": eng.settings.client, "valid": True,
+                     "suppliers": {s: sorted(c.all_service_ids()) for s, c in eng.contracts.items()},
+                     "sources": summary.to_dict("records")}))
+    elif args.format == "csv":
+        _print_frame(summary, "csv")
+    else:
+        print(f"Engagement {eng.id} ({eng.settings.client}): valid")
+        for supplier, contract in eng.contracts.items():
+            services = ", ".join(s.id for s in contract.services)
+            print(f"  {supplier}: {contract.name} — services {services}")
+        months = eng.months()
+        if months:
+            print(f"  months with activity: {months[0]} .. {months[-1]}")
+        print()
+        _print_frame(summary, "table")
+    return 0
+
+
+def validation_summary(eng) -> pd.DataFrame:
+    """One row per table: files, rows, first and last date."""
+    rows = []
+    for table in sorted({s.table for s in eng.sources}):
+        sources = [s for s in eng.sources if s.table == table]
+        firsts = [s.first for s in sources if s.first]
+        lasts = [s.last for s in sources if s.last]
+        rows.append({"table": table, "files": len(sources), "rows": sum(s.rows for s in sources),
+                     "from": min(firsts) if firsts else None, "to": max(lasts) if lasts else None})
+    return pd.DataFrame(rows, columns=["table", "files", "rows", "from", "to"])
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from . import config, demo
+
+    root = Path(args.root).resolve() if args.root else config.project_root()
+    demo.build_demo(root, seed=args.seed)
+    print(f"Demo engagement written to {root / 'parameters' / 'demo'} and {root / 'data' / 'demo'}")
+    return 0
+
+
+def cmd_expected(args: argparse.Namespace) -> int:
+    from .engagement import load
+    from .invoice import expected_invoice, invoice_json
+
+    eng = load(args.engagement, root=args.root)
+    if args.supplier not in eng.contracts:
+        raise UsageError(f"unknown supplier {args.supplier!r}; this engagement has {', '.join(eng.contracts)}")
+    lines = expected_invoice(eng, args.supplier, args.month)
+    if args.format == "json":
+        print(dumps(invoice_json(eng, args.supplier, args.month, lines)))
+    elif args.format == "csv":
+        _print_frame(lines, "csv")
+    else:
+        from .invoice import format_invoice_table
+
+        print(format_invoice_table(eng, args.supplier, args.month, lines))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .reports import report_command
+
+    return report_command(args)
+
+
+# --------------------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ccanalysis", description="Contact-centre billing control.")
+    parser.add_argument("--version", action="version", version=f"ccanalysis {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+        p.add_argument("--root", default=None, help="project folder holding parameters/ and data/ (default: here)")
+
+    p = sub.add_parser("validate", help="load and validate an engagement; print what was loaded or every error")
+    p.add_argument("engagement")
+    common(p)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("demo", help="write the demo engagement (parameters/demo, data/demo)")
+    p.add_argument("--seed", type=int, default=20260801)
+    common(p)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("expected", help="the expected invoice of a supplier and month, line by line")
+    p.add_argument("engagement")
+    p.add_argument("--supplier", required=True)
+    p.add_argument("--month", required=True, help="billing period YYYY-MM")
+    common(p)
+    p.set_defaults(func=cmd_expected)
+
+    p = sub.add_parser("report", help="write HTML reports per supplier and month, plus the portfolio report")
+    p.add_argument("engagement")
+    p.add_argument("--month", required=True, help="YYYY-MM or a range YYYY-MM..YYYY-MM")
+    p.add_argument("--supplier", action="append", default=None, help="only these suppliers (repeatable)")
+    p.add_argument("--jobs", type=int, default=None, help="parallel reports (default: the machine's cores)")
+    p.add_argument("--scheduler", default=None, help="dask.distributed scheduler address, or 'local'")
+    p.add_argument("--force", action="store_true", help="rebuild even when inputs did not change")
+    p.add_argument("--reuse-kernel", action="store_true", help="one kernel per worker, reset between reports")
+    p.add_argument("--lang", choices=("es", "en"), default=None, help="report language (default: engagement's)")
+    p.add_argument("--no-portfolio", action="store_true", help="skip the portfolio report")
+    common(p)
+    p.set_defaults(func=cmd_report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    try:
+        return int(args.func(args) or 0)
+    except EngagementError as exc:
+        print(exc.report(limit=None), file=sys.stderr)
+        return 1
+    except UsageError as exc:
+        print(f"ccanalysis {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"ccanalysis {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

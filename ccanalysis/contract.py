@@ -1,0 +1,374 @@
+"""Engagement settings and supplier contracts: typed, validated models of the YAML files of data.md.
+
+Every model forbids unknown keys, so a typo (`unit_prise`) is an error naming the file and key path
+instead of a silently ignored term. Charges, SLA blocks and compliance clauses keep the mapping written in
+the contract (what `pricing.rate`, `sla.evaluate` and `compliance.evaluate` take) and are validated by
+those modules, so each rule is written once.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from . import compliance as compliance_rules
+from . import kpis as kpi_registry
+from . import pricing
+from . import sla as sla_rules
+from .errors import Problem
+from .money import to_decimal
+
+
+def _exact(value: Any) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    return to_decimal(value)
+
+
+Exact = Annotated[Decimal, BeforeValidator(_exact)]
+Fraction01 = Annotated[Decimal, BeforeValidator(_exact), Field(ge=0, le=1)]
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+# --------------------------------------------------------------------------- engagement.yaml
+class Tolerances(Strict):
+    amount_abs: Annotated[Exact, Field(ge=0)] = Decimal("0.01")
+    quantity_rel: Annotated[Exact, Field(ge=0)] = Decimal(0)
+
+
+class Alerts(Strict):
+    daily_deviation: Annotated[Exact, Field(ge=0)] = Decimal("0.10")
+    cumulative_deviation: Annotated[Exact, Field(ge=0)] = Decimal("0.05")
+
+
+class EngagementSettings(Strict):
+    """`parameters/ENG/engagement.yaml`."""
+
+    id: Identifier
+    client: Annotated[str, Field(min_length=1)]
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR"
+    lang: Literal["es", "en"] = "es"
+    holidays: Annotated[str, Field(pattern=r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")] = "ES"
+    suppliers: Annotated[list[Identifier], Field(min_length=1)]
+    tolerances: Tolerances = Tolerances()
+    alerts: Alerts = Alerts()
+
+    @field_validator("suppliers")
+    @classmethod
+    def _unique_suppliers(cls, value: list[str]) -> list[str]:
+        seen = {s for s in value if value.count(s) > 1}
+        if seen:
+            raise ValueError(f"suppliers listed twice: {', '.join(sorted(seen))}")
+        return value
+
+
+# --------------------------------------------------------------------------- contracts
+class KpiSetting(Strict):
+    """A contract's choice of definition for one KPI (kpis.md)."""
+
+    variant: str | None = None
+    threshold_s: Annotated[int, Field(ge=0)] | None = None
+    short_abandon_s: Annotated[int, Field(ge=0)] | None = None
+    aggregation: Literal["sum", "mean_of_days", "mean_of_intervals"] | None = None
+    decimals: Annotated[int, Field(ge=0, le=6)] | None = None
+
+    def options(self) -> dict[str, Any]:
+        """Keyword options for `kpis.kpi` (only the ones set)."""
+        return {k: v for k, v in self.model_dump().items() if v is not None and k != "variant"}
+
+
+class Service(Strict):
+    id: Identifier
+    name: Annotated[str, Field(min_length=1)]
+    channel: Annotated[str, Field(min_length=1)] = "voice"
+    valid_from: date | None = None
+    valid_to: date | None = None
+    kpis: dict[str, KpiSetting] = {}
+    charges: Annotated[list[dict[str, Any]], Field(min_length=1)]
+    sla: dict[str, Any] | None = None
+
+    @field_validator("kpis")
+    @classmethod
+    def _known_kpis(cls, value: dict[str, KpiSetting]) -> dict[str, KpiSetting]:
+        for name, setting in value.items():
+            kpi_registry.check_variant(name, setting.variant)
+        return value
+
+    @field_validator("charges")
+    @classmethod
+    def _valid_charges(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        ids: set[str] = set()
+        for i, charge in enumerate(value):
+            try:
+                pricing.validate_charge(charge)
+            except ValueError as exc:
+                raise ValueError(f"charges[{i}]: {exc}") from None
+            cid = charge.get("id")
+            if not cid or not isinstance(cid, str):
+                raise ValueError(f"charges[{i}].id: every charge needs an id (a short name, e.g. care_minutes)")
+            if cid in ids:
+                raise ValueError(f"charges[{i}].id: charge id {cid!r} is used twice in this service")
+            ids.add(cid)
+        return value
+
+    @field_validator("sla")
+    @classmethod
+    def _valid_sla(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None:
+            sla_rules.validate(value)
+        return value
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Service:
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValueError("valid_to is before valid_from")
+        return self
+
+    def kpi_settings(self) -> dict[str, dict[str, Any]]:
+        """The `kpis:` block as plain mappings (what `kpis.kpi_table` and `sla.evaluate` take)."""
+        return {name: s.model_dump(exclude_none=True) for name, s in self.kpis.items()}
+
+    def charge(self, charge_id: str) -> dict[str, Any]:
+        for charge in self.charges:
+            if charge["id"] == charge_id:
+                return charge
+        raise KeyError(f"service {self.id!r} has no charge {charge_id!r}")
+
+
+class BillingCycle(Strict):
+    cutoff_day: Annotated[int, Field(ge=1, le=28)] | None = None
+
+
+class MinimumCommitment(Strict):
+    amount: Annotated[Exact, Field(ge=0)]
+    prorate: bool = True
+
+
+class Version(Strict):
+    """Later prices (indexation, amendments): the services whose charges change, in full."""
+
+    valid_from: date
+    services: Annotated[list[Service], Field(min_length=1)]
+    minimum_commitment: MinimumCommitment | None = None
+
+
+@dataclass(frozen=True)
+class BillingPeriod:
+    """One billing period: named by its end month, inclusive dates."""
+
+    month: str
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def dates(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range(self.days)]
+
+
+class Contract(Strict):
+    """`parameters/ENG/contracts/SUPPLIER.yaml`."""
+
+    supplier: Identifier
+    name: Annotated[str, Field(min_length=1)]
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR"
+    tax_rate: Fraction01
+    tax_note: str | None = None
+    valid_from: date
+    valid_to: date | None = None
+    billing_cycle: BillingCycle = BillingCycle()
+    payment_terms_days: Annotated[int, Field(ge=0, le=365)] = 60
+    dispute_window_days: Annotated[int, Field(ge=0, le=3650)] = 90
+    withholding_rate: Fraction01 = Decimal(0)
+    minimum_commitment: MinimumCommitment | None = None
+    services: Annotated[list[Service], Field(min_length=1)]
+    compliance: list[dict[str, Any]] = []
+    versions: list[Version] = []
+
+    @field_validator("compliance")
+    @classmethod
+    def _valid_compliance(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        compliance_rules.validate(value)
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Contract:
+        if self.valid_to and self.valid_to < self.valid_from:
+            raise ValueError("valid_to is before valid_from")
+        ids = [s.id for s in self.services]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"services: service id used twice: {', '.join(twice)}")
+        previous = None
+        for k, version in enumerate(self.versions):
+            if previous and version.valid_from <= previous:
+                raise ValueError(f"versions[{k}].valid_from: versions must be in date order")
+            previous = version.valid_from
+            period = self.period_containing(version.valid_from)
+            if period.start != version.valid_from:
+                raise ValueError(
+                    f"versions[{k}].valid_from: {version.valid_from} is not the first day of a billing period "
+                    f"(the period containing it starts on {period.start})"
+                )
+        return self
+
+    # ---- billing periods
+    def period(self, month: str) -> BillingPeriod:
+        """The billing period named `month` (YYYY-MM): a calendar month, or with `cutoff_day` = 25 the
+        26th of the previous month to the 25th of `month`."""
+        if not isinstance(month, str) or not MONTH_RE.match(month):
+            raise ValueError(f"month must be YYYY-MM, got {month!r}")
+        year, mon = int(month[:4]), int(month[5:])
+        cutoff = self.billing_cycle.cutoff_day
+        if cutoff is None:
+            return BillingPeriod(month, date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1]))
+        end = date(year, mon, cutoff)
+        prev_year, prev_mon = (year - 1, 12) if mon == 1 else (year, mon - 1)
+        return BillingPeriod(month, date(prev_year, prev_mon, cutoff) + timedelta(days=1), end)
+
+    def period_containing(self, day: date) -> BillingPeriod:
+        cutoff = self.billing_cycle.cutoff_day
+        if cutoff is None or day.day <= cutoff:
+            return self.period(f"{day.year:04d}-{day.month:02d}")
+        year, mon = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+        return self.period(f"{year:04d}-{mon:02d}")
+
+    # ---- what applies in a period
+    def version_on(self, day: date) -> tuple[list[Service], MinimumCommitment | None]:
+        """Services and minimum commitment in force on `day` (the base terms with every version up to it)."""
+        services = {s.id: s for s in self.services}
+        commitment = self.minimum_commitment
+        for version in self.versions:
+            if version.valid_from <= day:
+                for service in version.services:
+                    services[service.id] = service
+                if version.minimum_commitment is not None:
+                    commitment = version.minimum_commitment
+        return list(services.values()), commitment
+
+    def services_for(self, period: BillingPeriod) -> list[Service]:
+        """The services rating `period`: the version valid on its first day, active in the period."""
+        services, _ = self.version_on(period.start)
+        return [s for s in services if self.active_days(period, s) > 0]
+
+    def commitment_for(self, period: BillingPeriod) -> MinimumCommitment | None:
+        return self.version_on(period.start)[1]
+
+    def active_days(self, period: BillingPeriod, service: Service | None = None) -> int:
+        """Calendar days of the period inside the contract's (and the service's) validity."""
+        start, end = max(period.start, self.valid_from), period.end
+        if self.valid_to:
+            end = min(end, self.valid_to)
+        if service is not None:
+            if service.valid_from:
+                start = max(start, service.valid_from)
+            if service.valid_to:
+                end = min(end, service.valid_to)
+        return max(0, (end - start).days + 1)
+
+    def all_service_ids(self) -> set[str]:
+        ids = {s.id for s in self.services}
+        for version in self.versions:
+            ids |= {s.id for s in version.services}
+        return ids
+
+    def all_charge_ids(self) -> set[str]:
+        out: set[str] = set()
+        for services in [self.services] + [v.services for v in self.versions]:
+            for s in services:
+                out |= {c["id"] for c in s.charges}
+        return out
+
+
+# --------------------------------------------------------------------------- errors
+def _key_path(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def validation_problems(exc: ValidationError, file: str) -> list[Problem]:
+    """One Problem per pydantic error, naming the file and the key path."""
+    problems = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "unknown key: remove it or check its spelling (see spec/data.md)"
+        elif message.startswith("Value error, "):
+            message = message[len("Value error, "):]
+        key = _key_path(loc)
+        key, message = _inner_path(key, message)
+        value = err.get("input")
+        shown = value if isinstance(value, (str, int, Decimal, date)) and not isinstance(value, bool) else None
+        problems.append(Problem(file=file, column=key or None, message=message, value=shown))
+    return problems
+
+
+_INNER_PATH = re.compile(r"^((?:[A-Za-z_]\w*|\[\d+\])(?:\[\d+\]|\.[A-Za-z_]\w*)*): (.+)$", re.S)
+
+
+def _inner_path(key: str, message: str) -> tuple[str, str]:
+    """Move the key path a nested validator put in front of its message ("charges[1]: tiers[0].up_to: …")
+    onto the error's key path, without repeating the field's own name."""
+    while True:
+        match = _INNER_PATH.match(message)
+        if not match or " " in match.group(1):
+            return key, message
+        inner, message = match.group(1), match.group(2)
+        last = re.split(r"[.\[]", key.rsplit(".", 1)[-1])[0] if key else ""
+        if last and (inner == last or inner.startswith(last + "[") or inner.startswith(last + ".")):
+            key = key[: len(key) - len(key.rsplit(".", 1)[-1])] + inner if "." in key else inner
+        elif inner.startswith("["):
+            key += inner
+        else:
+            key = f"{key}.{inner}" if key else inner
+
+
+def parse_settings(data: object, file: str) -> tuple[EngagementSettings | None, list[Problem]]:
+    if not isinstance(data, dict):
+        return None, [Problem(file=file, message="expected a mapping of settings (id, client, suppliers, …)")]
+    try:
+        return EngagementSettings.model_validate(data), []
+    except ValidationError as exc:
+        return None, validation_problems(exc, file)
+
+
+def parse_contract(data: object, file: str) -> tuple[Contract | None, list[Problem]]:
+    if not isinstance(data, dict):
+        return None, [Problem(file=file, message="expected a mapping (supplier, name, tax_rate, services, …)")]
+    try:
+        return Contract.model_validate(data), []
+    except ValidationError as exc:
+        return None, validation_problems(exc, file)
+
+
+def load_contract_file(path: Path, display: str | None = None) -> Contract:
+    """Read and validate one contract file; raises EngagementError listing every problem."""
+    from .errors import EngagementError
+    from .yamlio import load_yaml
+
+    shown = display or str(path)
+    contract, problems = parse_contract(load_yaml(path, shown), shown)
+    if problems:
+        raise EngagementError(problems, title=f"Invalid contract {shown}")
+    assert contract is not None
+    return contract

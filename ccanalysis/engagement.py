@@ -1,0 +1,562 @@
+"""Loading one engagement: settings, contracts, mappings and every table, validated as a whole.
+
+`load("demo")` reads `parameters/demo/` and `data/demo/`, collects every problem of every file (via the
+per-table readers of `tables`) and the cross-file checks of data.md, and either returns a typed
+`Engagement` or raises one `EngagementError` listing all of them. It writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import holidays as holiday_calendars
+import pandas as pd
+
+from . import config, contacts as contact_records, tables
+from . import kpis as kpi_registry
+from .contract import BillingPeriod, Contract, EngagementSettings, Service, parse_contract, parse_settings
+from .errors import EngagementError, Problem, ProblemCollector
+from .mapping import Mapping, load_mapping, matches
+from .yamlio import load_yaml
+
+#: Folder (or single-file stem) of each table inside data/ENG/.
+TABLE_LOCATIONS = {
+    "activity": "activity",
+    "contacts": "contacts",
+    "plan": "plan",
+    "budget": "budget",
+    "workforce": "workforce",
+    "reported_kpis": "reported_kpis",
+    "invoice_lines": "invoices",
+    "disputes": "disputes",
+}
+SINGLE_FILE_TABLES = {"budget", "disputes"}
+INVOICE_NAME = re.compile(r"^(?P<month>\d{4}-(0[1-9]|1[0-2]))$")
+
+#: Activity columns that add up across intervals of a day.
+ADDITIVE_ACTIVITY_COLUMNS = (
+    "offered", "handled", "abandoned", "abandoned_short", "answered_within_sl", "abandoned_within_sl", "wait_s",
+    "talk_s", "hold_s", "acw_s", "logged_s", "aux_s", "sales", "resolved_first_contact", "collected_amount",
+    "placed_amount",
+)
+
+#: Service-level thresholds used when a contract's `kpis:` block does not set them.
+DEFAULT_SL_THRESHOLD_S = 20
+DEFAULT_SHORT_ABANDON_S = 5
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file as loaded: for the report header and `ccanalysis validate`."""
+
+    table: str
+    file: str
+    rows: int
+    first: date | None
+    last: date | None
+
+
+@dataclass
+class Engagement:
+    """A validated engagement: parsed contracts and canonical DataFrames (see data.md)."""
+
+    id: str
+    root: Path
+    settings: EngagementSettings
+    contracts: dict[str, Contract]
+    holidays: frozenset[date]
+    tables: dict[str, pd.DataFrame]
+    sources: list[Source] = field(default_factory=list)
+    #: (supplier, service, month) -> "contacts" | "interval" | "daily"
+    granularity: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+    # ---- tables (empty frames with the canonical columns when absent)
+    def table(self, name: str) -> pd.DataFrame:
+        frame = self.tables.get(name)
+        if frame is None:
+            return pd.DataFrame(columns=list(tables.TABLES[name].columns))
+        return frame
+
+    @property
+    def activity(self) -> pd.DataFrame:
+        return self.table("activity")
+
+    @property
+    def contacts(self) -> pd.DataFrame:
+        return self.table("contacts")
+
+    @property
+    def invoices(self) -> pd.DataFrame:
+        return self.table("invoice_lines")
+
+    @property
+    def suppliers(self) -> list[str]:
+        return list(self.settings.suppliers)
+
+    def contract(self, supplier: str) -> Contract:
+        try:
+            return self.contracts[supplier]
+        except KeyError:
+            known = ", ".join(self.contracts)
+            raise ValueError(f"unknown supplier {supplier!r}; this engagement has: {known}") from None
+
+    def period(self, supplier: str, month: str) -> BillingPeriod:
+        return self.contract(supplier).period(month)
+
+    def months(self) -> list[str]:
+        """Months with activity of any granularity, in order."""
+        return sorted({m for (_, _, m) in self.granularity})
+
+    def data_dir(self) -> Path:
+        return config.data_dir(self.id, self.root)
+
+    def parameters_dir(self) -> Path:
+        return config.parameters_dir(self.id, self.root)
+
+    def input_files(self) -> list[Path]:
+        """Every file the engagement was loaded from (for incremental report rebuilds)."""
+        params = sorted(p for p in self.parameters_dir().rglob("*") if p.is_file())
+        data = [self.root / s.file for s in self.sources]
+        return params + sorted(set(data))
+
+    # ---- service-level thresholds
+    def thresholds(self, supplier: str, service: Service | str) -> tuple[int, int]:
+        """(SL threshold, short-abandon threshold) in seconds for a service, from its `kpis:` block."""
+        if isinstance(service, str):
+            service = self._service(supplier, service)
+        setting = service.kpis.get("service_level")
+        threshold = setting.threshold_s if setting and setting.threshold_s is not None else DEFAULT_SL_THRESHOLD_S
+        short = (
+            setting.short_abandon_s if setting and setting.short_abandon_s is not None else DEFAULT_SHORT_ABANDON_S
+        )
+        return threshold, short
+
+    def _service(self, supplier: str, service_id: str) -> Service:
+        contract = self.contract(supplier)
+        for services in [contract.services] + [v.services for v in contract.versions]:
+            for service in services:
+                if service.id == service_id:
+                    return service
+        raise ValueError(f"supplier {supplier!r} has no service {service_id!r}")
+
+    # ---- activity of one service over dates
+    def contacts_for(self, supplier: str, service: str, start: date, end: date) -> pd.DataFrame:
+        frame = self.contacts
+        if frame.empty:
+            return frame
+        day = frame["start"].dt.normalize()
+        keep = (
+            (frame["supplier"] == supplier) & (frame["service"] == service)
+            & (day >= pd.Timestamp(start)) & (day <= pd.Timestamp(end))
+        )
+        return frame.loc[keep]
+
+    def activity_rows(self, supplier: str, service: str, start: date, end: date) -> pd.DataFrame:
+        """Activity rows (daily or interval) of one service between two dates, inclusive."""
+        frame = self.activity
+        if frame.empty:
+            return frame
+        keep = (
+            (frame["supplier"] == supplier) & (frame["service"] == service)
+            & (frame["date"] >= pd.Timestamp(start)) & (frame["date"] <= pd.Timestamp(end))
+        )
+        return frame.loc[keep]
+
+    def daily_activity(self, supplier: str, service: str, start: date, end: date) -> pd.DataFrame:
+        """One row per day of the service's activity, from whichever granularity is its source
+        (contact records aggregated at the contract's thresholds, intervals summed per day, or daily rows)."""
+        threshold, short = self.thresholds(supplier, service)
+        parts = []
+        contacts = self.contacts_for(supplier, service, start, end)
+        if not contacts.empty:
+            parts.append(contact_records.to_activity(contacts, threshold_s=threshold, short_abandon_s=short))
+        rows = self.activity_rows(supplier, service, start, end)
+        if not rows.empty:
+            if "interval_start" in rows.columns and rows["interval_start"].notna().any():
+                intervals = rows[rows["interval_start"].notna()]
+                parts.append(sum_by_day(intervals))
+                rows = rows[rows["interval_start"].isna()]
+            if not rows.empty:
+                parts.append(rows.drop(columns=[c for c in ("interval_start", "utc_offset") if c in rows]))
+        if not parts:
+            return pd.DataFrame(columns=["date", "supplier", "service"])
+        out = pd.concat([p.drop(columns=["_file", "_row"], errors="ignore") for p in parts], ignore_index=True)
+        return out.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def sum_by_day(intervals: pd.DataFrame) -> pd.DataFrame:
+    """Interval rows summed per date, supplier and service (counts and seconds add; averages weighted)."""
+    keys = ["date", "supplier", "service"]
+    additive = [c for c in intervals.columns if c in ADDITIVE_ACTIVITY_COLUMNS]
+    grouped = intervals.groupby(keys, sort=True, dropna=False)
+    out = grouped[additive].sum(min_count=1) if additive else grouped.size().to_frame("rows")
+    for col in ("qa_score", "csat"):
+        if col in intervals.columns and "handled" in intervals.columns:
+            weights = intervals["handled"].astype("int64")
+            scores = intervals[col].map(lambda v: v if pd.notna(v) else None)
+            weighted = pd.Series([s * w if s is not None else None for s, w in zip(scores, weights, strict=True)],
+                                 index=intervals.index)
+            frame = pd.DataFrame({"w": weighted, "h": weights.where(scores.notna(), 0)})
+            frame[keys] = intervals[keys]
+            sums = frame.groupby(keys, sort=True, dropna=False).agg(w=("w", "sum"), h=("h", "sum"))
+            out[col] = [w / h if h else None for w, h in zip(sums["w"], sums["h"], strict=True)]
+    if "sl_threshold_s" in intervals.columns:
+        out["sl_threshold_s"] = grouped["sl_threshold_s"].first()
+    return out.reset_index()
+
+
+# =========================================================================== loading
+def load(engagement: str, root: Path | str | None = None, *, progress: bool = False) -> Engagement:
+    """Load and validate engagement `engagement` (its id: `parameters/<id>/`, `data/<id>/`).
+
+    Raises `EngagementError` listing every problem (file, row, column or key path, value, what to fix);
+    nothing is computed from an invalid engagement.
+    """
+    root = Path(root).resolve() if root is not None else config.project_root()
+    params = config.parameters_dir(engagement, root)
+    data = config.data_dir(engagement, root)
+    found = ProblemCollector()
+
+    def shown(path: Path) -> str:
+        try:
+            return str(path.relative_to(root))
+        except ValueError:
+            return str(path)
+
+    if not params.is_dir():
+        raise EngagementError(
+            [Problem(file=shown(params), message=f"no such engagement folder; create it (see README, "
+                     f"'Starting a new engagement') or run `ccanalysis demo` for the demo")],
+            title=f"Cannot load engagement {engagement!r}",
+        )
+
+    # ---- engagement.yaml
+    settings = None
+    settings_file = params / "engagement.yaml"
+    if not settings_file.is_file():
+        found.add(shown(settings_file), "missing: every engagement needs engagement.yaml (see spec/data.md)")
+    else:
+        settings, problems = _read_yaml_model(settings_file, shown(settings_file), parse_settings)
+        found.extend(problems)
+        if settings is not None and settings.id != engagement:
+            found.add(shown(settings_file), f"id is {settings.id!r} but the folder is {engagement!r}; make them equal",
+                      column="id", value=settings.id)
+
+    # ---- contracts
+    contracts: dict[str, Contract] = {}
+    for path in sorted((params / "contracts").glob("*.y*ml")):
+        contract, problems = _read_yaml_model(path, shown(path), parse_contract)
+        found.extend(problems)
+        if contract is None:
+            continue
+        if contract.supplier != path.stem:
+            found.add(shown(path), f"supplier is {contract.supplier!r} but the file is named {path.name}; "
+                      f"name the file {contract.supplier}.yaml", column="supplier", value=contract.supplier)
+        contracts[contract.supplier] = contract
+    if settings is not None:
+        for supplier in settings.suppliers:
+            if supplier not in contracts and not any(p.file.endswith(f"{supplier}.yaml") for p in found.problems):
+                found.add(shown(params / "contracts" / f"{supplier}.yaml"),
+                          f"missing: supplier {supplier!r} is listed in engagement.yaml but has no contract file")
+        for supplier in contracts:
+            if supplier not in settings.suppliers:
+                found.add(shown(params / "contracts" / f"{supplier}.yaml"),
+                          f"supplier {supplier!r} has a contract but is not listed in engagement.yaml `suppliers`")
+
+    # ---- mappings
+    mappings: list[tuple[str, Mapping]] = []
+    for path in sorted((params / "mappings").glob("*.y*ml")):
+        try:
+            mappings.append((shown(path), load_mapping(path, display=shown(path))))
+        except EngagementError as exc:
+            found.extend(exc.problems)
+
+    # ---- tables
+    frames: dict[str, pd.DataFrame] = {}
+    sources: list[Source] = []
+    files = list(_table_files(data))
+    iterator: Iterable = files
+    if progress and files:
+        from tqdm import tqdm
+
+        iterator = tqdm(files, desc="Reading files", unit="file", leave=False)
+    per_table: dict[str, list[pd.DataFrame]] = {}
+    for table, path in iterator:
+        relative = path.relative_to(data).as_posix()
+        mapping = _mapping_for(relative, table, mappings, found, shown(path))
+        if mapping is not None:
+            table = mapping.table
+        frame, problems = tables.read_table(path, table, mapping=mapping, display_path=shown(path))
+        found.extend(problems)
+        if frame is None or frame.empty and problems:
+            continue
+        if table == "invoice_lines":
+            frame = _tag_invoice(frame, path, data, shown(path), found)
+        per_table.setdefault(table, []).append(frame)
+        sources.append(_source(table, shown(path), frame))
+    for table, parts in per_table.items():
+        frames[table] = concat_aligned(parts)
+        found.extend(tables.check_rows(frames[table], table))
+
+    if settings is None:
+        found.raise_if_any(f"Engagement {engagement!r} has errors")
+    assert settings is not None
+    holiday_days = holiday_set(settings.holidays, frames)
+    eng = Engagement(id=engagement, root=root, settings=settings, contracts=contracts, holidays=holiday_days,
+                     tables=frames, sources=sources)
+
+    # ---- cross-file checks
+    if contracts:
+        found.extend(_check_references(eng))
+        eng.granularity, problems = _granularity(eng)
+        found.extend(problems)
+        found.extend(_check_kpi_columns(eng))
+        found.extend(_check_invoice_periods(eng))
+    found.raise_if_any(f"Engagement {engagement!r} has errors")
+    return eng
+
+
+def _read_yaml_model(path: Path, display: str, parse):
+    try:
+        data = load_yaml(path, display)
+    except EngagementError as exc:
+        return None, exc.problems
+    return parse(data, display)
+
+
+def _table_files(data: Path) -> Iterable[tuple[str, Path]]:
+    """(table, file) for every table file of the engagement's data folder, in a stable order."""
+    for table, location in TABLE_LOCATIONS.items():
+        if table in SINGLE_FILE_TABLES:
+            candidates = sorted(p for p in data.glob(f"{location}.*") if p.is_file())
+        else:
+            folder = data / location
+            candidates = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+        for path in candidates:
+            if path.name.startswith((".", "~$")):
+                continue
+            yield table, path
+
+
+def _mapping_for(relative: str, table: str, mappings: list[tuple[str, Mapping]], found: ProblemCollector,
+                 display: str) -> Mapping | None:
+    hits = [(file, m) for file, m in mappings if matches(m, relative)]
+    if len(hits) > 1:
+        found.add(display, "more than one mapping matches this file: " + ", ".join(f for f, _ in hits)
+                  + "; make their `files` patterns exclusive")
+        return None
+    return hits[0][1] if hits else None
+
+
+def _tag_invoice(frame: pd.DataFrame, path: Path, data: Path, display: str, found: ProblemCollector) -> pd.DataFrame:
+    """Invoice lines carry the supplier and billing month from their path: invoices/SUPPLIER/YYYY-MM.ext."""
+    parts = path.relative_to(data / "invoices").parts
+    match = INVOICE_NAME.match(Path(parts[-1]).stem) if len(parts) == 2 else None
+    if match is None:
+        found.add(display, "invoice files must be named invoices/SUPPLIER/YYYY-MM.csv|xlsx|parquet "
+                  "(the billing period they bill)")
+        supplier, month = (parts[0] if len(parts) > 1 else None), None
+    else:
+        supplier, month = parts[0], match["month"]
+    frame = frame.copy()
+    frame["supplier"] = supplier
+    frame["month"] = month
+    return frame
+
+
+def _source(table: str, file: str, frame: pd.DataFrame) -> Source:
+    first = last = None
+    for col in ("date", "start", "period_start"):
+        if col in frame.columns and frame[col].notna().any():
+            first, last = frame[col].min().date(), frame[col].max().date()
+            if col == "period_start" and "period_end" in frame.columns:
+                last = frame["period_end"].max().date()
+            break
+    else:
+        if "month" in frame.columns and frame["month"].notna().any():
+            first = date.fromisoformat(f"{frame['month'].min()}-01")
+            last = date.fromisoformat(f"{frame['month'].max()}-01")
+    return Source(table=table, file=file, rows=len(frame), first=first, last=last)
+
+
+def concat_aligned(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate files of one table whose optional columns differ, without turning ints into floats."""
+    if len(parts) == 1:
+        return parts[0].reset_index(drop=True)
+    columns: list[str] = []
+    for part in parts:
+        columns += [c for c in part.columns if c not in columns]
+    aligned = []
+    for part in parts:
+        part = part.copy()
+        for col in columns:
+            if col not in part.columns:
+                part[col] = pd.Series([pd.NA] * len(part), index=part.index, dtype="object")
+        aligned.append(part[columns])
+    for col in columns:
+        kinds = {str(p[col].dtype) for p in aligned}
+        if len(kinds) > 1 and all(k in ("int64", "Int64", "object") for k in kinds):
+            if all(k in ("int64", "Int64") or _all_na(p[col]) for p, k in ((p, str(p[col].dtype)) for p in aligned)):
+                for p in aligned:
+                    p[col] = p[col].astype("Int64")
+    return pd.concat(aligned, ignore_index=True)
+
+
+def _all_na(series: pd.Series) -> bool:
+    return bool(series.isna().all())
+
+
+def holiday_set(country: str, frames: dict[str, pd.DataFrame]) -> frozenset[date]:
+    """Public holidays of the engagement's calendar for every year its data touches."""
+    years: set[int] = set()
+    for col, table in (("date", "activity"), ("start", "contacts"), ("date", "plan")):
+        frame = frames.get(table)
+        if frame is not None and col in frame.columns and frame[col].notna().any():
+            years |= set(range(frame[col].min().year, frame[col].max().year + 1))
+    if not years:
+        years = {date.today().year}
+    code, _, subdivision = country.partition("-")
+    calendar = holiday_calendars.country_holidays(code, subdiv=subdivision or None, years=sorted(years))
+    return frozenset(calendar.keys())
+
+
+def _check_references(eng: Engagement) -> list[Problem]:
+    """Suppliers and services in the data exist in the contracts."""
+    problems: list[Problem] = []
+    known = set(eng.contracts)
+    for table, frame in eng.tables.items():
+        if frame is None or frame.empty or "supplier" not in frame.columns:
+            continue
+        bad_supplier = frame["supplier"].notna() & ~frame["supplier"].isin(known)
+        for _, row in frame[bad_supplier].head(50).iterrows():
+            problems.append(Problem(file=row["_file"], row=_row(row), column="supplier", value=row["supplier"],
+                                    message=f"unknown supplier; expected one of {', '.join(sorted(known))}"))
+        if "service" not in frame.columns:
+            continue
+        for supplier, contract in eng.contracts.items():
+            services = contract.all_service_ids()
+            rows = frame[(frame["supplier"] == supplier) & frame["service"].notna()]
+            allowed = services | ({"*"} if table == "budget" else set())
+            bad = rows[~rows["service"].isin(allowed)]
+            for _, row in bad.head(50).iterrows():
+                problems.append(Problem(file=row["_file"], row=_row(row), column="service", value=row["service"],
+                                        message=f"unknown service for supplier {supplier!r}; its contract has "
+                                        f"{', '.join(sorted(services))}"))
+    return problems
+
+
+def _row(row: pd.Series) -> int | None:
+    value = row.get("_row")
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _granularity(eng: Engagement) -> tuple[dict[tuple[str, str, str], str], list[Problem]]:
+    """Which source each (supplier, service, month) uses; two sources for one month is an error."""
+    seen: dict[tuple[str, str, str], dict[str, set[str]]] = {}
+
+    def note(frame: pd.DataFrame, kind: str, when: pd.Series) -> None:
+        keys = pd.DataFrame({"supplier": frame["supplier"], "service": frame["service"],
+                             "month": when.dt.strftime("%Y-%m"), "file": frame["_file"]})
+        for (supplier, service, month), files in keys.groupby(["supplier", "service", "month"])["file"]:
+            seen.setdefault((supplier, service, month), {}).setdefault(kind, set()).update(files.unique())
+
+    contacts = eng.tables.get("contacts")
+    if contacts is not None and not contacts.empty:
+        note(contacts, "contacts", contacts["start"])
+    activity = eng.tables.get("activity")
+    if activity is not None and not activity.empty:
+        has_interval = activity["interval_start"].notna() if "interval_start" in activity else None
+        if has_interval is not None and has_interval.any():
+            note(activity[has_interval], "interval", activity.loc[has_interval, "date"])
+            daily = activity[~has_interval]
+        else:
+            daily = activity
+        if not daily.empty:
+            note(daily, "daily", daily["date"])
+    result: dict[tuple[str, str, str], str] = {}
+    problems: list[Problem] = []
+    for key, kinds in sorted(seen.items()):
+        if len(kinds) > 1:
+            files = sorted(f for fs in kinds.values() for f in fs)
+            problems.append(Problem(
+                file=files[0],
+                message=f"supplier {key[0]}, service {key[1]}, month {key[2]} has activity at two granularities "
+                f"({' and '.join(sorted(kinds))}) in {', '.join(files)}; keep one source per month",
+            ))
+        result[key] = next(k for k in ("contacts", "interval", "daily") if k in kinds)
+    return result, problems
+
+
+def _check_kpi_columns(eng: Engagement) -> list[Problem]:
+    """Columns each contract's KPI rules need are present (and filled) for that service's activity."""
+    problems: list[Problem] = []
+    activity = eng.tables.get("activity")
+    for supplier, contract in eng.contracts.items():
+        services = list(contract.services) + [s for v in contract.versions for s in v.services]
+        for service in services:
+            rules = _kpi_rules(service)
+            rows = (activity[(activity["supplier"] == supplier) & (activity["service"] == service.id)]
+                    if activity is not None and not activity.empty else None)
+            if rows is None or rows.empty:
+                continue  # contact records give every count; no activity rows → nothing to check
+            for rule, kpi_name, variant in rules:
+                for column in sorted(kpi_registry.required_columns(kpi_name, variant)):
+                    if column not in rows.columns or rows[column].isna().any():
+                        missing = rows if column not in rows.columns else rows[rows[column].isna()]
+                        first = missing.iloc[0]
+                        problems.append(Problem(
+                            file=first["_file"], row=_row(first) if column in rows.columns else None, column=column,
+                            message=f"needed by contracts/{supplier}.yaml {rule} ({kpi_name}, "
+                            f"{variant or 'default definition'}) for service {service.id}; add the column",
+                        ))
+            if "sl_threshold_s" in rows.columns:
+                threshold, _ = eng.thresholds(supplier, service)
+                bad = rows[rows["sl_threshold_s"].notna() & (rows["sl_threshold_s"] != threshold)]
+                for _, row in bad.head(20).iterrows():
+                    problems.append(Problem(file=row["_file"], row=_row(row), column="sl_threshold_s",
+                                            value=int(row["sl_threshold_s"]),
+                                            message=f"answered_within_sl was counted at this threshold but "
+                                            f"contracts/{supplier}.yaml sets threshold_s {threshold}"))
+    return problems
+
+
+def _kpi_rules(service: Service) -> list[tuple[str, str, str | None]]:
+    """(where in the contract, kpi, variant) for every KPI the contract prices through an SLA rule."""
+    out = []
+    settings = service.kpis
+    for i, rule in enumerate((service.sla or {}).get("rules", [])):
+        name = rule.get("kpi")
+        if name in kpi_registry.REGISTRY:
+            variant = rule.get("variant") or (settings[name].variant if name in settings else None)
+            out.append((f"services[{service.id}].sla.rules[{i}]", name, variant))
+    return out
+
+
+def _check_invoice_periods(eng: Engagement) -> list[Problem]:
+    """An invoice file's name (its billing period) matches the period its lines bill."""
+    problems: list[Problem] = []
+    invoices = eng.tables.get("invoice_lines")
+    if invoices is None or invoices.empty:
+        return problems
+    for (supplier, month), lines in invoices.groupby(["supplier", "month"], dropna=True):
+        if supplier not in eng.contracts:
+            problems.append(Problem(file=lines["_file"].iloc[0], message=f"folder invoices/{supplier}/ is not a "
+                                    f"supplier of this engagement"))
+            continue
+        period = eng.contracts[supplier].period(month)
+        ends = lines["period_end"].dt.date
+        starts = lines["period_start"].dt.date
+        corrective = lines["corrects_invoice_id"].notna() if "corrects_invoice_id" in lines else False
+        outside = ~((ends >= period.start) & (ends <= period.end) & (starts >= period.start)) & ~corrective
+        for _, row in lines[outside].head(5).iterrows():
+            problems.append(Problem(
+                file=row["_file"], row=_row(row), column="period_start, period_end",
+                value=f"{row['period_start'].date()}..{row['period_end'].date()}",
+                message=f"the file is named for billing period {month} ({period.start}..{period.end}); "
+                "rename the file or fix the period",
+            ))
+    return problems

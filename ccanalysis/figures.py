@@ -1,0 +1,111 @@
+"""Figures for reports: one matplotlib style, labels in the report's language.
+
+Every function takes plain data and returns a `matplotlib.figure.Figure`; notebooks only display it.
+Floats are fine here: charts are for reading, not billing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")  # reports render without a screen; notebooks show figures through the inline backend
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from .i18n import format_number, label  # noqa: E402
+
+PALETTE = ["#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6", "#bf9000"]
+STYLE = {
+    "figure.figsize": (8.0, 3.4),
+    "figure.dpi": 100,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.fontsize": 8,
+    "legend.frameon": False,
+    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+    "svg.fonttype": "none",
+}
+
+
+def _new(title: str) -> tuple[Figure, plt.Axes]:
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots()
+    ax.set_title(title, loc="left")
+    plt.close(fig)  # keep pyplot's registry empty; the Figure is returned and shown by the notebook
+    return fig, ax
+
+
+def _number_axis(ax: plt.Axes, lang: str, places: int = 0) -> None:
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang, places)))
+
+
+def daily_activity(days: pd.DataFrame, lang: str, title: str | None = None) -> Figure:
+    """Offered, handled and abandoned contacts per day (columns date, offered, handled, abandoned)."""
+    with plt.rc_context(STYLE):
+        fig, ax = _new(title or label("contacts", lang))
+        dates = pd.to_datetime(days["date"])
+        for col in ("offered", "handled", "abandoned"):
+            if col in days.columns:
+                ax.plot(dates, days[col].astype(float), label=label(col, lang), linewidth=1.6)
+        _number_axis(ax, lang)
+        ax.legend(loc="upper left", ncols=3)
+        fig.autofmt_xdate()
+        fig.tight_layout()
+    return fig
+
+
+def daily_cost(days: pd.DataFrame, lang: str, title: str | None = None) -> Figure:
+    """Bars of the cost of each day and a line of the cost accumulated (columns date, cost, cumulative)."""
+    with plt.rc_context(STYLE):
+        fig, ax = _new(title or label("daily_cost", lang))
+        dates = pd.to_datetime(days["date"])
+        ax.bar(dates, days["cost"].astype(float), color=PALETTE[0], alpha=0.75, label=label("daily_cost", lang))
+        _number_axis(ax, lang)
+        ax2 = ax.twinx()
+        ax2.plot(dates, days["cumulative"].astype(float), color=PALETTE[1], linewidth=2,
+                 label=label("cumulative_cost", lang))
+        ax2.spines["top"].set_visible(False)
+        ax2.grid(False)
+        _number_axis(ax2, lang)
+        handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
+        ax.legend(handles, [h.get_label() for h in handles], loc="upper left")
+        fig.autofmt_xdate()
+        fig.tight_layout()
+    return fig
+
+
+def billed_vs_expected(names: Sequence[str], billed: Sequence[float], expected: Sequence[float], lang: str,
+                       title: str | None = None) -> Figure:
+    """Side-by-side bars of billed and expected amounts per item (supplier or charge)."""
+    with plt.rc_context(STYLE):
+        fig, ax = _new(title or f"{label('billed', lang)} / {label('expected', lang)}")
+        positions = range(len(names))
+        width = 0.38
+        ax.bar([p - width / 2 for p in positions], billed, width, label=label("billed", lang), color=PALETTE[1])
+        ax.bar([p + width / 2 for p in positions], expected, width, label=label("expected", lang), color=PALETTE[0])
+        ax.set_xticks(list(positions), list(names), rotation=0)
+        _number_axis(ax, lang)
+        ax.legend(loc="upper right")
+        fig.tight_layout()
+    return fig
+
+
+def shares(names: Sequence[str], values: Sequence[float], lang: str, title: str | None = None) -> Figure:
+    """Horizontal bars of shares (fractions), labelled as percentages."""
+    with plt.rc_context(STYLE):
+        fig, ax = _new(title or label("share_handled", lang))
+        ax.barh(list(names), [v * 100 for v in values], color=PALETTE[: len(names)])
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang, 0) + " %"))
+        fig.tight_layout()
+    return fig
