@@ -1,0 +1,594 @@
+"""KPI registry: named, versioned definitions of contact-centre KPIs, computed exactly (kpis.md).
+
+Every KPI is a ratio Σ numerator / Σ denominator over the rows of a period (never a mean of daily
+ratios, unless the contract sets `aggregation: mean_of_days` / `mean_of_intervals`). Numerator and
+denominator are signed sums of columns of the activity table (data.md), of the workforce table
+(attrition, training) or of one option (`invoice_net` for cost per contact). Values are exact
+`Fraction`s so that SLA bands compare them exactly; `None` means no data (denominator 0).
+
+Contact records (one row per contact, recognised by their `queue_s` column) are turned into one
+activity-like row per contact first, at the thresholds given (`threshold_s`, `short_abandon_s`), so any
+threshold can be recomputed from them.
+
+Units: `fraction` (0–1; shown as a percentage), `seconds`, `score` (QA 0–100, CSAT 1–5), `hours`
+(per head), `money` (contract currency per contact).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from ccanalysis.money import exact_sum, to_decimal
+
+#: Ways of aggregating a KPI over a period; the first is the default ("sum" is accepted for it too).
+AGGREGATIONS = ("ratio_of_sums", "mean_of_days", "mean_of_intervals")
+_AGGREGATION_ALIASES = {"sum": "ratio_of_sums"}
+#: Options understood by `kpi` (and by a contract's `kpis:` entry, which adds `variant` and `decimals`).
+OPTIONS = ("threshold_s", "short_abandon_s", "invoice_net", "aggregation", "interval_minutes")
+#: Keys of one entry of a contract service's `kpis:` block.
+SETTING_KEYS = ("variant", "threshold_s", "short_abandon_s", "aggregation", "decimals")
+#: Interval length used to group contact records for `mean_of_intervals` (minutes).
+DEFAULT_INTERVAL_MINUTES = 30
+#: Display decimals per unit when a contract does not set `decimals` (percentage points for fractions).
+DEFAULT_DECIMALS = {"fraction": 2, "seconds": 1, "score": 2, "hours": 2, "money": 2}
+UNITS = ("fraction", "seconds", "score", "hours", "money")
+DEFAULT_VARIANT = "default"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One signed sum: Σ column (× weight), over the rows where `column` (or `present`) is not missing.
+
+    `source="option"` takes the value of the option named `column` instead (e.g. `invoice_net`).
+    """
+
+    column: str
+    sign: int = 1
+    weight: str | None = None  # Σ column × weight (handled-weighted means)
+    present: str | None = None  # only rows where this column is not missing
+    source: str = "column"  # "column" | "option"
+
+    def label(self) -> str:
+        text = self.column if self.weight is None else f"{self.column}×{self.weight}"
+        if self.present:
+            text += f" [{self.present} present]"
+        return text
+
+
+@dataclass(frozen=True)
+class KpiVariant:
+    """One named definition of a KPI: numerator and denominator as signed column sums."""
+
+    kpi: str
+    name: str
+    numerator: tuple[Term, ...]
+    denominator: tuple[Term, ...]
+    unit: str
+    definition_en: str  # templates: {threshold} and {short} are the SL and short-abandon thresholds
+    definition_es: str
+
+    @property
+    def columns(self) -> frozenset[str]:
+        """Columns of the data this variant needs (options such as `invoice_net` excluded)."""
+        names: set[str] = set()
+        for term in (*self.numerator, *self.denominator):
+            if term.source == "column":
+                names.add(term.column)
+            for extra in (term.weight, term.present):
+                if extra:
+                    names.add(extra)
+        return frozenset(names)
+
+    @property
+    def options(self) -> frozenset[str]:
+        """Options this variant needs as values (e.g. `invoice_net`)."""
+        return frozenset(t.column for t in (*self.numerator, *self.denominator) if t.source == "option")
+
+
+@dataclass(frozen=True)
+class KpiSpec:
+    """A KPI with its default variant and every named variant."""
+
+    name: str
+    default: str
+    variants: Mapping[str, KpiVariant] = field(default_factory=dict)
+
+    def variant(self, name: str | None = None) -> KpiVariant:
+        key = self.default if name is None else name
+        if key not in self.variants:
+            raise ValueError(
+                f"KPI {self.name!r}: unknown variant {name!r}; valid variants: {', '.join(self.variants)}"
+            )
+        return self.variants[key]
+
+
+def _t(column: str, sign: int = 1, **kw: str) -> Term:
+    return Term(column, sign, **kw)
+
+
+def _spec(name: str, default: str, *variants: tuple) -> KpiSpec:
+    built = {
+        v[0]: KpiVariant(name, v[0], tuple(v[1]), tuple(v[2]), v[3], v[4], v[5]) for v in variants
+    }
+    return KpiSpec(name, default, built)
+
+
+_WORKED = "(talk + hold + after-call work)"
+_WORKED_ES = "(conversación + espera + trabajo posterior)"
+
+REGISTRY: dict[str, KpiSpec] = {
+    spec.name: spec
+    for spec in (
+        _spec(
+            "service_level", "offered_less_short_abandons",
+            ("offered_less_short_abandons", [_t("answered_within_sl")],
+             [_t("offered"), _t("abandoned_short", -1)], "fraction",
+             "answered within {threshold} / (offered − abandoned within {short})",
+             "atendidas dentro de {threshold} / (ofrecidas − abandonadas dentro de {short})"),
+            ("offered", [_t("answered_within_sl")], [_t("offered")], "fraction",
+             "answered within {threshold} / offered",
+             "atendidas dentro de {threshold} / ofrecidas"),
+            ("handled", [_t("answered_within_sl")], [_t("handled")], "fraction",
+             "answered within {threshold} / handled",
+             "atendidas dentro de {threshold} / atendidas"),
+            ("handled_plus_late_abandons", [_t("answered_within_sl")],
+             [_t("handled"), _t("abandoned"), _t("abandoned_within_sl", -1)], "fraction",
+             "answered within {threshold} / (handled + abandoned after {threshold})",
+             "atendidas dentro de {threshold} / (atendidas + abandonadas después de {threshold})"),
+            ("short_abandons_met", [_t("answered_within_sl"), _t("abandoned_within_sl")], [_t("offered")],
+             "fraction",
+             "(answered within {threshold} + abandoned within {threshold}) / offered",
+             "(atendidas dentro de {threshold} + abandonadas dentro de {threshold}) / ofrecidas"),
+        ),
+        _spec(
+            "abandonment_rate", "offered_less_short_abandons",
+            ("offered_less_short_abandons", [_t("abandoned"), _t("abandoned_short", -1)],
+             [_t("offered"), _t("abandoned_short", -1)], "fraction",
+             "abandoned after {short} / (offered − abandoned within {short})",
+             "abandonadas después de {short} / (ofrecidas − abandonadas dentro de {short})"),
+            ("offered", [_t("abandoned")], [_t("offered")], "fraction",
+             "abandoned / offered", "abandonadas / ofrecidas"),
+        ),
+        _spec(
+            "asa_s", DEFAULT_VARIANT,
+            (DEFAULT_VARIANT, [_t("wait_s")], [_t("handled")], "seconds",
+             "queue wait of answered contacts (s) / handled",
+             "espera en cola de las atendidas (s) / atendidas"),
+        ),
+        _spec(
+            "aht_s", DEFAULT_VARIANT,
+            (DEFAULT_VARIANT, [_t("talk_s"), _t("hold_s"), _t("acw_s")], [_t("handled")], "seconds",
+             f"{_WORKED} (s) / handled", f"{_WORKED_ES} (s) / atendidas"),
+        ),
+        _spec(
+            "occupancy", DEFAULT_VARIANT,
+            (DEFAULT_VARIANT, [_t("talk_s"), _t("hold_s"), _t("acw_s")], [_t("logged_s")], "fraction",
+             f"{_WORKED} / logged time", f"{_WORKED_ES} / tiempo conectado"),
+        ),
+        _spec(
+            "fcr", DEFAULT_VARIANT,
+            (DEFAULT_VARIANT, [_t("resolved_first_contact")], [_t("handled")], "fraction",
+             "resolved at first contact / handled", "resueltas en el primer contacto / atendidas"),
+        ),
+        _spec(
+            "qa_score", DEFAULT_VARIANT,
+            (DEFAULT_VARIANT, [_t("qa_score", weight="handled")], [_t("handled", present="qa_score")],
+             "score", "handled-weighted mean of the QA score (0–100)",
+             "media de la nota de calidad (0–100) ponderada por atendidas"),
+        ),
+        _spec(
+            "csat", DEFAULT_VARIANT,
+            (DEFAULT_VARIANT, [_t("csat", weight="handled")], [_t("handled", present="csat")],
+             "score", "handled-weighted mean of CSAT (1–5)",
+             "media de la satisfacción (CSAT 1–5) ponderada por atendidas"),
+        ),
+        _spec(
+            "attrition_rate", DEFAULT_VARIANT,
+            (DEFAULT_VARIANT, [_t("leavers")], [_t("headcount_avg")], "fraction",
+             "leavers / average headcount (monthly)", "bajas / plantilla media (mensual)"),
+            ("start_headcount", [_t("leavers")], [_t("headcount_start")], "fraction",
+             "leavers / headcount at the start of the month",
+             "bajas / plantilla al inicio del mes"),
+        ),
+        _spec(
+            "training_hours_per_head", DEFAULT_VARIANT,
+            (DEFAULT_VARIANT, [_t("training_hours")], [_t("headcount_avg")], "hours",
+             "training hours / average headcount", "horas de formación / plantilla media"),
+        ),
+        _spec(
+            "cost_per_contact", DEFAULT_VARIANT,
+            (DEFAULT_VARIANT, [_t("invoice_net", source="option")], [_t("handled")], "money",
+             "invoice net / handled", "importe neto facturado / atendidas"),
+        ),
+        _spec(
+            "collections_recovery_rate", DEFAULT_VARIANT,
+            (DEFAULT_VARIANT, [_t("collected_amount")], [_t("placed_amount")], "fraction",
+             "collected amount / placed amount", "importe recobrado / importe asignado"),
+        ),
+    )
+}
+
+
+def spec(name: str) -> KpiSpec:
+    """The registry entry of KPI `name`; ValueError listing the valid names when unknown."""
+    if name not in REGISTRY:
+        raise ValueError(f"unknown KPI {name!r}; valid KPIs: {', '.join(REGISTRY)}")
+    return REGISTRY[name]
+
+
+def variant_of(name: str, variant: str | None = None) -> KpiVariant:
+    """The variant `variant` (default when None) of KPI `name`."""
+    return spec(name).variant(variant)
+
+
+def check_variant(name: str, variant: str | None = None) -> None:
+    """ValueError listing the valid names when KPI `name` or its `variant` is unknown."""
+    variant_of(name, variant)
+
+
+def required_columns(name: str, variant: str | None = None) -> set[str]:
+    """Activity (or workforce) columns KPI `name` under `variant` needs, for the loader's checks."""
+    return set(variant_of(name, variant).columns)
+
+
+# --------------------------------------------------------------------------- definitions and display
+
+_AGGREGATION_TEXT = {
+    "en": {"mean_of_days": "mean of daily values", "mean_of_intervals": "mean of interval values"},
+    "es": {"mean_of_days": "media de los valores diarios",
+           "mean_of_intervals": "media de los valores por intervalo"},
+}
+_MISSING_THRESHOLD = {
+    "en": ("the SL threshold", "the short-abandon threshold"),
+    "es": ("el umbral de NS", "el umbral de abandono corto"),
+}
+
+
+def _seconds_text(value: object) -> str:
+    return f"{to_decimal(value, what='threshold').normalize():f} s"
+
+
+def definition(name: str, variant: str | None = None, lang: str = "en", **options: object) -> str:
+    """The human-readable definition of a KPI variant, with its thresholds filled in.
+
+    e.g. "answered within 20 s / (offered − abandoned within 5 s)"; `lang` is "en" or "es".
+    """
+    if lang not in ("en", "es"):
+        raise ValueError(f"lang: expected 'en' or 'es', got {lang!r}")
+    spec_variant = variant_of(name, variant)
+    template = spec_variant.definition_en if lang == "en" else spec_variant.definition_es
+    missing_t, missing_s = _MISSING_THRESHOLD[lang]
+    threshold = options.get("threshold_s")
+    short = options.get("short_abandon_s")
+    text = template.format(
+        threshold=missing_t if threshold is None else _seconds_text(threshold),
+        short=missing_s if short is None else _seconds_text(short),
+    )
+    aggregation = check_aggregation(options.get("aggregation"))
+    if aggregation != "ratio_of_sums":
+        text += f"; {_AGGREGATION_TEXT[lang][aggregation]}"
+    return text
+
+
+def round_on_scale(value: Fraction, unit: str, decimals: int) -> Fraction:
+    """Round a KPI value half-up (away from zero) to `decimals` on the contract's scale.
+
+    Fractions are rounded in percentage points (0.8046 with 1 decimal → 80.5 % → 0.805); every other
+    unit in its own unit (seconds, score points, hours, money).
+    """
+    if not isinstance(decimals, int) or isinstance(decimals, bool) or decimals < 0:
+        raise ValueError(f"decimals: expected a whole number ≥ 0, got {decimals!r}")
+    scale = Fraction(100) if unit == "fraction" else Fraction(1)
+    scaled = Fraction(value) * scale * 10**decimals
+    magnitude = math.floor(abs(scaled) + Fraction(1, 2))
+    rounded = Fraction(magnitude if scaled >= 0 else -magnitude, 10**decimals)
+    return rounded / scale
+
+
+def fraction_to_decimal(value: Fraction, places: int = 28) -> Decimal:
+    """A Decimal equal to `value` when it terminates in ≤ `places` decimals, else rounded half-up to them."""
+    scaled = value * 10**places
+    magnitude = math.floor(abs(scaled) + Fraction(1, 2))
+    result = Decimal(magnitude if scaled >= 0 else -magnitude).scaleb(-places)
+    if not result:
+        return Decimal(0)
+    result = result.normalize()
+    return result.quantize(Decimal(1)) if result.as_tuple().exponent > 0 else result  # 1E+2 → 100
+
+
+def format_value(value: Fraction | None, unit: str, decimals: int | None = None) -> str:
+    """Display text of a KPI value: "78.35 %", "245.3 s", "85.20", "8.00 h"; "no data" for None."""
+    if value is None:
+        return "no data"
+    places = DEFAULT_DECIMALS.get(unit, 2) if decimals is None else decimals
+    shown = round_on_scale(value, unit, places)
+    number = shown * 100 if unit == "fraction" else shown
+    text = f"{fraction_to_decimal(number, places):.{places}f}"
+    suffix = {"fraction": " %", "seconds": " s", "hours": " h"}.get(unit, "")
+    return text + suffix
+
+
+# --------------------------------------------------------------------------- computation
+
+
+def check_aggregation(aggregation: object) -> str:
+    """The aggregation's canonical name (None and "sum" → "ratio_of_sums"); ValueError when unknown."""
+    if aggregation is None:
+        return "ratio_of_sums"
+    aggregation = _AGGREGATION_ALIASES.get(str(aggregation), aggregation)
+    if aggregation not in AGGREGATIONS:
+        raise ValueError(f"aggregation: unknown value {aggregation!r}; valid: {', '.join(AGGREGATIONS)}")
+    return str(aggregation)
+
+
+def is_contact_records(data: pd.DataFrame) -> bool:
+    """True when `data` is contact records (one row per contact) rather than activity rows."""
+    return "queue_s" in data.columns
+
+
+def _le(values: pd.Series, limit: object, what: str) -> pd.Series:
+    """values ≤ limit, exactly, for int64, Decimal-object or float columns (missing values → False)."""
+    bound = to_decimal(limit, what=what)
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return (values <= int(math.floor(bound))).fillna(False).astype(bool)
+    if pd.api.types.is_float_dtype(values.dtype):
+        return (values <= float(bound)).fillna(False).astype(bool)
+    return values.map(lambda v: v is not None and not pd.isna(v) and to_decimal(v, what=what) <= bound)
+
+
+def _flag(data: pd.DataFrame, column: str) -> pd.Series:
+    return data[column].fillna(False).astype(bool)
+
+
+def contacts_as_rows(contacts: pd.DataFrame, threshold_s: object = None, short_abandon_s: object = None,
+                     interval_minutes: int | None = None) -> pd.DataFrame:
+    """One activity-like row per contact, so the registry's column sums apply to contact records.
+
+    answered_within_sl = answered with queue_s ≤ threshold_s; abandoned_within_sl = abandoned with
+    queue_s ≤ threshold_s; abandoned_short = abandoned with queue_s ≤ short_abandon_s (columns absent
+    when their threshold is not given); wait_s = queue_s of answered contacts; talk/hold/ACW of answered
+    contacts only. `date` is the contact's start day; `interval_start` ("HH:MM", contacts grouped by
+    `interval_minutes`) only when `interval_minutes` is given.
+    """
+    for column in ("queue_s", "answered", "abandoned"):
+        if column not in contacts.columns:
+            raise ValueError(f"contact records: missing column {column!r}")
+    answered = _flag(contacts, "answered")
+    abandoned = _flag(contacts, "abandoned")
+    queue = contacts["queue_s"]
+    rows = pd.DataFrame(index=contacts.index)
+    if "start" in contacts.columns:
+        start = pd.to_datetime(contacts["start"])
+        rows["date"] = start.dt.normalize()
+        if interval_minutes:
+            rows["interval_start"] = start.dt.floor(f"{int(interval_minutes)}min").dt.strftime("%H:%M")
+    rows["offered"] = np.ones(len(contacts), dtype="int64")
+    rows["handled"] = answered.astype("int64")
+    rows["abandoned"] = abandoned.astype("int64")
+    if threshold_s is not None:
+        within = _le(queue, threshold_s, "threshold_s")
+        rows["answered_within_sl"] = (answered & within).astype("int64")
+        rows["abandoned_within_sl"] = (abandoned & within).astype("int64")
+        rows["sl_threshold_s"] = to_decimal(threshold_s, what="threshold_s")
+    if short_abandon_s is not None:
+        short = _le(queue, short_abandon_s, "short_abandon_s")
+        rows["abandoned_short"] = (abandoned & short).astype("int64")
+    rows["wait_s"] = queue.where(answered, 0)
+    for column in ("talk_s", "hold_s", "acw_s"):
+        if column in contacts.columns:
+            rows[column] = contacts[column].where(answered, 0)
+    if "resolved" in contacts.columns:
+        rows["resolved_first_contact"] = (answered & _flag(contacts, "resolved")).astype("int64")
+    for column in ("qa_score", "csat"):
+        if column in contacts.columns:
+            rows[column] = contacts[column]
+    return rows
+
+
+def _weighted_sum(values: pd.Series, weights: pd.Series) -> Decimal:
+    """Σ value × weight over rows where the value is present, exactly."""
+    mask = values.notna()
+    values, weights = values[mask], weights[mask]
+    if pd.api.types.is_integer_dtype(values.dtype) and pd.api.types.is_integer_dtype(weights.dtype):
+        return Decimal(int((values.astype("int64") * weights.astype("int64")).sum()))
+    total = Decimal(0)
+    for v, w in zip(values, weights, strict=True):
+        if w is None or pd.isna(w):
+            continue
+        total += to_decimal(v, what=str(values.name)) * to_decimal(w, what=str(weights.name))
+    return total
+
+
+def _term_sum(term: Term, frame: pd.DataFrame, options: Mapping[str, object]) -> Fraction:
+    if term.source == "option":
+        return Fraction(to_decimal(options[term.column], what=term.column))
+    if term.weight is not None:
+        total = _weighted_sum(frame[term.column], frame[term.weight])
+    else:
+        column = frame[term.column]
+        if term.present is not None:
+            column = column[frame[term.present].notna()]
+        total = exact_sum(column)
+    return Fraction(total)
+
+
+def _ratio(spec_variant: KpiVariant, frame: pd.DataFrame, options: Mapping[str, object]) -> Fraction | None:
+    numerator = sum((t.sign * _term_sum(t, frame, options) for t in spec_variant.numerator), Fraction(0))
+    denominator = sum((t.sign * _term_sum(t, frame, options) for t in spec_variant.denominator), Fraction(0))
+    if denominator == 0:
+        return None
+    return numerator / denominator
+
+
+def _mean_of_groups(spec_variant: KpiVariant, frame: pd.DataFrame, keys: list[str],
+                    options: Mapping[str, object]) -> Fraction | None:
+    values = []
+    for _, group in frame.groupby(keys, sort=True, dropna=False):
+        value = _ratio(spec_variant, group, options)
+        if value is not None:  # a day or interval with no contacts has no value, it is not a zero
+            values.append(value)
+    if not values:
+        return None
+    return sum(values, Fraction(0)) / len(values)
+
+
+def _check_options(options: Mapping[str, object]) -> None:
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:
+        raise ValueError(f"unknown KPI option(s) {', '.join(unknown)}; valid options: {', '.join(OPTIONS)}")
+
+
+def _prepare(data: pd.DataFrame, options: Mapping[str, object]) -> pd.DataFrame:
+    """Contact records → per-contact rows; activity rows → checked against `threshold_s`."""
+    if is_contact_records(data):
+        minutes = None
+        if check_aggregation(options.get("aggregation")) == "mean_of_intervals":
+            minutes = int(options.get("interval_minutes") or DEFAULT_INTERVAL_MINUTES)
+        return contacts_as_rows(data, options.get("threshold_s"), options.get("short_abandon_s"), minutes)
+    threshold = options.get("threshold_s")
+    if threshold is not None and "sl_threshold_s" in data.columns:
+        wanted = to_decimal(threshold, what="threshold_s")
+        counted = {to_decimal(v, what="sl_threshold_s") for v in data["sl_threshold_s"].dropna()}
+        if counted - {wanted}:
+            shown = ", ".join(f"{v.normalize():f}" for v in sorted(counted))
+            raise ValueError(
+                f"activity counted answered_within_sl at sl_threshold_s {shown} s, but the KPI asks for "
+                f"threshold_s {wanted.normalize():f} s: recompute it from contact records or fix the contract"
+            )
+    return data
+
+
+def _evaluate(spec_variant: KpiVariant, frame: pd.DataFrame, options: Mapping[str, object],
+              from_contacts: bool) -> Fraction | None:
+    where = f"KPI {spec_variant.kpi!r} (variant {spec_variant.name!r})"
+    for column in sorted(spec_variant.columns):
+        if column not in frame.columns:
+            if from_contacts and column in ("answered_within_sl", "abandoned_within_sl"):
+                raise ValueError(f"{where} from contact records needs option threshold_s (for {column})")
+            if from_contacts and column == "abandoned_short":
+                raise ValueError(f"{where} from contact records needs option short_abandon_s (for {column})")
+            raise ValueError(f"{where} needs column {column!r}, which the data does not have")
+    for option in sorted(spec_variant.options):
+        if options.get(option) is None:
+            raise ValueError(f"{where} needs option {option} (e.g. {option}=Decimal('12345.67'))")
+    aggregation = check_aggregation(options.get("aggregation"))
+    if aggregation == "ratio_of_sums":
+        return _ratio(spec_variant, frame, options)
+    if "date" not in frame.columns:
+        raise ValueError(f"{where}: aggregation {aggregation} needs a 'date' column (or contact start)")
+    keys = ["date"]
+    if aggregation == "mean_of_intervals":
+        if "interval_start" not in frame.columns:
+            raise ValueError(f"{where}: aggregation mean_of_intervals needs interval rows (interval_start)")
+        keys.append("interval_start")
+        if "utc_offset" in frame.columns:
+            keys.append("utc_offset")
+    return _mean_of_groups(spec_variant, frame, keys, options)
+
+
+def kpi(name: str, data: pd.DataFrame, variant: str | None = None, **options: object) -> Fraction | None:
+    """KPI `name` under `variant` (default when None) over all rows of `data`, exact; None = no data.
+
+    `data` is activity rows, workforce rows or contact records (detected by `queue_s`). Options:
+    `threshold_s` / `short_abandon_s` (seconds; thresholds for contact records, and a check against the
+    activity's `sl_threshold_s`), `invoice_net` (Decimal, for cost_per_contact), `aggregation`
+    ("ratio_of_sums" default, "mean_of_days", "mean_of_intervals"), `interval_minutes` (contact records
+    grouped for mean_of_intervals, default 30).
+    """
+    _check_options(options)
+    spec_variant = variant_of(name, variant)
+    frame = _prepare(data, options)
+    return _evaluate(spec_variant, frame, options, is_contact_records(data))
+
+
+def _check_settings(settings: Mapping[str, object], path: str) -> None:
+    if not isinstance(settings, Mapping):
+        raise ValueError(f"{path}: expected a mapping of KPI name to settings")
+    for name, entry in settings.items():
+        if name not in REGISTRY:
+            raise ValueError(f"{path}.{name}: unknown KPI; valid KPIs: {', '.join(REGISTRY)}")
+        entry = entry or {}
+        if not isinstance(entry, Mapping):
+            raise ValueError(f"{path}.{name}: expected a mapping with keys {', '.join(SETTING_KEYS)}")
+        unknown = sorted(set(entry) - set(SETTING_KEYS))
+        if unknown:
+            raise ValueError(f"{path}.{name}.{unknown[0]}: unknown key; valid keys: {', '.join(SETTING_KEYS)}")
+        spec(name).variant(entry.get("variant"))
+        check_aggregation(entry.get("aggregation"))
+
+
+def check_settings(settings: Mapping[str, object], path: str = "kpis") -> None:
+    """Validate a service's `kpis:` block; ValueError naming the key path (e.g. kpis.service_level.foo)."""
+    _check_settings(settings, path)
+
+
+def shared_thresholds(settings: Mapping[str, Mapping[str, object]]) -> dict[str, object]:
+    """Thresholds other KPIs borrow when their own entry does not set them: service_level's first."""
+    shared: dict[str, object] = {}
+    order = sorted(settings, key=lambda n: n != "service_level")
+    for name in order:
+        for key in ("threshold_s", "short_abandon_s"):
+            value = (settings[name] or {}).get(key)
+            if value is not None and key not in shared:
+                shared[key] = value
+    return shared
+
+
+def kpi_table(data: pd.DataFrame, settings: Mapping[str, Mapping[str, object]] | None = None,
+              lang: str = "en", *, invoice_net: Decimal | None = None) -> pd.DataFrame:
+    """Every KPI of a service's `kpis:` block, then the defaults of every other KPI the data supports.
+
+    Columns: kpi, variant, definition, unit, value (Fraction | None), value_float (display only) and
+    text (the value on the contract's scale with its `decimals`, e.g. "78.35 %"). Thresholds a KPI does
+    not set are borrowed from the block's service_level entry. cost_per_contact is included when
+    `invoice_net` is given.
+    """
+    settings = dict(settings or {})
+    _check_settings(settings, "kpis")
+    shared = shared_thresholds(settings)
+    from_contacts = is_contact_records(data)
+    prepared: dict[tuple, pd.DataFrame] = {}
+
+    def prepare(options: Mapping[str, object]) -> pd.DataFrame:
+        key = tuple(str(options.get(k)) for k in ("threshold_s", "short_abandon_s", "aggregation",
+                                                     "interval_minutes"))
+        if key not in prepared:
+            prepared[key] = _prepare(data, options)
+        return prepared[key]
+
+    rows = []
+    for name in (*settings, *(n for n in REGISTRY if n not in settings)):
+        entry = dict(settings.get(name) or {})
+        chosen = name in settings
+        spec_variant = variant_of(name, entry.get("variant"))
+        options = {k: entry.get(k, shared.get(k)) for k in ("threshold_s", "short_abandon_s")}
+        options["aggregation"] = entry.get("aggregation")
+        options["invoice_net"] = invoice_net
+        options = {k: v for k, v in options.items() if v is not None}
+        if not chosen:
+            if spec_variant.options - set(options):
+                continue
+            frame = prepare(options)
+            if not spec_variant.columns <= set(frame.columns):
+                continue
+        else:
+            frame = prepare(options)
+        value = _evaluate(spec_variant, frame, options, from_contacts)
+        rows.append({
+            "kpi": name,
+            "variant": spec_variant.name,
+            "definition": definition(name, spec_variant.name, lang, **options),
+            "unit": spec_variant.unit,
+            "value": value,
+            "value_float": None if value is None else float(value),
+            "text": format_value(value, spec_variant.unit, entry.get("decimals")),
+        })
+    columns = ["kpi", "variant", "definition", "unit", "value", "value_float", "text"]
+    return pd.DataFrame(rows, columns=columns)
