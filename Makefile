@@ -24,6 +24,7 @@ setup: $(STAMP) ## Create .venv and install ccanalysis (editable) with its test 
 demo: setup ## Build the demo engagement (parameters/demo, data/demo) and write its reports
 	$(BIN)/ccanalysis demo
 	$(BIN)/ccanalysis validate demo
+	$(BIN)/ccanalysis report demo --month $(MONTHS)
 
 test: setup ## Run the whole test suite
 	$(BIN)/python -m pytest -q

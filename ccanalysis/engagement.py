@@ -16,7 +16,8 @@ from pathlib import Path
 import holidays as holiday_calendars
 import pandas as pd
 
-from . import config, contacts as contact_records, tables
+from . import config, tables
+from . import contacts as contact_records
 from . import kpis as kpi_registry
 from .contract import BillingPeriod, Contract, EngagementSettings, Service, parse_contract, parse_settings
 from .errors import EngagementError, Problem, ProblemCollector
@@ -58,6 +59,7 @@ class Source:
     rows: int
     first: date | None
     last: date | None
+    suppliers: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -117,10 +119,16 @@ class Engagement:
     def parameters_dir(self) -> Path:
         return config.parameters_dir(self.id, self.root)
 
-    def input_files(self) -> list[Path]:
-        """Every file the engagement was loaded from (for incremental report rebuilds)."""
+    def input_files(self, supplier: str | None = None) -> list[Path]:
+        """The files the engagement was loaded from (for incremental report rebuilds); with `supplier`,
+        only the ones that can change that supplier's figures (its contract, shared settings and
+        mappings, and data files holding its rows)."""
         params = sorted(p for p in self.parameters_dir().rglob("*") if p.is_file())
-        data = [self.root / s.file for s in self.sources]
+        if supplier is not None:
+            contracts = self.parameters_dir() / "contracts"
+            params = [p for p in params if p.parent != contracts or p.stem == supplier]
+        data = [self.root / s.file for s in self.sources if supplier is None or supplier in s.suppliers
+                or not s.suppliers]
         return params + sorted(set(data))
 
     # ---- service-level thresholds
@@ -229,8 +237,8 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
 
     if not params.is_dir():
         raise EngagementError(
-            [Problem(file=shown(params), message=f"no such engagement folder; create it (see README, "
-                     f"'Starting a new engagement') or run `ccanalysis demo` for the demo")],
+            [Problem(file=shown(params), message="no such engagement folder; create it (see README, "
+                     "'Starting a new engagement') or run `ccanalysis demo` for the demo")],
             title=f"Cannot load engagement {engagement!r}",
         )
 
@@ -271,7 +279,7 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
     mappings: list[tuple[str, Mapping]] = []
     for path in sorted((params / "mappings").glob("*.y*ml")):
         try:
-            mappings.append((shown(path), load_mapping(path, display=shown(path))))
+            mappings.append((shown(path), load_mapping(path, display_path=shown(path))))
         except EngagementError as exc:
             found.extend(exc.problems)
 
@@ -380,7 +388,8 @@ def _source(table: str, file: str, frame: pd.DataFrame) -> Source:
         if "month" in frame.columns and frame["month"].notna().any():
             first = date.fromisoformat(f"{frame['month'].min()}-01")
             last = date.fromisoformat(f"{frame['month'].max()}-01")
-    return Source(table=table, file=file, rows=len(frame), first=first, last=last)
+    suppliers = frozenset(str(s) for s in frame["supplier"].dropna().unique()) if "supplier" in frame else frozenset()
+    return Source(table=table, file=file, rows=len(frame), first=first, last=last, suppliers=suppliers)
 
 
 def concat_aligned(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import pricing, sla as sla_rules
+from . import pricing
+from . import sla as sla_rules
 from .contract import BillingPeriod, Contract, Service
 from .money import ZERO, round_half_up, round_money
 from .units import ServiceActivity, billable_units
@@ -228,7 +229,7 @@ def _sla_lines(service: Service, charge_lines: list[_Line], activity: ServiceAct
     out = []
     for item in result.lines:
         out.append(_Line(service.id, item.charge, None, item.kind, _sla_description(item), base, None, item.fraction,
-                         round_money(item.amount), f"{item.explanation}; base = {what} of {service.id}: {base:f}"))
+                         round_money(item.amount), f"{item.explanation.rstrip('.')}; base = {what} of {service.id}: {base:f}"))
     return out
 
 
@@ -329,7 +330,7 @@ def format_invoice_table(eng: Engagement, supplier: str, month: str, lines: pd.D
     out.append("")
     out.append(f"Net {result.net:>14,.2f}")
     for rate, tax in result.tax_by_rate.items():
-        out.append(f"Tax {rate * 100:g} % {tax:>10,.2f}")
+        out.append(f"Tax {(rate * 100).normalize():f} % {tax:>10,.2f}")
     out.append(f"Gross {result.gross:>12,.2f}")
     return "\n".join(out)
 

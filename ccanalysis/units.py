@@ -129,6 +129,9 @@ def billable_units(charge: dict[str, Any], activity: ServiceActivity, *, active_
     if unit == "collected_amount":
         return _collected(charge, act, source, scope)
     value = _unit_value(charge, unit, act, active_days=active_days, period_days=period_days)
+    if unit == "month":
+        days = "not prorated" if charge.get("prorate", True) is False else f"{active_days}/{period_days} days active"
+        return Units(value, None, f"billing period ({days})")
     return Units(value, None, f"{value.normalize():f} {unit} from {source}{scope}")
 
 

@@ -1,0 +1,26 @@
+"""Run every benchmark of bench/ in turn (`make bench`), each printing its own figures and ratios."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHMARKS = [
+    ("staffing: ccanalysis vs pyworkforce", ["staffing.py"]),
+    ("rating: vectorised per-contact rounding vs a Python loop", ["rating.py"]),
+    ("contacts → daily activity vs a bare Parquet read", ["aggregate_contacts.py"]),
+    ("report batch: --jobs 1, --jobs 2, --reuse-kernel and the floor", ["batch.py", "--engagement", "demo"]),
+]
+
+
+def main() -> int:
+    failed = 0
+    for title, command in BENCHMARKS:
+        print(f"\n=== {title} ===", flush=True)
+        code = subprocess.call([sys.executable, str(HERE / command[0]), *command[1:]], cwd=HERE.parent)
+        failed += code != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

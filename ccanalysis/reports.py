@@ -1,0 +1,123 @@
+"""`ccanalysis report`: plan the month's reports of an engagement and run them through the batch runner.
+
+One report per supplier and month (`notebooks/supplier_month.ipynb`) and one portfolio report per month
+(`notebooks/portfolio.ipynb`), written to `reports/ENG/YYYY-MM/`. Everything a kernel would trip on —
+unknown supplier, bad month, no data — is checked here first, as a one-line error (exit code 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+from . import config
+from .engagement import Engagement, load
+from .i18n import check_lang, label
+from .runner import ReportJob, exit_code, run_batch, summary_table
+
+SUPPLIER_NOTEBOOK = "supplier_month.ipynb"
+PORTFOLIO_NOTEBOOK = "portfolio.ipynb"
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def parse_months(text: str) -> list[str]:
+    """`2026-08` or an inclusive range `2026-08..2026-10` → the months, in order."""
+    first, sep, last = text.partition("..")
+    last = last if sep else first
+    for month in (first, last):
+        if not MONTH.match(month):
+            raise ValueError(f"--month takes YYYY-MM or YYYY-MM..YYYY-MM, got {text!r}")
+    if last < first:
+        raise ValueError(f"--month range {text!r} ends before it starts")
+    months = []
+    year, mon = int(first[:4]), int(first[5:])
+    while f"{year:04d}-{mon:02d}" <= last:
+        months.append(f"{year:04d}-{mon:02d}")
+        year, mon = (year + 1, 1) if mon == 12 else (year, mon + 1)
+    return months
+
+
+def plan_jobs(eng: Engagement, months: list[str], suppliers: list[str] | None = None, *, lang: str | None = None,
+              portfolio: bool = True, notebooks: Path | None = None) -> list[ReportJob]:
+    """The reports to build, every parameter checked against the engagement (ValueError, one line)."""
+    lang = check_lang(lang or eng.settings.lang)
+    notebooks = notebooks or config.NOTEBOOKS_DIR
+    chosen = suppliers or eng.suppliers
+    for supplier in chosen:
+        eng.contract(supplier)  # unknown supplier → ValueError naming the known ones
+    available = eng.months()
+    jobs = []
+    for month in months:
+        if month not in available:
+            raise ValueError(f"no activity for {month} in engagement {eng.id}; months with data: "
+                             f"{', '.join(available) or 'none'}")
+        out = config.reports_dir(eng.id, eng.root) / month
+        for supplier in chosen:
+            contract = eng.contract(supplier)
+            period = contract.period(month)
+            if contract.active_days(period) == 0:
+                continue
+            jobs.append(ReportJob(
+                name=f"{month}/{supplier}", notebook=notebooks / SUPPLIER_NOTEBOOK,
+                parameters={"engagement": eng.id, "supplier": supplier, "month": month, "lang": lang},
+                output_stem=out / supplier, inputs=[notebooks / SUPPLIER_NOTEBOOK, *eng.input_files(supplier)],
+                header=_header(eng, month, lang, supplier), title=f"{label('supplier_report', lang)} — "
+                f"{contract.name} — {month}", lang=lang))
+        if portfolio:
+            jobs.append(ReportJob(
+                name=f"{month}/portfolio", notebook=notebooks / PORTFOLIO_NOTEBOOK,
+                parameters={"engagement": eng.id, "month": month, "lang": lang}, output_stem=out / "portfolio",
+                inputs=[notebooks / PORTFOLIO_NOTEBOOK, *eng.input_files()], header=_header(eng, month, lang, None),
+                title=f"{label('portfolio_report', lang)} — {eng.settings.client} — {month}", lang=lang))
+    return jobs
+
+
+def _header(eng: Engagement, month: str, lang: str, supplier: str | None) -> dict:
+    """Client, supplier, month and billing period, and each data source with its date range."""
+    header: dict = {"client": eng.settings.client}
+    if supplier is not None:
+        contract = eng.contract(supplier)
+        period = contract.period(month)
+        header["supplier"] = f"{contract.name} ({supplier})"
+        header["month"] = month
+        header["billing_period"] = f"{_day(period.start, lang)} – {_day(period.end, lang)}"
+    else:
+        header["month"] = month
+        header["suppliers"] = ", ".join(eng.suppliers)
+    sources = []
+    for table in sorted({s.table for s in eng.sources}):
+        parts = [s for s in eng.sources if s.table == table and (supplier is None or supplier in s.suppliers
+                                                                    or not s.suppliers)]
+        if not parts:
+            continue
+        firsts = [s.first for s in parts if s.first]
+        lasts = [s.last for s in parts if s.last]
+        span = f" {_day(min(firsts), lang)} – {_day(max(lasts), lang)}" if firsts and lasts else ""
+        rows = sum(s.rows for s in parts)
+        sources.append(f"{table}: {len(parts)} file(s), {rows:,} rows{span}")
+    header["data_sources"] = "; ".join(sources)
+    return header
+
+
+def _day(value: date, lang: str) -> str:
+    return value.strftime("%d/%m/%Y") if lang == "es" else value.isoformat()
+
+
+def report_command(args: argparse.Namespace) -> int:
+    """Run `ccanalysis report` (see cli.py): 0 when every report is ok or skipped, 1 when any failed."""
+    months = parse_months(args.month)
+    eng = load(args.engagement, root=args.root, progress=sys.stderr.isatty())
+    jobs = plan_jobs(eng, months, args.supplier, lang=args.lang, portfolio=not args.no_portfolio)
+    results = run_batch(jobs, jobs_n=args.jobs, scheduler=args.scheduler, force=args.force,
+                        reuse_kernel=args.reuse_kernel, progress=sys.stderr.isatty(), cwd=eng.root)
+    if args.format == "json":
+        from .cli import dumps
+
+        print(dumps([{"report": r.name, "status": r.status, "seconds": round(r.seconds, 2), "where": r.where,
+                      "html": str(r.paths.get("html", ""))} for r in results]))
+    else:
+        print(summary_table(results))
+    return exit_code(results)

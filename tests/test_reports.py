@@ -1,0 +1,64 @@
+"""`ccanalysis report`: planning, parameter checks before any kernel, and a real batch on the demo."""
+
+import json
+import re
+
+import pytest
+
+from ccanalysis import cli, html
+from ccanalysis.reports import parse_months, plan_jobs
+
+
+def test_parse_months():
+    assert parse_months("2026-08") == ["2026-08"]
+    assert parse_months("2026-11..2027-02") == ["2026-11", "2026-12", "2027-01", "2027-02"]
+    for bad in ("2026-8", "2026-10..2026-08", "agosto"):
+        with pytest.raises(ValueError):
+            parse_months(bad)
+
+
+def test_plan_jobs(demo_engagement):
+    jobs = plan_jobs(demo_engagement, ["2026-08", "2026-09"])
+    assert [j.name for j in jobs] == [
+        "2026-08/northwind", "2026-08/southpoint", "2026-08/eastline", "2026-08/portfolio",
+        "2026-09/northwind", "2026-09/southpoint", "2026-09/eastline", "2026-09/portfolio"]
+    northwind = jobs[0]
+    assert northwind.parameters == {"engagement": "demo", "supplier": "northwind", "month": "2026-08", "lang": "es"}
+    assert northwind.output_stem.parts[-3:] == ("demo", "2026-08", "northwind")
+    # the supplier's report depends on its own contract, not on the other suppliers'
+    names = {p.name for p in northwind.inputs}
+    assert "northwind.yaml" in names and "southpoint.yaml" not in names
+    assert "data_sources" in northwind.header and "contacts" in northwind.header["data_sources"]
+
+
+def test_wrong_parameters_are_one_line_errors_before_any_kernel(demo_root, capsys):
+    assert cli.main(["report", "demo", "--month", "2026-12", "--root", str(demo_root)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "no activity for 2026-12" in err
+    assert cli.main(["report", "demo", "--month", "2026-08", "--supplier", "nobody", "--root", str(demo_root)]) == 2
+    assert "unknown supplier 'nobody'" in capsys.readouterr().err
+    assert not (demo_root / "reports").exists()
+
+
+def test_batch_writes_self_contained_reports_then_skips(demo_root, capsys):
+    args = ["report", "demo", "--month", "2026-08", "--supplier", "eastline", "--jobs", "2", "--lang", "en",
+            "--root", str(demo_root), "--format", "json"]
+    assert cli.main(args) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert [(r["report"], r["status"]) for r in first] == [("2026-08/eastline", "ok"), ("2026-08/portfolio", "ok")]
+    folder = demo_root / "reports" / "demo" / "2026-08"
+    for stem in ("eastline", "portfolio"):
+        page = (folder / f"{stem}.html").read_text(encoding="utf-8")
+        assert html.external_urls(page) == []
+        assert "<script src" not in page and "report.open_engagement" not in page  # code hidden
+        assert (folder / f"{stem}.ipynb").exists()
+        json.loads((folder / f"{stem}.json").read_text())
+    page = (folder / "eastline.html").read_text(encoding="utf-8")
+    assert "Demo Utilities S.A." in page and "Eastline" in page and re.search(r"data_sources|Data sources", page)
+    record = json.loads((folder / "eastline.json").read_text())
+    results = record["results"]
+    assert record["parameters"]["supplier"] == "eastline" and record["input_hash"]
+    assert results["supplier"] == "eastline" and results["month"] == "2026-08"
+    assert cli.main(args) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert [r["status"] for r in second] == ["skipped", "skipped"]
