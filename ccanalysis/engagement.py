@@ -152,27 +152,37 @@ class Engagement:
         raise ValueError(f"supplier {supplier!r} has no service {service_id!r}")
 
     # ---- activity of one service over dates
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_groups", None)  # derived indexes are rebuilt on use
+        return state
+
+    def _grouped(self, table: str, when: str) -> dict[tuple[str, str], pd.DataFrame]:
+        """The table split once by (supplier, service), each part sorted by `when`, for fast date slices."""
+        cache = self.__dict__.setdefault("_groups", {})
+        if table not in cache:
+            frame = self.table(table)
+            cache[table] = {} if frame.empty else {
+                key: part.sort_values(when, kind="stable")
+                for key, part in frame.groupby(["supplier", "service"], sort=False)}
+        return cache[table]
+
+    def _between(self, table: str, when: str, supplier: str, service: str, start: date, end: date) -> pd.DataFrame:
+        part = self._grouped(table, when).get((supplier, service))
+        if part is None:
+            return self.table(table).iloc[0:0]
+        values = part[when].to_numpy()
+        lo = values.searchsorted(pd.Timestamp(start).to_datetime64(), side="left")
+        hi = values.searchsorted((pd.Timestamp(end) + pd.Timedelta(days=1)).to_datetime64(), side="left")
+        return part.iloc[lo:hi]
+
     def contacts_for(self, supplier: str, service: str, start: date, end: date) -> pd.DataFrame:
-        frame = self.contacts
-        if frame.empty:
-            return frame
-        day = frame["start"].dt.normalize()
-        keep = (
-            (frame["supplier"] == supplier) & (frame["service"] == service)
-            & (day >= pd.Timestamp(start)) & (day <= pd.Timestamp(end))
-        )
-        return frame.loc[keep]
+        """Contact records of one service starting between two dates, inclusive."""
+        return self._between("contacts", "start", supplier, service, start, end)
 
     def activity_rows(self, supplier: str, service: str, start: date, end: date) -> pd.DataFrame:
         """Activity rows (daily or interval) of one service between two dates, inclusive."""
-        frame = self.activity
-        if frame.empty:
-            return frame
-        keep = (
-            (frame["supplier"] == supplier) & (frame["service"] == service)
-            & (frame["date"] >= pd.Timestamp(start)) & (frame["date"] <= pd.Timestamp(end))
-        )
-        return frame.loc[keep]
+        return self._between("activity", "date", supplier, service, start, end)
 
     def daily_activity(self, supplier: str, service: str, start: date, end: date) -> pd.DataFrame:
         """One row per day of the service's activity, from whichever granularity is its source
@@ -256,10 +266,12 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
 
     # ---- contracts
     contracts: dict[str, Contract] = {}
+    broken: set[str] = set()  # suppliers whose contract file is there but invalid
     for path in sorted((params / "contracts").glob("*.y*ml")):
         contract, problems = _read_yaml_model(path, shown(path), parse_contract)
         found.extend(problems)
         if contract is None:
+            broken.add(path.stem)
             continue
         if contract.supplier != path.stem:
             found.add(shown(path), f"supplier is {contract.supplier!r} but the file is named {path.name}; "
@@ -267,7 +279,7 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
         contracts[contract.supplier] = contract
     if settings is not None:
         for supplier in settings.suppliers:
-            if supplier not in contracts and not any(p.file.endswith(f"{supplier}.yaml") for p in found.problems):
+            if supplier not in contracts and supplier not in broken:
                 found.add(shown(params / "contracts" / f"{supplier}.yaml"),
                           f"missing: supplier {supplier!r} is listed in engagement.yaml but has no contract file")
         for supplier in contracts:
@@ -319,12 +331,53 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
 
     # ---- cross-file checks
     if contracts:
-        found.extend(_check_references(eng))
+        found.extend(_check_references(eng, broken))
         eng.granularity, problems = _granularity(eng)
         found.extend(problems)
         found.extend(_check_kpi_columns(eng))
         found.extend(_check_invoice_periods(eng))
     found.raise_if_any(f"Engagement {engagement!r} has errors")
+    return eng
+
+
+def load_cached(engagement: str, root: Path | str | None = None) -> Engagement:
+    """`load`, reusing the validated engagement of an earlier run when no input file changed.
+
+    The cache lives in `reports/ENG/.cache/` (a build output, like the reports) and is keyed by the bytes
+    of every parameter and data file and the ccanalysis version; an invalid engagement is never cached.
+    """
+    import hashlib
+    import os
+    import pickle
+    import tempfile
+
+    from . import __version__
+
+    root = Path(root).resolve() if root is not None else config.project_root()
+    params, data = config.parameters_dir(engagement, root), config.data_dir(engagement, root)
+    digest = hashlib.sha256(f"ccanalysis {__version__}\n".encode())
+    files = sorted(p for p in params.rglob("*") if p.is_file()) + [p for _, p in _table_files(data)]
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        digest.update(path.read_bytes())
+    folder = config.reports_dir(engagement, root) / ".cache"
+    cached = folder / f"engagement-{digest.hexdigest()[:24]}.pickle"
+    if cached.is_file():
+        try:
+            with cached.open("rb") as handle:
+                eng = pickle.load(handle)
+            eng.root = root
+            return eng
+        except Exception:  # a cache from another environment is only a cache: rebuild it
+            cached.unlink(missing_ok=True)
+    eng = load(engagement, root)
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as handle:
+        pickle.dump(eng, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(handle.name, cached)
+    for old in folder.glob("engagement-*.pickle"):
+        if old != cached:
+            old.unlink(missing_ok=True)
     return eng
 
 
@@ -433,29 +486,46 @@ def holiday_set(country: str, frames: dict[str, pd.DataFrame]) -> frozenset[date
     return frozenset(calendar.keys())
 
 
-def _check_references(eng: Engagement) -> list[Problem]:
-    """Suppliers and services in the data exist in the contracts."""
+def _check_references(eng: Engagement, broken: set[str] = frozenset()) -> list[Problem]:
+    """Suppliers and services in the data exist in the contracts. One problem per file and unknown value,
+    naming its rows. Suppliers whose contract file exists but is invalid (`broken`) are not reported again."""
     problems: list[Problem] = []
     known = set(eng.contracts)
     for table, frame in eng.tables.items():
         if frame is None or frame.empty or "supplier" not in frame.columns:
             continue
-        bad_supplier = frame["supplier"].notna() & ~frame["supplier"].isin(known)
-        for _, row in frame[bad_supplier].head(50).iterrows():
-            problems.append(Problem(file=row["_file"], row=_row(row), column="supplier", value=row["supplier"],
-                                    message=f"unknown supplier; expected one of {', '.join(sorted(known))}"))
+        bad_supplier = frame["supplier"].notna() & ~frame["supplier"].isin(known | set(broken))
+        problems += _grouped_problems(frame[bad_supplier], "supplier",
+                                      f"unknown supplier; expected one of {', '.join(sorted(known))}")
         if "service" not in frame.columns:
             continue
         for supplier, contract in eng.contracts.items():
             services = contract.all_service_ids()
             rows = frame[(frame["supplier"] == supplier) & frame["service"].notna()]
             allowed = services | ({"*"} if table == "budget" else set())
-            bad = rows[~rows["service"].isin(allowed)]
-            for _, row in bad.head(50).iterrows():
-                problems.append(Problem(file=row["_file"], row=_row(row), column="service", value=row["service"],
-                                        message=f"unknown service for supplier {supplier!r}; its contract has "
-                                        f"{', '.join(sorted(services))}"))
+            problems += _grouped_problems(rows[~rows["service"].isin(allowed)], "service",
+                                          f"unknown service for supplier {supplier!r}; its contract has "
+                                          f"{', '.join(sorted(services))}")
     return problems
+
+
+def _grouped_problems(bad: pd.DataFrame, column: str, message: str) -> list[Problem]:
+    problems = []
+    for (file, value), rows in bad.groupby(["_file", column], sort=False):
+        numbers = sorted(int(r) for r in rows["_row"].dropna())
+        more = f" (rows {_row_span(numbers)})" if len(numbers) > 1 else ""
+        problems.append(Problem(file=file, row=numbers[0] if numbers else None, column=column, value=value,
+                                message=message + more))
+    return problems
+
+
+def _row_span(numbers: list[int]) -> str:
+    """'2–51' for a run, '2, 5, 9' for a few rows, '2, 5, … (40 rows)' for many."""
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"{numbers[0]}–{numbers[-1]}"
+    if len(numbers) <= 6:
+        return ", ".join(map(str, numbers))
+    return ", ".join(map(str, numbers[:5])) + f", … ({len(numbers)} rows)"
 
 
 def _row(row: pd.Series) -> int | None:
@@ -552,6 +622,8 @@ def _check_invoice_periods(eng: Engagement) -> list[Problem]:
     if invoices is None or invoices.empty:
         return problems
     for (supplier, month), lines in invoices.groupby(["supplier", "month"], dropna=True):
+        if supplier not in eng.contracts and supplier in eng.settings.suppliers:
+            continue  # its contract is invalid, already reported
         if supplier not in eng.contracts:
             problems.append(Problem(file=lines["_file"].iloc[0], message=f"folder invoices/{supplier}/ is not a "
                                     f"supplier of this engagement"))

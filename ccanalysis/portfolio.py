@@ -79,10 +79,11 @@ def kpi_attainment(eng: Engagement, month: str) -> pd.DataFrame:
                     continue
                 attained = None if item.value is None else item.fraction >= 0
                 rows.append({"supplier": supplier, "service": service_id, "rule": item.rule_id, "kpi": item.kpi,
+                             "variant": item.variant,
                              "definition": item.definition, "value": item.value_used if item.value_used is not None
                              else item.value, "target": item.target, "fraction": item.fraction,
                              "attained": attained})
-    return pd.DataFrame(rows, columns=["supplier", "service", "rule", "kpi", "definition", "value", "target",
+    return pd.DataFrame(rows, columns=["supplier", "service", "rule", "kpi", "variant", "definition", "value", "target",
                                        "fraction", "attained"])
 
 

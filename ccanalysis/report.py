@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from . import accrual, billing, figures, portfolio
 from . import compliance as compliance_rules
 from . import kpis as kpi_registry
-from .engagement import Engagement, load
+from .engagement import Engagement, load_cached
 from .i18n import check_lang, format_money, format_number, format_percent, label
 from .invoice import expected_invoice, sla_evaluations, totals
 
@@ -32,11 +32,13 @@ CSS = """
 .cca-section p {font-family: system-ui, sans-serif; max-width: 60em;}
 .cca-table {border-collapse: collapse; font-family: system-ui, sans-serif; font-size: 12px; margin: 0.5em 0 1em;}
 .cca-table th {background: #1f4e79; color: white; padding: 4px 8px; text-align: left;}
-.cca-table td {padding: 3px 8px; border-bottom: 1px solid #ddd;}
+.cca-table td {padding: 3px 8px; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top;}
 .cca-table td.num {text-align: right; white-space: nowrap;}
 .cca-kpi {display: inline-block; margin: 0 1.5em 0.8em 0; font-family: system-ui, sans-serif;}
 .cca-kpi .v {font-size: 22px; font-weight: bold; color: #1f4e79;} .cca-kpi .v.bad {color: #c00000;}
 .cca-kpi .l {font-size: 11px; color: #555;}
+.cca-notes {font-family: system-ui, sans-serif; font-size: 12px; color: #333; max-width: 70em;}
+.cca-notes li {margin-bottom: 3px;}
 </style>
 """
 
@@ -51,6 +53,7 @@ class Section:
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     results: dict[str, Any] = field(default_factory=dict)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (marker, text), e.g. line explanations
 
     def _repr_html_(self) -> str:
         parts = [CSS, '<div class="cca-section">', f"<h2>{html.escape(self.title)}</h2>"]
@@ -67,6 +70,10 @@ class Section:
             if caption:
                 parts.append(f"<p><b>{html.escape(caption)}</b></p>")
             parts.append(_table_html(table))
+        if self.notes:
+            parts.append('<ol class="cca-notes">')
+            parts += [f'<li value="{html.escape(m)}">{html.escape(t)}</li>' for m, t in self.notes]
+            parts.append("</ol>")
         for fig in self.figures:
             parts.append(f'<img alt="{html.escape(self.title)}" src="data:image/png;base64,{_png(fig)}"/>')
         parts.append("</div>")
@@ -93,7 +100,7 @@ def _table_html(table: pd.DataFrame) -> str:
 
 def _png(fig: Figure) -> str:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=100)  # figures are laid out by tight_layout when built
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -111,8 +118,9 @@ def _quantity_text(value: Any, lang: str) -> str:
 
 # =========================================================================== supplier month report
 def open_engagement(engagement: str, root: str | None = None) -> Engagement:
-    """The report notebooks' one validation call: load and validate the engagement."""
-    return load(engagement, root=root)
+    """The report notebooks' one validation call: load and validate the engagement (reusing the validated
+    engagement of an earlier report while no input file changed)."""
+    return load_cached(engagement, root=root)
 
 
 def check_parameters(eng: Engagement, supplier: str | None, month: str, lang: str) -> None:
@@ -194,8 +202,9 @@ def expected_invoice_section(eng: Engagement, supplier: str, month: str, lang: s
         label("unit_price", lang): lines["unit_price"].map(lambda p: "" if p is None or pd.isna(p)
                                                              else format_number(p, lang, max(2, _places(p)))),
         label("amount", lang): lines["amount"].map(lambda a: _money_text(a, lang, currency)),
-        label("explanation", lang): lines["explanation"],
     })
+    notes = [(str(n), f"{d}: {e}") for n, d, e in zip(lines["line"], lines["description"], lines["explanation"],
+                                                       strict=True)]
     totals_table = pd.DataFrame({
         "": [label("net", lang)] + [f"{label('tax', lang)} {format_percent(rate, lang, 0)}"
                                      for rate in result.tax_by_rate] + [label("gross", lang)],
@@ -209,7 +218,8 @@ def expected_invoice_section(eng: Engagement, supplier: str, month: str, lang: s
                     "imponible de cada tipo." if lang == "es" else
                     "Each line is rounded to cents once; tax is computed on the net of each rate."))
     return Section(label("expected", lang) + " — " + contract.name, narrative, [], [("", table), ("", totals_table)],
-                   [], {"lines": len(lines), "net": result.net, "tax": result.tax, "gross": result.gross})
+                   [], {"lines": len(lines), "net": result.net, "tax": result.tax, "gross": result.gross},
+                   notes=notes)
 
 
 def _places(value: Decimal) -> int:
@@ -239,7 +249,7 @@ def kpi_section(eng: Engagement, supplier: str, month: str, lang: str) -> Sectio
                 label("service", lang): service_id, label("charge", lang): item.charge,
                 label("kpi", lang): item.kpi or "", label("definition", lang): item.definition or "",
                 label("value", lang): _kpi_text(item.kpi, item.value_used if item.value_used is not None
-                                                else item.value, lang),
+                                                else item.value, lang, item.variant),
                 label("target", lang): item.target or "",
                 label("fraction", lang): format_percent(item.fraction, lang, 2) if item.fraction is not None else "",
                 label("amount", lang): _money_text(item.amount, lang, contract.currency),
@@ -264,14 +274,28 @@ def _kpi_data(eng: Engagement, supplier: str, service, period) -> pd.DataFrame:
     return eng.activity_rows(supplier, service.id, period.start, period.end)
 
 
-def _kpi_text(name: str | None, value: Fraction | None, lang: str) -> str:
+def _kpi_text(name: str | None, value: Fraction | None, lang: str, variant: str | None = None) -> str:
+    """A KPI value in the unit of its definition: percentages for ratios, seconds, scores, hours."""
     if value is None:
         return label("no_data", lang)
     spec = kpi_registry.REGISTRY.get(name) if name else None
-    unit = getattr(spec, "unit", "fraction") if spec else "fraction"
+    unit = spec.variant(variant or spec.default).unit if spec else "fraction"
+    return unit_text(value, unit, lang)
+
+
+def unit_text(value: Fraction | Decimal | int, unit: str, lang: str) -> str:
+    """Display text of a value in a KPI unit, in the report's language."""
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
     if unit == "fraction":
         return format_percent(value, lang, 2)
-    return format_number(Decimal(value.numerator) / Decimal(value.denominator), lang, 1)
+    if unit == "seconds":
+        return format_number(value, lang, 1) + " s"
+    if unit == "hours":
+        return format_number(value, lang, 2) + " h"
+    if unit == "money":
+        return format_money(value, lang)
+    return format_number(value, lang, 2)
 
 
 def activity_section(eng: Engagement, supplier: str, month: str, lang: str) -> Section:
@@ -310,7 +334,8 @@ def compliance_section(eng: Engagement, supplier: str, month: str, lang: str) ->
         label("service", lang): frame["service"].fillna(""),
         label("clause", lang): frame["clause"],
         label("status", lang): frame["status"].map(lambda s: label(s, lang)),
-        label("figure", lang): frame["figure"].map(lambda v: "" if v is None else str(v)),
+        label("figure", lang): [_figure_text(contract, clause, v, lang)
+                                for clause, v in zip(frame["clause"], frame["figure"], strict=True)],
         label("threshold", lang): frame["threshold"].map(lambda v: "" if v is None else str(v)),
         label("explanation", lang): frame["explanation"],
     }) if not frame.empty else pd.DataFrame()
@@ -319,6 +344,16 @@ def compliance_section(eng: Engagement, supplier: str, month: str, lang: str) ->
                 for s in ("met", "not_met", "no_data")]
     return Section(("Cumplimiento contractual" if lang == "es" else "Compliance scorecard") + f" — {contract.name}",
                    "", headline, [("", table)], [], {"compliance": counts})
+
+
+def _figure_text(contract, clause_id: str, value: object, lang: str) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if not isinstance(value, (Fraction, Decimal)):
+        return str(value)
+    clause = next((c for c in contract.compliance if c.get("id") == clause_id), {})
+    name = clause.get("kpi") or clause.get("evidence")
+    return _kpi_text(name, Fraction(value), lang) if name in kpi_registry.REGISTRY else format_number(value, lang, 2)
 
 
 def compliance_scorecard(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
@@ -330,7 +365,7 @@ def compliance_scorecard(eng: Engagement, supplier: str, month: str) -> pd.DataF
     workforce = eng.table("workforce")
     frames = []
     for service in contract.services_for(period):
-        activity = eng.daily_activity(supplier, service.id, period.start, period.end)
+        activity = _kpi_data(eng, supplier, service, period)
         result = compliance_rules.evaluate(contract.compliance, workforce=workforce, activity=activity,
                                            supplier=supplier, service=service.id, month=month)
         frames.append(result)
@@ -396,7 +431,8 @@ def portfolio_kpi_section(eng: Engagement, month: str, lang: str) -> Section:
     table = pd.DataFrame({
         label("supplier", lang): frame["supplier"], label("service", lang): frame["service"],
         label("kpi", lang): frame["kpi"], label("definition", lang): frame["definition"],
-        label("value", lang): [_kpi_text(k, v, lang) for k, v in zip(frame["kpi"], frame["value"], strict=True)],
+        label("value", lang): [_kpi_text(k, v, lang, var) for k, v, var
+                               in zip(frame["kpi"], frame["value"], frame["variant"], strict=True)],
         label("target", lang): frame["target"],
         label("attainment", lang): frame["attained"].map(lambda a: label("met" if a else "not_met", lang)
                                                          if a is not None else label("no_data", lang)),

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from . import config
-from .engagement import Engagement, load
+from .engagement import Engagement, load_cached
 from .i18n import check_lang, label
 from .runner import ReportJob, exit_code, run_batch, summary_table
 
@@ -109,7 +109,7 @@ def _day(value: date, lang: str) -> str:
 def report_command(args: argparse.Namespace) -> int:
     """Run `ccanalysis report` (see cli.py): 0 when every report is ok or skipped, 1 when any failed."""
     months = parse_months(args.month)
-    eng = load(args.engagement, root=args.root, progress=sys.stderr.isatty())
+    eng = load_cached(args.engagement, root=args.root)  # validated once, reused by every report kernel
     jobs = plan_jobs(eng, months, args.supplier, lang=args.lang, portfolio=not args.no_portfolio)
     results = run_batch(jobs, jobs_n=args.jobs, scheduler=args.scheduler, force=args.force,
                         reuse_kernel=args.reuse_kernel, progress=sys.stderr.isatty(), cwd=eng.root)

@@ -178,3 +178,24 @@ def test_unknown_engagement(tmp_path, capsys):
 def test_wrong_usage_exits_2(capsys):
     assert cli.main(["validate"]) == 2
     assert cli.main(["expected", "demo", "--month", "2026-08"]) == 2
+
+
+def test_cached_load_follows_the_files_and_never_caches_an_invalid_engagement(tmp_path):
+    from ccanalysis.engagement import load_cached
+
+    write_engagement(tmp_path, tables={"activity/a.csv": [activity_row("2026-09-01", 10, 9, abandoned=1)]})
+    first = load_cached("tiny", root=tmp_path)
+    cache = tmp_path / "reports" / "tiny" / ".cache"
+    assert len(list(cache.glob("*.pickle"))) == 1
+    assert int(load_cached("tiny", root=tmp_path).activity["handled"].iloc[0]) == 9
+    # a changed file is a new key: the new figures are read, the old cache removed
+    write_engagement(tmp_path, tables={"activity/a.csv": [activity_row("2026-09-01", 10, 8, abandoned=1)]})
+    assert int(load_cached("tiny", root=tmp_path).activity["handled"].iloc[0]) == 8
+    assert len(list(cache.glob("*.pickle"))) == 1
+    assert int(first.activity["handled"].iloc[0]) == 9
+    # an invalid engagement raises and leaves no new cache behind
+    write_engagement(tmp_path, tables={"activity/a.csv": [activity_row("2026-09-01", 10, 11, abandoned=1)]})
+    before = set(cache.iterdir())
+    with pytest.raises(EngagementError):
+        load_cached("tiny", root=tmp_path)
+    assert set(cache.iterdir()) == before
