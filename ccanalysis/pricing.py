@@ -111,16 +111,20 @@ class Usage:
 # Small helpers
 # --------------------------------------------------------------------------------------------------
 
-def _fmt(value: Decimal | int) -> str:
-    """A Decimal as plain text without exponent or trailing zeros (1.50 → 1.5, 1E+2 → 100)."""
+def format_quantity(value: Decimal | int) -> str:
+    """A Decimal as plain text without exponent or trailing zeros (1.50 → 1.5, 1E+2 → 100); a value with
+    more than 6 decimals (hours from seconds) is shown to 6, marked ≈ (the amount uses the exact value)."""
     d = Decimal(value)
     if d == d.to_integral_value():
         return f"{d.quantize(Decimal(1)):f}"
-    return f"{d.normalize():f}"
+    shown = d.normalize()
+    if -shown.as_tuple().exponent > 6:
+        return f"≈{d.quantize(Decimal('0.000001')).normalize():f}"
+    return f"{shown:f}"
 
 
 def _percent(rate: Decimal) -> str:
-    return f"{_fmt(rate * 100)}%"
+    return f"{format_quantity(rate * 100)}%"
 
 
 def _number(value: object, path: str, *, fraction: bool = False) -> Decimal:
@@ -173,8 +177,8 @@ class _Tier:
 
     def span(self) -> str:
         if self.upper is None:
-            return f"above {_fmt(self.lower)}"
-        return f"in ({_fmt(self.lower)}, {_fmt(self.upper)}]"
+            return f"above {format_quantity(self.lower)}"
+        return f"in ({format_quantity(self.lower)}, {format_quantity(self.upper)}]"
 
     def contains(self, units: Decimal) -> bool:
         return self.upper is None or units <= self.upper
@@ -221,17 +225,17 @@ def per_unit(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
     units = _units_of(usage, "per_unit")
     price = _get(charge, "unit_price")
     assert price is not None
-    return [RatedPart("charge", None, units, price, units * price, f"{_fmt(units)} units at {_fmt(price)}")]
+    return [RatedPart("charge", None, units, price, units * price, f"{format_quantity(units)} units at {format_quantity(price)}")]
 
 
 def _tier_units_part(tier: _Tier, quantity: Decimal, label: str) -> RatedPart:
     """A tier's charge part: quantity units (or whole blocks, rounded up) × the tier's price."""
     if tier.block_size is None:
-        note = f"{label}: {_fmt(quantity)} at {_fmt(tier.price)}"
+        note = f"{label}: {format_quantity(quantity)} at {format_quantity(tier.price)}"
         return RatedPart("charge", tier.number, quantity, tier.price, quantity * tier.price, note)
     blocks = _ceil(quantity / tier.block_size)
-    note = (f"{label}: {_fmt(quantity)} = {_fmt(blocks)} blocks of {_fmt(tier.block_size)}"
-            f" (rounded up) at {_fmt(tier.price)} per block")
+    note = (f"{label}: {format_quantity(quantity)} = {format_quantity(blocks)} blocks of {format_quantity(tier.block_size)}"
+            f" (rounded up) at {format_quantity(tier.price)} per block")
     return RatedPart("charge", tier.number, blocks, tier.price, blocks * tier.price, note)
 
 
@@ -247,13 +251,13 @@ def _graduated_parts(tiers: list[_Tier], units: Decimal, at_zero: bool, *, perce
             break
         in_tier = (units if tier.upper is None else min(units, tier.upper)) - tier.lower
         if percent:
-            note = f"value {tier.span()}: {_fmt(in_tier)} at {_percent(tier.price)}"
+            note = f"value {tier.span()}: {format_quantity(in_tier)} at {_percent(tier.price)}"
             parts.append(RatedPart("charge", tier.number, in_tier, None, in_tier * tier.price, note))
         else:
             parts.append(_tier_units_part(tier, in_tier, f"units {tier.span()}"))
         if tier.flat_fee:
             parts.append(_flat_fee_part(tier, f"flat fee of tier {tier.number}, reached ({what} above "
-                                              f"{_fmt(tier.lower)})"))
+                                              f"{format_quantity(tier.lower)})"))
     return parts
 
 
@@ -290,9 +294,9 @@ def package(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
     direction = charge.get("package_rounding") or "up"
     billable = max(ZERO, units - free)
     packages = (billable / size).to_integral_value(rounding=ROUND_CEILING if direction == "up" else ROUND_FLOOR)
-    free_note = f" − {_fmt(free)} free" if free else ""
-    note = (f"{_fmt(units)} units{free_note} in packages of {_fmt(size)} = {_fmt(packages)} packages "
-            f"(rounded {direction}) at {_fmt(price)}")
+    free_note = f" − {format_quantity(free)} free" if free else ""
+    note = (f"{format_quantity(units)} units{free_note} in packages of {format_quantity(size)} = {format_quantity(packages)} packages "
+            f"(rounded {direction}) at {format_quantity(price)}")
     return [RatedPart("charge", None, packages, price, packages * price, note)]
 
 
@@ -348,13 +352,13 @@ def percentage(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
     note = f"{len(events)} events"
     if free_count:
         note += f" ({free_count} free)"
-    note += f": value paid on {_fmt(value_paid_total)} at {_percent(rate)}"
+    note += f": value paid on {format_quantity(value_paid_total)} at {_percent(rate)}"
     if fixed:
-        note += f" + {_fmt(fixed)} per event × {paying}"
+        note += f" + {format_quantity(fixed)} per event × {paying}"
     if raised:
-        note += f"; {raised} raised to the minimum {_fmt(low or ZERO)} per event"
+        note += f"; {raised} raised to the minimum {format_quantity(low or ZERO)} per event"
     if capped:
-        note += f"; {capped} capped at the maximum {_fmt(high or ZERO)} per event"
+        note += f"; {capped} capped at the maximum {format_quantity(high or ZERO)} per event"
     return [RatedPart("charge", None, value_paid_total, None, amount, note)]
 
 
@@ -388,10 +392,10 @@ def capacity(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
     price = _number(chosen["price"], f"tiers[{number - 1}].price")
     prorated_flag = _prorates(charge)
     amount = prorate(price, usage.active_days, usage.period_days) if prorated_flag else price
-    figures = ", ".join(f"{d} {_fmt(values[d])}" for d in values)
+    figures = ", ".join(f"{d} {format_quantity(values[d])}" for d in values)
     reason = "past the last tier, the last tier's price" if past_last else "the first tier whose limits hold"
     days = _days_note(usage.active_days, usage.period_days) if prorated_flag else ""
-    note = f"{figures}: tier {number} ({reason}) at {_fmt(price)}{days}"
+    note = f"{figures}: tier {number} ({reason}) at {format_quantity(price)}{days}"
     return [RatedPart("charge", number, Decimal(1), amount, amount, note)]
 
 
@@ -401,9 +405,9 @@ def fixed(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
     assert base is not None
     if _prorates(charge):
         amount = prorate(base, usage.active_days, usage.period_days)
-        note = f"fixed {_fmt(base)}{_days_note(usage.active_days, usage.period_days)}"
+        note = f"fixed {format_quantity(base)}{_days_note(usage.active_days, usage.period_days)}"
     else:
-        amount, note = base, f"fixed {_fmt(base)} (not prorated)"
+        amount, note = base, f"fixed {format_quantity(base)} (not prorated)"
     return [RatedPart("charge", None, Decimal(1), amount, amount, note)]
 
 
@@ -481,7 +485,7 @@ def _check_tiers(charge: Mapping[str, Any], model: str) -> None:
                 raise ValueError(f"{path}.up_to: the last tier must have up_to: null (no upper limit)")
             bound = _check_number(up_to, f"{path}.up_to", positive=True)
             if previous is not None and bound <= previous:
-                raise ValueError(f"{path}.up_to: must be greater than {_fmt(previous)}")
+                raise ValueError(f"{path}.up_to: must be greater than {format_quantity(previous)}")
             previous = bound
         if tier.get(price_key) is not None:
             _check_number(tier[price_key], f"{path}.{price_key}", fraction=price_key == "rate")
@@ -693,7 +697,7 @@ def _limits(charge: Mapping[str, Any], active_days: int | None, period_days: int
 def _limit_note(kind: str, charge: Mapping[str, Any], limit: Decimal, active_days: int | None,
                 period_days: int | None) -> str:
     days = _days_note(active_days, period_days) if _prorates(charge) else ""
-    return f"{kind} {_fmt(_get(charge, kind) or ZERO)}{days} = {_fmt(limit)}"
+    return f"{kind} {format_quantity(_get(charge, kind) or ZERO)}{days} = {format_quantity(limit)}"
 
 
 def rate_breakdown(charge: Mapping[str, Any], units: object = None, *, events: Sequence[object] | None = None,
@@ -708,11 +712,11 @@ def rate_breakdown(charge: Mapping[str, Any], units: object = None, *, events: S
     if minimum is not None and base < minimum:
         note = _limit_note("minimum", charge, minimum, usage.active_days, usage.period_days)
         parts.append(RatedPart("minimum", None, Decimal(1), minimum - base, minimum - base,
-                               f"{note}; charge {_fmt(base)} raised to it"))
+                               f"{note}; charge {format_quantity(base)} raised to it"))
     elif maximum is not None and base > maximum:
         note = _limit_note("maximum", charge, maximum, usage.active_days, usage.period_days)
         parts.append(RatedPart("maximum", None, Decimal(1), maximum - base, maximum - base,
-                               f"{note}; charge {_fmt(base)} capped at it"))
+                               f"{note}; charge {format_quantity(base)} capped at it"))
     return parts
 
 

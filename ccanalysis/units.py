@@ -122,7 +122,7 @@ def billable_units(charge: dict[str, Any], activity: ServiceActivity, *, active_
     if charge.get("model") == "capacity":
         values = {dim: _dimension_value(charge, dim, act, active_days=active_days, period_days=period_days)
                   for dim in charge["dimensions"]}
-        shown = ", ".join(f"{dim} {value.normalize():f}" for dim, value in values.items())
+        shown = ", ".join(f"{dim} {pricing.format_quantity(value)}" for dim, value in values.items())
         peak = charge.get("peak_over", "period")
         return Units(values, None, f"{shown} (peak over {peak}) from {source}{scope}")
     unit = charge["unit"]
@@ -132,7 +132,7 @@ def billable_units(charge: dict[str, Any], activity: ServiceActivity, *, active_
     if unit == "month":
         days = "not prorated" if charge.get("prorate", True) is False else f"{active_days}/{period_days} days active"
         return Units(value, None, f"billing period ({days})")
-    return Units(value, None, f"{value.normalize():f} {unit} from {source}{scope}")
+    return Units(value, None, f"{pricing.format_quantity(value)} {unit} from {source}{scope}")
 
 
 def _unit_value(charge: dict[str, Any], unit: str, act: ServiceActivity, *, active_days: int,

@@ -37,7 +37,7 @@ def test_wrong_parameters_are_one_line_errors_before_any_kernel(demo_root, capsy
     assert len(err.splitlines()) == 1 and "no activity for 2026-12" in err
     assert cli.main(["report", "demo", "--month", "2026-08", "--supplier", "nobody", "--root", str(demo_root)]) == 2
     assert "unknown supplier 'nobody'" in capsys.readouterr().err
-    assert not (demo_root / "reports").exists()
+    assert not list((demo_root / "reports").rglob("*.html")), "no report is written for wrong parameters"
 
 
 def test_batch_writes_self_contained_reports_then_skips(demo_root, capsys):
