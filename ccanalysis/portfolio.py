@@ -87,22 +87,26 @@ def kpi_attainment(eng: Engagement, month: str) -> pd.DataFrame:
                                        "fraction", "attained"])
 
 
-def budget_vs_actual(eng: Engagement, month: str) -> pd.DataFrame:
-    """Per supplier: the month's budget (every service row, or the supplier's `*` row), the actual cost
-    (billed net, or expected net where not yet invoiced), the deviation and its fraction of budget."""
+def budget_vs_actual(eng: Engagement, month: str, *, months: list[str] | None = None) -> pd.DataFrame:
+    """Per supplier and month (`months`, default the engagement's months up to `month`): the budget (every
+    service row, or the supplier's `*` row), the actual cost (billed net, or expected net where not yet
+    invoiced), the deviation and its fraction of budget."""
     budget = eng.table("budget")
+    months = months or [m for m in eng.months() if m <= month] or [month]
     rows = []
     for supplier in eng.suppliers:
         contract = eng.contract(supplier)
-        if contract.active_days(contract.period(month)) == 0:
-            continue
-        lines = budget[(budget["supplier"] == supplier) & (budget["month"] == month)] if not budget.empty else budget
-        amount = exact_sum(lines["amount"]) if not lines.empty else None
-        billed = billing.billed_net(eng, supplier, month)
-        actual = billed if billed is not None else totals(expected_invoice(eng, supplier, month)).net
-        deviation = actual - amount if amount is not None else None
-        rows.append({"supplier": supplier, "budget": amount, "actual": actual, "deviation": deviation,
-                     "deviation_fraction": (deviation / amount) if amount else None,
-                     "actual_source": "billed" if billed is not None else "expected"})
-    return pd.DataFrame(rows, columns=["supplier", "budget", "actual", "deviation", "deviation_fraction",
+        for current in months:
+            if contract.active_days(contract.period(current)) == 0:
+                continue
+            lines = (budget[(budget["supplier"] == supplier) & (budget["month"] == current)]
+                     if not budget.empty else budget)
+            amount = exact_sum(lines["amount"]) if not lines.empty else None
+            billed = billing.billed_net(eng, supplier, current)
+            actual = billed if billed is not None else totals(expected_invoice(eng, supplier, current)).net
+            deviation = actual - amount if amount is not None else None
+            rows.append({"supplier": supplier, "month": current, "budget": amount, "actual": actual,
+                         "deviation": deviation, "deviation_fraction": (deviation / amount) if amount else None,
+                         "actual_source": "billed" if billed is not None else "expected"})
+    return pd.DataFrame(rows, columns=["supplier", "month", "budget", "actual", "deviation", "deviation_fraction",
                                        "actual_source"])

@@ -442,19 +442,35 @@ def portfolio_kpi_section(eng: Engagement, month: str, lang: str) -> Section:
 
 
 def portfolio_budget_section(eng: Engagement, month: str, lang: str) -> Section:
-    """Cost against budget per supplier for the month (billed net; expected where not invoiced)."""
+    """Cost against budget per supplier and month, from the first month with data to the report's month
+    (billed net; expected net where not yet invoiced)."""
     frame = portfolio.budget_vs_actual(eng, month)
     currency = eng.settings.currency
     table = pd.DataFrame({
         label("supplier", lang): frame["supplier"],
+        label("month", lang): frame["month"],
         label("budget", lang): [_money_text(v, lang, currency) for v in frame["budget"]],
         label("actual", lang): [_money_text(v, lang, currency) for v in frame["actual"]],
         label("deviation", lang): [_money_text(v, lang, currency) for v in frame["deviation"]],
         "%": [format_percent(v, lang, 1) if v is not None else "" for v in frame["deviation_fraction"]],
     }) if not frame.empty else pd.DataFrame()
-    return Section(f"{label('budget', lang)} / {label('actual', lang)}", "", [], [("", table)], [],
-                   {"budget_total": sum((v for v in frame["budget"] if v is not None), Decimal(0)),
-                    "actual_total": sum((v for v in frame["actual"] if v is not None), Decimal(0))})
+    current = frame[frame["month"] == month]
+    over = [(s, d) for s, d, b in zip(current["supplier"], current["deviation"], current["budget"], strict=True)
+            if d is not None and b and d > 0]
+    if lang == "es":
+        narrative = ("Real = importe facturado (o esperado si aún no hay factura). "
+                     + (f"Por encima del presupuesto en {month}: " + ", ".join(
+                         f"{s} ({_money_text(d, lang, currency)})" for s, d in over) + "." if over
+                        else f"Ningún proveedor supera su presupuesto en {month}."))
+    else:
+        narrative = ("Actual = billed net (expected net where there is no invoice yet). "
+                     + (f"Over budget in {month}: " + ", ".join(
+                         f"{s} ({_money_text(d, lang, currency)})" for s, d in over) + "." if over
+                        else f"No supplier is over its budget in {month}."))
+    return Section(f"{label('budget', lang)} / {label('actual', lang)}", narrative, [], [("", table)], [],
+                   {"budget_month": sum((v for v in current["budget"] if v is not None), Decimal(0)),
+                    "actual_month": sum((v for v in current["actual"] if v is not None), Decimal(0)),
+                    "over_budget": [s for s, _ in over]})
 
 
 def portfolio_check(eng: Engagement, month: str) -> str:

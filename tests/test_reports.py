@@ -62,3 +62,22 @@ def test_batch_writes_self_contained_reports_then_skips(demo_root, capsys):
     assert cli.main(args) == 0
     second = json.loads(capsys.readouterr().out)
     assert [r["status"] for r in second] == ["skipped", "skipped"]
+
+
+def test_chromium_renders_a_demo_report_offline(demo_root, demo_engagement, tmp_path, capsys):
+    from ccanalysis.i18n import format_money
+    from ccanalysis.invoice import expected_invoice, totals
+    from tests.test_html import CHROMIUM, _chromium, _console_messages
+
+    if not CHROMIUM.exists():
+        pytest.skip("headless check needs Debian's chromium package at /usr/bin/chromium (apt-get install chromium)")
+    assert cli.main(["report", "demo", "--month", "2026-09", "--supplier", "northwind", "--no-portfolio",
+                     "--root", str(demo_root)]) == 0
+    capsys.readouterr()
+    page = demo_root / "reports" / "demo" / "2026-09" / "northwind.html"
+    run = _chromium(page, tmp_path / "profile")
+    assert run.returncode == 0, run.stderr[-2000:]
+    net = totals(expected_invoice(demo_engagement, "northwind", "2026-09")).net
+    assert format_money(net, "es") in run.stdout  # the key figure, rendered in Spanish format
+    assert "Fuentes de datos" in run.stdout and "Periodo de facturación" in run.stdout
+    assert _console_messages(run.stderr) == []
