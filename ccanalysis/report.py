@@ -143,7 +143,13 @@ def summary_section(eng: Engagement, supplier: str, month: str, lang: str) -> Se
     billed = billing.billed_lines(eng, supplier, month)
     billed_net = billing.billed_net(eng, supplier, month)
     comparison = billing.by_charge(expected, billed)
-    over = sum((d for d in comparison["difference"] if d > 0), Decimal(0))
+    unidentified = int(billed["charge"].isna().sum()) if "charge" in billed.columns else len(billed)
+    if unidentified:
+        # lines without a charge id cannot be set against a charge until they are matched: only the
+        # invoice total is compared
+        over = max(Decimal(0), (billed_net or Decimal(0)) - expected_totals.net)
+    else:
+        over = sum((d for d in comparison["difference"] if d > 0), Decimal(0))
     currency = contract.currency
     period = contract.period(month)
     headline = [(label("expected", lang) + " (" + label("net", lang).lower() + ")",
@@ -158,16 +164,22 @@ def summary_section(eng: Engagement, supplier: str, month: str, lang: str) -> Se
             narrative = (f"{contract.name} facturó {_money_text(billed_net, lang, currency)} netos por el periodo "
                          f"{period.start:%d/%m/%Y}–{period.end:%d/%m/%Y}; según el contrato y la actividad "
                          f"registrada, la factura debía sumar {_money_text(expected_totals.net, lang, currency)}. "
-                         f"Los conceptos facturados por encima de lo esperado suman "
+                         f"El importe facturado por encima de lo esperado, a reclamar, es "
                          f"{_money_text(over, lang, currency)}.")
         else:
             narrative = (f"{contract.name} billed {_money_text(billed_net, lang, currency)} net for "
                          f"{period.start}–{period.end}; under the contract and the recorded activity the invoice "
-                         f"should total {_money_text(expected_totals.net, lang, currency)}. Charges billed above "
-                         f"what was expected add up to {_money_text(over, lang, currency)}.")
+                         f"should total {_money_text(expected_totals.net, lang, currency)}. The amount billed above "
+                         f"what was expected, to claim, is {_money_text(over, lang, currency)}.")
     else:
         difference = None
         narrative = label("no_invoice", lang)
+    if unidentified:
+        narrative += ("\n\n" + (f"{unidentified} líneas facturadas no indican el concepto del contrato: se comparan "
+                                 "solo los totales hasta que se asignen a sus conceptos."
+                                 if lang == "es" else
+                                 f"{unidentified} billed lines do not name their contract charge: only the totals "
+                                 "are compared until they are matched to their charges."))
     table = pd.DataFrame({
         label("service", lang): comparison["service"],
         label("charge", lang): comparison["charge"],
@@ -180,7 +192,7 @@ def summary_section(eng: Engagement, supplier: str, month: str, lang: str) -> Se
     results = {"supplier": supplier, "month": month, "currency": currency,
                "expected_net": expected_totals.net, "expected_tax": expected_totals.tax,
                "expected_gross": expected_totals.gross, "billed_net": billed_net,
-               "difference": difference, "over_billed_by_charge": over}
+               "difference": difference, "to_claim": over, "unidentified_lines": unidentified}
     return Section(f"{label('billed', lang)} / {label('expected', lang)}", narrative, headline,
                    [("", table)], [fig], results)
 

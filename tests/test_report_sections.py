@@ -1,0 +1,49 @@
+"""Report sections on a tiny engagement: the first figure (billed vs expected, to claim) and languages."""
+
+from decimal import Decimal
+
+import pytest
+
+from ccanalysis import report
+from ccanalysis.engagement import load
+from tests.engagements import activity_row, contract, write_engagement
+
+
+def _line(n, charge, quantity, price, amount):
+    return {"invoice_id": "F-9", "issue_date": "2026-10-01", "period_start": "2026-09-01",
+            "period_end": "2026-09-30", "line": n, "service": "care" if charge else "", "charge": charge,
+            "description": "x", "quantity": quantity, "unit_price": price, "amount": amount, "tax_rate": "0.21"}
+
+
+def _eng(tmp_path, with_ids: bool):
+    c = contract()
+    c["services"][0]["charges"].append({"id": "care_platform", "unit": "month", "model": "fixed", "amount": "100"})
+    # expected: 100 handled × 1.50 = 150.00 and the platform fee 100.00 → 250.00
+    # billed: 110 × 1.50 = 165.00 (15.00 over) and 90.00 for the platform (10.00 under) → 255.00
+    lines = [_line(1, "care_contacts" if with_ids else "", 110, "1.50", "165.00"),
+             _line(2, "care_platform" if with_ids else "", 1, "90.00", "90.00")]
+    write_engagement(tmp_path, contracts=[c], tables={"activity/a.csv": [activity_row("2026-09-01", 100, 100)],
+                                       "invoices/acme/2026-09.csv": lines})
+    return load("tiny", root=tmp_path)
+
+
+def test_to_claim_is_the_over_billed_charges_when_lines_name_them(tmp_path):
+    section = report.summary_section(_eng(tmp_path, True), "acme", "2026-09", "en")
+    assert section.results["expected_net"] == Decimal("250.00")
+    assert section.results["billed_net"] == Decimal("255.00")
+    assert section.results["difference"] == Decimal("5.00")
+    assert section.results["to_claim"] == Decimal("15.00")  # the under-billed fee does not offset it
+
+
+def test_to_claim_falls_back_to_the_total_when_lines_are_unidentified(tmp_path):
+    section = report.summary_section(_eng(tmp_path, False), "acme", "2026-09", "es")
+    assert section.results["to_claim"] == Decimal("5.00")
+    assert section.results["unidentified_lines"] == 2
+    assert "2 líneas facturadas no indican el concepto" in section.narrative
+    assert "255,00 €" in section._repr_html_()
+
+
+@pytest.mark.parametrize("lang, word", [("es", "Importe"), ("en", "Amount")])
+def test_expected_invoice_section_is_labelled_in_its_language(tmp_path, lang, word):
+    html = report.expected_invoice_section(_eng(tmp_path, True), "acme", "2026-09", lang)._repr_html_()
+    assert f"<th>{word}</th>" in html and "<img" not in html
