@@ -446,30 +446,18 @@ def _source(table: str, file: str, frame: pd.DataFrame) -> Source:
 
 
 def concat_aligned(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate files of one table whose optional columns differ, without turning ints into floats."""
+    """Concatenate the files of one table whose optional columns differ. A column missing from some files is
+    blank there; a whole-number column stays integer (nullable Int64) instead of turning into floats."""
     if len(parts) == 1:
         return parts[0].reset_index(drop=True)
-    columns: list[str] = []
-    for part in parts:
-        columns += [c for c in part.columns if c not in columns]
-    aligned = []
-    for part in parts:
-        part = part.copy()
-        for col in columns:
-            if col not in part.columns:
-                part[col] = pd.Series([pd.NA] * len(part), index=part.index, dtype="object")
-        aligned.append(part[columns])
+    columns = list(dict.fromkeys(c for part in parts for c in part.columns))
+    aligned = [part.reindex(columns=columns) for part in parts]
     for col in columns:
-        kinds = {str(p[col].dtype) for p in aligned}
-        if len(kinds) > 1 and all(k in ("int64", "Int64", "object") for k in kinds):
-            if all(k in ("int64", "Int64") or _all_na(p[col]) for p, k in ((p, str(p[col].dtype)) for p in aligned)):
-                for p in aligned:
-                    p[col] = p[col].astype("Int64")
+        present = [part[col] for part in parts if col in part.columns]
+        if len(present) < len(parts) and all(pd.api.types.is_integer_dtype(s) for s in present):
+            for part in aligned:
+                part[col] = part[col].astype("Int64")
     return pd.concat(aligned, ignore_index=True)
-
-
-def _all_na(series: pd.Series) -> bool:
-    return bool(series.isna().all())
 
 
 def holiday_set(country: str, frames: dict[str, pd.DataFrame]) -> frozenset[date]:

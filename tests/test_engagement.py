@@ -199,3 +199,13 @@ def test_cached_load_follows_the_files_and_never_caches_an_invalid_engagement(tm
     with pytest.raises(EngagementError):
         load_cached("tiny", root=tmp_path)
     assert set(cache.iterdir()) == before
+
+
+def test_files_with_different_optional_columns_keep_integer_counts(tmp_path):
+    with_short = [activity_row("2026-09-01", 10, 9, abandoned=1, abandoned_short=1)]
+    without = [activity_row("2026-09-02", 20, 18, abandoned=2)]
+    write_engagement(tmp_path, tables={"activity/a.csv": with_short, "activity/b.csv": without})
+    activity = load("tiny", root=tmp_path).activity.sort_values("date")
+    assert str(activity["abandoned_short"].dtype) == "Int64"
+    assert activity["abandoned_short"].tolist()[0] == 1 and activity["abandoned_short"].isna().tolist() == [False, True]
+    assert activity["offered"].dtype.kind == "i" and activity["offered"].sum() == 30
