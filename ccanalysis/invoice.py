@@ -50,10 +50,13 @@ class _Line:
     model: str | None = None
 
 
-def service_activity(eng: Engagement, supplier: str, service: Service, period: BillingPeriod) -> ServiceActivity:
-    """The service's contact records and activity rows dated inside the billing period."""
-    contacts = eng.contacts_for(supplier, service.id, period.start, period.end)
-    rows = eng.activity_rows(supplier, service.id, period.start, period.end)
+def service_activity(eng: Engagement, supplier: str, service: Service, period: BillingPeriod,
+                     until: date | None = None) -> ServiceActivity:
+    """The service's contact records and activity rows dated inside the billing period (up to `until`,
+    for the month-to-date cost; the period itself stays whole, e.g. for its working days)."""
+    last = period.end if until is None else min(until, period.end)
+    contacts = eng.contacts_for(supplier, service.id, period.start, last)
+    rows = eng.activity_rows(supplier, service.id, period.start, last)
     interval_minutes = None
     if not rows.empty and "interval_start" in rows and rows["interval_start"].notna().any():
         interval_minutes = interval_length_minutes(rows)
@@ -83,8 +86,11 @@ def _charge_lines(service: Service, charge: dict[str, Any], activity: ServiceAct
     for part in parts:
         if part.kind not in ("charge", "flat_fee"):
             continue  # the limit lines are recomputed on rounded lines below (pricing.md step 2)
-        if part.unit_price is not None:
-            amount = round_money(part.quantity * part.unit_price)
+        unit_price = part.unit_price
+        if unit_price is not None and model in FIXED_MODELS and part.quantity == 1:
+            unit_price = round_money(unit_price)  # 1 × the prorated fee, written in cents as on an invoice
+        if unit_price is not None:
+            amount = round_money(part.quantity * unit_price)
         else:
             amount = round_money(part.amount)
         tier_text = f" tier {part.tier}" if part.tier is not None and model not in ("capacity",) else ""
@@ -96,7 +102,7 @@ def _charge_lines(service: Service, charge: dict[str, Any], activity: ServiceAct
             unit = _line_unit(charge, model)
         rule = _rule_text(charge, model, active_days, period_days)
         lines.append(_Line(service.id, charge["id"], part.tier, part.kind, text, part.quantity, unit,
-                           part.unit_price, amount, f"{units.explanation}; {rule}; {part.note}", model))
+                           unit_price, amount, f"{units.explanation}; {rule}; {part.note}", model))
     rounded_total = sum((line.amount for line in lines), ZERO)
     limit = pricing.limit_line_amount(charge, rounded_total, active_days=active_days, period_days=period_days)
     if limit is not None:
@@ -174,7 +180,7 @@ def _step_one(eng: Engagement, supplier: str, contract: Contract, period: Billin
     lines: list[_Line] = []
     activities: dict[str, ServiceActivity] = {}
     for service in contract.services_for(period):
-        activity = service_activity(eng, supplier, service, rated)
+        activity = service_activity(eng, supplier, service, period, until)
         activities[service.id] = activity
         active_days = contract.active_days(rated, service)
         for charge in service.charges:

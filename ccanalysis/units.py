@@ -143,17 +143,9 @@ def _unit_value(charge: dict[str, Any], unit: str, act: ServiceActivity, *, acti
         return _productive_seconds(act) / SECONDS_PER_HOUR
     if unit == "effective_hour":
         return (_column_sum(act, "logged_s") - _column_sum(act, "aux_s")) / SECONDS_PER_HOUR
+    if unit in pricing.MINUTE_UNITS and charge.get("rounding"):
+        return _rounded_minutes(charge, unit, act)
     if unit == "productive_minute":
-        rounding = charge.get("rounding")
-        if rounding:
-            if act.contacts.empty and not act.rows.empty:
-                raise ValueError(f"charge {charge.get('id')!r} rounds each contact (`rounding`), which needs "
-                                 "contact records in data/ENG/contacts/, but this service has only activity rows")
-            contacts = act.contacts
-            seconds = pricing.billable_seconds(
-                contacts["talk_s"].to_numpy(), contacts["hold_s"].to_numpy(), contacts["acw_s"].to_numpy(),
-                contacts["answered"].to_numpy(dtype=bool), rounding)
-            return Decimal(int(np.asarray(seconds, dtype=np.int64).sum())) / SECONDS_PER_MINUTE
         return _productive_seconds(act) / SECONDS_PER_MINUTE
     if unit == "talk_minute":
         return _column_sum(act, "talk_s", from_contacts=lambda c: exact_sum(_handled(c)["talk_s"])) / SECONDS_PER_MINUTE
@@ -181,6 +173,29 @@ def _unit_value(charge: dict[str, Any], unit: str, act: ServiceActivity, *, acti
             return Decimal(1)
         return Decimal(active_days) / Decimal(period_days)
     raise ValueError(f"unit {unit!r} is not a billable unit")
+
+
+def _rounded_minutes(charge: dict[str, Any], unit: str, act: ServiceActivity) -> Decimal:
+    """Minutes under per-contact `rounding` (pricing.md), from handled contact records only.
+
+    Review fix: `talk_minute` charges with `rounding` used to ignore it (plain Σ talk_s / 60); the rounding
+    applies to every minute unit, on talk + hold + ACW for productive minutes and on talk alone for talk
+    minutes (hold and ACW passed as zeros, as `pricing.billable_seconds` documents).
+    """
+    if act.contacts.empty and not act.rows.empty:
+        raise ValueError(f"charge {charge.get('id')!r} rounds each contact (`rounding`), which needs "
+                         "contact records in data/ENG/contacts/, but this service has only activity rows")
+    contacts = act.contacts
+    if contacts.empty:
+        return ZERO
+    talk = contacts["talk_s"].to_numpy()
+    if unit == "talk_minute":
+        hold = acw = np.zeros(len(contacts), dtype=np.int64)
+    else:
+        hold, acw = contacts["hold_s"].to_numpy(), contacts["acw_s"].to_numpy()
+    seconds = pricing.billable_seconds(talk, hold, acw, contacts["answered"].to_numpy(dtype=bool),
+                                       charge["rounding"])
+    return Decimal(int(np.asarray(seconds, dtype=np.int64).sum())) / SECONDS_PER_MINUTE
 
 
 def _collected(charge: dict[str, Any], act: ServiceActivity, source: str, scope: str) -> Units:
@@ -211,15 +226,33 @@ def _dimension_value(charge: dict[str, Any], dim: str, act: ServiceActivity, *, 
     if peak == "period":
         return _unit_value(charge, dim, act, active_days=active_days, period_days=period_days)
     rows = act.rows
+    if rows.empty and peak == "day" and not act.contacts.empty:
+        # Review fix: with contact records as the source the daily peak was 0 (rows empty → "no usage",
+        # so the capacity charge vanished); the day's value is now taken from the contacts starting that day.
+        best = ZERO
+        contacts = act.contacts
+        for _, day_contacts in contacts.groupby(contacts["start"].dt.date, sort=True):
+            day_act = ServiceActivity(day_contacts, rows, act.holidays, act.period_start, act.period_end,
+                                      act.interval_minutes)
+            best = max(best, _unit_value(charge, dim, day_act, active_days=1, period_days=1))
+        return best
     if rows.empty:
         return ZERO
     if peak == "interval":
         if "interval_start" not in rows or rows["interval_start"].isna().all():
             raise ValueError(f"charge {charge.get('id')!r}: peak_over interval needs interval activity rows")
         length_s = Decimal((act.interval_minutes or 30) * 60)
-        if dim != "fte":
-            raise ValueError(f"charge {charge.get('id')!r}: peak_over interval is defined for agents (fte) only")
-        return max((to_decimal(v) / length_s for v in rows["logged_s"]), default=ZERO)
+        if dim == "fte":
+            return max((to_decimal(v) / length_s for v in rows["logged_s"]), default=ZERO)
+        # Review fix: any other dimension's value is its largest interval value (pricing.md, capacity); it
+        # used to be an error. One interval = one (date, interval_start[, utc_offset]) group of rows.
+        keys = [k for k in ("date", "interval_start", "utc_offset") if k in rows.columns]
+        best = ZERO
+        for _, interval_rows in rows.groupby(keys, sort=True, dropna=False):
+            one = ServiceActivity(act.contacts.iloc[0:0], interval_rows, act.holidays, act.period_start,
+                                  act.period_end, act.interval_minutes)
+            best = max(best, _unit_value(charge, dim, one, active_days=1, period_days=1))
+        return best
     # peak over day
     keys = rows.groupby("date", sort=True)
     best = ZERO

@@ -181,3 +181,12 @@ def test_invoice_json_money_is_text(commitment_engagement):
     out = invoice_json(eng, "acme", "2026-09", expected_invoice(eng, "acme", "2026-09"))
     assert all(isinstance(line["amount"], str) for line in out["lines"])
     assert isinstance(out["lines"][0]["tax_rate"], float)
+
+
+def test_prorated_fixed_fee_line_shows_its_unit_price_in_cents(tmp_path):
+    c = contract(valid_from="2026-09-21")
+    c["services"][0]["charges"] = [{"id": "platform", "unit": "month", "model": "fixed", "amount": "1000"}]
+    write_engagement(tmp_path, contracts=[c], tables={"activity/a.csv": [activity_row("2026-09-22", 1, 1)]})
+    line = expected_invoice(load("tiny", root=tmp_path), "acme", "2026-09").iloc[0]
+    # 1,000 × 10/30 days (21..30 September) = 333.333… → 1 × 333.33 = 333.33
+    assert (line["quantity"], line["unit_price"], line["amount"]) == (D(1), D("333.33"), D("333.33"))
