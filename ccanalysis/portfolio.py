@@ -68,12 +68,12 @@ def hhi(shares: list[Fraction]) -> Fraction:
     return sum((Fraction(s) * 100) ** 2 for s in shares) if shares else Fraction(0)
 
 
-def kpi_attainment(eng: Engagement, month: str) -> pd.DataFrame:
+def kpi_attainment(eng: Engagement, month: str, lang: str = "en") -> pd.DataFrame:
     """Every SLA rule of every supplier: KPI value under the contract's definition, target, and whether it
     was attained (no penalty); None when there is no data."""
     rows = []
     for supplier in eng.suppliers:
-        for service_id, items in sla_evaluations(eng, supplier, month, include_neutral=True).items():
+        for service_id, items in sla_evaluations(eng, supplier, month, include_neutral=True, lang=lang).items():
             for item in items:
                 if item.kind not in ("sla", "tracked"):
                     continue

@@ -439,7 +439,7 @@ def portfolio_cost_section(eng: Engagement, month: str, lang: str) -> Section:
 
 def portfolio_kpi_section(eng: Engagement, month: str, lang: str) -> Section:
     """KPI attainment under each contract's own definitions."""
-    frame = portfolio.kpi_attainment(eng, month)
+    frame = portfolio.kpi_attainment(eng, month, lang)
     table = pd.DataFrame({
         label("supplier", lang): frame["supplier"], label("service", lang): frame["service"],
         label("kpi", lang): frame["kpi"], label("definition", lang): frame["definition"],
