@@ -6,6 +6,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from ccanalysis import contacts as contact_records
 from ccanalysis.contacts import distinct_customers, to_activity
 
 
@@ -92,3 +93,70 @@ def test_float_amounts_are_summed_as_their_decimals():
 def test_bad_frequency(contacts):
     with pytest.raises(ValueError):
         to_activity(contacts, threshold_s=20, short_abandon_s=5, freq="45min")  # type: ignore[arg-type]
+
+
+# --- the fast paths of to_activity give the hand-counted figures too -------------------------------------
+# customers per daily row of the fixture: Monday care k1, k2, k1, k3, (blank) → 3; Monday billing k9 → 1;
+# Tuesday care k1 → 1 (rows sort billing, care on Monday, then care on Tuesday)
+DAILY_CUSTOMERS = [1, 3, 1]
+
+
+@pytest.mark.parametrize("dtype", ["category", object, "str"])
+def test_distinct_customers_per_day_for_each_id_dtype(contacts, dtype):
+    contacts["customer_id"] = contacts["customer_id"].astype(dtype)
+    activity = to_activity(contacts, threshold_s=20, short_abandon_s=5)
+    assert activity["service"].tolist() == ["billing", "care", "care"]
+    assert activity["customers"].tolist() == DAILY_CUSTOMERS
+
+
+def test_distinct_customers_of_large_groups_path(contacts, monkeypatch):
+    # every group counts as "large": the string-view gather and per-group unique run on the fixture,
+    # with its blank id (contact e) left out
+    monkeypatch.setattr(contact_records, "_LARGE_GROUP", 1)
+    assert contacts["customer_id"].dtype == "str"
+    activity = to_activity(contacts, threshold_s=20, short_abandon_s=5)
+    assert activity["customers"].tolist() == DAILY_CUSTOMERS
+
+
+def test_distinct_customers_per_interval(contacts):
+    activity = to_activity(contacts, threshold_s=20, short_abandon_s=5, freq="30min")
+    care = activity[(activity["service"] == "care") & (activity["date"] == pd.Timestamp("2026-01-05"))]
+    # 09:00 {k1, k2}; 09:30 {k1, k3}; 10:00 only contact e, no id
+    assert care["customers"].tolist() == [2, 2, 0]
+
+
+def test_blocks_of_rows_give_the_same_sums(contacts, monkeypatch):
+    monkeypatch.setattr(contact_records, "_BLOCK", 2)  # 7 rows in 4 blocks
+    contacts["talk_s"] = [100, 200, 300, 0, 0, 50, 10]
+    activity = to_activity(contacts, threshold_s=20, short_abandon_s=5)
+    row = activity.iloc[1]  # Monday care
+    assert (row.offered, row.handled, row.answered_within_sl, row.abandoned_short) == (5, 3, 2, 1)
+    assert (row.wait_s, row.talk_s, row.hold_s, row.acw_s) == (51, 600, 10, 60)  # a, b, c answered
+    assert activity["talk_s"].tolist() == [10, 600, 50]
+
+
+def test_huge_integers_are_summed_exactly(contacts):
+    contacts["talk_s"] = [2**60, 3, 0, 0, 0, 0, 0]  # float64 would round 2**60 + 3 to 2**60
+    row = to_activity(contacts, threshold_s=20, short_abandon_s=5).iloc[1]
+    assert row.talk_s == 2**60 + 3
+
+
+def test_nullable_integers_count_blank_as_nothing(contacts):
+    contacts["hold_s"] = pd.array([10, pd.NA, 5, 0, 0, 7, None], dtype="Int64")
+    activity = to_activity(contacts, threshold_s=20, short_abandon_s=5)
+    assert activity["hold_s"].tolist() == [0, 15, 7]  # billing blank; Monday care 10 + 5; Tuesday 7
+
+
+def test_empty_contacts(contacts):
+    activity = to_activity(contacts.iloc[0:0], threshold_s=20, short_abandon_s=5)
+    assert len(activity) == 0 and "customers" in activity.columns
+
+
+def test_large_groups_path_with_long_and_blank_ids(contacts, monkeypatch):
+    # ids longer than 12 bytes live in the views' data buffers, not inline: same counts as short ids
+    monkeypatch.setattr(contact_records, "_LARGE_GROUP", 1)
+    contacts["customer_id"] = contacts["customer_id"].map(lambda k: f"customer-number-{k}-of-the-region",
+                                                          na_action="ignore")
+    assert to_activity(contacts, threshold_s=20, short_abandon_s=5)["customers"].tolist() == DAILY_CUSTOMERS
+    contacts["customer_id"] = pd.Series([None] * 7, dtype="str")
+    assert to_activity(contacts, threshold_s=20, short_abandon_s=5)["customers"].tolist() == [0, 0, 0]
