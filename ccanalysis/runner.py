@@ -607,7 +607,14 @@ def execute_report(payload: dict) -> dict:
         if payload["reuse_kernel"]:
             executed, kernel_seconds = _execute_reused(nb, payload)
         else:
-            executed, kernel_seconds = _execute_papermill(nb, payload)
+            try:
+                executed, kernel_seconds = _execute_papermill(nb, payload)
+            except TimeoutError:  # a cell ran past cell_timeout: the report's own failure
+                raise
+            except Exception:  # noqa: BLE001
+                # the kernel did not start (e.g. two kernels started at once picked the same free port):
+                # nothing of the report ran, so one more try is safe; a cell error never lands here
+                executed, kernel_seconds = _execute_papermill(nb, payload)
         imports, compute = _cell_times(executed)
         execution = time.perf_counter() - started - kernel_seconds
         out["timings"].update(kernel_start=kernel_seconds, execution=execution, imports=imports,
