@@ -398,6 +398,14 @@ def _weighted_sum(values: pd.Series, weights: pd.Series) -> Decimal:
     values, weights = values[mask], weights[mask]
     if pd.api.types.is_integer_dtype(values.dtype) and pd.api.types.is_integer_dtype(weights.dtype):
         return Decimal(int((values.astype("int64") * weights.astype("int64")).sum()))
+    if (pd.api.types.is_integer_dtype(weights.dtype) or pd.api.types.is_bool_dtype(weights.dtype)) \
+            and not weights.isna().any():
+        # whole-number weights (handled counts, or 0/1 per contact): Σ v·w = Σ over distinct w of w × Σ v,
+        # exact and one pass per distinct weight instead of one multiplication per row
+        codes = weights.to_numpy(dtype="int64")
+        distinct = np.unique(codes)
+        if len(distinct) <= 64:
+            return sum((Decimal(int(w)) * exact_sum(values[codes == w]) for w in distinct if w != 0), Decimal(0))
     total = Decimal(0)
     for v, w in zip(values, weights, strict=True):
         if w is None or pd.isna(w):

@@ -72,6 +72,11 @@ def exact_sum(values: pd.Series | Iterable) -> Decimal:
         if pd.api.types.is_float_dtype(values.dtype):
             return sum((to_decimal(v) for v in values.dropna()), ZERO)
         values = values.dropna()
+        items = values.tolist()
+        try:
+            return sum(items, ZERO)  # ints and Decimals add exactly; a float or Fraction raises TypeError
+        except TypeError:
+            pass
     total = ZERO
     for v in values:
         if v is None or (isinstance(v, float) and np.isnan(v)):
