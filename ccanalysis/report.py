@@ -75,7 +75,7 @@ class Section:
             parts += [f'<li value="{html.escape(m)}">{html.escape(t)}</li>' for m, t in self.notes]
             parts.append("</ol>")
         for fig in self.figures:
-            parts.append(f'<img alt="{html.escape(self.title)}" src="data:image/png;base64,{_png(fig)}"/>')
+            parts.append(f'<img alt="{html.escape(self.title)}" src="data:image/svg+xml;base64,{_svg(fig)}"/>')
         parts.append("</div>")
         return "\n".join(parts)
 
@@ -98,9 +98,10 @@ def _table_html(table: pd.DataFrame) -> str:
     return f'<table class="cca-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
-def _png(fig: Figure) -> str:
+def _svg(fig: Figure) -> str:
+    """The figure as base64 SVG: vector (sharp at any zoom), embedded, and quicker to render than PNG."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100)  # figures are laid out by tight_layout when built
+    fig.savefig(buffer, format="svg")  # figures are laid out by tight_layout when built
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
