@@ -30,7 +30,7 @@ test: setup ## Run the whole test suite
 	$(BIN)/python -m pytest -q
 
 lint: setup ## ruff on the package, tests and benchmarks
-	$(BIN)/ruff check ccanalysis tests bench
+	$(BIN)/ruff check ccanalysis tests bench tools
 
 lab: setup ## Install JupyterLab and open the notebooks
 	$(BIN)/python -m pip install --quiet -e ".[test,lab]"
