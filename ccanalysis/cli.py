@@ -27,6 +27,10 @@ class UsageError(Exception):
     """Wrong usage of a command (exit code 2)."""
 
 
+class InputError(Exception):
+    """The engagement's files cannot give the result asked for (exit code 1, like a load error)."""
+
+
 def json_default(value: object) -> object:
     """JSON for exact values: money as a decimal string, ratios as numbers, dates ISO."""
     if isinstance(value, Decimal):
@@ -118,7 +122,18 @@ def cmd_expected(args: argparse.Namespace) -> int:
     eng = load(args.engagement, root=args.root)
     if args.supplier not in eng.contracts:
         raise UsageError(f"unknown supplier {args.supplier!r}; this engagement has {', '.join(eng.contracts)}")
-    lines = expected_invoice(eng, args.supplier, args.month)
+    contract = eng.contracts[args.supplier]
+    try:
+        period = contract.period(args.month)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if contract.active_days(period) == 0:
+        raise UsageError(f"the contract of {args.supplier} is not in force in billing period {args.month} "
+                         f"({period.start}..{period.end})")
+    try:
+        lines = expected_invoice(eng, args.supplier, args.month)
+    except ValueError as exc:  # the parameters are right: what is missing is in the engagement's files
+        raise InputError(f"engagement {eng.id}, supplier {args.supplier}, {args.month}: {exc}") from None
     if args.format == "json":
         print(dumps(invoice_json(eng, args.supplier, args.month, lines)))
     elif args.format == "csv":
@@ -188,6 +203,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except EngagementError as exc:
         print(exc.report(limit=None), file=sys.stderr)
+        return 1
+    except InputError as exc:
+        print(f"ccanalysis {args.command}: invalid input: {exc}", file=sys.stderr)
         return 1
     except UsageError as exc:
         print(f"ccanalysis {args.command}: {exc}", file=sys.stderr)

@@ -276,8 +276,9 @@ class Contract(Strict):
     def commitment_for(self, period: BillingPeriod) -> MinimumCommitment | None:
         return self.version_on(period.start)[1]
 
-    def active_days(self, period: BillingPeriod, service: Service | None = None) -> int:
-        """Calendar days of the period inside the contract's (and the service's) validity."""
+    def active_range(self, period: BillingPeriod, service: Service | None = None) -> tuple[date, date]:
+        """First and last day of the period inside the contract's (and the service's) validity; the first
+        is after the last when none is."""
         start, end = max(period.start, self.valid_from), period.end
         if self.valid_to:
             end = min(end, self.valid_to)
@@ -286,6 +287,11 @@ class Contract(Strict):
                 start = max(start, service.valid_from)
             if service.valid_to:
                 end = min(end, service.valid_to)
+        return start, end
+
+    def active_days(self, period: BillingPeriod, service: Service | None = None) -> int:
+        """Calendar days of the period inside the contract's (and the service's) validity."""
+        start, end = self.active_range(period, service)
         return max(0, (end - start).days + 1)
 
     def all_service_ids(self) -> set[str]:

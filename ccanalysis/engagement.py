@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import holidays as holiday_calendars
+import numpy as np
 import pandas as pd
 
 from . import config, tables
@@ -132,10 +133,11 @@ class Engagement:
         return params + sorted(set(data))
 
     # ---- service-level thresholds
-    def thresholds(self, supplier: str, service: Service | str) -> tuple[int, int]:
-        """(SL threshold, short-abandon threshold) in seconds for a service, from its `kpis:` block."""
+    def thresholds(self, supplier: str, service: Service | str, on: date | None = None) -> tuple[int, int]:
+        """(SL threshold, short-abandon threshold) in seconds for a service, from its `kpis:` block (given by
+        id: the terms in force `on` that day, else the base terms)."""
         if isinstance(service, str):
-            service = self._service(supplier, service)
+            service = self._service(supplier, service, on)
         setting = service.kpis.get("service_level")
         threshold = setting.threshold_s if setting and setting.threshold_s is not None else DEFAULT_SL_THRESHOLD_S
         short = (
@@ -143,9 +145,10 @@ class Engagement:
         )
         return threshold, short
 
-    def _service(self, supplier: str, service_id: str) -> Service:
+    def _service(self, supplier: str, service_id: str, on: date | None = None) -> Service:
         contract = self.contract(supplier)
-        for services in [contract.services] + [v.services for v in contract.versions]:
+        in_force = [contract.version_on(on)[0]] if on is not None else []
+        for services in in_force + [contract.services] + [v.services for v in contract.versions]:
             for service in services:
                 if service.id == service_id:
                     return service
@@ -187,7 +190,7 @@ class Engagement:
     def daily_activity(self, supplier: str, service: str, start: date, end: date) -> pd.DataFrame:
         """One row per day of the service's activity, from whichever granularity is its source
         (contact records aggregated at the contract's thresholds, intervals summed per day, or daily rows)."""
-        threshold, short = self.thresholds(supplier, service)
+        threshold, short = self.thresholds(supplier, service, start)
         parts = []
         contacts = self.contacts_for(supplier, service, start, end)
         if not contacts.empty:
@@ -535,13 +538,27 @@ def _row(row: pd.Series) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
+def _billing_months(eng: Engagement, suppliers: pd.Series, when: pd.Series) -> pd.Series:
+    """The billing period (YYYY-MM, named by its end month) each date falls in, under its supplier's
+    billing cycle: with `cutoff_day` 25, 26 September belongs to 2026-10."""
+    months = when.dt.strftime("%Y-%m")
+    for supplier, contract in eng.contracts.items():
+        cutoff = contract.billing_cycle.cutoff_day
+        if cutoff is None:
+            continue
+        later = ((suppliers == supplier) & (when.dt.day > cutoff)).to_numpy()
+        if later.any():
+            months[later] = (when[later].dt.to_period("M") + 1).dt.strftime("%Y-%m")
+    return months
+
+
 def _granularity(eng: Engagement) -> tuple[dict[tuple[str, str, str], str], list[Problem]]:
     """Which source each (supplier, service, month) uses; two sources for one month is an error."""
     seen: dict[tuple[str, str, str], dict[str, set[str]]] = {}
 
     def note(frame: pd.DataFrame, kind: str, when: pd.Series) -> None:
         keys = pd.DataFrame({"supplier": frame["supplier"], "service": frame["service"],
-                             "month": when.dt.strftime("%Y-%m"), "file": frame["_file"]})
+                             "month": _billing_months(eng, frame["supplier"], when), "file": frame["_file"]})
         for (supplier, service, month), files in keys.groupby(["supplier", "service", "month"])["file"]:
             seen.setdefault((supplier, service, month), {}).setdefault(kind, set()).update(files.unique())
 
@@ -573,35 +590,53 @@ def _granularity(eng: Engagement) -> tuple[dict[tuple[str, str, str], str], list
 
 
 def _check_kpi_columns(eng: Engagement) -> list[Problem]:
-    """Columns each contract's KPI rules need are present (and filled) for that service's activity."""
+    """Columns each contract's KPI rules need are present (and filled) for that service's activity, and
+    `sl_threshold_s` equals the contract's threshold; each row is checked against the terms (base or
+    version) that rate its billing period."""
     problems: list[Problem] = []
     activity = eng.tables.get("activity")
+    if activity is None or activity.empty:
+        return problems  # contact records give every count; no activity rows → nothing to check
     for supplier, contract in eng.contracts.items():
-        services = list(contract.services) + [s for v in contract.versions for s in v.services]
-        for service in services:
-            rules = _kpi_rules(service)
-            rows = (activity[(activity["supplier"] == supplier) & (activity["service"] == service.id)]
-                    if activity is not None and not activity.empty else None)
-            if rows is None or rows.empty:
-                continue  # contact records give every count; no activity rows → nothing to check
-            for rule, kpi_name, variant in rules:
-                for column in sorted(kpi_registry.required_columns(kpi_name, variant)):
-                    if column not in rows.columns or rows[column].isna().any():
-                        missing = rows if column not in rows.columns else rows[rows[column].isna()]
-                        first = missing.iloc[0]
-                        problems.append(Problem(
-                            file=first["_file"], row=_row(first) if column in rows.columns else None, column=column,
-                            message=f"needed by contracts/{supplier}.yaml {rule} ({kpi_name}, "
-                            f"{variant or 'default definition'}) for service {service.id}; add the column",
-                        ))
-            if "sl_threshold_s" in rows.columns:
-                threshold, _ = eng.thresholds(supplier, service)
-                bad = rows[rows["sl_threshold_s"].notna() & (rows["sl_threshold_s"] != threshold)]
-                for _, row in bad.head(20).iterrows():
-                    problems.append(Problem(file=row["_file"], row=_row(row), column="sl_threshold_s",
-                                            value=int(row["sl_threshold_s"]),
-                                            message=f"answered_within_sl was counted at this threshold but "
-                                            f"contracts/{supplier}.yaml sets threshold_s {threshold}"))
+        mine = activity[activity["supplier"] == supplier]
+        if mine.empty:
+            continue
+        starts = np.array([v.valid_from for v in contract.versions], dtype="datetime64[ns]")
+        in_force = starts.searchsorted(mine["date"].to_numpy(), side="right")  # 0 = base terms, k = versions[k-1]
+        for k in np.unique(in_force):
+            services, _ = contract.version_on(contract.versions[k - 1].valid_from if k else date.min)
+            part = mine[in_force == k]
+            for service in services:
+                rows = part[part["service"] == service.id]
+                if not rows.empty:
+                    problems += _service_kpi_problems(eng, supplier, contract, service, rows)
+    return problems
+
+
+def _service_kpi_problems(eng: Engagement, supplier: str, contract: Contract, service: Service,
+                          rows: pd.DataFrame) -> list[Problem]:
+    problems: list[Problem] = []
+    where = next((f"versions[{k}]." for k in range(len(contract.versions) - 1, -1, -1)
+                  if any(s is service for s in contract.versions[k].services)), "")
+    for rule, kpi_name, variant in _kpi_rules(service):
+        for column in sorted(kpi_registry.required_columns(kpi_name, variant)):
+            if column not in rows.columns or rows[column].isna().any():
+                missing = rows if column not in rows.columns else rows[rows[column].isna()]
+                first = missing.iloc[0]
+                problems.append(Problem(
+                    file=first["_file"], row=_row(first) if column in rows.columns else None, column=column,
+                    message=f"needed by contracts/{supplier}.yaml {where}{rule} ({kpi_name}, "
+                    f"{variant or 'default definition'}) for service {service.id}; add the column",
+                ))
+    if "sl_threshold_s" in rows.columns:
+        threshold, _ = eng.thresholds(supplier, service)
+        bad = rows[rows["sl_threshold_s"].notna() & (rows["sl_threshold_s"] != threshold)]
+        for _, row in bad.head(20).iterrows():
+            problems.append(Problem(file=row["_file"], row=_row(row), column="sl_threshold_s",
+                                    value=int(row["sl_threshold_s"]),
+                                    message=f"answered_within_sl was counted at this threshold but "
+                                    f"contracts/{supplier}.yaml {where}services[{service.id}] sets threshold_s "
+                                    f"{threshold}"))
     return problems
 
 

@@ -52,11 +52,14 @@ class _Line:
 
 def service_activity(eng: Engagement, supplier: str, service: Service, period: BillingPeriod,
                      until: date | None = None) -> ServiceActivity:
-    """The service's contact records and activity rows dated inside the billing period (up to `until`,
-    for the month-to-date cost; the period itself stays whole, e.g. for its working days)."""
-    last = period.end if until is None else min(until, period.end)
-    contacts = eng.contacts_for(supplier, service.id, period.start, last)
-    rows = eng.activity_rows(supplier, service.id, period.start, last)
+    """The service's contact records and activity rows dated inside the billing period and the contract's
+    and the service's validity (up to `until`, for the month-to-date cost; the period itself stays whole,
+    e.g. for its working days)."""
+    first, last = eng.contract(supplier).active_range(period, service)
+    if until is not None:
+        last = min(last, until)
+    contacts = eng.contacts_for(supplier, service.id, first, last)
+    rows = eng.activity_rows(supplier, service.id, first, last)
     interval_minutes = None
     if not rows.empty and "interval_start" in rows and rows["interval_start"].notna().any():
         interval_minutes = interval_length_minutes(rows)
@@ -142,8 +145,8 @@ def _rule_text(charge: dict[str, Any], model: str, active_days: int, period_days
     return f"model {model}{prorated}{rounding_text}"
 
 
-def _period_activity_for_sla(activity: ServiceActivity) -> pd.DataFrame:
-    """What the SLA KPIs are computed on: contact records when they are the source, else activity rows."""
+def kpi_data(activity: ServiceActivity) -> pd.DataFrame:
+    """What the KPIs (SLA rules, compliance clauses) are computed on: contact records when they are the source, else activity rows."""
     if not activity.contacts.empty:
         return activity.contacts
     return activity.rows
@@ -230,7 +233,7 @@ def sla_base(service: Service, charge_lines: list[_Line]) -> tuple[Decimal, str]
 def _sla_lines(service: Service, charge_lines: list[_Line], activity: ServiceActivity,
                period: BillingPeriod) -> list[_Line]:
     base, what = sla_base(service, charge_lines)
-    result = sla_rules.assess(service.sla, service.kpi_settings(), _period_activity_for_sla(activity), base,
+    result = sla_rules.assess(service.sla, service.kpi_settings(), kpi_data(activity), base,
                               period.start)
     out = []
     for item in result.lines:
@@ -252,7 +255,7 @@ def sla_evaluations(eng: Engagement, supplier: str, month: str, *, include_neutr
             continue
         base, _ = sla_base(service, charge_lines)
         result = sla_rules.assess(service.sla, service.kpi_settings(),
-                                  _period_activity_for_sla(activities[service.id]), base, period.start, lang=lang)
+                                  kpi_data(activities[service.id]), base, period.start, lang=lang)
         out[service.id] = list(result.lines) + (list(result.tracked) if include_neutral else [])
     return out
 

@@ -23,7 +23,7 @@ from . import compliance as compliance_rules
 from . import kpis as kpi_registry
 from .engagement import Engagement, load_cached
 from .i18n import check_lang, format_money, format_number, format_percent, label
-from .invoice import expected_invoice, sla_evaluations, totals
+from .invoice import expected_invoice, kpi_data, service_activity, sla_evaluations, totals
 
 CSS = """
 <style>
@@ -281,10 +281,8 @@ def kpi_section(eng: Engagement, supplier: str, month: str, lang: str) -> Sectio
 
 
 def _kpi_data(eng: Engagement, supplier: str, service, period) -> pd.DataFrame:
-    contacts = eng.contacts_for(supplier, service.id, period.start, period.end)
-    if not contacts.empty:
-        return contacts
-    return eng.activity_rows(supplier, service.id, period.start, period.end)
+    """The service's KPI data of the period, inside its validity: exactly what the invoice's SLA uses."""
+    return kpi_data(service_activity(eng, supplier, service, period))
 
 
 def _kpi_text(name: str | None, value: Fraction | None, lang: str, variant: str | None = None) -> str:
