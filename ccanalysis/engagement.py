@@ -340,6 +340,7 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
         eng.granularity, problems = _granularity(eng)
         found.extend(problems)
         found.extend(_check_kpi_columns(eng))
+        found.extend(_check_contact_charges(eng))
         found.extend(_check_invoice_periods(eng))
     found.raise_if_any(f"Engagement {engagement!r} has errors")
     return eng
@@ -628,6 +629,7 @@ def _service_kpi_problems(eng: Engagement, supplier: str, contract: Contract, se
                     message=f"needed by contracts/{supplier}.yaml {where}{rule} ({kpi_name}, "
                     f"{variant or 'default definition'}) for service {service.id}; add the column",
                 ))
+    problems += _charge_row_problems(supplier, service, rows, where)
     if "sl_threshold_s" in rows.columns:
         threshold, _ = eng.thresholds(supplier, service)
         bad = rows[rows["sl_threshold_s"].notna() & (rows["sl_threshold_s"] != threshold)]
@@ -637,6 +639,73 @@ def _service_kpi_problems(eng: Engagement, supplier: str, contract: Contract, se
                                     message=f"answered_within_sl was counted at this threshold but "
                                     f"contracts/{supplier}.yaml {where}services[{service.id}] sets threshold_s "
                                     f"{threshold}"))
+    return problems
+
+
+#: Optional activity columns a charge's unit is computed from (the required ones are always there).
+UNIT_ROW_COLUMNS = {"effective_hour": ("aux_s",), "sale": ("sales",), "collected_amount": ("collected_amount",)}
+#: Contact-record columns a unit needs, and units that contact records cannot give (no logged time).
+UNIT_CONTACT_COLUMNS = {"customer": ("customer_id",), "sale": ("outcome",), "collected_amount": ("outcome", "amount")}
+UNITS_NOT_FROM_CONTACTS = ("logged_hour", "effective_hour", "fte")
+
+
+def _charge_units(charge: dict) -> list[str]:
+    return list(charge.get("dimensions") or [charge.get("unit")])
+
+
+def _charge_row_problems(supplier: str, service: Service, rows: pd.DataFrame, where: str) -> list[Problem]:
+    """What the service's charges need from its activity rows, so that `validate` rejects what the
+    expected invoice could not rate (data.md billable units; pricing.md rounding and applies_to.hours)."""
+    problems: list[Problem] = []
+    first = rows.iloc[0]
+    daily = "interval_start" not in rows.columns or rows["interval_start"].isna().any()
+    for i, charge in enumerate(service.charges):
+        rule = f"contracts/{supplier}.yaml {where}services[{service.id}].charges[{i}] ({charge['id']})"
+        for unit in _charge_units(charge):
+            for column in UNIT_ROW_COLUMNS.get(unit, ()):
+                if column not in rows.columns or rows[column].isna().any():
+                    missing = first if column not in rows.columns else rows[rows[column].isna()].iloc[0]
+                    problems.append(Problem(file=missing["_file"], row=_row(missing) if column in rows.columns
+                                            else None, column=column,
+                                            message=f"needed by {rule}, billed per {unit}; add the column"))
+            if unit == "customer":
+                problems.append(Problem(file=first["_file"], message=f"{rule} is billed per distinct customer, "
+                                        "which needs contact records with customer_id, not activity rows"))
+        if charge.get("rounding"):
+            problems.append(Problem(file=first["_file"], message=f"{rule} rounds each contact (`rounding`), which "
+                                    "needs contact records in data/ENG/contacts/, not activity rows"))
+        if (charge.get("applies_to") or {}).get("hours") and daily:
+            problems.append(Problem(file=first["_file"], message=f"{rule} restricts hours (`applies_to.hours`), "
+                                    "which needs interval rows or contact records, not daily rows"))
+    return problems
+
+
+def _check_contact_charges(eng: Engagement) -> list[Problem]:
+    """What the charges of services rated from contact records need from those records."""
+    problems: list[Problem] = []
+    contacts = eng.tables.get("contacts")
+    if contacts is None or contacts.empty:
+        return problems
+    seen: set[tuple[str, str]] = set()
+    for (supplier, service_id, _), kind in sorted(eng.granularity.items()):
+        if kind != "contacts" or (supplier, service_id) in seen or supplier not in eng.contracts:
+            continue
+        seen.add((supplier, service_id))
+        contract = eng.contracts[supplier]
+        file = contacts.loc[(contacts["supplier"] == supplier) & (contacts["service"] == service_id), "_file"].iloc[0]
+        services = [s for group in [contract.services] + [v.services for v in contract.versions]
+                    for s in group if s.id == service_id]
+        for service in services:
+            for i, charge in enumerate(service.charges):
+                rule = f"contracts/{supplier}.yaml services[{service_id}].charges[{i}] ({charge['id']})"
+                for unit in _charge_units(charge):
+                    if unit in UNITS_NOT_FROM_CONTACTS:
+                        problems.append(Problem(file=file, message=f"{rule} is billed per {unit}, which needs "
+                                                "logged time from activity rows; contact records have none"))
+                    for column in UNIT_CONTACT_COLUMNS.get(unit, ()):
+                        if column not in contacts.columns:
+                            problems.append(Problem(file=file, column=column,
+                                                    message=f"needed by {rule}, billed per {unit}; add the column"))
     return problems
 
 

@@ -209,3 +209,28 @@ def test_files_with_different_optional_columns_keep_integer_counts(tmp_path):
     assert str(activity["abandoned_short"].dtype) == "Int64"
     assert activity["abandoned_short"].tolist()[0] == 1 and activity["abandoned_short"].isna().tolist() == [False, True]
     assert activity["offered"].dtype.kind == "i" and activity["offered"].sum() == 30
+
+
+def test_charges_that_cannot_be_rated_from_the_data_are_load_errors(tmp_path):
+    c = contract()
+    c["services"][0]["charges"] = [
+        {"id": "care_minutes", "unit": "productive_minute", "model": "per_unit", "unit_price": "0.5",
+         "rounding": {"increment_s": 6, "minimum_s": 30}},
+        {"id": "care_night", "unit": "handled_contact", "model": "per_unit", "unit_price": "1",
+         "applies_to": {"hours": "22:00-08:00"}},
+        {"id": "care_effective", "unit": "effective_hour", "model": "per_unit", "unit_price": "20"},
+    ]
+    write_engagement(tmp_path, contracts=[c], tables={"activity/a.csv": [activity_row("2026-09-01", 10, 9, abandoned=1)]})
+    problems = _problems(tmp_path)
+    _one(problems, file="data/tiny/activity/a.csv", text="charges[0] (care_minutes) rounds each contact")
+    _one(problems, file="data/tiny/activity/a.csv", text="charges[1] (care_night) restricts hours")
+    _one(problems, file="data/tiny/activity/a.csv", column="aux_s", text="charges[2] (care_effective)")
+
+
+def test_logged_hours_cannot_come_from_contact_records(tmp_path):
+    c = contract()
+    c["services"][0]["charges"] = [{"id": "care_hours", "unit": "logged_hour", "model": "per_unit", "unit_price": "20"}]
+    contacts = [{"contact_id": "c1", "supplier": "acme", "service": "care", "start": "2026-09-01 09:00:00",
+                 "queue_s": 5, "answered": "Y", "abandoned": "N", "talk_s": 10, "hold_s": 0, "acw_s": 0}]
+    write_engagement(tmp_path, contracts=[c], tables={"contacts/c.csv": contacts})
+    _one(_problems(tmp_path), file="data/tiny/contacts/c.csv", text="billed per logged_hour")

@@ -98,17 +98,24 @@ def test_daily_activity_counts_service_level_at_the_threshold_in_force(tmp_path)
     assert int(october["answered_within_sl"].sum()) == 1
 
 
-def test_expected_on_data_missing_a_charge_column_is_invalid_input_not_usage(tmp_path, capsys):
+def test_data_missing_a_charge_column_is_invalid_input_not_usage(tmp_path, capsys):
     from ccanalysis import cli
 
     c = contract()
     c["services"][0]["charges"] = [{"id": "care_sales", "unit": "sale", "model": "per_unit", "unit_price": "5"}]
     write_engagement(tmp_path, contracts=[c], tables={"activity/a.csv": [activity_row("2026-09-14", 10, 10)]})
-    code = cli.main(["expected", "tiny", "--supplier", "acme", "--month", "2026-09", "--root", str(tmp_path)])
-    err = capsys.readouterr().err
-    # the command was used right; the activity lacks the `sales` column the charge is billed on → exit 1
-    assert code == 1 and "sales" in err and "Traceback" not in err
+    # the activity lacks the `sales` column the charge is billed on: the engagement is invalid (exit 1),
+    # for `validate` and `expected` alike, and the message names the column and the contract charge
+    for command in (["validate", "tiny"], ["expected", "tiny", "--supplier", "acme", "--month", "2026-09"]):
+        code = cli.main([*command, "--root", str(tmp_path)])
+        err = capsys.readouterr().err
+        assert code == 1 and "sales: needed by" in err and "charges[0] (care_sales)" in err and "Traceback" not in err
     assert not (tmp_path / "reports").exists()
-    # a month outside the contract is wrong usage → exit 2
+
+
+def test_month_outside_the_contract_is_wrong_usage(tmp_path):
+    from ccanalysis import cli
+
+    write_engagement(tmp_path, tables={"activity/a.csv": [activity_row("2026-09-14", 10, 10)]})
     assert cli.main(["expected", "tiny", "--supplier", "acme", "--month", "2025-09", "--root", str(tmp_path)]) == 2
     assert cli.main(["expected", "tiny", "--supplier", "acme", "--month", "2026-13", "--root", str(tmp_path)]) == 2
