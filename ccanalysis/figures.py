@@ -6,7 +6,7 @@ Floats are fine here: charts are for reading, not billing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib
 
@@ -55,17 +55,24 @@ def _number_axis(ax: plt.Axes, lang: str, places: int = 0) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang, places)))
 
 
-def daily_activity(days: pd.DataFrame, lang: str, title: str | None = None) -> Figure:
-    """Offered, handled and abandoned contacts per day (columns date, offered, handled, abandoned)."""
-    with plt.rc_context(STYLE):
-        fig, ax = _new(title or label("contacts", lang))
-        dates = pd.to_datetime(days["date"])
-        for col in ("offered", "handled", "abandoned"):
-            if col in days.columns:
-                ax.plot(dates, days[col].astype(float), label=label(col, lang), linewidth=1.6)
-        _number_axis(ax, lang)
-        ax.legend(loc="upper left", ncols=3)
+def daily_activity(days_by_title: Mapping[str, pd.DataFrame], lang: str) -> Figure:
+    """Offered, handled and abandoned contacts per day, one panel per service (title → frame with columns
+    date, offered, handled, abandoned), in one figure sharing the date axis."""
+    panels = len(days_by_title)
+    with plt.rc_context({**STYLE, "figure.subplot.bottom": 0.2 / panels, "figure.subplot.top": 1 - 0.12 / panels,
+                         "figure.subplot.hspace": 0.35}):
+        fig, axes = plt.subplots(panels, 1, sharex=True, figsize=(8.0, 2.7 * panels), squeeze=False)
+        for i, (ax, (title, days)) in enumerate(zip(axes[:, 0], days_by_title.items(), strict=True)):
+            ax.set_title(title, loc="left")
+            dates = pd.to_datetime(days["date"])
+            for col in ("offered", "handled", "abandoned"):
+                if col in days.columns:
+                    ax.plot(dates, days[col].astype(float), label=label(col, lang), linewidth=1.6)
+            _number_axis(ax, lang)
+            if i == 0:
+                ax.legend(loc="upper left", ncols=3)
         fig.autofmt_xdate()
+    plt.close(fig)
     return fig
 
 

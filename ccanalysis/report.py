@@ -315,15 +315,18 @@ def activity_section(eng: Engagement, supplier: str, month: str, lang: str) -> S
     period = contract.period(month)
     figs = []
     totals_rows = []
+    panels: dict[str, pd.DataFrame] = {}
     for service in contract.services_for(period):
         days = eng.daily_activity(supplier, service.id, period.start, period.end)
         if days.empty or "offered" not in days.columns:
             continue
-        figs.append(figures.daily_activity(days, lang, title=f"{label('contacts', lang)} — {service.name}"))
+        panels[f"{label('contacts', lang)} — {service.name}"] = days
         totals_rows.append({label("service", lang): service.id,
                             label("offered", lang): format_number(int(days["offered"].sum()), lang, 0),
                             label("handled", lang): format_number(int(days["handled"].sum()), lang, 0),
                             label("abandoned", lang): format_number(int(days["abandoned"].sum()), lang, 0)})
+    if panels:
+        figs.append(figures.daily_activity(panels, lang))
     cost = accrual.daily_cost(eng, supplier, month)
     if not cost.empty:
         figs.append(figures.daily_cost(cost, lang))
