@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -451,6 +452,10 @@ def _kernel_snapshot(warm_imports: Sequence[str] = ()) -> None:
         baseline["rcparams"] = dict(sys.modules["matplotlib"].rcParams)
     _KERNEL_BASELINE.clear()
     _KERNEL_BASELINE.update(baseline)
+    # the warm libraries live as long as the kernel: move them out of the cyclic collector's reach, so the
+    # gc.collect() that IPython's reset runs before each report only walks what reports created
+    gc.collect()
+    gc.freeze()
 
 
 def _kernel_reset(cwd: str | None) -> None:
