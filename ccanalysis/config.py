@@ -39,9 +39,3 @@ def reports_dir(engagement: str, root: Path | None = None) -> Path:
 
 
 NOTEBOOKS_DIR = SOURCE_ROOT / "notebooks"
-
-#: Table file formats read from an engagement's data folder.
-TABLE_SUFFIXES = (".csv", ".xlsx", ".parquet")
-
-#: Money is rounded to cents, once per invoice line.
-MONEY_PLACES = 2

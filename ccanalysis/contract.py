@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -300,13 +299,6 @@ class Contract(Strict):
             ids |= {s.id for s in version.services}
         return ids
 
-    def all_charge_ids(self) -> set[str]:
-        out: set[str] = set()
-        for services in [self.services] + [v.services for v in self.versions]:
-            for s in services:
-                out |= {c["id"] for c in s.charges}
-        return out
-
 
 # --------------------------------------------------------------------------- errors
 def _key_path(loc: tuple[Any, ...]) -> str:
@@ -373,16 +365,3 @@ def parse_contract(data: object, file: str) -> tuple[Contract | None, list[Probl
         return Contract.model_validate(data), []
     except ValidationError as exc:
         return None, validation_problems(exc, file)
-
-
-def load_contract_file(path: Path, display: str | None = None) -> Contract:
-    """Read and validate one contract file; raises EngagementError listing every problem."""
-    from .errors import EngagementError
-    from .yamlio import load_yaml
-
-    shown = display or str(path)
-    contract, problems = parse_contract(load_yaml(path, shown), shown)
-    if problems:
-        raise EngagementError(problems, title=f"Invalid contract {shown}")
-    assert contract is not None
-    return contract

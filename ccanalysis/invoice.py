@@ -342,8 +342,3 @@ def format_invoice_table(eng: Engagement, supplier: str, month: str, lines: pd.D
         out.append(f"Tax {(rate * 100).normalize():f} % {tax:>10,.2f}")
     out.append(f"Gross {result.gross:>12,.2f}")
     return "\n".join(out)
-
-
-def invoice_period(contract: Contract, month: str) -> tuple[date, date]:
-    period = contract.period(month)
-    return period.start, period.end

@@ -14,7 +14,6 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-CENT = Decimal("0.01")
 ZERO = Decimal(0)
 
 
