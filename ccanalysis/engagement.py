@@ -157,8 +157,17 @@ class Engagement:
     # ---- activity of one service over dates
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state.pop("_groups", None)  # derived indexes are rebuilt on use
+        state.pop("_groups", None)  # derived indexes and results are rebuilt on use
+        state.pop("_results", None)
         return state
+
+    def cached(self, key: tuple, compute):
+        """`compute()` once per loaded engagement and key: a loaded engagement does not change, so a result
+        such as a supplier's expected invoice for a month is the same every time a report asks for it."""
+        results = self.__dict__.setdefault("_results", {})
+        if key not in results:
+            results[key] = compute()
+        return results[key]
 
     def _grouped(self, table: str, when: str) -> dict[tuple[str, str], pd.DataFrame]:
         """The table split once by (supplier, service), each part sorted by `when`, for fast date slices."""

@@ -159,6 +159,11 @@ def expected_invoice(engagement: Engagement, supplier: str, month: str) -> pd.Da
     rounded to cents), tax_rate, explanation. `kind` is one of charge, flat_fee, minimum, maximum,
     minimum_commitment, sla, sla_cap.
     """
+    return engagement.cached(("expected_invoice", supplier, month),
+                             lambda: _expected_invoice(engagement, supplier, month)).copy()
+
+
+def _expected_invoice(engagement: Engagement, supplier: str, month: str) -> pd.DataFrame:
     contract = engagement.contract(supplier)
     period = contract.period(month)
     contract_days = contract.active_days(period)
@@ -179,7 +184,10 @@ def _step_one(eng: Engagement, supplier: str, contract: Contract, period: Billin
               until: date | None = None) -> tuple[list[_Line], dict[str, ServiceActivity]]:
     """Step 1: every service's charge lines, rated on activity from the period start to `until`
     (default: the period end; earlier dates give the month-to-date cost, periodic charges prorated to date)."""
-    rated = period if until is None else BillingPeriod(period.month, period.start, min(until, period.end))
+    if until is None:  # the whole period: the same for the invoice, its SLA lines and the reports
+        return eng.cached(("charge_lines", supplier, period.month),
+                          lambda: _step_one(eng, supplier, contract, period, period.end))
+    rated = BillingPeriod(period.month, period.start, min(until, period.end))
     lines: list[_Line] = []
     activities: dict[str, ServiceActivity] = {}
     for service in contract.services_for(period):

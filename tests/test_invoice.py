@@ -190,3 +190,12 @@ def test_prorated_fixed_fee_line_shows_its_unit_price_in_cents(tmp_path):
     line = expected_invoice(load("tiny", root=tmp_path), "acme", "2026-09").iloc[0]
     # 1,000 × 10/30 days (21..30 September) = 333.333… → 1 × 333.33 = 333.33
     assert (line["quantity"], line["unit_price"], line["amount"]) == (D(1), D("333.33"), D("333.33"))
+
+
+def test_expected_invoice_is_computed_once_and_callers_get_their_own_copy(commitment_engagement):
+    eng = load("tiny", root=commitment_engagement)
+    first = expected_invoice(eng, "acme", "2026-09")
+    first.loc[0, "amount"] = D("0.00")  # a caller editing its frame must not change the next answer
+    second = expected_invoice(eng, "acme", "2026-09")
+    assert second.loc[0, "amount"] == D("2865.00")
+    assert len(eng.__dict__["_results"]) == 2  # the invoice and its step-1 charge lines, nothing else
