@@ -27,7 +27,7 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ccanalysis.runner import ReportJob, ReportResult, run_batch, summary_table  # noqa: E402
+from ccanalysis.batch.runner import ReportJob, ReportResult, run_batch, summary_table  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "notebooks"
 PARTS = ("kernel", "imports", "compute", "html", "write")
@@ -128,8 +128,8 @@ def fixture_jobs(copies: int = 3) -> list[ReportJob]:
 
 def engagement_jobs(engagement: str, month: str) -> list[ReportJob]:
     """The engagement's report batch for the month(s), exactly as `ccanalysis report` plans it."""
+    from ccanalysis.batch.plan import parse_months, plan_jobs
     from ccanalysis.engagement import load
-    from ccanalysis.reports import parse_months, plan_jobs
 
     return plan_jobs(load(engagement), parse_months(month))
 

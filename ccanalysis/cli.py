@@ -146,7 +146,7 @@ def cmd_expected(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .reports import report_command
+    from ccanalysis.batch.plan import report_command
 
     return report_command(args)
 

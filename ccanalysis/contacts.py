@@ -26,7 +26,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ccanalysis.parsing import exact_column
+from ccanalysis.io.parsing import exact_column
 
 Frequency = Literal["D", "15min", "30min", "60min"]
 

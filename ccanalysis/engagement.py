@@ -17,13 +17,15 @@ import holidays as holiday_calendars
 import numpy as np
 import pandas as pd
 
-from . import config, tables
+from ccanalysis.io.mapping import Mapping, load_mapping, matches
+from ccanalysis.io.yamlio import load_yaml
+
+from . import config
 from . import contacts as contact_records
 from . import kpis as kpi_registry
 from .contract import BillingPeriod, Contract, EngagementSettings, Service, parse_contract, parse_settings
 from .errors import EngagementError, Problem, ProblemCollector
-from .mapping import Mapping, load_mapping, matches
-from .yamlio import load_yaml
+from .io import tables
 
 #: Folder (or single-file stem) of each table inside data/ENG/.
 TABLE_LOCATIONS = {

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from ccanalysis.mapping import Mapping, matches
-from ccanalysis.tables import read_table
+from ccanalysis.io.mapping import Mapping, matches
+from ccanalysis.io.tables import read_table
 
 EXTERNAL = Path(__file__).parents[1].parent / "shared" / "data" / "external"
 FILE = EXTERNAL / "daily_kpis_call_center.csv"

@@ -12,8 +12,8 @@ import nbformat
 import pytest
 from nbconvert import HTMLExporter
 
-from ccanalysis.html import RESULTS_MIME, ccanalysis_version, external_urls, notebook_to_html
-from ccanalysis.runner import ReportJob, run_batch
+from ccanalysis.batch.runner import ReportJob, run_batch
+from ccanalysis.report.html import RESULTS_MIME, ccanalysis_version, external_urls, notebook_to_html
 
 NOTEBOOKS = Path(__file__).parent / "notebooks"
 CHROMIUM = Path("/usr/bin/chromium")

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from ccanalysis.errors import EngagementError
-from ccanalysis.mapping import Mapping, load_mapping, matches, parse_derivation
+from ccanalysis.io.mapping import Mapping, load_mapping, matches, parse_derivation
 
 
 def write(tmp_path, text, name="m.yaml"):

@@ -7,7 +7,7 @@ import nbformat
 import papermill
 import pytest
 
-from ccanalysis import runner
+from ccanalysis.batch import runner
 from ccanalysis.invoice import expected_invoice, totals
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from ccanalysis import parsing
+from ccanalysis.io import parsing
 
 
 def values(result):

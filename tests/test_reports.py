@@ -5,8 +5,9 @@ import re
 
 import pytest
 
-from ccanalysis import cli, html
-from ccanalysis.reports import parse_months, plan_jobs
+from ccanalysis import cli
+from ccanalysis.batch.plan import parse_months, plan_jobs
+from ccanalysis.report import html
 
 
 def test_parse_months():

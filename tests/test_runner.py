@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ccanalysis import runner
-from ccanalysis.runner import (
+from ccanalysis.batch import runner
+from ccanalysis.batch.runner import (
     ReportJob,
     ReportResult,
     atomic_write,

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from ccanalysis.mapping import Mapping
-from ccanalysis.tables import TABLES, check_rows, read_table
+from ccanalysis.io.mapping import Mapping
+from ccanalysis.io.tables import TABLES, check_rows, read_table
 
 ACTIVITY_HEADER = ("date,supplier,service,offered,handled,abandoned,abandoned_short,answered_within_sl,"
                    "talk_s,hold_s,acw_s,logged_s")

@@ -13,10 +13,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import config
-from .engagement import Engagement, load_cached
-from .i18n import check_lang, label
-from .runner import ReportJob, exit_code, run_batch, summary_table
+from ccanalysis import config
+from ccanalysis.batch.runner import ReportJob, exit_code, run_batch, summary_table
+from ccanalysis.engagement import Engagement, load_cached
+from ccanalysis.i18n import check_lang, label
 
 SUPPLIER_NOTEBOOK = "supplier_month.ipynb"
 PORTFOLIO_NOTEBOOK = "portfolio.ipynb"
@@ -114,7 +114,7 @@ def report_command(args: argparse.Namespace) -> int:
     results = run_batch(jobs, jobs_n=args.jobs, scheduler=args.scheduler, force=args.force,
                         reuse_kernel=args.reuse_kernel, progress=sys.stderr.isatty(), cwd=eng.root)
     if args.format == "json":
-        from .cli import dumps
+        from ccanalysis.cli import dumps
 
         print(dumps([{"report": r.name, "status": r.status, "seconds": round(r.seconds, 2), "where": r.where,
                       "html": str(r.paths.get("html", ""))} for r in results]))

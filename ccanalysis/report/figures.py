@@ -16,7 +16,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from .i18n import format_number, label  # noqa: E402
+from ccanalysis.i18n import format_number, label  # noqa: E402
 
 PALETTE = ["#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6", "#bf9000"]
 STYLE = {

@@ -18,12 +18,13 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import accrual, billing, figures, portfolio
-from . import compliance as compliance_rules
-from . import kpis as kpi_registry
-from .engagement import Engagement, load_cached
-from .i18n import check_lang, format_money, format_number, format_percent, label
-from .invoice import expected_invoice, kpi_data, service_activity, sla_evaluations, totals
+from ccanalysis import accrual, billing, portfolio
+from ccanalysis import compliance as compliance_rules
+from ccanalysis import kpis as kpi_registry
+from ccanalysis.engagement import Engagement, load_cached
+from ccanalysis.i18n import check_lang, format_money, format_number, format_percent, label
+from ccanalysis.invoice import expected_invoice, kpi_data, service_activity, sla_evaluations, totals
+from ccanalysis.report import figures
 
 CSS = """
 <style>
@@ -501,7 +502,7 @@ def portfolio_check(eng: Engagement, month: str) -> str:
 
 def publish(*sections: Section) -> None:
     """Display the report's key results (all sections' `results`) for the batch runner's `.json`."""
-    from .runner import publish_results
+    from ccanalysis.batch.runner import publish_results
 
     merged: dict[str, Any] = {}
     for section in sections:

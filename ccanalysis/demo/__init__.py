@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .money import round_half_up, to_decimal
+from ccanalysis.money import round_half_up, to_decimal
 
 DEMO_ID = "demo"
 DEFAULT_SEED = 20260801
@@ -1060,8 +1060,8 @@ def build_demo(root: Path, *, seed: int = DEFAULT_SEED, contacts_scale: float = 
     """Write the whole demo engagement under `root`: inputs, then invoices from the expected invoices."""
     write_demo_inputs(root, seed=seed, contacts_scale=contacts_scale)
     try:
-        from .engagement import load
-        from .invoice import expected_invoice
+        from ccanalysis.engagement import load
+        from ccanalysis.invoice import expected_invoice
     except ImportError as exc:  # the engine is written separately; inputs are already in place
         raise RuntimeError("the demo invoices need ccanalysis.engagement and ccanalysis.invoice; "
                            f"the demo inputs were written but not the invoices ({exc})") from exc

@@ -33,7 +33,7 @@ from pathlib import Path
 import nbformat
 
 import ccanalysis
-from ccanalysis.html import RESULTS_MIME, ccanalysis_version, notebook_to_html
+from ccanalysis.report.html import RESULTS_MIME, ccanalysis_version, notebook_to_html
 
 #: Tags papermill gives to the cells it adds (injected parameters, error markers); not the author's cells.
 _PAPERMILL_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
@@ -540,7 +540,7 @@ def _kernel_client(payload: dict):
     started = time.perf_counter()
     warm = nbformat.v4.new_notebook()
     code = (
-        "import ccanalysis.runner as _ccanalysis_runner\n"
+        "import ccanalysis.batch.runner as _ccanalysis_runner\n"
         f"_ccanalysis_runner._kernel_snapshot({list(payload['warm_imports'])!r})\n"
         "del _ccanalysis_runner"
     )
@@ -582,7 +582,7 @@ def _execute_reused(nb: nbformat.NotebookNode, payload: dict) -> tuple[nbformat.
     nb.metadata.setdefault("papermill", {})["input_path"] = payload["notebook_path"]
     nb = parameterize_notebook(nb, payload["parameters"], kernel_name=payload["kernel_name"])
     reset = nbformat.v4.new_code_cell(
-        "import ccanalysis.runner as _ccanalysis_runner\n"
+        "import ccanalysis.batch.runner as _ccanalysis_runner\n"
         f"_ccanalysis_runner._kernel_reset({payload['cwd']!r})"
     )
     reset.metadata["tags"] = [_RESET_TAG]
@@ -735,7 +735,7 @@ def _run_pool(payloads: list[dict], workers: int, on_done) -> None:
         # forkserver: workers never inherit the driver's threads (dask, tqdm); the server imports the
         # runner once and forks every worker from it, so a worker starts in milliseconds
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["ccanalysis.runner", "papermill", "nbconvert"])
+        context.set_forkserver_preload(["ccanalysis.batch.runner", "papermill", "nbconvert"])
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: dict[Future, int] = {pool.submit(execute_report, p): i for i, p in enumerate(payloads)}
         while pending:

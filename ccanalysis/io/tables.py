@@ -37,9 +37,9 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from ccanalysis import parsing
 from ccanalysis.errors import Problem
-from ccanalysis.mapping import Mapping
+from ccanalysis.io import parsing
+from ccanalysis.io.mapping import Mapping
 
 ColumnType = Literal["int", "number", "str", "date", "datetime", "month", "bool", "interval_start",
                      "utc_offset"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import EngagementError, Problem
+from ccanalysis.errors import EngagementError, Problem
 
 
 class ExactLoader(yaml.SafeLoader):

@@ -44,7 +44,7 @@ from ccanalysis.errors import EngagementError, Problem
 TableName = Literal["activity", "contacts", "plan", "budget", "workforce", "reported_kpis", "invoice_lines",
                     "disputes"]
 
-#: Parser names a mapping may give in `parse` (see ccanalysis.parsing).
+#: Parser names a mapping may give in `parse` (see ccanalysis.io.parsing).
 ParserName = Literal[
     "number", "integer", "percent", "duration_hms", "yes_no", "not_yes_no", "date", "date_dayfirst",
     "datetime", "datetime_dayfirst", "time_hhmm", "month", "text",

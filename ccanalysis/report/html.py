@@ -21,7 +21,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 
 import ccanalysis
 
-#: MIME type of the key-results output that `ccanalysis.runner.publish_results` displays.
+#: MIME type of the key-results output that `ccanalysis.batch.runner.publish_results` displays.
 RESULTS_MIME = "application/vnd.ccanalysis.results+json"
 
 #: Output MIME types never shown in a client report (interactive-only, or machine-readable results).

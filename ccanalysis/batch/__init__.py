@@ -1,0 +1,1 @@
+"""The batch: planning reports, running notebooks through papermill, writing HTML and results."""
