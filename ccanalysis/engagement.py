@@ -78,6 +78,9 @@ class Engagement:
     sources: list[Source] = field(default_factory=list)
     #: (supplier, service, month) -> "contacts" | "interval" | "daily"
     granularity: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    #: sha256 of every parameter and data file's path and bytes: equal fingerprints, equal inputs
+    #: (the key of results memoised per engagement, see `input_fingerprint`)
+    fingerprint: str = ""
 
     # ---- tables (empty frames with the canonical columns when absent)
     def table(self, name: str) -> pd.DataFrame:
@@ -343,7 +346,7 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
     assert settings is not None
     holiday_days = holiday_set(settings.holidays, frames)
     eng = Engagement(id=engagement, root=root, settings=settings, contracts=contracts, holidays=holiday_days,
-                     tables=frames, sources=sources)
+                     tables=frames, sources=sources, fingerprint=input_fingerprint(engagement, root))
 
     # ---- cross-file checks
     if contracts:
@@ -355,6 +358,22 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
         found.extend(_check_invoice_periods(eng))
     found.raise_if_any(f"Engagement {engagement!r} has errors")
     return eng
+
+
+def _input_files(engagement: str, root: Path) -> list[Path]:
+    params, data = config.parameters_dir(engagement, root), config.data_dir(engagement, root)
+    return sorted(p for p in params.rglob("*") if p.is_file()) + [p for _, p in _table_files(data)]
+
+
+def input_fingerprint(engagement: str, root: Path) -> str:
+    """sha256 (hex) of the path and bytes of every parameter and data file of the engagement."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in _input_files(engagement, root):
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def load_cached(engagement: str, root: Path | str | None = None) -> Engagement:

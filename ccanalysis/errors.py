@@ -1,4 +1,12 @@
-"""One error type for bad input: every problem found, each naming file, row, column and what to fix.
+"""Errors by class: one base, a subclass per kind of failure, each carrying structured fields.
+
+    CcanalysisError                 the base; `exit_code` is what the CLI returns for it
+    ├── UsageError (ValueError)     wrong usage: an unknown supplier, month, flag or parameter   exit 2
+    └── InputError                  the input cannot give the result asked for                    exit 1
+        ├── EngagementError         every `Problem` found while loading (file, row, column, value)
+        └── ContractError (ValueError)  a contract value that cannot be rated, named by key path
+
+Any other exception is a bug in ccanalysis: the CLI prints the traceback and exits 3.
 
 A loader collects `Problem`s instead of stopping at the first one, then raises one
 `EngagementError` that lists them all. Rows are numbered as the user sees them in the file
@@ -33,8 +41,42 @@ class Problem:
         return f"{self.where()}: {self.message}{shown}"
 
 
+#: Exit codes of the CLI, by class (data.md): 0 done, 1 invalid input, 2 wrong usage, 3 a bug.
+EXIT_DONE, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+class CcanalysisError(Exception):
+    """The base of every error ccanalysis raises on purpose; `exit_code` is the CLI's exit code for it."""
+
+    exit_code: int = EXIT_INPUT
+
+
+class UsageError(CcanalysisError, ValueError):
+    """Wrong usage of a command or function: an unknown supplier, month, option or parameter (exit 2).
+
+    A `ValueError` too, so callers written against the earlier bare `ValueError`s keep working."""
+
+    exit_code = EXIT_USAGE
+
+
+class InputError(CcanalysisError):
+    """The engagement's files cannot give the result asked for (exit 1, like a load error)."""
+
+    exit_code = EXIT_INPUT
+
+
+class ContractError(InputError, ValueError):
+    """A contract value that cannot be rated; `path` is its key path (e.g. `tiers[1].up_to`).
+
+    A `ValueError` too: `pricing.rate` and `validate_charge` have always raised ValueError naming the key."""
+
+    def __init__(self, message: str, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 @dataclass
-class EngagementError(Exception):
+class EngagementError(InputError):
     """Raised with every problem found; str() is the full report a consultant reads."""
 
     problems: list[Problem] = field(default_factory=list)
