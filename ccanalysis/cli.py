@@ -7,18 +7,15 @@ printed), 2 wrong usage. Every command takes `--format table|csv|json`.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime
-from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
 
 import pandas as pd
 
 from . import __version__
 from .errors import EngagementError
+from .jsonio import dumps
 
 FORMATS = ("table", "csv", "json")
 
@@ -29,25 +26,6 @@ class UsageError(Exception):
 
 class InputError(Exception):
     """The engagement's files cannot give the result asked for (exit code 1, like a load error)."""
-
-
-def json_default(value: object) -> object:
-    """JSON for exact values: money as a decimal string, ratios as numbers, dates ISO."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Fraction):
-        return float(value)
-    if isinstance(value, (date, datetime, pd.Timestamp)):
-        return value.isoformat()
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
-def dumps(value: object) -> str:
-    return json.dumps(value, default=json_default, ensure_ascii=False, indent=2)
 
 
 def _print_frame(frame: pd.DataFrame, fmt: str) -> None:

@@ -17,6 +17,7 @@ from ccanalysis import config
 from ccanalysis.batch.runner import ReportJob, exit_code, run_batch, summary_table
 from ccanalysis.engagement import Engagement, load_cached
 from ccanalysis.i18n import check_lang, label
+from ccanalysis.jsonio import dumps
 
 SUPPLIER_NOTEBOOK = "supplier_month.ipynb"
 PORTFOLIO_NOTEBOOK = "portfolio.ipynb"
@@ -114,8 +115,6 @@ def report_command(args: argparse.Namespace) -> int:
     results = run_batch(jobs, jobs_n=args.jobs, scheduler=args.scheduler, force=args.force,
                         reuse_kernel=args.reuse_kernel, progress=sys.stderr.isatty(), cwd=eng.root)
     if args.format == "json":
-        from ccanalysis.cli import dumps
-
         print(dumps([{"report": r.name, "status": r.status, "seconds": round(r.seconds, 2), "where": r.where,
                       "html": str(r.paths.get("html", ""))} for r in results]))
     else:

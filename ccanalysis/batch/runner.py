@@ -25,15 +25,15 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-from decimal import Decimal
-from fractions import Fraction
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
 
 import ccanalysis
-from ccanalysis.report.html import RESULTS_MIME, ccanalysis_version, notebook_to_html
+from ccanalysis.jsonio import to_jsonable
+from ccanalysis.report.html import ccanalysis_version, notebook_to_html
+from ccanalysis.report.results import RESULTS_MIME, publish_results  # noqa: F401  (re-exported for notebooks)
 
 #: Tags papermill gives to the cells it adds (injected parameters, error markers); not the author's cells.
 _PAPERMILL_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
@@ -129,43 +129,6 @@ def exit_code(results: Iterable[ReportResult]) -> int:
 
 
 # --- results published by a notebook ---------------------------------------------------------------
-
-
-def to_jsonable(value: object) -> object:
-    """JSON-ready results: Decimal as its exact string, Fraction as float, dates ISO, numpy scalars native."""
-    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
-        return value
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Fraction):
-        return float(value)
-    if isinstance(value, float):
-        return value
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
-        return [to_jsonable(v) for v in items]
-    if hasattr(value, "item") and callable(value.item):  # numpy / pandas scalars
-        return to_jsonable(value.item())
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def publish_results(results: Mapping[str, object]) -> None:
-    """Display a report's key results so the runner can collect them into `<stem>.json`.
-
-    Call once, in the notebook's last cell. Decimals become strings, fractions floats; the output also
-    carries a text/plain rendering (sorted keys) for JupyterLab and nbval; the HTML report hides it.
-    """
-    from IPython.display import display
-
-    data = to_jsonable(dict(results))
-    text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False)
-    display({RESULTS_MIME: data, "text/plain": text}, raw=True)
 
 
 def extract_results(nb: nbformat.NotebookNode) -> dict | None:

@@ -20,9 +20,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
 import ccanalysis
-
-#: MIME type of the key-results output that `ccanalysis.batch.runner.publish_results` displays.
-RESULTS_MIME = "application/vnd.ccanalysis.results+json"
+from ccanalysis.report.results import RESULTS_MIME
 
 #: Output MIME types never shown in a client report (interactive-only, or machine-readable results).
 HIDDEN_MIMES = (

@@ -25,6 +25,7 @@ from ccanalysis.engagement import Engagement, load_cached
 from ccanalysis.i18n import check_lang, format_money, format_number, format_percent, label
 from ccanalysis.invoice import expected_invoice, kpi_data, service_activity, sla_evaluations, totals
 from ccanalysis.report import figures
+from ccanalysis.report.results import publish_results
 
 CSS = """
 <style>
@@ -502,8 +503,6 @@ def portfolio_check(eng: Engagement, month: str) -> str:
 
 def publish(*sections: Section) -> None:
     """Display the report's key results (all sections' `results`) for the batch runner's `.json`."""
-    from ccanalysis.batch.runner import publish_results
-
     merged: dict[str, Any] = {}
     for section in sections:
         merged.update(section.results)
