@@ -152,7 +152,7 @@ def kpi_data(activity: ServiceActivity) -> pd.DataFrame:
     return activity.rows
 
 
-def expected_invoice(engagement: Engagement, supplier: str, month: str) -> pd.DataFrame:
+def expected_invoice(engagement: Engagement, supplier: str, month: str, lang: str | None = None) -> pd.DataFrame:
     """The lines the supplier's invoice for billing period `month` (YYYY-MM) should have.
 
     Columns: line, service, charge, tier, kind, description, quantity, unit, unit_price, amount (Decimal,
@@ -306,7 +306,8 @@ def totals(lines: pd.DataFrame) -> Totals:
     return Totals(net=round_money(net), tax=tax, gross=round_money(net + tax), tax_by_rate=tax_by_rate)
 
 
-def invoice_json(eng: Engagement, supplier: str, month: str, lines: pd.DataFrame) -> dict[str, Any]:
+def invoice_json(eng: Engagement, supplier: str, month: str, lines: pd.DataFrame,
+                 lang: str | None = None) -> dict[str, Any]:
     """The JSON object of data.md "Outputs": money as decimal strings, ratios as numbers, dates ISO."""
     contract = eng.contract(supplier)
     period = contract.period(month)
@@ -329,7 +330,8 @@ def invoice_json(eng: Engagement, supplier: str, month: str, lines: pd.DataFrame
             "gross": f"{result.gross:f}"}
 
 
-def format_invoice_table(eng: Engagement, supplier: str, month: str, lines: pd.DataFrame) -> str:
+def format_invoice_table(eng: Engagement, supplier: str, month: str, lines: pd.DataFrame,
+                         lang: str | None = None) -> str:
     """A plain-text rendering for the terminal: lines, then the explanations, then totals."""
     contract = eng.contract(supplier)
     period = contract.period(month)
