@@ -71,16 +71,20 @@ def _write(path: Path, eng: Engagement) -> None:
     folder that cannot be written only means no cache."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=PREFIX, suffix=".tmp", delete=False) as handle:
-            try:
-                pickle.dump(eng, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException:
-                handle.close()
-                Path(handle.name).unlink(missing_ok=True)
-                raise
-        os.replace(handle.name, path)
+        handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=PREFIX, suffix=".tmp", delete=False)
     except OSError:
         return
+    written = Path(handle.name)
+    try:
+        with handle:
+            pickle.dump(eng, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(written, path)
+    except OSError:
+        written.unlink(missing_ok=True)
+        return
+    except BaseException:
+        written.unlink(missing_ok=True)
+        raise
     for old in path.parent.glob(f"{PREFIX}*{SUFFIX}"):
         if old != path:
             old.unlink(missing_ok=True)

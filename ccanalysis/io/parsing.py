@@ -1,5 +1,8 @@
 """Cell parsers: text from a table file → canonical values, plus a mask of the cells that did not parse.
 
+`parse_column` applies one parser by its name (a mapping's `parse` value) to a whole column, converting
+typed Parquet columns directly where it can; `cell_text` writes a spreadsheet cell as canonical text.
+
 Every parser takes a Series of texts (str, None or NA; surrounding spaces ignored) and returns
 ``(values, bad)``: the parsed Series (same index) and a boolean Series that is True where a non-blank
 text could not be parsed. Blank cells are missing values (NA / None), never "bad": whether a blank is
