@@ -57,7 +57,7 @@ class Engagement:
     #: (supplier, service, month) -> "contacts" | "interval" | "daily"
     granularity: dict[tuple[str, str, str], str] = field(default_factory=dict)
     #: sha256 of every parameter and data file's path and bytes: equal fingerprints, equal inputs
-    #: (the key of results memoised per engagement, see `input_fingerprint`)
+    #: (the key of results memoised per engagement, see `ccanalysis.io.loader.input_fingerprint`)
     fingerprint: str = ""
 
     # ---- tables (empty frames with the canonical columns when absent)

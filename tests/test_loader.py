@@ -104,3 +104,11 @@ def test_files_with_different_optional_columns_keep_integer_counts(tmp_path):
     assert str(activity["abandoned_short"].dtype) == "Int64"
     assert activity["abandoned_short"].tolist()[0] == 1 and activity["abandoned_short"].isna().tolist() == [False, True]
     assert activity["offered"].dtype.kind == "i" and activity["offered"].sum() == 30
+
+
+@pytest.mark.parametrize("calendar", ["XX", "ES-ZZ"])
+def test_an_unknown_holiday_calendar_is_a_problem_of_engagement_yaml(tmp_path, calendar):
+    write_engagement(tmp_path, settings={"holidays": calendar},
+                     tables={"activity/a.csv": [activity_row("2026-09-01", 10, 9, abandoned=1)]})
+    problem = one_problem(load_problems(tmp_path), file="parameters/tiny/engagement.yaml", column="holidays")
+    assert problem.value == calendar and "no public-holiday calendar" in problem.message

@@ -24,20 +24,9 @@ from ccanalysis.errors import EngagementError, Problem, ProblemCollector
 from ccanalysis.io import checks, tables
 from ccanalysis.io import rows as table_rows
 from ccanalysis.io.mapping import Mapping, load_mapping, matches
+from ccanalysis.io.schemas import TABLES
 from ccanalysis.io.yamlio import load_yaml
 
-#: Folder (or single-file stem) of each table inside data/ENG/.
-TABLE_LOCATIONS = {
-    "activity": "activity",
-    "contacts": "contacts",
-    "plan": "plan",
-    "budget": "budget",
-    "workforce": "workforce",
-    "reported_kpis": "reported_kpis",
-    "invoice_lines": "invoices",
-    "disputes": "disputes",
-}
-SINGLE_FILE_TABLES = {"budget", "disputes"}
 INVOICE_NAME = re.compile(r"^(?P<month>\d{4}-(0[1-9]|1[0-2]))$")
 
 
@@ -140,7 +129,12 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
     if settings is None:
         found.raise_if_any(f"Engagement {engagement!r} has errors")
     assert settings is not None
-    holiday_days = holiday_set(settings.holidays, frames)
+    try:
+        holiday_days = holiday_set(settings.holidays, frames)
+    except NotImplementedError as exc:  # the `holidays` package has no such country or subdivision
+        found.add(shown(settings_file), f"no public-holiday calendar: {exc}; use a country code such as ES or "
+                  "a country and subdivision such as ES-MD", column="holidays", value=settings.holidays)
+        holiday_days = frozenset()
     eng = Engagement(id=engagement, root=root, settings=settings, contracts=contracts, holidays=holiday_days,
                      tables=frames, sources=sources, fingerprint=input_fingerprint(engagement, root))
 
@@ -181,11 +175,11 @@ def _read_yaml_model(path: Path, display: str, parse):
 
 def _table_files(data: Path) -> Iterable[tuple[str, Path]]:
     """(table, file) for every table file of the engagement's data folder, in a stable order."""
-    for table, location in TABLE_LOCATIONS.items():
-        if table in SINGLE_FILE_TABLES:
-            candidates = sorted(p for p in data.glob(f"{location}.*") if p.is_file())
+    for table, spec in TABLES.items():
+        if spec.single_file:
+            candidates = sorted(p for p in data.glob(f"{spec.data_location()}.*") if p.is_file())
         else:
-            folder = data / location
+            folder = data / spec.data_location()
             candidates = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
         for path in candidates:
             if path.name.startswith((".", "~$")):

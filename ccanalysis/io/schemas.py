@@ -42,13 +42,20 @@ class ColumnSpec:
 
 @dataclass(frozen=True)
 class TableSpec:
-    """A canonical table: its columns, its duplicate key (if any) and columns of which one is needed."""
+    """A canonical table: its columns, its duplicate key (if any), columns of which one is needed, and where
+    its files are in data/ENG/: the folder `location` (every file below it), or with `single_file` the one
+    file `location.csv|xlsx|parquet`."""
 
     name: str
     columns: dict[str, ColumnSpec]
     key: tuple[str, ...] = ()
     one_of: tuple[str, ...] = ()
     may_be_empty: bool = False
+    location: str = ""  # default: the table's name
+    single_file: bool = False
+
+    def data_location(self) -> str:
+        return self.location or self.name
 
     def required(self) -> list[str]:
         return [name for name, col in self.columns.items() if col.required]
@@ -104,7 +111,7 @@ TABLES: dict[str, TableSpec] = {
     }, key=("date", "supplier", "service")),
     "budget": TableSpec("budget", {
         "month": _c("month"), "supplier": _c("str"), "service": _c("str"), "amount": _c("number"),
-    }, key=("month", "supplier", "service")),
+    }, key=("month", "supplier", "service"), single_file=True),
     "workforce": TableSpec("workforce", {
         "month": _c("month"), "supplier": _c("str"), "service": _c("str"), "headcount_avg": _c("number"),
         "leavers": _c("int"), "hires": _c("int"), "training_hours": _c("number"),
@@ -123,7 +130,7 @@ TABLES: dict[str, TableSpec] = {
         # header totals of a corrective invoice are negative like its lines
         "total_net": _c("number", False, minimum=None), "total_tax": _c("number", False, minimum=None),
         "total_gross": _c("number", False, minimum=None), "corrects_invoice_id": _c("str", False),
-    }),  # no duplicate key: a line billed twice is an audit finding, not a load error
+    }, location="invoices"),  # no duplicate key: a line billed twice is an audit finding, not a load error
     "disputes": TableSpec("disputes", {
         "dispute_id": _c("str"), "supplier": _c("str"), "invoice_id": _c("str"), "month": _c("month"),
         "finding_id": _c("str", False), "check": _c("str"), "service": _c("str", False),
@@ -131,7 +138,7 @@ TABLES: dict[str, TableSpec] = {
         "status": _c("str", allowed=DISPUTE_STATUSES), "status_date": _c("date"),
         "amount_accepted": _c("number", False), "amount_credited": _c("number", False),
         "credit_invoice_id": _c("str", False), "note": _c("str", False),
-    }, may_be_empty=True),
+    }, may_be_empty=True, single_file=True),
 }
 
 
