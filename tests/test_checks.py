@@ -21,7 +21,7 @@ def test_invoice_file_name_must_match_its_period(tmp_path):
     one_problem(load_problems(tmp_path), file="data/tiny/invoices/acme/2026-08.csv", row=2, text="billing period 2026-08")
 
 
-def test_two_granularities_in_one_month_name_bothfiles_under(tmp_path):
+def test_two_granularities_in_one_month_name_both_files(tmp_path):
     daily = [activity_row("2026-09-01", 10, 9, abandoned=1)]
     interval = [{**activity_row("2026-09-02", 5, 5), "interval_start": "09:00"}]
     write_engagement(tmp_path, tables={"activity/daily.csv": daily, "activity/intervals.csv": interval})
