@@ -62,7 +62,7 @@ def _read(path: Path) -> Engagement | None:
         eng = None
     if isinstance(eng, Engagement):
         return eng
-    path.unlink(missing_ok=True)
+    _remove(path)
     return None
 
 
@@ -80,11 +80,18 @@ def _write(path: Path, eng: Engagement) -> None:
             pickle.dump(eng, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(written, path)
     except OSError:
-        written.unlink(missing_ok=True)
+        _remove(written)
         return
     except BaseException:
-        written.unlink(missing_ok=True)
+        _remove(written)
         raise
     for old in path.parent.glob(f"{PREFIX}*{SUFFIX}"):
         if old != path:
-            old.unlink(missing_ok=True)
+            _remove(old)
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:  # another process holds or already replaced it: it is only a cache
+        pass
