@@ -1,31 +1,29 @@
-"""`ccanalysis` command line: validate, demo, expected, report.
+"""`ccanalysis` command line: validate, demo, expected, report. The top of the package: nothing imports it.
 
-Exit codes (data.md): 0 done (findings are results, not errors), 1 invalid input (the error report is
-printed), 2 wrong usage. Every command takes `--format table|csv|json`.
+Exit codes (data.md), picked by the class of the error (`ccanalysis.errors`): 0 done (findings are results,
+not errors), 1 invalid input (`InputError`: the error report is printed), 2 wrong usage (`UsageError`, and
+argparse's own usage errors). Any other exception is a bug in ccanalysis: exit 3, with the traceback and a
+line saying what to send. Every command takes `--format table|csv|json`.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from . import __version__
-from .errors import EngagementError
+from .errors import EXIT_BUG, EXIT_DONE, CcanalysisError, EngagementError, InputError, UsageError
 from .jsonio import dumps
 
 FORMATS = ("table", "csv", "json")
-
-
-class UsageError(Exception):
-    """Wrong usage of a command (exit code 2)."""
-
-
-class InputError(Exception):
-    """The engagement's files cannot give the result asked for (exit code 1, like a load error)."""
+LANGS = ("es", "en")
 
 
 def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
@@ -95,31 +93,24 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_expected(args: argparse.Namespace) -> int:
     from .engagement import load
-    from .invoice import expected_invoice, invoice_json
+    from .invoice import expected_invoice, format_invoice_table, invoice_json
 
     eng = load(args.engagement, root=args.root)
     if args.supplier not in eng.contracts:
         raise UsageError(f"unknown supplier {args.supplier!r}; this engagement has {', '.join(eng.contracts)}")
     contract = eng.contracts[args.supplier]
-    try:
-        period = contract.period(args.month)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    period = eng.period(args.supplier, args.month)
     if contract.active_days(period) == 0:
         raise UsageError(f"the contract of {args.supplier} is not in force in billing period {args.month} "
                          f"({period.start}..{period.end})")
-    try:
-        lines = expected_invoice(eng, args.supplier, args.month)
-    except ValueError as exc:  # the parameters are right: what is missing is in the engagement's files
-        raise InputError(f"engagement {eng.id}, supplier {args.supplier}, {args.month}: {exc}") from None
+    lang = args.lang or eng.settings.lang
+    lines = expected_invoice(eng, args.supplier, args.month, lang=lang)
     if args.format == "json":
-        print(dumps(invoice_json(eng, args.supplier, args.month, lines)))
+        print(dumps(invoice_json(eng, args.supplier, args.month, lines, lang=lang)))
     elif args.format == "csv":
         _print_frame(lines, "csv")
     else:
-        from .invoice import format_invoice_table
-
-        print(format_invoice_table(eng, args.supplier, args.month, lines))
+        print(format_invoice_table(eng, args.supplier, args.month, lines, lang=lang))
     return 0
 
 
@@ -153,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("engagement")
     p.add_argument("--supplier", required=True)
     p.add_argument("--month", required=True, help="billing period YYYY-MM")
+    p.add_argument("--lang", choices=LANGS, default=None,
+                   help="language of descriptions and explanations (default: engagement's)")
     common(p)
     p.set_defaults(func=cmd_expected)
 
@@ -164,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", default=None, help="dask.distributed scheduler address, or 'local'")
     p.add_argument("--force", action="store_true", help="rebuild even when inputs did not change")
     p.add_argument("--reuse-kernel", action="store_true", help="one kernel per worker, reset between reports")
-    p.add_argument("--lang", choices=("es", "en"), default=None, help="report language (default: engagement's)")
+    p.add_argument("--lang", choices=LANGS, default=None, help="report language (default: engagement's)")
     p.add_argument("--no-portfolio", action="store_true", help="skip the portfolio report")
     common(p)
     p.set_defaults(func=cmd_report)
@@ -181,16 +174,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except EngagementError as exc:
         print(exc.report(limit=None), file=sys.stderr)
-        return 1
-    except InputError as exc:
-        print(f"ccanalysis {args.command}: invalid input: {exc}", file=sys.stderr)
-        return 1
-    except UsageError as exc:
-        print(f"ccanalysis {args.command}: {exc}", file=sys.stderr)
-        return 2
-    except ValueError as exc:
-        print(f"ccanalysis {args.command}: {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_code
+    except CcanalysisError as exc:
+        what = "invalid input: " if isinstance(exc, InputError) else ""
+        print(f"ccanalysis {args.command}: {what}{exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:  # the reader of the output went away (`| head`): nothing left to print
+        _detach_stdout()
+        return EXIT_DONE
+    except Exception:  # not an error of the user's files or command: a bug
+        traceback.print_exc(file=sys.stderr)
+        print(bug_report(args.command), file=sys.stderr)
+        return EXIT_BUG
+
+
+def _detach_stdout() -> None:
+    """Point stdout at /dev/null so that flushing it at exit does not fail again on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+
+
+def bug_report(command: str) -> str:
+    """The line printed under the traceback of an unexpected exception."""
+    return (f"ccanalysis {command}: this is a bug in ccanalysis {__version__}, not an error in your files or "
+            "command. Please send the ccanalysis maintainers the command you ran, this whole message "
+            "(with the traceback above) and, if you can, the engagement's parameters/ folder.")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -69,3 +69,29 @@ def write_engagement(root: Path, *, settings: dict | None = None, contracts: lis
             pd.DataFrame(rows).to_excel(path, index=False)
     (root / "data" / eng).mkdir(parents=True, exist_ok=True)
     return root
+
+
+def files_under(root: Path) -> set[Path]:
+    return {p for p in root.rglob("*") if p.is_file()}
+
+
+def load_problems(root: Path, eng: str = "tiny") -> list:
+    """The problems `load` reports for the engagement under `root` (it must fail, and write nothing)."""
+    import pytest
+
+    from ccanalysis.engagement import load
+    from ccanalysis.errors import EngagementError
+
+    before = files_under(root)
+    with pytest.raises(EngagementError) as info:
+        load(eng, root=root)
+    assert files_under(root) == before, "loading must not write anything"
+    return info.value.problems
+
+
+def one_problem(problems: list, **expected: Any):
+    """The first problem whose fields equal `expected` (and whose text contains `text=`)."""
+    hits = [p for p in problems if all(getattr(p, k) == v for k, v in expected.items() if k != "text")
+            and expected.get("text", "") in str(p)]
+    assert hits, "\n".join(str(p) for p in problems)
+    return hits[0]

@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 
 from ccanalysis.io.mapping import Mapping
-from ccanalysis.io.tables import TABLES, check_rows, read_table
+from ccanalysis.io.rows import check_rows
+from ccanalysis.io.schemas import TABLES
+from ccanalysis.io.tables import read_table
 
 ACTIVITY_HEADER = ("date,supplier,service,offered,handled,abandoned,abandoned_short,answered_within_sl,"
                    "talk_s,hold_s,acw_s,logged_s")

@@ -16,6 +16,7 @@ from pathlib import Path
 from ccanalysis import config
 from ccanalysis.batch.runner import ReportJob, exit_code, run_batch, summary_table
 from ccanalysis.engagement import Engagement, load_cached
+from ccanalysis.errors import UsageError
 from ccanalysis.i18n import check_lang, label
 from ccanalysis.jsonio import dumps
 
@@ -30,9 +31,9 @@ def parse_months(text: str) -> list[str]:
     last = last if sep else first
     for month in (first, last):
         if not MONTH.match(month):
-            raise ValueError(f"--month takes YYYY-MM or YYYY-MM..YYYY-MM, got {text!r}")
+            raise UsageError(f"--month takes YYYY-MM or YYYY-MM..YYYY-MM, got {text!r}")
     if last < first:
-        raise ValueError(f"--month range {text!r} ends before it starts")
+        raise UsageError(f"--month range {text!r} ends before it starts")
     months = []
     year, mon = int(first[:4]), int(first[5:])
     while f"{year:04d}-{mon:02d}" <= last:
@@ -53,7 +54,7 @@ def plan_jobs(eng: Engagement, months: list[str], suppliers: list[str] | None = 
     jobs = []
     for month in months:
         if month not in available:
-            raise ValueError(f"no activity for {month} in engagement {eng.id}; months with data: "
+            raise UsageError(f"no activity for {month} in engagement {eng.id}; months with data: "
                              f"{', '.join(available) or 'none'}")
         out = config.reports_dir(eng.id, eng.root) / month
         for supplier in chosen:

@@ -50,6 +50,9 @@ ParserName = Literal[
     "datetime", "datetime_dayfirst", "time_hhmm", "month", "text",
 ]
 
+#: Where a consultant declares a mapping (named in messages that ask for one).
+MAPPING_HINT = "parameters/ENG/mappings/*.yaml"
+
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
 _OPERAND = rf"(?:{_NAME}|{_NUMBER})"

@@ -1,5 +1,8 @@
 """Cell parsers: text from a table file → canonical values, plus a mask of the cells that did not parse.
 
+`parse_column` applies one parser by its name (a mapping's `parse` value) to a whole column, converting
+typed Parquet columns directly where it can; `cell_text` writes a spreadsheet cell as canonical text.
+
 Every parser takes a Series of texts (str, None or NA; surrounding spaces ignored) and returns
 ``(values, bad)``: the parsed Series (same index) and a boolean Series that is True where a non-blank
 text could not be parsed. Blank cells are missing values (NA / None), never "bad": whether a blank is
@@ -28,8 +31,9 @@ are passed with ``native=True`` so that they take no part in the inference.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 import numpy as np
@@ -369,3 +373,118 @@ def seconds_text(value: timedelta) -> str:
     frac = Decimal(repr(total)) - whole
     tail = str(frac)[1:] if frac else ""
     return f"{hours}:{minutes:02d}:{seconds:02d}{tail}"
+
+
+# ------------------------------------------------------------------------ cells and whole columns
+
+def cell_text(value: object) -> tuple[str, bool]:
+    """Spreadsheet cell → (text, native number?). Native numbers are written canonically."""
+    if value is None:
+        return "", False
+    if isinstance(value, bool):
+        return ("true" if value else "false"), False
+    if isinstance(value, int):
+        return str(value), True
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return repr(value), False
+        if value.is_integer():
+            return str(int(value)), True
+        return format(decimal_from_float(value), "f"), True
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.date().isoformat(), False
+        return value.isoformat(sep=" "), False
+    if isinstance(value, date):
+        return value.isoformat(), False
+    if isinstance(value, time):
+        return value.isoformat(), False
+    if isinstance(value, timedelta):
+        return seconds_text(value), False
+    return str(value), False
+
+
+
+def _is_text(series: pd.Series) -> bool:
+    return series.dtype == object or pd.api.types.is_string_dtype(series.dtype)
+
+
+def _typed_to_text(series: pd.Series) -> pd.Series:
+    """A typed (Parquet) column as canonical text, for the text parsers."""
+    if pd.api.types.is_float_dtype(series.dtype):
+        return pd.Series([None if pd.isna(v) else cell_text(float(v))[0] for v in series],
+                         index=series.index, dtype=object)
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return pd.Series([None if pd.isna(v) else cell_text(v.to_pydatetime())[0] for v in series],
+                         index=series.index, dtype=object)
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return series.map(lambda v: None if pd.isna(v) else ("true" if v else "false")).astype(object)
+    return series.map(lambda v: None if v is None or v is pd.NA else str(v)).astype(object)
+
+
+def _parse_typed(series: pd.Series, parser: str) -> tuple[pd.Series, pd.Series] | None:
+    """Fast exact conversion of a typed Parquet column, or None to go through text."""
+    no_bad = pd.Series(False, index=series.index)
+    kind = series.dtype
+    if parser in ("integer", "number") and pd.api.types.is_integer_dtype(kind):
+        values = series.astype("Int64")
+        return (values.astype("int64") if not values.isna().any() else values), no_bad
+    if parser == "number" and pd.api.types.is_float_dtype(kind):
+        finite = series.isna() | np.isfinite(series.astype("float64"))
+        decimals = [None if pd.isna(v) else decimal_from_float(v) for v in series.where(finite)]
+        return exact_column(pd.Series(decimals, index=series.index, dtype=object)), ~finite
+    if parser in ("date", "date_dayfirst") and pd.api.types.is_datetime64_any_dtype(kind):
+        values = series.dt.tz_localize(None) if getattr(kind, "tz", None) else series
+        values = values.astype("datetime64[ns]")
+        bad = values.notna() & (values != values.dt.normalize())
+        return values.where(~bad), bad
+    if parser in ("datetime", "datetime_dayfirst") and pd.api.types.is_datetime64_any_dtype(kind):
+        values = series.dt.tz_localize(None) if getattr(kind, "tz", None) else series
+        return values.astype("datetime64[ns]"), no_bad
+    if parser in ("yes_no", "not_yes_no") and pd.api.types.is_bool_dtype(kind):
+        values = series.astype("boolean")
+        if parser == "not_yes_no":
+            values = ~values
+        return (values.astype(bool) if not values.isna().any() else values), no_bad
+    return None
+
+
+def parse_column(series: pd.Series, parser: str, *, decimal: str | None = None, thousands: str | None = None,
+                 dayfirst: bool = False, native: pd.Series | None = None,
+                 ) -> tuple[pd.Series, pd.Series, pd.Series | None]:
+    """(values, bad mask, ambiguous mask or None) of one column with the named parser (a mapping's `parse`
+    name, see `ccanalysis.io.mapping.ParserName`); a typed Parquet column is converted directly when it can be."""
+    if not _is_text(series):
+        typed = _parse_typed(series, parser)
+        if typed is not None:
+            return typed[0], typed[1], None
+        series = _typed_to_text(series)
+        native = pd.Series(True, index=series.index)
+    if parser == "number":
+        values, bad = parse_decimal(series, decimal=decimal, thousands=thousands, native=native)
+        ambiguous = None
+        if decimal is None and thousands is None and bad.any():
+            ambiguous = ambiguous_numbers(series) & bad
+            if native is not None:
+                ambiguous &= ~native.astype(bool)
+        return exact_column(values), bad, ambiguous
+    if parser == "integer":
+        return (*parse_int(series, thousands=thousands), None)
+    if parser == "percent":
+        values, bad = parse_percent(series, decimal=decimal, thousands=thousands)
+        return exact_column(values), bad, None
+    if parser == "duration_hms":
+        return (*parse_duration(series), None)
+    if parser in ("yes_no", "not_yes_no"):
+        return (*parse_flag(series, negate=parser == "not_yes_no"), None)
+    if parser in ("date", "date_dayfirst"):
+        return (*parse_date(series, dayfirst=dayfirst or parser == "date_dayfirst"), None)
+    if parser in ("datetime", "datetime_dayfirst"):
+        return (*parse_datetime(series, dayfirst=dayfirst or parser == "datetime_dayfirst"), None)
+    if parser == "time_hhmm":
+        return (*parse_time_hhmm(series), None)
+    if parser == "month":
+        return (*parse_month(series), None)
+    if parser == "utc_offset":
+        return (*parse_utc_offset(series), None)
+    return (*parse_text(series), None)

@@ -1,0 +1,278 @@
+"""The cross-file checks of data.md, run on an engagement whose files each read cleanly.
+
+Suppliers and services in the data exist in the contracts; one activity source (contact records, interval
+rows or daily rows) per supplier, service and billing month; the columns each contract's KPI rules and
+charges need are present; invoice files are named for the period they bill. Each check returns `Problem`s.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ccanalysis import kpis as kpi_registry
+from ccanalysis.contract import Contract, Service
+from ccanalysis.errors import Problem
+
+if TYPE_CHECKING:
+    from ccanalysis.engagement import Engagement
+
+
+def check_references(eng: Engagement, broken: set[str] = frozenset()) -> list[Problem]:
+    """Suppliers and services in the data exist in the contracts. One problem per file and unknown value,
+    naming its rows. Suppliers whose contract file exists but is invalid (`broken`) are not reported again."""
+    problems: list[Problem] = []
+    known = set(eng.contracts)
+    for table, frame in eng.tables.items():
+        if frame is None or frame.empty or "supplier" not in frame.columns:
+            continue
+        bad_supplier = frame["supplier"].notna() & ~frame["supplier"].isin(known | set(broken))
+        problems += _grouped_problems(frame[bad_supplier], "supplier",
+                                      f"unknown supplier; expected one of {', '.join(sorted(known))}")
+        if "service" not in frame.columns:
+            continue
+        for supplier, contract in eng.contracts.items():
+            services = contract.all_service_ids()
+            rows = frame[(frame["supplier"] == supplier) & frame["service"].notna()]
+            allowed = services | ({"*"} if table == "budget" else set())
+            problems += _grouped_problems(rows[~rows["service"].isin(allowed)], "service",
+                                          f"unknown service for supplier {supplier!r}; its contract has "
+                                          f"{', '.join(sorted(services))}")
+    return problems
+
+
+def _grouped_problems(bad: pd.DataFrame, column: str, message: str) -> list[Problem]:
+    problems = []
+    for (file, value), rows in bad.groupby(["_file", column], sort=False):
+        numbers = sorted(int(r) for r in rows["_row"].dropna())
+        more = f" (rows {_row_span(numbers)})" if len(numbers) > 1 else ""
+        problems.append(Problem(file=file, row=numbers[0] if numbers else None, column=column, value=value,
+                                message=message + more))
+    return problems
+
+
+def _row_span(numbers: list[int]) -> str:
+    """'2–51' for a run, '2, 5, 9' for a few rows, '2, 5, … (40 rows)' for many."""
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"{numbers[0]}–{numbers[-1]}"
+    if len(numbers) <= 6:
+        return ", ".join(map(str, numbers))
+    return ", ".join(map(str, numbers[:5])) + f", … ({len(numbers)} rows)"
+
+
+def _row(row: pd.Series) -> int | None:
+    value = row.get("_row")
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _billing_months(eng: Engagement, suppliers: pd.Series, when: pd.Series) -> pd.Series:
+    """The billing period (YYYY-MM, named by its end month) each date falls in, under its supplier's
+    billing cycle: with `cutoff_day` 25, 26 September belongs to 2026-10."""
+    months = when.dt.strftime("%Y-%m")
+    for supplier, contract in eng.contracts.items():
+        cutoff = contract.billing_cycle.cutoff_day
+        if cutoff is None:
+            continue
+        later = ((suppliers == supplier) & (when.dt.day > cutoff)).to_numpy()
+        if later.any():
+            months[later] = (when[later].dt.to_period("M") + 1).dt.strftime("%Y-%m")
+    return months
+
+
+def granularity(eng: Engagement) -> tuple[dict[tuple[str, str, str], str], list[Problem]]:
+    """Which source each (supplier, service, month) uses; two sources for one month is an error."""
+    seen: dict[tuple[str, str, str], dict[str, set[str]]] = {}
+
+    def note(frame: pd.DataFrame, kind: str, when: pd.Series) -> None:
+        keys = pd.DataFrame({"supplier": frame["supplier"], "service": frame["service"],
+                             "month": _billing_months(eng, frame["supplier"], when), "file": frame["_file"]})
+        for (supplier, service, month), files in keys.groupby(["supplier", "service", "month"])["file"]:
+            seen.setdefault((supplier, service, month), {}).setdefault(kind, set()).update(files.unique())
+
+    contacts = eng.tables.get("contacts")
+    if contacts is not None and not contacts.empty:
+        note(contacts, "contacts", contacts["start"])
+    activity = eng.tables.get("activity")
+    if activity is not None and not activity.empty:
+        has_interval = activity["interval_start"].notna() if "interval_start" in activity else None
+        if has_interval is not None and has_interval.any():
+            note(activity[has_interval], "interval", activity.loc[has_interval, "date"])
+            daily = activity[~has_interval]
+        else:
+            daily = activity
+        if not daily.empty:
+            note(daily, "daily", daily["date"])
+    result: dict[tuple[str, str, str], str] = {}
+    problems: list[Problem] = []
+    for key, kinds in sorted(seen.items()):
+        if len(kinds) > 1:
+            files = sorted(f for fs in kinds.values() for f in fs)
+            problems.append(Problem(
+                file=files[0],
+                message=f"supplier {key[0]}, service {key[1]}, month {key[2]} has activity at two granularities "
+                f"({' and '.join(sorted(kinds))}) in {', '.join(files)}; keep one source per month",
+            ))
+        result[key] = next(k for k in ("contacts", "interval", "daily") if k in kinds)
+    return result, problems
+
+
+def check_kpi_columns(eng: Engagement) -> list[Problem]:
+    """Columns each contract's KPI rules need are present (and filled) for that service's activity, and
+    `sl_threshold_s` equals the contract's threshold; each row is checked against the terms (base or
+    version) that rate its billing period."""
+    problems: list[Problem] = []
+    activity = eng.tables.get("activity")
+    if activity is None or activity.empty:
+        return problems  # contact records give every count; no activity rows → nothing to check
+    for supplier, contract in eng.contracts.items():
+        mine = activity[activity["supplier"] == supplier]
+        if mine.empty:
+            continue
+        starts = np.array([v.valid_from for v in contract.versions], dtype="datetime64[ns]")
+        in_force = starts.searchsorted(mine["date"].to_numpy(), side="right")  # 0 = base terms, k = versions[k-1]
+        for k in np.unique(in_force):
+            services, _ = contract.version_on(contract.versions[k - 1].valid_from if k else date.min)
+            part = mine[in_force == k]
+            for service in services:
+                rows = part[part["service"] == service.id]
+                if not rows.empty:
+                    problems += _service_kpi_problems(eng, supplier, contract, service, rows)
+    return problems
+
+
+def _service_kpi_problems(eng: Engagement, supplier: str, contract: Contract, service: Service,
+                          rows: pd.DataFrame) -> list[Problem]:
+    problems: list[Problem] = []
+    where = next((f"versions[{k}]." for k in range(len(contract.versions) - 1, -1, -1)
+                  if any(s is service for s in contract.versions[k].services)), "")
+    for rule, kpi_name, variant in _kpi_rules(service):
+        for column in sorted(kpi_registry.required_columns(kpi_name, variant)):
+            if column not in rows.columns or rows[column].isna().any():
+                missing = rows if column not in rows.columns else rows[rows[column].isna()]
+                first = missing.iloc[0]
+                problems.append(Problem(
+                    file=first["_file"], row=_row(first) if column in rows.columns else None, column=column,
+                    message=f"needed by contracts/{supplier}.yaml {where}{rule} ({kpi_name}, "
+                    f"{variant or 'default definition'}) for service {service.id}; add the column",
+                ))
+    problems += _charge_row_problems(supplier, service, rows, where)
+    if "sl_threshold_s" in rows.columns:
+        threshold, _ = eng.thresholds(supplier, service)
+        bad = rows[rows["sl_threshold_s"].notna() & (rows["sl_threshold_s"] != threshold)]
+        for _, row in bad.head(20).iterrows():
+            problems.append(Problem(file=row["_file"], row=_row(row), column="sl_threshold_s",
+                                    value=int(row["sl_threshold_s"]),
+                                    message=f"answered_within_sl was counted at this threshold but "
+                                    f"contracts/{supplier}.yaml {where}services[{service.id}] sets threshold_s "
+                                    f"{threshold}"))
+    return problems
+
+
+#: Optional activity columns a charge's unit is computed from (the required ones are always there).
+UNIT_ROW_COLUMNS = {"effective_hour": ("aux_s",), "sale": ("sales",), "collected_amount": ("collected_amount",)}
+#: Contact-record columns a unit needs, and units that contact records cannot give (no logged time).
+UNIT_CONTACT_COLUMNS = {"customer": ("customer_id",), "sale": ("outcome",), "collected_amount": ("outcome", "amount")}
+UNITS_NOT_FROM_CONTACTS = ("logged_hour", "effective_hour", "fte")
+
+
+def _charge_units(charge: dict) -> list[str]:
+    return list(charge.get("dimensions") or [charge.get("unit")])
+
+
+def _charge_row_problems(supplier: str, service: Service, rows: pd.DataFrame, where: str) -> list[Problem]:
+    """What the service's charges need from its activity rows, so that `validate` rejects what the
+    expected invoice could not rate (data.md billable units; pricing.md rounding and applies_to.hours)."""
+    problems: list[Problem] = []
+    first = rows.iloc[0]
+    daily = "interval_start" not in rows.columns or rows["interval_start"].isna().any()
+    for i, charge in enumerate(service.charges):
+        rule = f"contracts/{supplier}.yaml {where}services[{service.id}].charges[{i}] ({charge['id']})"
+        for unit in _charge_units(charge):
+            for column in UNIT_ROW_COLUMNS.get(unit, ()):
+                if column not in rows.columns or rows[column].isna().any():
+                    missing = first if column not in rows.columns else rows[rows[column].isna()].iloc[0]
+                    problems.append(Problem(file=missing["_file"], row=_row(missing) if column in rows.columns
+                                            else None, column=column,
+                                            message=f"needed by {rule}, billed per {unit}; add the column"))
+            if unit == "customer":
+                problems.append(Problem(file=first["_file"], message=f"{rule} is billed per distinct customer, "
+                                        "which needs contact records with customer_id, not activity rows"))
+        if charge.get("rounding"):
+            problems.append(Problem(file=first["_file"], message=f"{rule} rounds each contact (`rounding`), which "
+                                    "needs contact records in data/ENG/contacts/, not activity rows"))
+        if (charge.get("applies_to") or {}).get("hours") and daily:
+            problems.append(Problem(file=first["_file"], message=f"{rule} restricts hours (`applies_to.hours`), "
+                                    "which needs interval rows or contact records, not daily rows"))
+    return problems
+
+
+def check_contact_charges(eng: Engagement) -> list[Problem]:
+    """What the charges of services rated from contact records need from those records."""
+    problems: list[Problem] = []
+    contacts = eng.tables.get("contacts")
+    if contacts is None or contacts.empty:
+        return problems
+    seen: set[tuple[str, str]] = set()
+    for (supplier, service_id, _), kind in sorted(eng.granularity.items()):
+        if kind != "contacts" or (supplier, service_id) in seen or supplier not in eng.contracts:
+            continue
+        seen.add((supplier, service_id))
+        contract = eng.contracts[supplier]
+        file = contacts.loc[(contacts["supplier"] == supplier) & (contacts["service"] == service_id), "_file"].iloc[0]
+        services = [s for group in [contract.services] + [v.services for v in contract.versions]
+                    for s in group if s.id == service_id]
+        for service in services:
+            for i, charge in enumerate(service.charges):
+                rule = f"contracts/{supplier}.yaml services[{service_id}].charges[{i}] ({charge['id']})"
+                for unit in _charge_units(charge):
+                    if unit in UNITS_NOT_FROM_CONTACTS:
+                        problems.append(Problem(file=file, message=f"{rule} is billed per {unit}, which needs "
+                                                "logged time from activity rows; contact records have none"))
+                    for column in UNIT_CONTACT_COLUMNS.get(unit, ()):
+                        if column not in contacts.columns:
+                            problems.append(Problem(file=file, column=column,
+                                                    message=f"needed by {rule}, billed per {unit}; add the column"))
+    return problems
+
+
+def _kpi_rules(service: Service) -> list[tuple[str, str, str | None]]:
+    """(where in the contract, kpi, variant) for every KPI the contract prices through an SLA rule."""
+    out = []
+    settings = service.kpis
+    for i, rule in enumerate((service.sla or {}).get("rules", [])):
+        name = rule.get("kpi")
+        if name in kpi_registry.REGISTRY:
+            variant = rule.get("variant") or (settings[name].variant if name in settings else None)
+            out.append((f"services[{service.id}].sla.rules[{i}]", name, variant))
+    return out
+
+
+def check_invoice_periods(eng: Engagement) -> list[Problem]:
+    """An invoice file's name (its billing period) matches the period its lines bill."""
+    problems: list[Problem] = []
+    invoices = eng.tables.get("invoice_lines")
+    if invoices is None or invoices.empty:
+        return problems
+    for (supplier, month), lines in invoices.groupby(["supplier", "month"], dropna=True):
+        if supplier not in eng.contracts and supplier in eng.settings.suppliers:
+            continue  # its contract is invalid, already reported
+        if supplier not in eng.contracts:
+            problems.append(Problem(file=lines["_file"].iloc[0], message=f"folder invoices/{supplier}/ is not a "
+                                    f"supplier of this engagement"))
+            continue
+        period = eng.contracts[supplier].period(month)
+        ends = lines["period_end"].dt.date
+        starts = lines["period_start"].dt.date
+        corrective = lines["corrects_invoice_id"].notna() if "corrects_invoice_id" in lines else False
+        outside = ~((ends >= period.start) & (ends <= period.end) & (starts >= period.start)) & ~corrective
+        for _, row in lines[outside].head(5).iterrows():
+            problems.append(Problem(
+                file=row["_file"], row=_row(row), column="period_start, period_end",
+                value=f"{row['period_start'].date()}..{row['period_end'].date()}",
+                message=f"the file is named for billing period {month} ({period.start}..{period.end}); "
+                "rename the file or fix the period",
+            ))
+    return problems

@@ -1,0 +1,268 @@
+"""Loading one engagement: settings, contracts, mappings and every table, validated as a whole.
+
+`load("demo")` reads `parameters/demo/` and `data/demo/`, collects every problem of every file (via the
+per-table reader `ccanalysis.io.tables.read_table` and the row rules of `ccanalysis.io.rows`) and the
+cross-file checks of data.md (`ccanalysis.io.checks`), and either returns a typed `Engagement` or raises one
+`EngagementError` listing all of them. It writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+import holidays as holiday_calendars
+import pandas as pd
+
+from ccanalysis import config
+from ccanalysis.contract import Contract, parse_contract, parse_settings
+from ccanalysis.engagement import Engagement, Source
+from ccanalysis.errors import EngagementError, Problem, ProblemCollector
+from ccanalysis.io import checks, tables
+from ccanalysis.io import rows as table_rows
+from ccanalysis.io.mapping import Mapping, load_mapping, matches
+from ccanalysis.io.schemas import TABLES
+from ccanalysis.io.yamlio import load_yaml
+
+INVOICE_NAME = re.compile(r"^(?P<month>\d{4}-(0[1-9]|1[0-2]))$")
+
+
+def load(engagement: str, root: Path | str | None = None, *, progress: bool = False) -> Engagement:
+    """Load and validate engagement `engagement` (its id: `parameters/<id>/`, `data/<id>/`).
+
+    Raises `EngagementError` listing every problem (file, row, column or key path, value, what to fix);
+    nothing is computed from an invalid engagement.
+    """
+    root = Path(root).resolve() if root is not None else config.project_root()
+    params = config.parameters_dir(engagement, root)
+    data = config.data_dir(engagement, root)
+    found = ProblemCollector()
+
+    def shown(path: Path) -> str:
+        try:
+            return str(path.relative_to(root))
+        except ValueError:
+            return str(path)
+
+    if not params.is_dir():
+        raise EngagementError(
+            [Problem(file=shown(params), message="no such engagement folder; create it (see README, "
+                     "'Starting a new engagement') or run `ccanalysis demo` for the demo")],
+            title=f"Cannot load engagement {engagement!r}",
+        )
+
+    # ---- engagement.yaml
+    settings = None
+    settings_file = params / "engagement.yaml"
+    if not settings_file.is_file():
+        found.add(shown(settings_file), "missing: every engagement needs engagement.yaml (see spec/data.md)")
+    else:
+        settings, problems = _read_yaml_model(settings_file, shown(settings_file), parse_settings)
+        found.extend(problems)
+        if settings is not None and settings.id != engagement:
+            found.add(shown(settings_file), f"id is {settings.id!r} but the folder is {engagement!r}; make them equal",
+                      column="id", value=settings.id)
+
+    # ---- contracts
+    contracts: dict[str, Contract] = {}
+    broken: set[str] = set()  # suppliers whose contract file is there but invalid
+    for path in sorted((params / "contracts").glob("*.y*ml")):
+        contract, problems = _read_yaml_model(path, shown(path), parse_contract)
+        found.extend(problems)
+        if contract is None:
+            broken.add(path.stem)
+            continue
+        if contract.supplier != path.stem:
+            found.add(shown(path), f"supplier is {contract.supplier!r} but the file is named {path.name}; "
+                      f"name the file {contract.supplier}.yaml", column="supplier", value=contract.supplier)
+        contracts[contract.supplier] = contract
+    if settings is not None:
+        for supplier in settings.suppliers:
+            if supplier not in contracts and supplier not in broken:
+                found.add(shown(params / "contracts" / f"{supplier}.yaml"),
+                          f"missing: supplier {supplier!r} is listed in engagement.yaml but has no contract file")
+        for supplier in contracts:
+            if supplier not in settings.suppliers:
+                found.add(shown(params / "contracts" / f"{supplier}.yaml"),
+                          f"supplier {supplier!r} has a contract but is not listed in engagement.yaml `suppliers`")
+
+    # ---- mappings
+    mappings: list[tuple[str, Mapping]] = []
+    for path in sorted((params / "mappings").glob("*.y*ml")):
+        try:
+            mappings.append((shown(path), load_mapping(path, display_path=shown(path))))
+        except EngagementError as exc:
+            found.extend(exc.problems)
+
+    # ---- tables
+    frames: dict[str, pd.DataFrame] = {}
+    sources: list[Source] = []
+    files = list(_table_files(data))
+    iterator: Iterable = files
+    if progress and files:
+        from tqdm import tqdm
+
+        iterator = tqdm(files, desc="Reading files", unit="file", leave=False)
+    per_table: dict[str, list[pd.DataFrame]] = {}
+    for table, path in iterator:
+        relative = path.relative_to(data).as_posix()
+        mapping = _mapping_for(relative, table, mappings, found, shown(path))
+        if mapping is not None:
+            table = mapping.table
+        frame, problems = tables.read_table(path, table, mapping=mapping, display_path=shown(path))
+        found.extend(problems)
+        if frame is None or frame.empty and problems:
+            continue
+        if table == "invoice_lines":
+            frame = _tag_invoice(frame, path, data, shown(path), found)
+        per_table.setdefault(table, []).append(frame)
+        sources.append(_source(table, shown(path), frame))
+    for table, parts in per_table.items():
+        frames[table] = concat_aligned(parts)
+        found.extend(table_rows.check_rows(frames[table], table))
+    if "contacts" in frames:
+        frames["contacts"] = _compact_text(frames["contacts"])
+
+    if settings is None:
+        found.raise_if_any(f"Engagement {engagement!r} has errors")
+    assert settings is not None
+    try:
+        holiday_days = holiday_set(settings.holidays, frames)
+    except NotImplementedError as exc:  # the `holidays` package has no such country or subdivision
+        found.add(shown(settings_file), f"no public-holiday calendar: {exc}; use a country code such as ES or "
+                  "a country and subdivision such as ES-MD", column="holidays", value=settings.holidays)
+        holiday_days = frozenset()
+    eng = Engagement(id=engagement, root=root, settings=settings, contracts=contracts, holidays=holiday_days,
+                     tables=frames, sources=sources, fingerprint=input_fingerprint(engagement, root))
+
+    # ---- cross-file checks
+    if contracts:
+        found.extend(checks.check_references(eng, broken))
+        eng.granularity, problems = checks.granularity(eng)
+        found.extend(problems)
+        found.extend(checks.check_kpi_columns(eng))
+        found.extend(checks.check_contact_charges(eng))
+        found.extend(checks.check_invoice_periods(eng))
+    found.raise_if_any(f"Engagement {engagement!r} has errors")
+    return eng
+
+
+def input_files(engagement: str, root: Path) -> list[Path]:
+    """Every parameter file and table file of the engagement, in a stable order."""
+    params, data = config.parameters_dir(engagement, root), config.data_dir(engagement, root)
+    return sorted(p for p in params.rglob("*") if p.is_file()) + [p for _, p in _table_files(data)]
+
+
+def input_fingerprint(engagement: str, root: Path) -> str:
+    """sha256 (hex) of the path and bytes of every parameter and data file of the engagement."""
+    digest = hashlib.sha256()
+    for path in input_files(engagement, root):
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_yaml_model(path: Path, display: str, parse):
+    try:
+        data = load_yaml(path, display)
+    except EngagementError as exc:
+        return None, exc.problems
+    return parse(data, display)
+
+
+def _table_files(data: Path) -> Iterable[tuple[str, Path]]:
+    """(table, file) for every table file of the engagement's data folder, in a stable order."""
+    for table, spec in TABLES.items():
+        if spec.single_file:
+            candidates = sorted(p for p in data.glob(f"{spec.data_location()}.*") if p.is_file())
+        else:
+            folder = data / spec.data_location()
+            candidates = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+        for path in candidates:
+            if path.name.startswith((".", "~$")):
+                continue
+            yield table, path
+
+
+def _mapping_for(relative: str, table: str, mappings: list[tuple[str, Mapping]], found: ProblemCollector,
+                 display: str) -> Mapping | None:
+    hits = [(file, m) for file, m in mappings if matches(m, relative)]
+    if len(hits) > 1:
+        found.add(display, "more than one mapping matches this file: " + ", ".join(f for f, _ in hits)
+                  + "; make their `files` patterns exclusive")
+        return None
+    return hits[0][1] if hits else None
+
+
+def _tag_invoice(frame: pd.DataFrame, path: Path, data: Path, display: str, found: ProblemCollector) -> pd.DataFrame:
+    """Invoice lines carry the supplier and billing month from their path: invoices/SUPPLIER/YYYY-MM.ext."""
+    parts = path.relative_to(data / "invoices").parts
+    match = INVOICE_NAME.match(Path(parts[-1]).stem) if len(parts) == 2 else None
+    if match is None:
+        found.add(display, "invoice files must be named invoices/SUPPLIER/YYYY-MM.csv|xlsx|parquet "
+                  "(the billing period they bill)")
+        supplier, month = (parts[0] if len(parts) > 1 else None), None
+    else:
+        supplier, month = parts[0], match["month"]
+    frame = frame.copy()
+    frame["supplier"] = supplier
+    frame["month"] = month
+    return frame
+
+
+def _source(table: str, file: str, frame: pd.DataFrame) -> Source:
+    first = last = None
+    for col in ("date", "start", "period_start"):
+        if col in frame.columns and frame[col].notna().any():
+            first, last = frame[col].min().date(), frame[col].max().date()
+            if col == "period_start" and "period_end" in frame.columns:
+                last = frame["period_end"].max().date()
+            break
+    else:
+        if "month" in frame.columns and frame["month"].notna().any():
+            first = date.fromisoformat(f"{frame['month'].min()}-01")
+            last = date.fromisoformat(f"{frame['month'].max()}-01")
+    suppliers = frozenset(str(s) for s in frame["supplier"].dropna().unique()) if "supplier" in frame else frozenset()
+    return Source(table=table, file=file, rows=len(frame), first=first, last=last, suppliers=suppliers)
+
+
+def _compact_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns of a large table (contact records) as pandas' Arrow-backed strings: a fraction of the
+    memory of Python string objects, and fast to cache and reload. Blanks stay missing."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object and frame[column].map(lambda v: v is None or isinstance(v, str)).all():
+            frame[column] = frame[column].astype("string[pyarrow]")
+    return frame
+
+
+def concat_aligned(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate the files of one table whose optional columns differ. A column missing from some files is
+    blank there; a whole-number column stays integer (nullable Int64) instead of turning into floats."""
+    if len(parts) == 1:
+        return parts[0].reset_index(drop=True)
+    columns = list(dict.fromkeys(c for part in parts for c in part.columns))
+    aligned = [part.reindex(columns=columns) for part in parts]
+    for col in columns:
+        present = [part[col] for part in parts if col in part.columns]
+        if len(present) < len(parts) and all(pd.api.types.is_integer_dtype(s) for s in present):
+            for part in aligned:
+                part[col] = part[col].astype("Int64")
+    return pd.concat(aligned, ignore_index=True)
+
+
+def holiday_set(country: str, frames: dict[str, pd.DataFrame]) -> frozenset[date]:
+    """Public holidays of the engagement's calendar for every year its data touches."""
+    years: set[int] = set()
+    for col, table in (("date", "activity"), ("start", "contacts"), ("date", "plan")):
+        frame = frames.get(table)
+        if frame is not None and col in frame.columns and frame[col].notna().any():
+            years |= set(range(frame[col].min().year, frame[col].max().year + 1))
+    if not years:
+        years = {date.today().year}
+    code, _, subdivision = country.partition("-")
+    calendar = holiday_calendars.country_holidays(code, subdiv=subdivision or None, years=sorted(years))
+    return frozenset(calendar.keys())
