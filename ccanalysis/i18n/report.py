@@ -60,6 +60,7 @@ LABELS: dict[str, dict[str, str]] = {
     "not_met": {"es": "no cumple", "en": "not met"},
     "no_data": {"es": "sin datos", "en": "no data"},
     "none": {"es": "ninguna", "en": "none"},
+    "unidentified": {"es": "(sin identificar)", "en": "(unidentified)"},
     "and": {"es": "y", "en": "and"},
     "sources": {"es": "Fuentes de datos", "en": "Data sources"},
     "generated": {"es": "Generado", "en": "Generated"},
@@ -104,7 +105,6 @@ SENTENCES: dict[str, dict[str, str]] = {
               "rate.",
     },
     "tax_at": {"es": "{tax} {rate}", "en": "{tax} {rate}"},
-    "line_note": {"es": "{description}: {explanation}", "en": "{description}: {explanation}"},
     # KPIs and SLA
     "kpi_narrative": {
         "es": "Cada indicador se calcula con la definición del contrato (cociente de sumas del periodo) a partir "

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from ccanalysis import accrual, kpis, workbook
+from ccanalysis import accrual, billing, kpis, workbook
 from ccanalysis.engagement import Engagement
 from ccanalysis.i18n import format_date, format_number, format_percent, label, sentence
 from ccanalysis.report import figures, text
@@ -21,10 +21,12 @@ from ccanalysis.report.section import Section
 def summary_section(eng: Engagement, supplier: str, month: str, lang: str) -> Section:
     """The figure that matters first: billed against expected, and the difference to claim."""
     contract = eng.contract(supplier)
-    expected = workbook.totals(workbook.expected_invoice(eng, supplier, month, lang=lang))
+    period = contract.period(month)
+    lines = workbook.expected_invoice(eng, supplier, month, lang=lang)
+    expected = workbook.totals(lines)
     comparison = workbook.billed_vs_expected(eng, supplier, month, lang)
     currency = contract.currency
-    period = contract.period(month)
+    names = text.charge_names(contract.services_for(period), lines)
 
     def money(value: Decimal | None) -> str:
         return text.money(value, lang, currency)
@@ -46,7 +48,9 @@ def summary_section(eng: Engagement, supplier: str, month: str, lang: str) -> Se
     by_charge = comparison.by_charge
     table = pd.DataFrame({
         label("service", lang): by_charge["service"],
-        label("charge", lang): by_charge["charge"],
+        label("charge", lang): [label("unidentified", lang) if c == billing.UNIDENTIFIED
+                                else text.charge_name(names, s, c)
+                                for s, c in zip(by_charge["service"], by_charge["charge"], strict=True)],
         label("expected", lang): [money(v) for v in by_charge["expected"]],
         label("billed", lang): [money(v) for v in by_charge["billed"]],
         label("difference", lang): [money(v) for v in by_charge["difference"]],
@@ -69,7 +73,7 @@ def expected_invoice_section(eng: Engagement, supplier: str, month: str, lang: s
     table = pd.DataFrame({
         "#": lines["line"],
         label("service", lang): lines["service"].fillna(""),
-        label("charge", lang): lines["charge"],
+        label("charge", lang): lines["description"],
         label("tier", lang): lines["tier"].map(lambda t: "" if pd.isna(t) else str(t)),
         label("kind", lang): lines["kind"].map(lambda k: label(k if k != "charge" else "charge_line", lang)),
         label("quantity", lang): lines["quantity"].map(lambda q: text.quantity(q, lang)),
@@ -77,8 +81,7 @@ def expected_invoice_section(eng: Engagement, supplier: str, month: str, lang: s
         label("unit_price", lang): lines["unit_price"].map(lambda p: text.unit_price(p, lang)),
         label("amount", lang): lines["amount"].map(lambda a: text.money(a, lang, currency)),
     })
-    notes = [(str(n), sentence("line_note", lang, description=d, explanation=e))
-             for n, d, e in zip(lines["line"], lines["description"], lines["explanation"], strict=True)]
+    notes = [(str(n), e) for n, e in zip(lines["line"], lines["explanation"], strict=True)]
     totals_table = pd.DataFrame({
         "": [label("net", lang)]
         + [sentence("tax_at", lang, tax=label("tax", lang), rate=format_percent(rate, lang, 0))
@@ -105,17 +108,21 @@ def kpi_section(eng: Engagement, supplier: str, month: str, lang: str) -> Sectio
         data = data_by_service[service.id]
         if data.empty:
             continue
-        for row in kpis.kpi_table(data, service.kpi_settings(), lang=lang).itertuples(index=False):
+        settings = service.kpi_settings()
+        for row in kpis.kpi_table(data, settings, lang=lang).itertuples(index=False):
+            decimals = (settings.get(row.kpi) or {}).get("decimals")
             rows.append({label("service", lang): service.id, label("kpi", lang): row.kpi,
                          label("definition", lang): row.definition,
-                         label("value", lang): row.text if row.value is not None else label("no_data", lang)})
+                         label("value", lang): text.kpi_value(row.kpi, row.value, lang, row.variant, decimals)})
     evaluations = workbook.sla_evaluations(eng, supplier, month, include_neutral=True, lang=lang)
+    names = text.charge_names(contract.services_for(contract.period(month)),
+                              workbook.expected_invoice(eng, supplier, month, lang=lang))
     sla_rows = []
     for service_id, items in evaluations.items():
         for item in items:
             value = item.value_used if item.value_used is not None else item.value
             sla_rows.append({
-                label("service", lang): service_id, label("charge", lang): item.charge,
+                label("service", lang): service_id, label("charge", lang): text.charge_name(names, service_id, item.charge),
                 label("kpi", lang): item.kpi or "", label("definition", lang): item.definition or "",
                 label("value", lang): text.kpi_value(item.kpi, value, lang, item.variant),
                 label("target", lang): item.target or "",

@@ -3,7 +3,7 @@ each in the report's language (words from `ccanalysis.i18n`, never written here)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -41,32 +41,50 @@ def quantity(value: Any, lang: str) -> str:
 
 
 def unit_price(value: Any, lang: str) -> str:
-    """A unit price with its own decimals (at least those of cents)."""
-    return "" if missing(value) else format_number(value, lang, max(2, places(value)))
+    """A unit price with its own decimals and no more (0.55 → 0,55; 1500 → 1.500)."""
+    return "" if missing(value) else format_number(value, lang, places(value))
 
 
-def unit_value(value: Fraction | Decimal | int, unit: str, lang: str) -> str:
-    """A value in a KPI unit: percentages for fractions, seconds, hours, money, else a number."""
-    if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
+def unit_value(value: Fraction | Decimal | int, unit: str, lang: str, decimals: int | None = None) -> str:
+    """A value in a KPI unit on the contract's scale (`decimals`, else the unit's default), rounded half-up:
+    percentages for fractions, seconds, hours, money, else a number (a score)."""
+    digits = kpis.DEFAULT_DECIMALS.get(unit, 2) if decimals is None else decimals
+    shown = kpis.round_on_scale(Fraction(value), unit, digits)
     if unit == "fraction":
-        return format_percent(value, lang, 2)
-    if unit == "seconds":
-        return format_number(value, lang, 1) + " s"
-    if unit == "hours":
-        return format_number(value, lang, 2) + " h"
+        return format_percent(shown, lang, digits)
     if unit == "money":
-        return format_money(value, lang)
-    return format_number(value, lang, 2)
+        return format_money(Decimal(shown.numerator) / Decimal(shown.denominator), lang)
+    return format_number(shown, lang, digits) + {"seconds": " s", "hours": " h"}.get(unit, "")
 
 
-def kpi_value(name: str | None, value: Fraction | Decimal | None, lang: str, variant: str | None = None) -> str:
+def kpi_value(name: str | None, value: Fraction | Decimal | None, lang: str, variant: str | None = None,
+              decimals: int | None = None) -> str:
     """A KPI value in the unit of its definition (`no data` when None)."""
     if value is None:
         return label("no_data", lang)
     spec = kpis.REGISTRY.get(name) if name else None
     unit = spec.variant(variant or spec.default).unit if spec else "fraction"
-    return unit_value(Fraction(value), unit, lang)
+    return unit_value(value, unit, lang, decimals)
+
+
+def charge_names(services: Iterable[Any], lines: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """What a reader calls each (service id, charge id): its description in the contract (`services` in
+    force), else the description of its expected invoice line (SLA, limit and commitment lines)."""
+    names = {(_service_key(service), charge): description for service, charge, description
+             in zip(lines["service"], lines["charge"], lines["description"], strict=True) if not missing(description)}
+    for service in services:
+        for charge in service.charges:
+            names[(service.id, charge["id"])] = charge.get("description") or charge["id"]
+    return names
+
+
+def charge_name(names: Mapping[tuple[str, str], str], service: object, charge: str) -> str:
+    """The name of a service's charge in `charge_names`, else the charge id itself."""
+    return names.get((_service_key(service), charge), charge)
+
+
+def _service_key(service: object) -> str:
+    return "" if missing(service) else str(service)
 
 
 # --------------------------------------------------------------------------- compliance clauses
