@@ -55,7 +55,7 @@ class ClauseKind:
     keys: tuple[str, ...]
     text: str
     validate: Callable[[Mapping[str, object], str], None]
-    evaluate: Callable[[Mapping[str, object], str, pd.DataFrame | None, pd.DataFrame | None], Outcome]
+    evaluate: Callable[[Mapping[str, object], pd.DataFrame | None, pd.DataFrame | None], Outcome]  # workforce, activity
     limits: Callable[[Mapping[str, object]], tuple[Decimal | None, Decimal | None]] = lambda clause: limits(clause)
 
     def clause_id(self, clause: Mapping[str, object]) -> str:
@@ -199,7 +199,7 @@ KPI_KEYS = ("id", "kpi", "evidence", "min", "max", "variant", "threshold_s", "sh
 
 def _kpi_kind(name: str) -> ClauseKind:
     return ClauseKind(name, KPI_KEYS, "clause_kpi", lambda clause, where: _validate_kpi(clause, where, name),
-                      lambda clause, month, staff, work: _evaluate_kpi(clause, name, staff, work))
+                      lambda clause, staff, work: _evaluate_kpi(clause, name, staff, work))
 
 
 # --------------------------------------------------------------------------- certification clauses
@@ -214,7 +214,7 @@ def _split(text: object) -> list[str]:
     return [part.strip() for part in str(text).split(";") if part.strip()]
 
 
-def _evaluate_certification(clause: Mapping[str, object], month: str, workforce: pd.DataFrame | None,
+def _evaluate_certification(clause: Mapping[str, object], workforce: pd.DataFrame | None,
                             activity: pd.DataFrame | None) -> Outcome:
     wanted = str(clause["certification"]).strip()
     if workforce is None or workforce.empty:
@@ -238,7 +238,7 @@ def _validate_incidents(clause: Mapping[str, object], where: str) -> None:
         raise ValueError(f"{where}.max_incidents: expected a whole number ≥ 0, got {limit!r}")
 
 
-def _evaluate_incidents(clause: Mapping[str, object], month: str, workforce: pd.DataFrame | None,
+def _evaluate_incidents(clause: Mapping[str, object], workforce: pd.DataFrame | None,
                         activity: pd.DataFrame | None) -> Outcome:
     if workforce is None or workforce.empty:
         return Outcome("no_data", reason="no_rows")
@@ -263,7 +263,7 @@ def evaluate(clauses: list[Mapping[str, object]], *, workforce: pd.DataFrame | N
     rows = []
     for clause in clauses:
         kind = KINDS.kind_of(clause, "compliance")
-        outcome = kind.evaluate(clause, month, staff, work)
+        outcome = kind.evaluate(clause, staff, work)
         low, high = kind.limits(clause)
         rows.append({"supplier": supplier, "service": service, "month": month, "id": kind.clause_id(clause),
                      "kind": kind.name, "subject": kind.subject(clause), "variant": outcome.variant,
@@ -275,8 +275,7 @@ def evaluate(clauses: list[Mapping[str, object]], *, workforce: pd.DataFrame | N
 KINDS.register(_kpi_kind("kpi"))
 KINDS.register(_kpi_kind("evidence"))
 KINDS.register(ClauseKind("certification", ("id", "certification", "description"), "clause_certification",
-                          _validate_certification,
-                          _evaluate_certification))
+                          _validate_certification, _evaluate_certification))
 KINDS.register(ClauseKind("max_incidents", ("id", "max_incidents", "description"), "clause_incidents",
-                          _validate_incidents,
-                          _evaluate_incidents, lambda clause: (None, Decimal(int(clause["max_incidents"])))))
+                          _validate_incidents, _evaluate_incidents,
+                          limits=lambda clause: (None, Decimal(int(clause["max_incidents"])))))

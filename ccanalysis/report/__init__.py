@@ -6,7 +6,7 @@
 - `text` — display text shared by sections (money, quantities, KPI values, compliance facts);
 - `figures` — matplotlib figures; `html` — notebook → HTML; `results` — the results MIME bundle.
 
-Adding a report section = one function in `supplier_month.py` or `portfolio.py` + one cell in
+Adding a report section = one `*_section` function in `supplier_month.py` or `portfolio.py` + one cell in
 `tools/make_notebooks.py` (which writes the notebook) + its test; its words go in `i18n/report.py`.
 `from ccanalysis import report` gives those functions by name, loading a module on first use: importing
 `ccanalysis.report.html` or `ccanalysis.report.results` alone (as the batch runner does) does not load
@@ -17,22 +17,20 @@ from __future__ import annotations
 
 import importlib
 
-#: The names `ccanalysis.report.NAME` forwards to, by the module that defines them.
-EXPORTS = {
-    "ccanalysis.report.section": ("Section", "publish"),
-    "ccanalysis.report.notebook": ("open_engagement", "check_parameters"),
-    "ccanalysis.report.supplier_month": ("summary_section", "expected_invoice_section", "kpi_section",
-                                         "activity_section", "compliance_section"),
-    "ccanalysis.report.portfolio": ("portfolio_cost_section", "portfolio_kpi_section", "portfolio_budget_section"),
-}
-_MODULE_OF = {name: module for module, names in EXPORTS.items() for name in names}
-
-__all__ = sorted(_MODULE_OF)
+#: The notebooks' first and last calls, by the module that defines them.
+CALLS = {"Section": "ccanalysis.report.section", "publish": "ccanalysis.report.section",
+         "open_engagement": "ccanalysis.report.notebook", "check_parameters": "ccanalysis.report.notebook"}
+#: The modules of sections, one per report notebook: `report.NAME_section` is found in them.
+SECTION_MODULES = ("ccanalysis.report.supplier_month", "ccanalysis.report.portfolio")
 
 
 def __getattr__(name: str):
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module 'ccanalysis.report' has no attribute {name!r}; "
-                             f"it forwards: {', '.join(__all__)}")
-    return getattr(importlib.import_module(module), name)
+    if name in CALLS:
+        return getattr(importlib.import_module(CALLS[name]), name)
+    if name.endswith("_section"):
+        for module_name in SECTION_MODULES:
+            module = importlib.import_module(module_name)
+            if hasattr(module, name):
+                return getattr(module, name)
+    raise AttributeError(f"module 'ccanalysis.report' has no attribute {name!r}; it forwards "
+                         f"{', '.join(CALLS)} and the *_section functions of {', '.join(SECTION_MODULES)}")
