@@ -1,8 +1,9 @@
 """The sections of the supplier month report (`notebooks/supplier_month.ipynb`), one function each.
 
-Each takes the engagement, supplier, billing period `month` and `lang`, asks `ccanalysis.workbook` for
-the facts and returns a `Section` whose every word is in `lang`. Adding a section = one function here,
-one cell in `tools/make_notebooks.py` (then regenerate the notebook) and its test.
+Each takes the engagement, supplier, billing period `month` and `lang`, asks `ccanalysis.workbook` for the facts and
+returns a `Section` whose every word is in `lang`. Adding a section = one `*_section` function here, one
+cell in `tools/make_notebooks.py` (then regenerate the notebook), its words in `i18n/report.py` and its
+test.
 """
 
 from __future__ import annotations
