@@ -81,3 +81,13 @@ def test_figure_dates_follow_the_language(tmp_path, lang, day):
                                            "cost": [1, 2], "cumulative": [1, 3]}), lang)
     fig.canvas.draw()
     assert day in [t.get_text() for t in fig.axes[0].get_xticklabels()]
+
+
+def test_the_batch_imports_html_and_results_without_the_sections():
+    import subprocess
+    import sys
+
+    code = ("import sys, ccanalysis.report, ccanalysis.report.html, ccanalysis.report.results; "
+            "print(sorted(m for m in sys.modules if m == 'matplotlib' or m.startswith('ccanalysis.report.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['ccanalysis.report.html', 'ccanalysis.report.results']"
