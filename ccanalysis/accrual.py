@@ -3,48 +3,44 @@
 Tiers make cost non-linear in volume, so the cost of a day is the month-to-date cost at its end less the
 month-to-date cost the day before, each rated with the contract's engine (periodic charges prorated to
 date). SLA adjustments and the minimum commitment are settled at the close and are not accrued daily.
+Pure: the rating up to a day is passed in as a function (`workbook.accrual` wires the contract's).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .invoice import charges_to_date
 from .money import ZERO
 
-if TYPE_CHECKING:
-    from .engagement import Engagement
 
-
-def daily_cost(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
-    """One row per day of the billing period up to the last day with activity:
-    date, cost (Decimal, the day's share), cumulative (Decimal, month-to-date charges)."""
-    period = eng.period(supplier, month)
-    last = _last_activity_day(eng, supplier, period.start, period.end)
+def daily_cost(start: date, last: date | None, charges_to_date: Callable[[date], Decimal]) -> pd.DataFrame:
+    """One row per day from `start` (the billing period's first day) to `last` (the last day with activity;
+    None: no rows): date, cost (Decimal, the day's share), cumulative (Decimal, `charges_to_date(day)`)."""
     rows = []
     previous = ZERO
-    day = period.start
+    day = start
     while last is not None and day <= last:
-        cumulative = charges_to_date(eng, supplier, month, day)
+        cumulative = charges_to_date(day)
         rows.append({"date": pd.Timestamp(day), "cost": cumulative - previous, "cumulative": cumulative})
         previous = cumulative
         day += timedelta(days=1)
     return pd.DataFrame(rows, columns=["date", "cost", "cumulative"])
 
 
-def _last_activity_day(eng: Engagement, supplier: str, start, end):
+def last_activity_day(activity: pd.DataFrame, contacts: pd.DataFrame, supplier: str, start: date,
+                      end: date) -> date | None:
+    """The last day from `start` to `end` inclusive with an activity row (`date`) or a contact record
+    (`start`) of the supplier; None when there is none."""
     days = []
-    activity = eng.activity
     if not activity.empty:
         rows = activity[(activity["supplier"] == supplier) & (activity["date"] >= pd.Timestamp(start))
                         & (activity["date"] <= pd.Timestamp(end))]
         if not rows.empty:
             days.append(rows["date"].max().date())
-    contacts = eng.contacts
     if not contacts.empty:
         rows = contacts[(contacts["supplier"] == supplier) & (contacts["start"] >= pd.Timestamp(start))
                         & (contacts["start"] < pd.Timestamp(end) + pd.Timedelta(days=1))]
@@ -54,4 +50,5 @@ def _last_activity_day(eng: Engagement, supplier: str, start, end):
 
 
 def total(frame: pd.DataFrame) -> Decimal:
+    """The month-to-date charges at the last day of a `daily_cost` frame (0 without rows)."""
     return frame["cumulative"].iloc[-1] if not frame.empty else ZERO

@@ -1,36 +1,61 @@
 """What a supplier billed for a period, set beside what it should have billed, by charge.
 
-This is the totals view of the monthly report (billed vs expected per service and charge); the
-line-by-line audit with findings is its own module.
+This is the totals view of the monthly report (billed vs expected per service and charge, and the amount
+to claim); the line-by-line audit with findings is its own module. Pure: invoice lines in, facts out.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .money import ZERO, exact_sum, to_decimal
 
-if TYPE_CHECKING:
-    from .engagement import Engagement
-
 UNIDENTIFIED = "(unidentified)"
 
 
-def billed_lines(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
-    """Every invoice line the supplier issued for billing period `month` (corrective invoices included)."""
-    invoices = eng.invoices
+def billed_lines(invoices: pd.DataFrame, supplier: str, month: str) -> pd.DataFrame:
+    """Every invoice line (of the engagement's `invoices` table) the supplier issued for billing period
+    `month`, corrective invoices included."""
     if invoices.empty or "supplier" not in invoices.columns:
         return invoices.iloc[0:0]
     return invoices[(invoices["supplier"] == supplier) & (invoices["month"] == month)]
 
 
-def billed_net(eng: Engagement, supplier: str, month: str) -> Decimal | None:
-    """Σ of the billed line amounts (net of tax), or None when there is no invoice for the period."""
-    lines = billed_lines(eng, supplier, month)
+def billed_net(lines: pd.DataFrame) -> Decimal | None:
+    """Σ of the billed line amounts (net of tax), or None when there is no invoice line."""
     return exact_sum(lines["amount"]) if not lines.empty else None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Billed against expected for one supplier and period."""
+
+    expected_net: Decimal
+    billed_net: Decimal | None  # None: no invoice for the period
+    by_charge: pd.DataFrame  # service, charge, expected, billed, difference
+    unidentified_lines: int  # billed lines that name no contract charge
+    to_claim: Decimal  # the amount billed above what was expected
+
+    @property
+    def difference(self) -> Decimal | None:
+        return None if self.billed_net is None else self.billed_net - self.expected_net
+
+
+def compare(expected: pd.DataFrame, expected_net: Decimal, billed: pd.DataFrame) -> Comparison:
+    """Billed lines against the expected invoice (its lines and net). The amount to claim is the sum of the
+    over-billed charges (an under-billed charge does not offset it); while some billed lines name no charge
+    they cannot be set against one, and only the invoice total is compared."""
+    net = billed_net(billed)
+    comparison = by_charge(expected, billed)
+    unidentified = int(billed["charge"].isna().sum()) if "charge" in billed.columns else len(billed)
+    if unidentified:
+        over = max(ZERO, (net or ZERO) - expected_net)
+    else:
+        over = sum((d for d in comparison["difference"] if d > 0), ZERO)
+    return Comparison(expected_net, net, comparison, unidentified, over)
 
 
 def by_charge(expected: pd.DataFrame, billed: pd.DataFrame) -> pd.DataFrame:

@@ -1,79 +1,72 @@
 """Suppliers side by side for one month: cost, unit costs, KPI attainment, shares, concentration, budget.
 
-Pure functions of a loaded engagement; exact Decimals for money and Fractions for shares.
+Pure functions of per-supplier facts (costs, activity, SLA evaluations, budget rows), which
+`ccanalysis.workbook` gathers from an engagement; exact Decimals for money and Fractions for shares.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import Any
 
 import pandas as pd
 
-from . import billing
-from .invoice import expected_invoice, sla_evaluations, totals
 from .money import ZERO, exact_sum, round_money
 
-if TYPE_CHECKING:
-    from .engagement import Engagement
+COMPARISON_INPUT = ["supplier", "billed_net", "expected_net", "handled", "productive_hours"]
+COSTS_INPUT = ["supplier", "month", "billed_net", "expected_net"]
 
 
-def supplier_activity(eng: Engagement, supplier: str, month: str) -> dict[str, Decimal]:
-    """Handled contacts and productive hours of every service of a supplier in billing period `month`."""
-    contract = eng.contract(supplier)
-    period = contract.period(month)
+def activity_totals(days: Iterable[pd.DataFrame]) -> dict[str, Decimal]:
+    """Handled contacts and productive hours (talk + hold + after-call work, in hours) of daily activity
+    frames, e.g. one per service of a supplier."""
     handled = ZERO
     productive_s = ZERO
-    for service in contract.services_for(period):
-        days = eng.daily_activity(supplier, service.id, period.start, period.end)
-        if days.empty:
+    for frame in days:
+        if frame.empty:
             continue
-        if "handled" in days:
-            handled += exact_sum(days["handled"])
+        if "handled" in frame:
+            handled += exact_sum(frame["handled"])
         for col in ("talk_s", "hold_s", "acw_s"):
-            if col in days:
-                productive_s += exact_sum(days[col])
+            if col in frame:
+                productive_s += exact_sum(frame[col])
     return {"handled": handled, "productive_hours": productive_s / 3600}
 
 
-def supplier_comparison(eng: Engagement, month: str) -> pd.DataFrame:
-    """One row per supplier: billed_net (None without invoice), expected_net, handled, productive_hours,
-    cost_per_contact and cost_per_productive_hour (on the billed net, else expected), share_handled."""
+def supplier_comparison(suppliers: pd.DataFrame) -> pd.DataFrame:
+    """From one row per supplier (supplier, billed_net — None without invoice —, expected_net, handled,
+    productive_hours): the same with cost_per_contact and cost_per_productive_hour (on the billed net, else
+    the expected) and share_handled (Fraction of all handled contacts)."""
     rows = []
-    for supplier in eng.suppliers:
-        contract = eng.contract(supplier)
-        if contract.active_days(contract.period(month)) == 0:
-            continue
-        expected = totals(expected_invoice(eng, supplier, month)).net
-        billed = billing.billed_net(eng, supplier, month)
-        activity = supplier_activity(eng, supplier, month)
-        cost = billed if billed is not None else expected
+    for row in suppliers[COMPARISON_INPUT].to_dict("records"):
+        billed = None if _missing(row["billed_net"]) else row["billed_net"]
+        cost = billed if billed is not None else row["expected_net"]
         rows.append({
-            "supplier": supplier, "billed_net": billed, "expected_net": expected,
-            "handled": activity["handled"], "productive_hours": activity["productive_hours"],
-            "cost_per_contact": round_money(cost / activity["handled"]) if activity["handled"] else None,
-            "cost_per_productive_hour": (round_money(cost / activity["productive_hours"])
-                                         if activity["productive_hours"] else None),
+            **row, "billed_net": billed,
+            "cost_per_contact": round_money(cost / row["handled"]) if row["handled"] else None,
+            "cost_per_productive_hour": (round_money(cost / row["productive_hours"])
+                                         if row["productive_hours"] else None),
         })
-    frame = pd.DataFrame(rows, columns=["supplier", "billed_net", "expected_net", "handled", "productive_hours",
-                                        "cost_per_contact", "cost_per_productive_hour"])
+    frame = pd.DataFrame(rows, columns=[*COMPARISON_INPUT, "cost_per_contact", "cost_per_productive_hour"])
     total = sum(frame["handled"], ZERO)
     frame["share_handled"] = [Fraction(h) / Fraction(total) if total else Fraction(0) for h in frame["handled"]]
     return frame
 
 
-def hhi(shares: list[Fraction]) -> Fraction:
+def hhi(shares: Sequence[Fraction]) -> Fraction:
     """Herfindahl–Hirschman index of shares given as fractions: Σ (share × 100)², from 0 to 10,000."""
-    return sum((Fraction(s) * 100) ** 2 for s in shares) if shares else Fraction(0)
+    return sum((Fraction(s) * 100) ** 2 for s in shares) if len(shares) else Fraction(0)
 
 
-def kpi_attainment(eng: Engagement, month: str, lang: str = "en") -> pd.DataFrame:
-    """Every SLA rule of every supplier: KPI value under the contract's definition, target, and whether it
-    was attained (no penalty); None when there is no data."""
+def kpi_attainment(evaluations: Mapping[str, Mapping[str, Sequence[Any]]]) -> pd.DataFrame:
+    """Every SLA rule of every supplier (supplier → service → SLA evaluations, neutral rules included):
+    the KPI value under the contract's definition, the target, and whether it was attained (no penalty);
+    attained is None when there is no data."""
     rows = []
-    for supplier in eng.suppliers:
-        for service_id, items in sla_evaluations(eng, supplier, month, include_neutral=True, lang=lang).items():
+    for supplier, by_service in evaluations.items():
+        for service_id, items in by_service.items():
             for item in items:
                 if item.kind not in ("sla", "tracked"):
                     continue
@@ -87,26 +80,25 @@ def kpi_attainment(eng: Engagement, month: str, lang: str = "en") -> pd.DataFram
                                        "fraction", "attained"])
 
 
-def budget_vs_actual(eng: Engagement, month: str, *, months: list[str] | None = None) -> pd.DataFrame:
-    """Per supplier and month (`months`, default the engagement's months up to `month`): the budget (every
-    service row, or the supplier's `*` row), the actual cost (billed net, or expected net where not yet
-    invoiced), the deviation and its fraction of budget."""
-    budget = eng.table("budget")
-    months = months or [m for m in eng.months() if m <= month] or [month]
+def budget_vs_actual(budget: pd.DataFrame, costs: pd.DataFrame) -> pd.DataFrame:
+    """Per row of `costs` (supplier, month, billed_net — None before the invoice —, expected_net): the
+    budget (Σ of the supplier's budget rows of the month: every service row, or its `*` row), the actual
+    cost (billed net, or expected net where not yet invoiced), the deviation and its fraction of budget."""
     rows = []
-    for supplier in eng.suppliers:
-        contract = eng.contract(supplier)
-        for current in months:
-            if contract.active_days(contract.period(current)) == 0:
-                continue
-            lines = (budget[(budget["supplier"] == supplier) & (budget["month"] == current)]
-                     if not budget.empty else budget)
-            amount = exact_sum(lines["amount"]) if not lines.empty else None
-            billed = billing.billed_net(eng, supplier, current)
-            actual = billed if billed is not None else totals(expected_invoice(eng, supplier, current)).net
-            deviation = actual - amount if amount is not None else None
-            rows.append({"supplier": supplier, "month": current, "budget": amount, "actual": actual,
-                         "deviation": deviation, "deviation_fraction": (deviation / amount) if amount else None,
-                         "actual_source": "billed" if billed is not None else "expected"})
+    for row in costs[COSTS_INPUT].to_dict("records"):
+        supplier, current = row["supplier"], row["month"]
+        lines = (budget[(budget["supplier"] == supplier) & (budget["month"] == current)]
+                 if not budget.empty else budget)
+        amount = exact_sum(lines["amount"]) if not lines.empty else None
+        billed = None if _missing(row["billed_net"]) else row["billed_net"]
+        actual = billed if billed is not None else row["expected_net"]
+        deviation = actual - amount if amount is not None else None
+        rows.append({"supplier": supplier, "month": current, "budget": amount, "actual": actual,
+                     "deviation": deviation, "deviation_fraction": (deviation / amount) if amount else None,
+                     "actual_source": "billed" if billed is not None else "expected"})
     return pd.DataFrame(rows, columns=["supplier", "month", "budget", "actual", "deviation", "deviation_fraction",
                                        "actual_source"])
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, Decimal) and pd.isna(value))

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from ccanalysis import compliance
+from ccanalysis.report import text
 
 CLAUSES = [
     {"id": "attrition", "kpi": "attrition_rate", "max": 0.05},
@@ -65,7 +66,9 @@ def test_care_meets_every_clause():
     # qa: (100 × 80 + 300 × 90) / 400 = 87.5; February's row (10) is another month
     assert result.loc["quality_area", "figure"] == Fraction(175, 2)
     assert result.loc["security", "figure"] == 0
-    assert "4.00 %" in result.loc["attrition", "explanation"]
+    attrition = result.reset_index().iloc[0].to_dict()
+    assert "4.00%" in text.clause_explanation(attrition, "en")  # 4 leavers / 100 heads
+    assert "4,00 %" in text.clause_explanation(attrition, "es")
 
 
 def test_sales_misses_every_clause_but_iso():
@@ -111,6 +114,40 @@ def test_no_data_without_tables_or_columns():
 def test_no_data_when_the_denominator_is_zero():
     zero = workforce().assign(headcount_avg=0)
     assert run(workforce=zero).loc["attrition", "status"] == "no_data"
+    assert run(workforce=zero).loc["attrition", "reason"] == "zero_denominator"
+
+
+def test_reasons_say_why_there_is_no_data_or_a_miss():
+    assert set(run(month="2026-05")["reason"]) == {"no_rows"}
+    bare = run(workforce=workforce().drop(columns=["certifications", "security_incidents"]))
+    assert bare.loc["iso27001", "reason"] == "no_column" and bare.loc["iso27001", "missing"] == ("certifications",)
+    assert bare.loc["security", "reason"] == "not_reported"
+    no_qa = run(activity=activity().drop(columns=["qa_score"]))
+    assert no_qa.loc["quality_area", "reason"] == "no_column" and no_qa.loc["quality_area", "missing"] == ("qa_score",)
+    sales = run(service="sales")
+    assert sales.loc["pci", "reason"] == "not_listed" and sales.loc["pci", "missing"] == ("sales",)
+    assert pd.isna(sales.loc["attrition", "reason"])  # a miss on the figure: the figure says why
+
+
+def test_every_outcome_has_its_sentence_in_both_languages():
+    frames = [run(), run(service="sales"), run(month="2026-05"), run(workforce=workforce().assign(headcount_avg=0)),
+              run(workforce=workforce().drop(columns=["certifications", "security_incidents"]),
+                  activity=activity().drop(columns=["qa_score"]))]
+    rows = [r for f in frames for r in f.reset_index().to_dict("records")]
+    for lang in ("es", "en"):
+        assert all(text.clause_explanation(r, lang) for r in rows)
+    sales = run(service="sales").reset_index().set_index("id", drop=False)
+    assert text.clause_explanation(sales.loc["pci"].to_dict(), "en") == (
+        "Certification PCI-DSS not listed for sales (found: iso27001).")
+    assert text.clause_explanation(sales.loc["security"].to_dict(), "es") == (
+        "Incidentes de seguridad: 1 en el mes, se permiten ≤ 0: no cumple.")
+
+
+def test_the_registry_names_the_kinds():
+    assert list(compliance.KINDS) == ["kpi", "evidence", "certification", "max_incidents"]
+    assert compliance.KINDS.get("certification").keys == ("id", "certification", "description")
+    with pytest.raises(KeyError, match="kinds: kpi, evidence, certification, max_incidents"):
+        compliance.KINDS.get("audit")
 
 
 def test_any_registry_kpi_with_options():
@@ -125,7 +162,10 @@ def test_any_registry_kpi_with_options():
 def test_max_and_min_together():
     clauses = [{"id": "att", "kpi": "attrition_rate", "min": 0.01, "max": 0.03}]
     assert run(clauses).loc["att", "status"] == "not_met"  # 0.04 > 0.03
-    assert run(clauses).loc["att", "threshold"] == "≥ 1 % and ≤ 3 %"
+    row = run(clauses).reset_index().iloc[0].to_dict()
+    assert (row["min"], row["max"]) == (Decimal("0.01"), Decimal("0.03"))
+    assert text.clause_threshold(row, "en") == "≥ 1% and ≤ 3%"
+    assert text.clause_threshold(row, "es") == "≥ 1 % y ≤ 3 %"
 
 
 @pytest.mark.parametrize(("clauses", "path"), [

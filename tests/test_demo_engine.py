@@ -6,7 +6,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from ccanalysis import billing, pricing
+from ccanalysis import pricing, workbook
 from ccanalysis.invoice import KINDS, expected_invoice, totals
 
 MONTHS = ["2026-08", "2026-09", "2026-10"]
@@ -40,7 +40,7 @@ def test_injected_errors_are_the_billed_differences(demo_root, demo_engagement):
     for supplier in demo_engagement.suppliers:
         for month in MONTHS:
             expected = totals(expected_invoice(demo_engagement, supplier, month)).net
-            billed = billing.billed_net(demo_engagement, supplier, month)
+            billed = workbook.billed_net(demo_engagement, supplier, month)
             rows = truth[(truth["supplier"] == supplier) & (truth["month"] == month)
                          & (truth["check"] != "totals")]  # a header-total error does not move the lines
             injected = sum((Decimal(d) for d in rows["difference"]), Decimal(0))

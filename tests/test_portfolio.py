@@ -1,9 +1,12 @@
-"""Supplier comparison on a two-supplier engagement, every figure worked by hand."""
+"""Supplier comparison on tiny frames and on a two-supplier engagement, every figure worked by hand."""
 
 from decimal import Decimal
 from fractions import Fraction
+from types import SimpleNamespace
 
-from ccanalysis import portfolio
+import pandas as pd
+
+from ccanalysis import portfolio, workbook
 from ccanalysis.engagement import load
 from tests.engagements import activity_row, contract, write_engagement
 
@@ -31,7 +34,7 @@ def _engagement(tmp_path):
 
 
 def test_supplier_comparison(tmp_path):
-    frame = portfolio.supplier_comparison(_engagement(tmp_path), "2026-09").set_index("supplier")
+    frame = workbook.portfolio_frame(_engagement(tmp_path), "2026-09").set_index("supplier")
     # acme billed 450.00 (= expected 300 × 1.50); beta has no invoice: its cost is the expected 100 × 2.00
     assert frame.loc["acme", "billed_net"] == Decimal("450.00")
     assert frame.loc["beta", "billed_net"] is None and frame.loc["beta", "expected_net"] == Decimal("200.00")
@@ -44,7 +47,7 @@ def test_supplier_comparison(tmp_path):
 
 
 def test_budget_vs_actual(tmp_path):
-    frame = portfolio.budget_vs_actual(_engagement(tmp_path), "2026-09").set_index("supplier")
+    frame = workbook.portfolio_budget(_engagement(tmp_path), "2026-09").set_index("supplier")
     assert frame.loc["acme", "deviation"] == Decimal("50.00")  # 450 billed − 400 budget (whole supplier, `*`)
     assert frame.loc["acme", "deviation_fraction"] == Decimal("0.125")
     assert frame.loc["beta", "deviation"] == Decimal("-50.00")  # 200 expected − 250 budget
@@ -54,3 +57,52 @@ def test_budget_vs_actual(tmp_path):
 def test_hhi_bounds():
     assert portfolio.hhi([Fraction(1)]) == 10000
     assert portfolio.hhi([Fraction(1, 4)] * 4) == 2500
+
+
+def test_activity_totals_add_handled_and_productive_seconds():
+    days = [pd.DataFrame({"handled": [100, 200], "talk_s": [3000, 6000], "hold_s": [600, 0], "acw_s": [0, 1200]}),
+            pd.DataFrame({"handled": [50]}), pd.DataFrame()]
+    totals = portfolio.activity_totals(days)
+    assert totals["handled"] == 350
+    assert totals["productive_hours"] == Decimal(10800) / 3600  # 3,000 + 6,000 + 600 + 1,200 s = 3 h
+
+
+def test_supplier_comparison_of_plain_rows():
+    rows = pd.DataFrame([
+        {"supplier": "a", "billed_net": Decimal("90.00"), "expected_net": Decimal("80.00"), "handled": Decimal(30),
+         "productive_hours": Decimal(4)},
+        {"supplier": "b", "billed_net": None, "expected_net": Decimal("10.00"), "handled": Decimal(10),
+         "productive_hours": Decimal(0)},
+    ])
+    frame = portfolio.supplier_comparison(rows).set_index("supplier")
+    assert frame.loc["a", "cost_per_contact"] == Decimal("3.00")  # billed 90 / 30
+    assert frame.loc["a", "cost_per_productive_hour"] == Decimal("22.50")  # 90 / 4 h
+    assert frame.loc["b", "cost_per_contact"] == Decimal("1.00")  # no invoice: expected 10 / 10
+    assert frame.loc["b", "cost_per_productive_hour"] is None
+    assert list(frame["share_handled"]) == [Fraction(3, 4), Fraction(1, 4)]
+
+
+def test_budget_vs_actual_of_plain_rows():
+    budget = pd.DataFrame({"month": ["2026-09", "2026-09", "2026-09"], "supplier": ["a", "a", "b"],
+                           "service": ["care", "sales", "*"], "amount": [Decimal("60"), Decimal("40"), Decimal("5")]})
+    costs = pd.DataFrame({"supplier": ["a", "b", "c"], "month": ["2026-09"] * 3,
+                          "billed_net": [Decimal("110.00"), None, None],
+                          "expected_net": [Decimal("100.00"), Decimal("4.00"), Decimal("7.00")]})
+    frame = portfolio.budget_vs_actual(budget, costs).set_index("supplier")
+    assert frame.loc["a", "budget"] == 100 and frame.loc["a", "deviation"] == Decimal("10.00")  # 110 − (60 + 40)
+    assert frame.loc["a", "deviation_fraction"] == Decimal("0.1")
+    assert frame.loc["b", "actual"] == Decimal("4.00") and frame.loc["b", "actual_source"] == "expected"
+    assert frame.loc["b", "deviation"] == Decimal("-1.00")
+    assert frame.loc["c", "budget"] is None and frame.loc["c", "deviation"] is None  # no budget rows
+
+
+def test_kpi_attainment_keeps_sla_and_tracked_rules():
+    def item(kind, value, fraction):
+        return SimpleNamespace(kind=kind, rule_id=f"r-{kind}", kpi="service_level", variant=None, definition="d",
+                               value=value, value_used=None, target="t", fraction=fraction)
+
+    frame = portfolio.kpi_attainment({"a": {"care": [item("sla", Fraction(7, 10), Fraction(-2, 100)),
+                                                      item("tracked", None, None),
+                                                      item("sla_cap", None, Fraction(0))]}})
+    assert list(frame["rule"]) == ["r-sla", "r-tracked"]  # the cap is not a rule of its own
+    assert list(frame["attained"]) == [False, None]  # a penalty is a miss; no value, no verdict

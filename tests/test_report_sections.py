@@ -47,3 +47,47 @@ def test_to_claim_falls_back_to_the_total_when_lines_are_unidentified(tmp_path):
 def test_expected_invoice_section_is_labelled_in_its_language(tmp_path, lang, word):
     html = report.expected_invoice_section(_eng(tmp_path, True), "acme", "2026-09", lang)._repr_html_()
     assert f"<th>{word}</th>" in html and "<img" not in html
+
+
+def test_charges_are_named_by_the_contract_not_by_id(tmp_path):
+    eng = _eng(tmp_path, True)
+    summary = report.summary_section(eng, "acme", "2026-09", "es")._repr_html_()
+    invoice = report.expected_invoice_section(eng, "acme", "2026-09", "es")._repr_html_()
+    for page in (summary, invoice):
+        assert "<td>Contacto atendido</td>" in page and "care_contacts" not in page
+
+
+def test_unidentified_lines_are_named_in_the_report_language(tmp_path):
+    page = report.summary_section(_eng(tmp_path, False), "acme", "2026-09", "es")._repr_html_()
+    assert "<td>(sin identificar)</td>" in page
+
+
+@pytest.mark.parametrize("lang, occupancy, aht", [("es", "85,71 %", "180,0 s"), ("en", "85.71%", "180.0 s")])
+def test_kpi_values_follow_the_language(tmp_path, lang, occupancy, aht):
+    # 100 handled, 15,000 s talk + 3,000 s after-call work = 18,000 s: AHT 180 s; occupancy 18,000 / 21,000 s logged
+    write_engagement(tmp_path, tables={"activity/a.csv": [
+        activity_row("2026-09-01", 100, 100, talk_s=15000, acw_s=3000, logged_s=21000)]})
+    page = report.kpi_section(load("tiny", root=tmp_path), "acme", "2026-09", lang)._repr_html_()
+    assert f'<td class="num">{occupancy}</td>' in page and f'<td class="num">{aht}</td>' in page
+
+
+@pytest.mark.parametrize("lang, day", [("es", "01/09/2026"), ("en", "2026-09-01")])
+def test_figure_dates_follow_the_language(tmp_path, lang, day):
+    import pandas as pd
+
+    from ccanalysis.report import figures
+
+    fig = figures.daily_cost(pd.DataFrame({"date": pd.to_datetime(["2026-09-01", "2026-09-02"]),
+                                           "cost": [1, 2], "cumulative": [1, 3]}), lang)
+    fig.canvas.draw()
+    assert day in [t.get_text() for t in fig.axes[0].get_xticklabels()]
+
+
+def test_the_batch_imports_html_and_results_without_the_sections():
+    import subprocess
+    import sys
+
+    code = ("import sys, ccanalysis.report, ccanalysis.report.html, ccanalysis.report.results; "
+            "print(sorted(m for m in sys.modules if m == 'matplotlib' or m.startswith('ccanalysis.report.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['ccanalysis.report.html', 'ccanalysis.report.results']"

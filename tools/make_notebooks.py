@@ -1,7 +1,11 @@
-"""Write the report notebooks (thin: title, parameters, one validation call, one call per section).
+"""Write the report notebooks (thin: title, parameters, one validation call, one call per section, publish).
 
 Run `python tools/make_notebooks.py` after changing a section list; the notebooks are committed with
-outputs stripped except the summary cell nbval checks (its expected text is written here by hand).
+outputs stripped except the check cell nbval compares. That cell prints the demo's billed − expected
+difference, and its expected output is written here by hand from the errors the demo generator injected
+(`data/demo/truth/injected_errors.csv`), not from the code: it fails when a figure changes. It is tagged
+`remove-cell`, so the HTML report never shows it; the title cell is tagged too (the HTML has its own title,
+in the report's language).
 """
 
 from pathlib import Path
@@ -14,15 +18,24 @@ KERNEL = {"kernelspec": {"display_name": "Python 3", "language": "python", "name
           "language_info": {"name": "python"}}
 
 
+HIDDEN = {"tags": ["remove-cell"]}
+
+
 def cell(source: str, **kw):
     return new_code_cell(source.strip("\n"), **kw)
+
+
+def check_cell(source: str, expected: str):
+    """The one cell nbval compares, hidden from the HTML, with its hand-written expected output."""
+    return cell("# NBVAL_CHECK_OUTPUT\n" + source, metadata=HIDDEN,
+                outputs=[new_output("stream", name="stdout", text=expected + "\n")])
 
 
 def supplier_month() -> nbformat.NotebookNode:
     cells = [
         new_markdown_cell("# Supplier month report · Informe mensual del proveedor\n\n"
                           "Expected invoice, billed vs expected, KPIs under the contract's definitions with SLA "
-                          "adjustments, daily activity and cost, compliance scorecard."),
+                          "adjustments, daily activity and cost, compliance scorecard.", metadata=HIDDEN),
         cell('engagement: str = "demo"\nsupplier: str = "northwind"\nmonth: str = "2026-08"\nlang: str = "es"',
              metadata={"tags": ["parameters"]}),
         cell("from ccanalysis import report\n\n"
@@ -34,10 +47,11 @@ def supplier_month() -> nbformat.NotebookNode:
         cell("activity = report.activity_section(eng, supplier, month, lang)\nactivity"),
         cell("scorecard = report.compliance_section(eng, supplier, month, lang)\nscorecard"),
         cell("report.publish(summary, invoice, kpis, activity, scorecard)"),
-        cell("# NBVAL_CHECK_OUTPUT\nprint(report.summary_check(eng, supplier, month))",
-             outputs=[new_output("stream", name="stdout",
-                                 text="supplier=northwind month=2026-08 lines_sum_to_net=True "
-                                      "amounts_in_cents=True tax_on_net=True\n")]),
+        # demo, northwind 2026-08: two errors injected, line 2's quantity (+1,979.15) and a missing SLA
+        # penalty (+3,444.44), so billed − expected = 5,423.59, all of it over-billed charges to claim
+        check_cell('print("billed - expected:", summary.results["difference"], '
+                   '"| to claim:", summary.results["to_claim"])',
+                   "billed - expected: 5423.59 | to claim: 5423.59"),
     ]
     return new_notebook(cells=cells, metadata=KERNEL)
 
@@ -46,7 +60,8 @@ def portfolio() -> nbformat.NotebookNode:
     cells = [
         new_markdown_cell("# Supplier portfolio report · Informe de cartera\n\n"
                           "All suppliers side by side: cost, unit costs, KPI attainment under each contract's "
-                          "definitions, share of handled contacts and concentration (HHI), budget vs actual."),
+                          "definitions, share of handled contacts and concentration (HHI), budget vs actual.",
+                          metadata=HIDDEN),
         cell('engagement: str = "demo"\nmonth: str = "2026-08"\nlang: str = "es"', metadata={"tags": ["parameters"]}),
         cell("from ccanalysis import report\n\n"
              "eng = report.open_engagement(engagement)\n"
@@ -55,9 +70,10 @@ def portfolio() -> nbformat.NotebookNode:
         cell("attainment = report.portfolio_kpi_section(eng, month, lang)\nattainment"),
         cell("budget = report.portfolio_budget_section(eng, month, lang)\nbudget"),
         cell("report.publish(cost, attainment, budget)"),
-        cell("# NBVAL_CHECK_OUTPUT\nprint(report.portfolio_check(eng, month))",
-             outputs=[new_output("stream", name="stdout",
-                                 text="month=2026-08 suppliers=3 shares_sum_to_one=True hhi_within_bounds=True\n")]),
+        # demo, 2026-08: errors injected northwind +1,979.15 +3,444.44, southpoint +45.00 +555.00, eastline none
+        check_cell('billed, expected = cost.results["billed_net"], cost.results["expected_net"]\n'
+                   'print(", ".join(f"{s} {billed[s] - expected[s]}" for s in billed if billed[s] is not None))',
+                   "northwind 5423.59, southpoint 600.00, eastline 0.00"),
     ]
     return new_notebook(cells=cells, metadata=KERNEL)
 

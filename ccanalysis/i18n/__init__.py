@@ -1,6 +1,7 @@
-"""Labels and number formats for reports, in Spanish (`es`) and English (`en`).
+"""Words and number formats for reports, in Spanish (`es`) and English (`en`).
 
-Spanish: `1.234,56 €`, `80,5 %`, dates `31/08/2026`; English: `€1,234.56`, `80.5%`, `2026-08-31`.
+`label(key, lang)` and `sentence(key, lang, **values)` read the catalogue in `i18n/report.py`; the
+formats: Spanish `1.234,56 €`, `80,5 %`, dates `31/08/2026`; English `€1,234.56`, `80.5%`, `2026-08-31`.
 Formatting is for display only: amounts are exact Decimals up to here.
 """
 
@@ -8,76 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from difflib import get_close_matches
 from fractions import Fraction
 
-LANGS = ("es", "en")
+from ccanalysis.i18n.report import LABELS, SENTENCES
 
-LABELS: dict[str, dict[str, str]] = {
-    "supplier_report": {"es": "Informe mensual del proveedor", "en": "Supplier monthly report"},
-    "portfolio_report": {"es": "Informe de cartera de proveedores", "en": "Supplier portfolio report"},
-    "client": {"es": "Cliente", "en": "Client"},
-    "supplier": {"es": "Proveedor", "en": "Supplier"},
-    "suppliers": {"es": "Proveedores", "en": "Suppliers"},
-    "month": {"es": "Mes", "en": "Month"},
-    "service": {"es": "Servicio", "en": "Service"},
-    "charge": {"es": "Concepto", "en": "Charge"},
-    "tier": {"es": "Tramo", "en": "Tier"},
-    "kind": {"es": "Tipo", "en": "Kind"},
-    "description": {"es": "Descripción", "en": "Description"},
-    "quantity": {"es": "Cantidad", "en": "Quantity"},
-    "unit": {"es": "Unidad", "en": "Unit"},
-    "unit_price": {"es": "Precio unitario", "en": "Unit price"},
-    "amount": {"es": "Importe", "en": "Amount"},
-    "explanation": {"es": "Explicación", "en": "Explanation"},
-    "billed": {"es": "Facturado", "en": "Billed"},
-    "expected": {"es": "Esperado", "en": "Expected"},
-    "difference": {"es": "Diferencia", "en": "Difference"},
-    "to_claim": {"es": "A reclamar", "en": "To claim"},
-    "net": {"es": "Base imponible", "en": "Net"},
-    "tax": {"es": "Impuestos", "en": "Tax"},
-    "gross": {"es": "Total", "en": "Gross"},
-    "kpi": {"es": "Indicador", "en": "KPI"},
-    "definition": {"es": "Definición", "en": "Definition"},
-    "value": {"es": "Valor", "en": "Value"},
-    "target": {"es": "Objetivo", "en": "Target"},
-    "fraction": {"es": "Fracción", "en": "Fraction"},
-    "status": {"es": "Estado", "en": "Status"},
-    "figure": {"es": "Dato", "en": "Figure"},
-    "threshold": {"es": "Umbral", "en": "Threshold"},
-    "clause": {"es": "Cláusula", "en": "Clause"},
-    "date": {"es": "Fecha", "en": "Date"},
-    "offered": {"es": "Ofrecidas", "en": "Offered"},
-    "handled": {"es": "Atendidas", "en": "Handled"},
-    "abandoned": {"es": "Abandonadas", "en": "Abandoned"},
-    "daily_cost": {"es": "Coste diario", "en": "Daily cost"},
-    "cumulative_cost": {"es": "Coste acumulado", "en": "Cumulative cost"},
-    "contacts": {"es": "Contactos", "en": "Contacts"},
-    "cost": {"es": "Coste", "en": "Cost"},
-    "budget": {"es": "Presupuesto", "en": "Budget"},
-    "actual": {"es": "Real", "en": "Actual"},
-    "deviation": {"es": "Desviación", "en": "Deviation"},
-    "cost_per_contact": {"es": "Coste por contacto atendido", "en": "Cost per handled contact"},
-    "cost_per_productive_hour": {"es": "Coste por hora productiva", "en": "Cost per productive hour"},
-    "share_handled": {"es": "Cuota de contactos atendidos", "en": "Share of handled contacts"},
-    "hhi": {"es": "Índice de concentración (HHI)", "en": "Concentration index (HHI)"},
-    "attainment": {"es": "Cumplimiento", "en": "Attainment"},
-    "met": {"es": "cumple", "en": "met"},
-    "not_met": {"es": "no cumple", "en": "not met"},
-    "no_data": {"es": "sin datos", "en": "no data"},
-    "sources": {"es": "Fuentes de datos", "en": "Data sources"},
-    "generated": {"es": "Generado", "en": "Generated"},
-    "version": {"es": "Versión", "en": "Version"},
-    "period": {"es": "Periodo de facturación", "en": "Billing period"},
-    "no_invoice": {"es": "No hay factura del proveedor para este periodo.",
-                   "en": "There is no supplier invoice for this period."},
-    "charge_line": {"es": "cargo", "en": "charge"},
-    "flat_fee": {"es": "cuota fija", "en": "flat fee"},
-    "minimum": {"es": "mínimo", "en": "minimum"},
-    "maximum": {"es": "máximo", "en": "maximum"},
-    "minimum_commitment": {"es": "compromiso mínimo", "en": "minimum commitment"},
-    "sla": {"es": "ANS", "en": "SLA"},
-    "sla_cap": {"es": "tope ANS", "en": "SLA cap"},
-}
+LANGS = ("es", "en")
 
 
 def check_lang(lang: str) -> str:
@@ -86,10 +23,23 @@ def check_lang(lang: str) -> str:
     return lang
 
 
+def _entry(catalogue: dict[str, dict[str, str]], key: str, what: str) -> dict[str, str]:
+    entry = catalogue.get(key)
+    if entry is None:
+        close = get_close_matches(key, list(catalogue), n=5, cutoff=0.5)
+        hint = f"; close keys: {', '.join(close)}" if close else ""
+        raise KeyError(f"no {what} {key!r} in ccanalysis/i18n/report.py{hint}")
+    return entry
+
+
 def label(key: str, lang: str) -> str:
-    """The label for `key` in `lang` (the key itself when there is none)."""
-    entry = LABELS.get(key)
-    return entry[check_lang(lang)] if entry else key
+    """The label for `key` in `lang`; KeyError naming the close keys when there is none."""
+    return _entry(LABELS, key, "label")[check_lang(lang)]
+
+
+def sentence(key: str, lang: str, **values: object) -> str:
+    """The sentence `key` in `lang` with its fields filled from `values` (text already formatted in `lang`)."""
+    return _entry(SENTENCES, key, "sentence")[check_lang(lang)].format(**values)
 
 
 def _group(integer_digits: str, sep: str) -> str:

@@ -13,11 +13,14 @@ import matplotlib
 matplotlib.use("Agg")  # reports render without a screen; notebooks show figures through the inline backend
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.dates import DateFormatter  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from ccanalysis.i18n import format_number, label  # noqa: E402
+from ccanalysis.i18n import check_lang, format_number, format_percent, label  # noqa: E402
 
+#: strftime patterns of `i18n.format_date`, for date axes.
+DATE_FORMATS = {"es": "%d/%m/%Y", "en": "%Y-%m-%d"}
 PALETTE = ["#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6", "#bf9000"]
 STYLE = {
     "figure.figsize": (8.0, 3.4),
@@ -55,6 +58,11 @@ def _number_axis(ax: plt.Axes, lang: str, places: int = 0) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang, places)))
 
 
+def _date_axis(ax: plt.Axes, lang: str) -> None:
+    """Dates as the report's language writes them: es `01/08/2026`, en `2026-08-01`."""
+    ax.xaxis.set_major_formatter(DateFormatter(DATE_FORMATS[check_lang(lang)]))
+
+
 def daily_activity(days_by_title: Mapping[str, pd.DataFrame], lang: str) -> Figure:
     """Offered, handled and abandoned contacts per day, one panel per service (title → frame with columns
     date, offered, handled, abandoned), in one figure sharing the date axis."""
@@ -69,6 +77,7 @@ def daily_activity(days_by_title: Mapping[str, pd.DataFrame], lang: str) -> Figu
                 if col in days.columns:
                     ax.plot(dates, days[col].astype(float), label=label(col, lang), linewidth=1.6)
             _number_axis(ax, lang)
+            _date_axis(ax, lang)
             if i == 0:
                 ax.legend(loc="upper left", ncols=3)
         fig.autofmt_xdate()
@@ -83,6 +92,7 @@ def daily_cost(days: pd.DataFrame, lang: str, title: str | None = None) -> Figur
         dates = pd.to_datetime(days["date"])
         ax.bar(dates, days["cost"].astype(float), color=PALETTE[0], alpha=0.75, label=label("daily_cost", lang))
         _number_axis(ax, lang)
+        _date_axis(ax, lang)
         ax2 = ax.twinx()
         ax2.plot(dates, days["cumulative"].astype(float), color=PALETTE[1], linewidth=2,
                  label=label("cumulative_cost", lang))
@@ -115,6 +125,6 @@ def shares(names: Sequence[str], values: Sequence[float], lang: str, title: str 
     with plt.rc_context(STYLE):
         fig, ax = _new(title or label("share_handled", lang))
         ax.barh(list(names), [v * 100 for v in values], color=PALETTE[: len(names)])
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang, 0) + " %"))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_percent(v / 100, lang, 0)))
         fig.subplots_adjust(left=0.16)  # room for supplier names
     return fig

@@ -1,0 +1,24 @@
+"""What a report notebook's first cell calls: open the engagement once and check the parameters."""
+
+from __future__ import annotations
+
+from ccanalysis.engagement import Engagement, load_cached
+from ccanalysis.i18n import check_lang
+
+
+def open_engagement(engagement: str, root: str | None = None) -> Engagement:
+    """The report notebooks' one validation call: load and validate the engagement (reusing the validated
+    engagement of an earlier report while no input file changed)."""
+    return load_cached(engagement, root=root)
+
+
+def check_parameters(eng: Engagement, supplier: str | None, month: str, lang: str) -> None:
+    """Raise ValueError with a one-line message for an unknown supplier, bad month or language."""
+    check_lang(lang)
+    if supplier is not None:
+        eng.contract(supplier)
+    if not isinstance(month, str) or len(month) != 7 or month[4] != "-":
+        raise ValueError(f"month must be YYYY-MM, got {month!r}")
+    if month not in eng.months():
+        raise ValueError(f"no activity for {month} in engagement {eng.id}; months with data: "
+                         f"{', '.join(eng.months()) or 'none'}")

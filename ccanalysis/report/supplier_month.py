@@ -1,0 +1,182 @@
+"""The sections of the supplier month report (`notebooks/supplier_month.ipynb`), one function each.
+
+Each takes the engagement, supplier, billing period `month` and `lang`, asks `ccanalysis.workbook` for the facts and
+returns a `Section` whose every word is in `lang`. Adding a section = one `*_section` function here, one
+cell in `tools/make_notebooks.py` (then regenerate the notebook), its words in `i18n/report.py` and its
+test.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+
+from ccanalysis import accrual, billing, kpis, workbook
+from ccanalysis.engagement import Engagement
+from ccanalysis.i18n import format_date, format_number, format_percent, label, sentence
+from ccanalysis.report import figures, text
+from ccanalysis.report.section import Section
+
+
+def summary_section(eng: Engagement, supplier: str, month: str, lang: str) -> Section:
+    """The figure that matters first: billed against expected, and the difference to claim."""
+    contract = eng.contract(supplier)
+    period = contract.period(month)
+    lines = workbook.expected_invoice(eng, supplier, month, lang=lang)
+    expected = workbook.totals(lines)
+    comparison = workbook.billed_vs_expected(eng, supplier, month, lang)
+    currency = contract.currency
+    names = text.charge_names(contract.services_for(period), lines)
+
+    def money(value: Decimal | None) -> str:
+        return text.money(value, lang, currency)
+
+    net = label("net", lang).lower()
+    headline = [(f"{label('expected', lang)} ({net})", money(expected.net), False)]
+    billed, difference, over = comparison.billed_net, comparison.difference, comparison.to_claim
+    if billed is not None:
+        headline += [(f"{label('billed', lang)} ({net})", money(billed), False),
+                     (label("difference", lang), money(difference), difference > 0),
+                     (label("to_claim", lang), money(over), over > 0)]
+        narrative = sentence("summary", lang, supplier=contract.name, billed=money(billed),
+                             start=format_date(period.start, lang), end=format_date(period.end, lang),
+                             expected=money(expected.net), claim=money(over))
+    else:
+        narrative = label("no_invoice", lang)
+    if comparison.unidentified_lines:
+        narrative += "\n\n" + sentence("unidentified_lines", lang, count=comparison.unidentified_lines)
+    by_charge = comparison.by_charge
+    table = pd.DataFrame({
+        label("service", lang): by_charge["service"],
+        label("charge", lang): [label("unidentified", lang) if c == billing.UNIDENTIFIED
+                                else text.charge_name(names, s, c)
+                                for s, c in zip(by_charge["service"], by_charge["charge"], strict=True)],
+        label("expected", lang): [money(v) for v in by_charge["expected"]],
+        label("billed", lang): [money(v) for v in by_charge["billed"]],
+        label("difference", lang): [money(v) for v in by_charge["difference"]],
+    })
+    fig = figures.billed_vs_expected([label("net", lang)], [float(billed or 0)], [float(expected.net)], lang)
+    results = {"supplier": supplier, "month": month, "currency": currency,
+               "expected_net": expected.net, "expected_tax": expected.tax, "expected_gross": expected.gross,
+               "billed_net": billed, "difference": difference, "to_claim": over,
+               "unidentified_lines": comparison.unidentified_lines}
+    return Section(f"{label('billed', lang)} / {label('expected', lang)}", narrative, headline,
+                   [("", table)], [fig], results)
+
+
+def expected_invoice_section(eng: Engagement, supplier: str, month: str, lang: str) -> Section:
+    """The expected invoice by service and charge, every line with its explanation."""
+    contract = eng.contract(supplier)
+    lines = workbook.expected_invoice(eng, supplier, month, lang=lang)
+    result = workbook.totals(lines)
+    currency = contract.currency
+    table = pd.DataFrame({
+        "#": lines["line"],
+        label("service", lang): lines["service"].fillna(""),
+        label("charge", lang): lines["description"],
+        label("tier", lang): lines["tier"].map(lambda t: "" if pd.isna(t) else str(t)),
+        label("kind", lang): lines["kind"].map(lambda k: label(k if k != "charge" else "charge_line", lang)),
+        label("quantity", lang): lines["quantity"].map(lambda q: text.quantity(q, lang)),
+        label("unit", lang): lines["unit"].fillna(""),
+        label("unit_price", lang): lines["unit_price"].map(lambda p: text.unit_price(p, lang)),
+        label("amount", lang): lines["amount"].map(lambda a: text.money(a, lang, currency)),
+    })
+    notes = [(str(n), e) for n, e in zip(lines["line"], lines["explanation"], strict=True)]
+    totals_table = pd.DataFrame({
+        "": [label("net", lang)]
+        + [sentence("tax_at", lang, tax=label("tax", lang), rate=format_percent(rate, lang, 0))
+           for rate in result.tax_by_rate]
+        + [label("gross", lang)],
+        label("amount", lang): [text.money(result.net, lang, currency)]
+        + [text.money(t, lang, currency) for t in result.tax_by_rate.values()]
+        + [text.money(result.gross, lang, currency)],
+    })
+    period = contract.period(month)
+    narrative = sentence("invoice_period", lang, period=label("period", lang), start=format_date(period.start, lang),
+                         end=format_date(period.end, lang))
+    return Section(f"{label('expected', lang)} — {contract.name}", narrative, [], [("", table), ("", totals_table)],
+                   [], {"lines": len(lines), "net": result.net, "tax": result.tax, "gross": result.gross},
+                   notes=notes)
+
+
+def kpi_section(eng: Engagement, supplier: str, month: str, lang: str) -> Section:
+    """KPIs of each service under the contract's definitions, and the SLA adjustments they give."""
+    contract = eng.contract(supplier)
+    data_by_service = workbook.service_kpi_data(eng, supplier, month)
+    rows = []
+    for service in contract.services_for(contract.period(month)):
+        data = data_by_service[service.id]
+        if data.empty:
+            continue
+        settings = service.kpi_settings()
+        for row in kpis.kpi_table(data, settings, lang=lang).itertuples(index=False):
+            decimals = (settings.get(row.kpi) or {}).get("decimals")
+            rows.append({label("service", lang): service.id, label("kpi", lang): row.kpi,
+                         label("definition", lang): row.definition,
+                         label("value", lang): text.kpi_value(row.kpi, row.value, lang, row.variant, decimals)})
+    evaluations = workbook.sla_evaluations(eng, supplier, month, include_neutral=True, lang=lang)
+    names = text.charge_names(contract.services_for(contract.period(month)),
+                              workbook.expected_invoice(eng, supplier, month, lang=lang))
+    sla_rows = []
+    for service_id, items in evaluations.items():
+        for item in items:
+            value = item.value_used if item.value_used is not None else item.value
+            sla_rows.append({
+                label("service", lang): service_id, label("charge", lang): text.charge_name(names, service_id, item.charge),
+                label("kpi", lang): item.kpi or "", label("definition", lang): item.definition or "",
+                label("value", lang): text.kpi_value(item.kpi, value, lang, item.variant),
+                label("target", lang): item.target or "",
+                label("fraction", lang): format_percent(item.fraction, lang, 2) if item.fraction is not None else "",
+                label("amount", lang): text.money(item.amount, lang, contract.currency),
+            })
+    tables = [("", pd.DataFrame(rows))]
+    if sla_rows:
+        tables.append((label("sla", lang), pd.DataFrame(sla_rows)))
+    adjustments = sum((i.amount for items in evaluations.values() for i in items), Decimal(0))
+    return Section(label("kpis_and_sla", lang), sentence("kpi_narrative", lang), [], tables, [],
+                   {"sla_adjustments": adjustments})
+
+
+def activity_section(eng: Engagement, supplier: str, month: str, lang: str) -> Section:
+    """Daily contacts of every service and the month-to-date cost, day by day."""
+    contract = eng.contract(supplier)
+    days_by_service = workbook.service_days(eng, supplier, month)
+    figs = []
+    totals_rows = []
+    panels: dict[str, pd.DataFrame] = {}
+    for service in contract.services_for(contract.period(month)):
+        days = days_by_service[service.id]
+        if days.empty or "offered" not in days.columns:
+            continue
+        panels[sentence("contacts_of", lang, contacts=label("contacts", lang), service=service.name)] = days
+        totals_rows.append({label("service", lang): service.id,
+                            **{label(col, lang): format_number(int(days[col].sum()), lang, 0)
+                               for col in ("offered", "handled", "abandoned")}})
+    if panels:
+        figs.append(figures.daily_activity(panels, lang))
+    cost = workbook.accrual(eng, supplier, month)
+    if not cost.empty:
+        figs.append(figures.daily_cost(cost, lang))
+    return Section(label("daily_cost", lang), sentence("accrual_narrative", lang), [],
+                   [("", pd.DataFrame(totals_rows))], figs, {"month_to_date_charges": accrual.total(cost)})
+
+
+def compliance_section(eng: Engagement, supplier: str, month: str, lang: str) -> Section:
+    """The compliance scorecard: met / not met / no data per clause and service, with the figure."""
+    contract = eng.contract(supplier)
+    frame = workbook.scorecard(eng, supplier, month)
+    rows = frame.to_dict("records")
+    table = pd.DataFrame({
+        label("service", lang): [r["service"] or "" for r in rows],
+        label("clause", lang): [r["id"] for r in rows],
+        label("status", lang): [label(r["status"], lang) for r in rows],
+        label("figure", lang): [text.clause_figure(r, lang) for r in rows],
+        label("threshold", lang): [text.clause_threshold(r, lang) for r in rows],
+        label("explanation", lang): [text.clause_explanation(r, lang) for r in rows],
+    }) if rows else pd.DataFrame()
+    counts = frame["status"].value_counts().to_dict() if rows else {}
+    headline = [(label(s, lang), str(counts.get(s, 0)), s == "not_met" and counts.get(s, 0) > 0)
+                for s in ("met", "not_met", "no_data")]
+    return Section(f"{label('compliance_scorecard', lang)} — {contract.name}", "", headline, [("", table)], [],
+                   {"compliance": counts})

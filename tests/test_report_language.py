@@ -1,0 +1,95 @@
+"""Every section of both report notebooks, rendered for the demo in Spanish and in English, holds no phrase of
+the other language: headings, tables, narratives, notes and figure texts (ids and the contract's own
+descriptions, which are client data, are left out)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from matplotlib.text import Text
+
+from ccanalysis import report, workbook
+
+MONTH = "2026-08"
+SUPPLIERS = ("northwind", "southpoint", "eastline")
+SUPPLIER_SECTIONS = ("summary_section", "expected_invoice_section", "kpi_section", "activity_section",
+                     "compliance_section")
+PORTFOLIO_SECTIONS = ("portfolio_cost_section", "portfolio_kpi_section", "portfolio_budget_section")
+
+#: Words that give away a phrase of each language (matched as whole words, case-insensitive).
+WORDS = {
+    "en": ("the", "tier", "tiers", "units", "charge", "charges", "billed", "penalty", "from", "above", "per", "and",
+           "of", "with", "day", "days", "net", "cost", "expected", "handled", "contacts", "minimum", "maximum",
+           "fee", "met", "invoice", "supplier", "below", "rows", "data"),
+    "es": ("el", "la", "los", "las", "del", "y", "tramo", "facturado", "penalización", "importe", "desde", "por",
+           "de", "con", "sin", "día", "coste", "esperado", "atendidos", "contactos", "mínimo", "máximo", "cuota",
+           "cumple", "proveedor", "factura", "filas", "datos"),
+}
+OTHER = {"es": "en", "en": "es"}
+
+#: Offenders left only in the invoice lines' descriptions and explanations and the SLA rules' targets,
+#: written by the domain layer (the summary and the SLA table name SLA, limit and commitment charges by their
+#: line's description).
+DOMAIN_TEXT = pytest.mark.xfail(strict=False, reason="invoice line words: domain branch")
+DOMAIN_CASES = {("summary_section", "en"), ("expected_invoice_section", "es"), ("expected_invoice_section", "en"),
+                ("kpi_section", "es"), ("kpi_section", "en"), ("portfolio_kpi_section", "es")}
+
+
+def _client_data(eng) -> list[str]:
+    """Ids and the client's own words (names, charge descriptions), longest first."""
+    found = {eng.settings.client}
+    for supplier in eng.suppliers:
+        contract = eng.contract(supplier)
+        found |= {supplier, contract.name}
+        found |= {str(c.get("id", "")) for c in contract.compliance}
+        for service in contract.services + [s for v in contract.versions for s in v.services]:
+            found |= {service.id, service.name}
+            for charge in service.charges:
+                found |= {charge["id"], str(charge.get("description") or "")}
+        found |= set(workbook.expected_invoice(eng, supplier, MONTH)["charge"])
+    return sorted((f for f in found if f), key=len, reverse=True)
+
+
+def _text(section) -> str:
+    page = section._repr_html_()
+    page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
+    page = re.sub(r'src="data:[^"]*"', " ", page)
+    page = html.unescape(re.sub(r"<[^>]+>", "\n", page))
+    figure_words = [t.get_text() for fig in section.figures for t in fig.findobj(Text)]
+    return "\n".join([page, *figure_words])
+
+
+def _offenders(text: str, lang: str, client_data: list[str]) -> list[str]:
+    for item in client_data:
+        text = text.replace(item, " ")
+    words = WORDS[OTHER[lang]]
+    pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, words)) + r")(?!\w)", re.IGNORECASE)
+    return [line.strip() for line in text.splitlines() if pattern.search(line)]
+
+
+def _cases():
+    for lang in ("es", "en"):
+        for name in SUPPLIER_SECTIONS + PORTFOLIO_SECTIONS:
+            marks = [DOMAIN_TEXT] if (name, lang) in DOMAIN_CASES else []
+            yield pytest.param(name, lang, marks=marks, id=f"{name}-{lang}")
+
+
+@pytest.mark.parametrize(("name", "lang"), list(_cases()))
+def test_a_section_speaks_one_language(demo_engagement, name, lang):
+    function = getattr(report, name)
+    if name in SUPPLIER_SECTIONS:
+        sections = [function(demo_engagement, supplier, MONTH, lang) for supplier in SUPPLIERS]
+    else:
+        sections = [function(demo_engagement, MONTH, lang)]
+    client_data = _client_data(demo_engagement)
+    offenders = [line for section in sections for line in _offenders(_text(section), lang, client_data)]
+    assert not offenders, f"{OTHER[lang]} words in a {lang} report:\n" + "\n".join(offenders[:20])
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_word_check_catches_the_other_language(lang):
+    assert _offenders("Importe facturado por el servicio" if lang == "en" else "The units billed above tier 2",
+                      lang, [])
+    assert not _offenders("Importe facturado" if lang == "es" else "Amount billed", lang, [])
