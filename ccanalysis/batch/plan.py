@@ -14,7 +14,8 @@ from datetime import date
 from pathlib import Path
 
 from ccanalysis import config
-from ccanalysis.batch.runner import ReportJob, exit_code, run_batch, summary_table
+from ccanalysis.batch.jobs import ReportJob, exit_code, summary_table
+from ccanalysis.batch.runner import run_batch
 from ccanalysis.engagement import Engagement, load_cached
 from ccanalysis.i18n import check_lang, label
 from ccanalysis.jsonio import dumps
@@ -45,7 +46,7 @@ def plan_jobs(eng: Engagement, months: list[str], suppliers: list[str] | None = 
               portfolio: bool = True, notebooks: Path | None = None) -> list[ReportJob]:
     """The reports to build, every parameter checked against the engagement (ValueError, one line)."""
     lang = check_lang(lang or eng.settings.lang)
-    notebooks = notebooks or config.NOTEBOOKS_DIR
+    notebooks = notebooks or config.notebooks_dir()
     chosen = suppliers or eng.suppliers
     for supplier in chosen:
         eng.contract(supplier)  # unknown supplier → ValueError naming the known ones

@@ -68,7 +68,7 @@ def test_batch_writes_self_contained_reports_then_skips(demo_root, capsys):
 def test_chromium_renders_a_demo_report_offline(demo_root, demo_engagement, tmp_path, capsys):
     from ccanalysis.i18n import format_money
     from ccanalysis.invoice import expected_invoice, totals
-    from tests.test_html import CHROMIUM, _chromium, _console_messages
+    from tests.test_report_html import CHROMIUM, _chromium, _console_messages
 
     if not CHROMIUM.exists():
         pytest.skip("headless check needs Debian's chromium package at /usr/bin/chromium (apt-get install chromium)")
