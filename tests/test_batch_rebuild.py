@@ -57,3 +57,11 @@ def test_a_change_in_the_package_code_rebuilds_the_report(tmp_path, monkeypatch)
     monkeypatch.setattr(rebuild, "package_fingerprint", lambda: "0" * 64)
     assert run_batch([job], progress=False)[0].status == "ok"
     assert run_batch([job], progress=False)[0].status == "skipped"
+
+
+def test_a_corrupted_record_is_rebuilt_not_a_crash(tmp_path):
+    job = _job("ok", OK_NB, tmp_path)
+    assert run_batch([job], progress=False)[0].status == "ok"
+    (tmp_path / "ok.json").write_bytes(b'{"input_hash": "\x00')  # a write cut short by a crash or a full disk
+    assert run_batch([job], progress=False)[0].status == "ok"
+    assert run_batch([job], progress=False)[0].status == "skipped"
