@@ -64,4 +64,6 @@ def test_a_corrupted_record_is_rebuilt_not_a_crash(tmp_path):
     assert run_batch([job], progress=False)[0].status == "ok"
     (tmp_path / "ok.json").write_bytes(b'{"input_hash": "\x00')  # a write cut short by a crash or a full disk
     assert run_batch([job], progress=False)[0].status == "ok"
+    (tmp_path / "ok.json").write_text("[]")  # valid JSON, not a record
+    assert run_batch([job], progress=False)[0].status == "ok"
     assert run_batch([job], progress=False)[0].status == "skipped"

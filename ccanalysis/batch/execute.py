@@ -50,7 +50,6 @@ def _execute_papermill(nb: nbformat.NotebookNode, payload: dict) -> tuple[nbform
     return executed, max(0.0, wall - in_cells)
 
 
-
 def execute_report(payload: dict) -> dict:
     """Execute one report (in a worker): returns status, executed notebook JSON, HTML, results, timings.
 

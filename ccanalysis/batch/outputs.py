@@ -20,6 +20,7 @@ from ccanalysis.report.html import ccanalysis_version
 
 
 def _umask() -> int:
+    """The process's file-creation mask (read by setting and restoring it)."""
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
@@ -42,7 +43,6 @@ def atomic_write(path: Path, content: str | bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-
 
 
 def write_outputs(job: ReportJob, digest: str, out: dict) -> ReportResult:

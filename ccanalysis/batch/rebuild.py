@@ -17,6 +17,7 @@ from ccanalysis.jsonio import to_jsonable
 
 
 def _hash_path(digest: hashlib._Hash, path: Path) -> None:
+    """Feed a file's path and bytes (a folder: each file in it, sorted; a missing file: a marker)."""
     path = Path(path)
     if path.is_dir():
         for child in sorted(p for p in path.rglob("*") if p.is_file()):
@@ -46,12 +47,14 @@ def job_hash(job: ReportJob) -> str:
 
 
 def is_up_to_date(job: ReportJob, digest: str) -> bool:
-    """True when the report's HTML exists and its `.json` records the same input hash."""
+    """True when the report's HTML exists and its `.json` records the same input hash (an unreadable or
+    corrupted `.json` is not up to date: the report is rebuilt)."""
     paths = job.paths()
     if not paths["html"].is_file() or not paths["json"].is_file():
         return False
     try:
-        return json.loads(paths["json"].read_text(encoding="utf-8")).get("input_hash") == digest
+        record = json.loads(paths["json"].read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
+    return isinstance(record, dict) and record.get("input_hash") == digest
 

@@ -52,7 +52,6 @@ def _payload(job: ReportJob, *, kernel_name: str, cwd: str | None, reuse_kernel:
     }
 
 
-
 class _Progress:
     """tqdm bar of reports done, with running and failed counts."""
 
