@@ -79,3 +79,11 @@ def test_dask_local_cluster_gives_the_same_outputs_written_by_the_driver(tmp_pat
     assert "Total billed for ACME: 3703.50" in html
     assert (tmp_path / "failing.failed.ipynb").is_file()
     assert exit_code(results) == 1
+
+
+def test_the_forkserver_preloads_the_worker_entry_point():
+    import importlib
+
+    assert runner.WORKER_PRELOAD[0] == "ccanalysis.batch.execute"
+    for name in runner.WORKER_PRELOAD:
+        importlib.import_module(name)

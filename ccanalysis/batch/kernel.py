@@ -173,7 +173,7 @@ def _kernel_client(payload: dict):
     started = time.perf_counter()
     warm = nbformat.v4.new_notebook()
     code = (
-        "import ccanalysis.batch.kernel as _ccanalysis_kernel\n"
+        f"import {__name__} as _ccanalysis_kernel\n"
         f"_ccanalysis_kernel._kernel_snapshot({list(payload['warm_imports'])!r})\n"
         "del _ccanalysis_kernel"
     )
@@ -215,7 +215,7 @@ def execute_reused(nb: nbformat.NotebookNode, payload: dict) -> tuple[nbformat.N
     nb.metadata.setdefault("papermill", {})["input_path"] = payload["notebook_path"]
     nb = parameterize_notebook(nb, payload["parameters"], kernel_name=payload["kernel_name"])
     reset = nbformat.v4.new_code_cell(
-        "import ccanalysis.batch.kernel as _ccanalysis_kernel\n"
+        f"import {__name__} as _ccanalysis_kernel\n"
         f"_ccanalysis_kernel._kernel_reset({payload['cwd']!r})"
     )
     reset.metadata["tags"] = [RESET_TAG]

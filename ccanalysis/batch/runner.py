@@ -30,6 +30,9 @@ from ccanalysis.batch.rebuild import is_up_to_date, job_hash
 # the names a notebook, a benchmark or a test imports from the runner
 from ccanalysis.report.results import extract_results, publish_results
 
+#: Modules the forkserver imports once for every worker it forks: the worker's entry point and what it uses.
+WORKER_PRELOAD = (execute_report.__module__, "papermill", "nbconvert")
+
 __all__ = ["ReportJob", "ReportResult", "exit_code", "extract_results", "publish_results", "run_batch",
            "summary_table"]
 
@@ -79,9 +82,9 @@ def _run_pool(payloads: list[dict], workers: int, on_done) -> None:
         context = multiprocessing.get_context("spawn")
     else:
         # forkserver: workers never inherit the driver's threads (dask, tqdm); the server imports the
-        # runner once and forks every worker from it, so a worker starts in milliseconds
+        # worker's modules once and forks every worker from it, so a worker starts in milliseconds
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["ccanalysis.batch.execute", "papermill", "nbconvert"])
+        context.set_forkserver_preload(list(WORKER_PRELOAD))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: dict[Future, int] = {pool.submit(execute_report, p): i for i, p in enumerate(payloads)}
         while pending:
