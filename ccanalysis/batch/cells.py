@@ -13,6 +13,7 @@ RESET_TAG = "ccanalysis-kernel-reset"
 
 
 def is_import_cell(source: str) -> bool:
+    """True for a cell of import statements only (comments and blank lines aside)."""
     lines = [ln.strip() for ln in source.splitlines() if ln.strip() and not ln.strip().startswith("#")]
     return bool(lines) and all(ln.startswith(("import ", "from ")) for ln in lines)
 
