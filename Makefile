@@ -40,5 +40,5 @@ bench: setup ## Run every benchmark in bench/ (installs the peers they compare a
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python bench/run_all.py
 
-clean: ## Remove the virtual environment, generated demo data and reports
-	rm -rf $(VENV) data/demo parameters/demo reports/demo
+clean: ## Remove the virtual environment, build outputs, generated demo data and reports
+	rm -rf $(VENV) build dist data/demo parameters/demo reports/demo

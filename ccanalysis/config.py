@@ -38,4 +38,7 @@ def reports_dir(engagement: str, root: Path | None = None) -> Path:
     return (root or project_root()) / "reports" / engagement
 
 
-NOTEBOOKS_DIR = SOURCE_ROOT / "notebooks"
+def notebooks_dir() -> Path:
+    """The report notebooks: inside the package in an installed wheel, else the checkout's `notebooks/`."""
+    installed = PACKAGE_DIR / "notebooks"
+    return installed if installed.is_dir() else SOURCE_ROOT / "notebooks"

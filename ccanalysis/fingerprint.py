@@ -1,7 +1,9 @@
 """A fingerprint of the installed ccanalysis: every file of the package (recursively) and its notebooks.
 
 Caches built from the package's code (the validated engagement, each report) carry it in their key, so
-editing any module, subpackage or notebook makes them stale; a fingerprint is computed once per process.
+editing any module, subpackage, data file or notebook makes them stale. The same files give the same
+fingerprint in a source checkout (notebooks in `notebooks/`) and in an installed wheel (notebooks inside
+the package); it is computed once per process.
 """
 
 from __future__ import annotations
@@ -12,28 +14,41 @@ from pathlib import Path
 
 from ccanalysis import __version__, config
 
-#: Files that make up the package's behaviour (byte-compiled caches and editor files are not code).
-_CODE_SUFFIXES = (".py", ".ipynb", ".yaml", ".yml", ".json", ".css", ".html", ".tpl", ".j2")
+#: Folders and file endings that are not code: byte-compiled caches, checkpoints, editor leftovers.
+_IGNORED_FOLDERS = {"__pycache__", ".ipynb_checkpoints"}
+_IGNORED_SUFFIXES = (".pyc", ".pyo", ".swp", ".swo", "~", ".orig", ".rej", ".tmp")
 
 
-def _code_files() -> list[Path]:
-    files = [p for p in config.PACKAGE_DIR.rglob("*")
-             if p.is_file() and p.suffix in _CODE_SUFFIXES and "__pycache__" not in p.parts]
-    notebooks = config.NOTEBOOKS_DIR
-    if notebooks.is_dir() and not notebooks.resolve().is_relative_to(config.PACKAGE_DIR):
-        files += [p for p in notebooks.glob("*.ipynb") if p.is_file()]
-    return sorted(set(files))
+def _is_code(relative: Path) -> bool:
+    return not (set(relative.parts) & _IGNORED_FOLDERS or relative.name.startswith(".")
+                or relative.name.endswith(_IGNORED_SUFFIXES))
+
+
+def code_files(package_dir: Path, notebooks_dir: Path | None = None) -> list[tuple[str, Path]]:
+    """(name, path) of every code file, sorted: the package's files by their '/'-separated path inside
+    it, and the report notebooks as `notebooks/NAME.ipynb` wherever they are."""
+    files: dict[str, Path] = {}
+    for path in Path(package_dir).rglob("*"):
+        relative = path.relative_to(package_dir)
+        if path.is_file() and _is_code(relative):
+            files[relative.as_posix()] = path
+    if notebooks_dir is not None and Path(notebooks_dir).is_dir():
+        for path in Path(notebooks_dir).glob("*.ipynb"):
+            files.setdefault(f"notebooks/{path.name}", path)
+    return sorted(files.items())
+
+
+def fingerprint(package_dir: Path, notebooks_dir: Path | None = None, version: str = __version__) -> str:
+    """sha256 (hex) of `version` and the name and bytes of every code file (not their timestamps)."""
+    digest = hashlib.sha256(f"ccanalysis {version}\n".encode())
+    for name, path in code_files(package_dir, notebooks_dir):
+        data = path.read_bytes()
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
 
 
 @lru_cache(maxsize=1)
 def package_fingerprint() -> str:
-    """sha256 (hex) of the ccanalysis version and the relative path and bytes of every code file."""
-    digest = hashlib.sha256(f"ccanalysis {__version__}\n".encode())
-    for path in _code_files():
-        try:
-            name = path.relative_to(config.PACKAGE_DIR).as_posix()
-        except ValueError:
-            name = "notebooks/" + path.name
-        digest.update(name.encode() + b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    """The fingerprint of this installed ccanalysis and its report notebooks."""
+    return fingerprint(config.PACKAGE_DIR, config.notebooks_dir())

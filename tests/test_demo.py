@@ -15,6 +15,8 @@ import pytest
 import yaml
 
 from ccanalysis import demo
+from ccanalysis.demo import build
+from ccanalysis.demo.invoices import transpose_digits
 from ccanalysis.money import round_half_up
 
 SCALE = 0.05  # 5 % of the contact records keeps the tests fast
@@ -67,7 +69,7 @@ def test_failure_leaves_previous_demo_untouched(demo_root: Path, tmp_path: Path,
     def broken() -> pd.DataFrame:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(demo, "workforce_table", broken)
+    monkeypatch.setattr(build, "workforce_table", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         demo.write_demo_inputs(tmp_path, seed=99, contacts_scale=SCALE)
     assert _files(tmp_path) == before
@@ -438,9 +440,9 @@ def test_unit_price_error_bills_the_price_before_indexation() -> None:
 
 
 def test_transpose_digits_by_hand() -> None:
-    assert demo._transpose_digits(Decimal("4512.30")) == Decimal("4521.30")  # 12 → 21: +9.00
-    assert demo._transpose_digits(Decimal("585.00")) == Decimal("855.00")
-    assert demo._transpose_digits(Decimal("550.00")) == Decimal("650.00")  # no rising pair: +100.00
+    assert transpose_digits(Decimal("4512.30")) == Decimal("4521.30")  # 12 → 21: +9.00
+    assert transpose_digits(Decimal("585.00")) == Decimal("855.00")
+    assert transpose_digits(Decimal("550.00")) == Decimal("650.00")  # no rising pair: +100.00
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])

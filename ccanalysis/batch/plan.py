@@ -10,14 +10,14 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from datetime import date
 from pathlib import Path
 
 from ccanalysis import config
-from ccanalysis.batch.runner import ReportJob, exit_code, run_batch, summary_table
+from ccanalysis.batch.jobs import ReportJob, exit_code, summary_table
+from ccanalysis.batch.runner import run_batch
 from ccanalysis.engagement import Engagement, load_cached
 from ccanalysis.errors import UsageError
-from ccanalysis.i18n import check_lang, label
+from ccanalysis.i18n import check_lang, format_date, format_number, label
 from ccanalysis.jsonio import dumps
 
 SUPPLIER_NOTEBOOK = "supplier_month.ipynb"
@@ -46,7 +46,7 @@ def plan_jobs(eng: Engagement, months: list[str], suppliers: list[str] | None = 
               portfolio: bool = True, notebooks: Path | None = None) -> list[ReportJob]:
     """The reports to build, every parameter checked against the engagement (ValueError, one line)."""
     lang = check_lang(lang or eng.settings.lang)
-    notebooks = notebooks or config.NOTEBOOKS_DIR
+    notebooks = notebooks or config.notebooks_dir()
     chosen = suppliers or eng.suppliers
     for supplier in chosen:
         eng.contract(supplier)  # unknown supplier → ValueError naming the known ones
@@ -85,7 +85,7 @@ def _header(eng: Engagement, month: str, lang: str, supplier: str | None) -> dic
         period = contract.period(month)
         header["supplier"] = f"{contract.name} ({supplier})"
         header["month"] = month
-        header["billing_period"] = f"{_day(period.start, lang)} – {_day(period.end, lang)}"
+        header["billing_period"] = f"{format_date(period.start, lang)} – {format_date(period.end, lang)}"
     else:
         header["month"] = month
         header["suppliers"] = ", ".join(eng.suppliers)
@@ -97,15 +97,11 @@ def _header(eng: Engagement, month: str, lang: str, supplier: str | None) -> dic
             continue
         firsts = [s.first for s in parts if s.first]
         lasts = [s.last for s in parts if s.last]
-        span = f" {_day(min(firsts), lang)} – {_day(max(lasts), lang)}" if firsts and lasts else ""
+        span = f" {format_date(min(firsts), lang)} – {format_date(max(lasts), lang)}" if firsts and lasts else ""
         rows = sum(s.rows for s in parts)
-        sources.append(f"{table}: {len(parts)} file(s), {rows:,} rows{span}")
+        sources.append(f"{table}: {len(parts)} file(s), {format_number(rows, lang, 0)} rows{span}")
     header["data_sources"] = "; ".join(sources)
     return header
-
-
-def _day(value: date, lang: str) -> str:
-    return value.strftime("%d/%m/%Y") if lang == "es" else value.isoformat()
 
 
 def report_command(args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
 import ccanalysis
+from ccanalysis.i18n import format_date
 from ccanalysis.report.results import RESULTS_MIME
 
 #: Output MIME types never shown in a client report (interactive-only, or machine-readable results).
@@ -137,7 +138,7 @@ def _format_value(value: object, lang: str) -> str:
     if isinstance(value, datetime):
         return html_lib.escape(_format_datetime(value, lang))
     if isinstance(value, date):
-        return html_lib.escape(value.strftime("%d/%m/%Y") if lang == "es" else value.isoformat())
+        return html_lib.escape(format_date(value, lang))
     if isinstance(value, Mapping):
         if set(value) >= {"name"} and (set(value) & {"start", "end", "from", "to", "range"}):
             start = value.get("start", value.get("from"))
@@ -157,7 +158,7 @@ def _format_value(value: object, lang: str) -> str:
 
 def _plain(value: object, lang: str) -> str:
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y") if lang == "es" else value.isoformat()
+        return format_date(value, lang)
     return "" if value is None else str(value)
 
 

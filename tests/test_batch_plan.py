@@ -68,7 +68,7 @@ def test_batch_writes_self_contained_reports_then_skips(demo_root, capsys):
 def test_chromium_renders_a_demo_report_offline(demo_root, demo_engagement, tmp_path, capsys):
     from ccanalysis.i18n import format_money
     from ccanalysis.invoice import expected_invoice, totals
-    from tests.test_html import CHROMIUM, _chromium, _console_messages
+    from tests.test_report_html import CHROMIUM, _chromium, _console_messages
 
     if not CHROMIUM.exists():
         pytest.skip("headless check needs Debian's chromium package at /usr/bin/chromium (apt-get install chromium)")
@@ -82,3 +82,26 @@ def test_chromium_renders_a_demo_report_offline(demo_root, demo_engagement, tmp_
     assert format_money(net, "es") in run.stdout  # the key figure, rendered in Spanish format
     assert "Fuentes de datos" in run.stdout and "Periodo de facturación" in run.stdout
     assert _console_messages(run.stderr) == []
+
+
+def _imported_modules(path) -> set[str]:
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return names
+
+
+def test_no_import_cycle_between_the_batch_the_report_layer_and_the_cli():
+    from pathlib import Path
+
+    package = Path(cli.__file__).parent
+    for path in (package / "report").rglob("*.py"):  # the report layer never reaches for the batch
+        assert not {m for m in _imported_modules(path) if m.startswith("ccanalysis.batch")}, path
+    for path in (package / "batch").rglob("*.py"):  # and the batch never for the command line
+        assert "ccanalysis.cli" not in _imported_modules(path), path

@@ -1,0 +1,60 @@
+"""The rebuild key of a report and the up-to-date check that lets an unchanged report be skipped.
+
+The key is a sha256 of everything that decides a report's content: the notebook, its parameters, header,
+title and language, the bytes of its input files, and the fingerprint of the installed ccanalysis package
+(every module and notebook), so editing any source file rebuilds the reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from ccanalysis.batch.jobs import ReportJob
+from ccanalysis.fingerprint import package_fingerprint
+from ccanalysis.jsonio import to_jsonable
+
+
+def _hash_path(digest: hashlib._Hash, path: Path) -> None:
+    """Feed a file's path and bytes (a folder: each file in it, sorted; a missing file: a marker)."""
+    path = Path(path)
+    if path.is_dir():
+        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            _hash_path(digest, child)
+        return
+    digest.update(str(path).encode() + b"\0")
+    if path.is_file():
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    else:
+        digest.update(b"<missing>")
+    digest.update(b"\0")
+
+
+def job_hash(job: ReportJob) -> str:
+    """sha256 of what decides a report: notebook bytes, parameters, header, title, language, input files
+    and the installed package's fingerprint (every ccanalysis module and notebook)."""
+    digest = hashlib.sha256()
+    digest.update(Path(job.notebook).read_bytes())
+    meta = {"parameters": job.parameters, "header": job.header, "title": job.title, "lang": job.lang}
+    digest.update(json.dumps(to_jsonable(meta), sort_keys=True).encode())
+    digest.update(package_fingerprint().encode())
+    for path in job.inputs:
+        _hash_path(digest, path)
+    return digest.hexdigest()
+
+
+def is_up_to_date(job: ReportJob, digest: str) -> bool:
+    """True when the report's HTML exists and its `.json` records the same input hash (an unreadable or
+    corrupted `.json` is not up to date: the report is rebuilt)."""
+    paths = job.paths()
+    if not paths["html"].is_file() or not paths["json"].is_file():
+        return False
+    try:
+        record = json.loads(paths["json"].read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(record, dict) and record.get("input_hash") == digest
+
