@@ -29,7 +29,8 @@ def test_plan_jobs(demo_engagement):
     # the supplier's report depends on its own contract, not on the other suppliers'
     names = {p.name for p in northwind.inputs}
     assert "northwind.yaml" in names and "southpoint.yaml" not in names
-    assert "data_sources" in northwind.header and "contacts" in northwind.header["data_sources"]
+    assert "data_sources" in northwind.header
+    assert "contactos: 3 fichero(s), 228.781 filas 01/08/2026 – 31/10/2026" in northwind.header["data_sources"]
 
 
 def test_wrong_parameters_are_one_line_errors_before_any_kernel(demo_root, capsys):

@@ -17,7 +17,7 @@ from ccanalysis.batch.jobs import ReportJob, exit_code, summary_table
 from ccanalysis.batch.runner import run_batch
 from ccanalysis.engagement import Engagement, load_cached
 from ccanalysis.errors import UsageError
-from ccanalysis.i18n import check_lang, format_date, format_number, label
+from ccanalysis.i18n import check_lang, format_date, format_number, label, sentence
 from ccanalysis.jsonio import dumps
 
 SUPPLIER_NOTEBOOK = "supplier_month.ipynb"
@@ -99,7 +99,8 @@ def _header(eng: Engagement, month: str, lang: str, supplier: str | None) -> dic
         lasts = [s.last for s in parts if s.last]
         span = f" {format_date(min(firsts), lang)} – {format_date(max(lasts), lang)}" if firsts and lasts else ""
         rows = sum(s.rows for s in parts)
-        sources.append(f"{table}: {len(parts)} file(s), {format_number(rows, lang, 0)} rows{span}")
+        sources.append(sentence("data_source", lang, table=label(f"table_{table}", lang), files=len(parts),
+                                rows=format_number(rows, lang, 0), span=span))
     header["data_sources"] = "; ".join(sources)
     return header
 

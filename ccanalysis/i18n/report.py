@@ -82,7 +82,34 @@ LABELS: dict[str, dict[str, str]] = {
     "compliance_scorecard": {"es": "Cumplimiento contractual", "en": "Compliance scorecard"},
 }
 
+# the report header (`report/html.py`): one label per header key, and the names of the input tables
+LABELS.update({
+    "header_client": {"es": "Cliente", "en": "Client"},
+    "header_engagement": {"es": "Encargo", "en": "Engagement"},
+    "header_supplier": {"es": "Proveedor", "en": "Supplier"},
+    "header_month": {"es": "Mes", "en": "Month"},
+    "header_period": {"es": "Periodo", "en": "Period"},
+    "header_billing_period": {"es": "Periodo de facturación", "en": "Billing period"},
+    "header_suppliers": {"es": "Proveedores", "en": "Suppliers"},
+    "header_as_of": {"es": "Fecha de corte", "en": "As of"},
+    "header_data_sources": {"es": "Fuentes de datos", "en": "Data sources"},
+    "header_generated": {"es": "Generado", "en": "Generated"},
+    "header_version": {"es": "Versión de ccanalysis", "en": "ccanalysis version"},
+    "table_activity": {"es": "actividad", "en": "activity"},
+    "table_contacts": {"es": "contactos", "en": "contacts"},
+    "table_plan": {"es": "plan", "en": "plan"},
+    "table_budget": {"es": "presupuesto", "en": "budget"},
+    "table_workforce": {"es": "plantilla", "en": "workforce"},
+    "table_reported_kpis": {"es": "indicadores informados", "en": "reported KPIs"},
+    "table_invoice_lines": {"es": "facturas", "en": "invoices"},
+    "table_disputes": {"es": "reclamaciones", "en": "disputes"},
+})
+
 SENTENCES: dict[str, dict[str, str]] = {
+    "data_source": {
+        "es": "{table}: {files} fichero(s), {rows} filas{span}",
+        "en": "{table}: {files} file(s), {rows} rows{span}",
+    },
     # summary (billed vs expected)
     "summary": {
         "es": "{supplier} facturó {billed} netos por el periodo {start}–{end}; según el contrato y la actividad "

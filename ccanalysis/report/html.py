@@ -20,7 +20,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
 import ccanalysis
-from ccanalysis.i18n import format_date
+from ccanalysis.i18n import check_lang, format_date, label
 from ccanalysis.report.results import RESULTS_MIME
 
 #: Output MIME types never shown in a client report (interactive-only, or machine-readable results).
@@ -32,35 +32,6 @@ HIDDEN_MIMES = (
 )
 
 #: Header labels per report language; keys not listed are shown with their name humanised.
-HEADER_LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "client": "Client",
-        "engagement": "Engagement",
-        "supplier": "Supplier",
-        "month": "Month",
-        "period": "Period",
-        "billing_period": "Billing period",
-        "suppliers": "Suppliers",
-        "as_of": "As of",
-        "data_sources": "Data sources",
-        "generated": "Generated",
-        "version": "ccanalysis version",
-    },
-    "es": {
-        "client": "Cliente",
-        "engagement": "Encargo",
-        "supplier": "Proveedor",
-        "month": "Mes",
-        "period": "Periodo",
-        "billing_period": "Periodo de facturación",
-        "suppliers": "Proveedores",
-        "as_of": "Fecha de corte",
-        "data_sources": "Fuentes de datos",
-        "generated": "Generado",
-        "version": "Versión de ccanalysis",
-    },
-}
-
 #: Only `data:` resources and inline style/script: a browser contacts no host even if an output slips one in.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; img-src data:; font-src data:; media-src data:; "
@@ -121,10 +92,6 @@ def _drop_hidden_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def _humanise(key: str) -> str:
-    return key.replace("_", " ").strip().capitalize()
-
-
 def _format_datetime(moment: datetime, lang: str) -> str:
     moment = moment.astimezone() if moment.tzinfo else moment
     zone = moment.strftime(" %Z") if moment.tzinfo else ""
@@ -164,9 +131,8 @@ def _plain(value: object, lang: str) -> str:
 
 def header_html(header: Mapping[str, object], *, title: str, lang: str = "en") -> str:
     """The report's header block: the title and one labelled line per `header` key, in `lang`."""
-    labels = HEADER_LABELS.get(lang, HEADER_LABELS["en"])
     rows = "".join(
-        f"<dt>{html_lib.escape(labels.get(key, _humanise(key)))}</dt><dd>{_format_value(value, lang)}</dd>"
+        f"<dt>{html_lib.escape(label('header_' + key, lang))}</dt><dd>{_format_value(value, lang)}</dd>"
         for key, value in header.items()
         if value is not None
     )
@@ -190,8 +156,7 @@ def notebook_to_html(
     `generated` (default: now) and `version` (the installed ccanalysis) are added when absent.
     Cells tagged `remove-cell` are dropped, `remove-output` lose their outputs.
     """
-    if lang not in HEADER_LABELS:
-        raise ValueError(f"lang must be one of {sorted(HEADER_LABELS)}, got {lang!r}")
+    check_lang(lang)
     full_header = dict(header)
     full_header.setdefault("generated", generated or datetime.now().astimezone())
     full_header.setdefault("version", ccanalysis_version())
