@@ -561,10 +561,12 @@ def kpi_table(data: pd.DataFrame, settings: Mapping[str, Mapping[str, object]] |
     """Every KPI of a service's `kpis:` block, then the defaults of every other KPI the data supports.
 
     Columns: kpi, variant, definition, unit, value (Fraction | None), value_float (display only) and
-    text (the value on the contract's scale with its `decimals`, e.g. "78.35 %"). Thresholds a KPI does
+    text (the value on the contract's scale with its `decimals`, in `lang`: "78,35 %" / "78.35%"). Thresholds a KPI does
     not set are borrowed from the block's service_level entry. cost_per_contact is included when
     `invoice_net` is given.
     """
+    from ccanalysis.i18n.domain import kpi_value
+
     settings = dict(settings or {})
     _check_settings(settings, "kpis")
     shared = shared_thresholds(settings)
@@ -603,7 +605,7 @@ def kpi_table(data: pd.DataFrame, settings: Mapping[str, Mapping[str, object]] |
             "unit": spec_variant.unit,
             "value": value,
             "value_float": None if value is None else float(value),
-            "text": format_value(value, spec_variant.unit, entry.get("decimals")),
+            "text": kpi_value(value, spec_variant.unit, lang, entry.get("decimals")),
         })
     columns = ["kpi", "variant", "definition", "unit", "value", "value_float", "text"]
     return pd.DataFrame(rows, columns=columns)

@@ -12,7 +12,7 @@ To add a billable unit: one `BillableUnit(...)` record in the list below (and it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -97,7 +97,10 @@ class BillableUnit:
     contacts_only: only contact records can give it (distinct customers cannot be summed from days);
     per_contact_rounding: a charge on it may round each contact (`rounding`);
     from_activity: it counts activity (month does not, so no `applies_to`);
-    charge_keys: keys a charge on it must give (key → what it is).
+    charge_keys: keys a charge on it must give (key → what it is);
+    events: contact records give it as events (payments, in time order) rather than a total;
+    peak(charge, activity, "day" | "interval"): its own peak value for capacity `peak_over` (None: the
+    largest value of a day or an interval).
     """
 
     name: str
@@ -109,6 +112,8 @@ class BillableUnit:
     per_contact_rounding: bool = False
     from_activity: bool = True
     charge_keys: Mapping[str, str] = field(default_factory=dict)
+    events: bool = False
+    peak: Callable[[Mapping[str, Any], ServiceActivity, str], Decimal] | None = None
 
 
 class BillableUnits:
@@ -254,6 +259,20 @@ def _fte(charge: Mapping[str, Any], act: ServiceActivity, active_days: int, peri
     return column_sum(act, "logged_s") / SECONDS_PER_HOUR / fte_hours
 
 
+def _fte_peak(charge: Mapping[str, Any], act: ServiceActivity, over: str) -> Decimal:
+    """Peak FTE: the largest interval row's logged time / the interval length, or the largest day's logged
+    hours / (fte_hours / the period's working days)."""
+    rows = act.rows
+    if over == "interval":
+        length_s = Decimal((act.interval_minutes or interval_length_minutes(rows)) * 60)
+        return _largest(to_decimal(v) / length_s for v in rows["logged_s"])
+    working_days = Decimal(max(1, working_days_between(act.period_start, act.period_end, act.holidays)))
+    fte_hours = to_decimal(charge["fte_hours"], what="fte_hours")
+    no_contacts = act.contacts.iloc[0:0]
+    return _largest(column_sum(act.with_data(no_contacts, day_rows), "logged_s") / SECONDS_PER_HOUR
+                    / (fte_hours / working_days) for _, day_rows in rows.groupby("date", sort=True))
+
+
 def _sale(charge: Mapping[str, Any], act: ServiceActivity, active_days: int, period_days: int) -> Decimal:
     return column_sum(act, "sales", from_contacts=lambda c: Decimal(int((c.get("outcome") == "sale").sum()))
                       if "outcome" in c else ZERO)
@@ -279,11 +298,11 @@ for _unit in (
     BillableUnit("handled_contact", _handled_contact),
     BillableUnit("offered_contact", _offered_contact),
     BillableUnit("customer", _customer, contact_columns=("customer_id",), contacts_only=True),
-    BillableUnit("fte", _fte, from_contacts=False,
+    BillableUnit("fte", _fte, from_contacts=False, peak=_fte_peak,
                  charge_keys={"fte_hours": "the contract's monthly hours per FTE"}),
     BillableUnit("sale", _sale, row_columns=("sales",), contact_columns=("outcome",)),
     BillableUnit("collected_amount", _collected_amount, row_columns=("collected_amount",),
-                 contact_columns=("outcome", "amount")),
+                 contact_columns=("outcome", "amount"), events=True),
     BillableUnit("month", _month, from_activity=False),
 ):
     UNITS.register(_unit)
@@ -368,7 +387,7 @@ def _collected(charge: Mapping[str, Any], act: ServiceActivity, figures: dict[st
             raise ValueError("collected amounts come from both contact records and activity rows in one period")
         return Units(None, events, Fact("payments", {"count": len(events), "total": sum(events, ZERO), **figures}))
     used = [k for k in PER_EVENT_KEYS if charge.get(k) not in (None, 0, "0")]
-    if used and charge.get("model") == "percentage":
+    if used:
         raise ValueError(f"charge {charge.get('id')!r} sets per-event keys ({', '.join(used)}) but the collected "
                          "amounts are a daily total (collected_amount column): give contact records with payments")
     total = column_sum(act, "collected_amount")
@@ -386,7 +405,7 @@ def billable_units(charge: Mapping[str, Any], activity: ServiceActivity, *, acti
         return Units(values, None, Fact("dimensions", {"values": values,
                                                        "peak": charge.get("peak_over", "period"), **figures}))
     unit = UNITS.get(charge["unit"])
-    if unit.name == "collected_amount":
+    if unit.events:
         return _collected(charge, act, figures)
     value = unit.value(charge, act, active_days, period_days)
     if not unit.from_activity:
@@ -394,6 +413,14 @@ def billable_units(charge: Mapping[str, Any], activity: ServiceActivity, *, acti
         return Units(value, None, Fact("period_units", {"unit": unit.name, "prorated": prorated,
                                                         "active_days": active_days, "period_days": period_days}))
     return Units(value, None, Fact("units", {"unit": unit.name, "value": value, **figures}))
+
+
+def _largest(values: Iterable[Decimal]) -> Decimal:
+    """The largest value, and never below zero."""
+    best = ZERO
+    for value in values:
+        best = max(best, value)
+    return best
 
 
 def _dimension_value(charge: Mapping[str, Any], dim: str, act: ServiceActivity, *, active_days: int,
@@ -407,31 +434,20 @@ def _dimension_value(charge: Mapping[str, Any], dim: str, act: ServiceActivity, 
     if rows.empty and peak == "day" and not act.contacts.empty:
         # With contact records as the source, a day's value comes from the contacts starting that day.
         contacts = act.contacts
-        return max((unit.value(charge, act.with_data(day_contacts, rows), 1, 1)
-                    for _, day_contacts in contacts.groupby(contacts["start"].dt.date, sort=True)), default=ZERO)
+        return _largest(unit.value(charge, act.with_data(day_contacts, rows), 1, 1)
+                        for _, day_contacts in contacts.groupby(contacts["start"].dt.date, sort=True))
     if rows.empty:
         return ZERO
+    if peak == "interval" and (not has_intervals(rows) or rows["interval_start"].isna().all()):
+        raise ValueError(f"charge {charge.get('id')!r}: peak_over interval needs interval activity rows")
+    if unit.peak is not None:
+        return unit.peak(charge, act, peak)
     no_contacts = act.contacts.iloc[0:0]
     if peak == "interval":
-        if not has_intervals(rows) or rows["interval_start"].isna().all():
-            raise ValueError(f"charge {charge.get('id')!r}: peak_over interval needs interval activity rows")
-        length_s = Decimal((act.interval_minutes or interval_length_minutes(rows)) * 60)
-        if dim == "fte":
-            return max((to_decimal(v) / length_s for v in rows["logged_s"]), default=ZERO)
-        # Any other dimension's value is its largest interval value; one interval = one
+        # A dimension's value is its largest interval value; one interval = one
         # (date, interval_start[, utc_offset]) group of rows.
         keys = [k for k in ("date", "interval_start", "utc_offset") if k in rows.columns]
-        return max((unit.value(charge, act.with_data(no_contacts, interval_rows), 1, 1)
-                    for _, interval_rows in rows.groupby(keys, sort=True, dropna=False)), default=ZERO)
-    # peak over day
-    working_days = Decimal(max(1, working_days_between(act.period_start, act.period_end, act.holidays)))
-    best = ZERO
-    for _, day_rows in rows.groupby("date", sort=True):
-        day_act = act.with_data(no_contacts, day_rows)
-        if dim == "fte":
-            fte_hours = to_decimal(charge["fte_hours"], what="fte_hours")
-            value = column_sum(day_act, "logged_s") / SECONDS_PER_HOUR / (fte_hours / working_days)
-        else:
-            value = unit.value(charge, day_act, 1, 1)
-        best = max(best, value)
-    return best
+        groups = rows.groupby(keys, sort=True, dropna=False)
+    else:
+        groups = rows.groupby("date", sort=True)
+    return _largest(unit.value(charge, act.with_data(no_contacts, part), 1, 1) for _, part in groups)

@@ -240,7 +240,8 @@ def test_kpi_table_uses_the_contract_then_defaults():
     first = table.iloc[0]
     assert first["value"] == Fraction(76, 97)
     assert first["definition"] == "answered within 20 s / (offered − abandoned within 5 s)"
-    assert first["text"] == "78.4 %"  # 78.35… % at 1 decimal
+    assert first["text"] == "78.4%"  # 78.35… % at 1 decimal
+    assert kpi_table(data, settings, lang="es").iloc[0]["text"] == "78,4 %"
     assert table.iloc[1]["definition"] == "abandoned after 5 s / (offered − abandoned within 5 s)"
     assert table.iloc[2]["value"] == Fraction(276000, 920)  # 300 s
     with pytest.raises(ValueError, match=r"kpis\.service_level\.treshold_s"):
