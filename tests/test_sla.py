@@ -9,6 +9,7 @@ import pytest
 
 from ccanalysis import sla
 from ccanalysis.i18n.domain import describe_sla_line
+from ccanalysis.pricing import Fact
 
 MARCH = date(2026, 3, 1)
 BASE = Decimal("10000.00")
@@ -277,3 +278,34 @@ def test_validate_and_rule_aggregation_path():
     sla.validate(sl_rule())
     with pytest.raises(ValueError, match=r"sla.rules\[0\].aggregation"):
         sla.validate(sl_rule(aggregation="median"))
+
+
+def test_rule_kind_lookup_names_the_kinds():
+    with pytest.raises(ValueError, match=r"unknown SLA rule kind 'steps' \(kinds: bands, linear\)"):
+        sla.RULE_KINDS.get("steps")
+    with pytest.raises(ValueError, match=r"sla.rules\[0\].bands: give exactly one of bands or linear"):
+        sla.parse({"rules": [{"kpi": "aht_s", "bands": [{"adjustment": 0}], "linear": {"target": 1}}]})
+
+
+def test_a_registered_rule_kind_is_parsed_and_evaluated():
+    def parse_flat(raw, path, unit):
+        if not isinstance(raw, dict) or "when_below" not in raw:
+            raise ValueError(f"{path}.when_below: missing")
+        return (Decimal(str(raw["when_below"])), Decimal(str(raw["adjustment"])))
+
+    def evaluate_flat(parameters, value, unit):
+        limit, adjustment = parameters
+        fact = sla.Band(None, limit, adjustment).fact(unit)
+        return sla.Outcome(Fraction(adjustment) if value < Fraction(limit) else Fraction(0), Fact("in_band", {"band": fact}),
+                           fact)
+
+    sla.RULE_KINDS.register(sla.RuleKind("flat", parse_flat, evaluate_flat,
+                                         lambda parameters, unit: sla.Band(None, *parameters).fact(unit)))
+    try:
+        rule = {"kpi": "service_level", "flat": {"when_below": 0.8, "adjustment": -0.01}}
+        [line] = sla.evaluate({"rules": [rule]}, SERVICE_KPIS, activity(within=700), BASE, MARCH)
+        assert line.amount == Decimal("-100.00")  # 0.70 < 0.80 → −1 % of 10,000
+        with pytest.raises(ValueError, match=r"sla.rules\[0\].flat.when_below: missing"):
+            sla.parse({"rules": [{"kpi": "service_level", "flat": {}}]})
+    finally:
+        sla.RULE_KINDS.unregister("flat")
