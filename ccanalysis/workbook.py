@@ -56,8 +56,10 @@ class Memo:
         return len(self._results)
 
 
-#: Rated charge lines and activities by (engagement fingerprint, supplier, month, until).
-CHARGES = Memo()
+#: A period's step-1 lines and the activities they were rated on, by (engagement fingerprint, supplier, month).
+CHARGES = Memo(32)
+#: Step-1 lines rated up to a date, by (engagement fingerprint, supplier, month, until): lines only.
+CHARGES_TO_DATE = Memo(512)
 
 
 def _key(eng: Engagement, *parts: Hashable) -> tuple | None:
@@ -89,17 +91,26 @@ def _activities(eng: Engagement, supplier: str, contract: Contract, period: Bill
             for service in contract.services_for(period)}
 
 
-def _rated(eng: Engagement, supplier: str, month: str, until: date | None = None
-           ) -> tuple[list[Line], dict[str, ServiceActivity]]:
-    """Step-1 lines and the activities they were rated on (until None: the whole period)."""
+def _rated(eng: Engagement, supplier: str, month: str) -> tuple[list[Line], dict[str, ServiceActivity]]:
+    """The period's step-1 lines and the activities they were rated on (kept for the SLA lines)."""
     def compute() -> tuple[list[Line], dict[str, ServiceActivity]]:
         contract = eng.contract(supplier)
         period = contract.period(month)
-        end = None if until is None else min(until, period.end)
-        activities = _activities(eng, supplier, contract, period, end)
-        return invoice.step_one(contract, period, activities, end), activities
+        activities = _activities(eng, supplier, contract, period, None)
+        return invoice.step_one(contract, period, activities), activities
 
-    return CHARGES.get(_key(eng, supplier, month, until), compute)
+    return CHARGES.get(_key(eng, supplier, month), compute)
+
+
+def _rated_to_date(eng: Engagement, supplier: str, month: str, until: date) -> list[Line]:
+    """The period's step-1 lines rated on activity up to `until` (periodic charges prorated to date)."""
+    def compute() -> list[Line]:
+        contract = eng.contract(supplier)
+        period = contract.period(month)
+        end = min(until, period.end)
+        return invoice.step_one(contract, period, _activities(eng, supplier, contract, period, end), end)
+
+    return CHARGES_TO_DATE.get(_key(eng, supplier, month, until), compute)
 
 
 def invoice_lines(eng: Engagement, supplier: str, month: str) -> list[Line]:
@@ -131,8 +142,7 @@ def expected_invoice(eng: Engagement, supplier: str, month: str, lang: str | Non
 
 def charges_to_date(eng: Engagement, supplier: str, month: str, until: date) -> Decimal:
     """The rounded step-1 charges of billing period `month` rated on activity up to `until` inclusive."""
-    lines, _ = _rated(eng, supplier, month, until)
-    return sum((line.amount for line in lines), ZERO)
+    return sum((line.amount for line in _rated_to_date(eng, supplier, month, until)), ZERO)
 
 
 def sla_evaluations(eng: Engagement, supplier: str, month: str, *, include_neutral: bool = False,
