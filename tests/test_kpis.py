@@ -210,7 +210,7 @@ def test_every_kpi_of_the_spec_is_registered_with_units_and_definitions():
     for spec in REGISTRY.values():
         for variant in spec.variants.values():
             assert variant.unit in kpis.UNITS
-            assert variant.definition_en and variant.definition_es
+            assert definition(spec.name, variant.name, "en") and definition(spec.name, variant.name, "es")
 
 
 def test_required_columns():

@@ -2,9 +2,10 @@
 
 Domain functions (pricing, units, invoice, sla) return facts: a code and its numbers (`pricing.Fact`).
 This module turns them into the sentences a report or the CLI shows: unit and model names, line
-descriptions and explanations, SLA targets and explanations. Numbers, percentages and dates go through
+descriptions and explanations, SLA targets and explanations, KPI definitions. Numbers, percentages and dates go through
 `ccanalysis.i18n` (es `86,79 %`, `01/08/2026`; en `86.79%`, `2026-08-01`); money never shows more
-decimals than the unit price's own. To word a new fact: one entry in `_SENTENCES`.
+decimals than the unit price's own. To word a new fact: one entry in `_SENTENCES`; a new KPI variant's
+definition: one entry in `KPI_DEFINITIONS`.
 """
 
 from __future__ import annotations
@@ -128,6 +129,141 @@ def kpi_name(code: str | None, lang: str) -> str:
     if code is None:
         return ""
     return KPI_NAMES.get(code, {}).get(check_lang(lang), code)
+
+
+# ------------------------------------------------------------------------------------------ KPI definitions
+
+#: KPI variant definitions (kpis.md), by KPI and variant: {threshold} and {short} are the SL and
+#: short-abandon thresholds.
+KPI_DEFINITIONS: dict[str, dict[str, dict[str, str]]] = {
+    "service_level": {
+        "offered_less_short_abandons": {
+            "es": "atendidas dentro de {threshold} / (ofrecidas − abandonadas dentro de {short})",
+            "en": "answered within {threshold} / (offered − abandoned within {short})",
+        },
+        "offered": {
+            "es": "atendidas dentro de {threshold} / ofrecidas",
+            "en": "answered within {threshold} / offered",
+        },
+        "handled": {
+            "es": "atendidas dentro de {threshold} / atendidas",
+            "en": "answered within {threshold} / handled",
+        },
+        "handled_plus_late_abandons": {
+            "es": "atendidas dentro de {threshold} / (atendidas + abandonadas después de {threshold})",
+            "en": "answered within {threshold} / (handled + abandoned after {threshold})",
+        },
+        "short_abandons_met": {
+            "es": "(atendidas dentro de {threshold} + abandonadas dentro de {threshold}) / ofrecidas",
+            "en": "(answered within {threshold} + abandoned within {threshold}) / offered",
+        },
+    },
+    "abandonment_rate": {
+        "offered_less_short_abandons": {
+            "es": "abandonadas después de {short} / (ofrecidas − abandonadas dentro de {short})",
+            "en": "abandoned after {short} / (offered − abandoned within {short})",
+        },
+        "offered": {
+            "es": "abandonadas / ofrecidas",
+            "en": "abandoned / offered",
+        },
+    },
+    "asa_s": {
+        "default": {
+            "es": "espera en cola de las atendidas (s) / atendidas",
+            "en": "queue wait of answered contacts (s) / handled",
+        },
+    },
+    "aht_s": {
+        "default": {
+            "es": "(conversación + espera + trabajo posterior) (s) / atendidas",
+            "en": "(talk + hold + after-call work) (s) / handled",
+        },
+    },
+    "occupancy": {
+        "default": {
+            "es": "(conversación + espera + trabajo posterior) / tiempo conectado",
+            "en": "(talk + hold + after-call work) / logged time",
+        },
+    },
+    "fcr": {
+        "default": {
+            "es": "resueltas en el primer contacto / atendidas",
+            "en": "resolved at first contact / handled",
+        },
+    },
+    "qa_score": {
+        "default": {
+            "es": "media de la nota de calidad (0–100) ponderada por atendidas",
+            "en": "handled-weighted mean of the QA score (0–100)",
+        },
+    },
+    "csat": {
+        "default": {
+            "es": "media de la satisfacción (CSAT 1–5) ponderada por atendidas",
+            "en": "handled-weighted mean of CSAT (1–5)",
+        },
+    },
+    "attrition_rate": {
+        "default": {
+            "es": "bajas / plantilla media (mensual)",
+            "en": "leavers / average headcount (monthly)",
+        },
+        "start_headcount": {
+            "es": "bajas / plantilla al inicio del mes",
+            "en": "leavers / headcount at the start of the month",
+        },
+    },
+    "training_hours_per_head": {
+        "default": {
+            "es": "horas de formación / plantilla media",
+            "en": "training hours / average headcount",
+        },
+    },
+    "cost_per_contact": {
+        "default": {
+            "es": "importe neto facturado / atendidas",
+            "en": "invoice net / handled",
+        },
+    },
+    "collections_recovery_rate": {
+        "default": {
+            "es": "importe recobrado / importe asignado",
+            "en": "collected amount / placed amount",
+        },
+    },
+}
+
+_AGGREGATION_TEXT = {
+    "es": {"mean_of_days": "media de los valores diarios", "mean_of_intervals": "media de los valores por intervalo"},
+    "en": {"mean_of_days": "mean of daily values", "mean_of_intervals": "mean of interval values"},
+}
+_MISSING_THRESHOLD = {
+    "es": ("el umbral de NS", "el umbral de abandono corto"),
+    "en": ("the SL threshold", "the short-abandon threshold"),
+}
+
+
+def _seconds_text(value: object) -> str:
+    from ccanalysis.money import to_decimal
+
+    return f"{to_decimal(value, what='threshold').normalize():f} s"
+
+
+def kpi_definition(kpi: str, variant: str, lang: str, aggregation: str = "ratio_of_sums",
+                   threshold_s: object = None, short_abandon_s: object = None) -> str:
+    """A KPI variant's definition with its thresholds filled in, and how it is aggregated when not a ratio
+    of sums."""
+    if lang not in ("en", "es"):
+        raise ValueError(f"lang: expected 'en' or 'es', got {lang!r}")
+    missing_t, missing_s = _MISSING_THRESHOLD[lang]
+    text = KPI_DEFINITIONS[kpi][variant][lang].format(
+        threshold=missing_t if threshold_s is None else _seconds_text(threshold_s),
+        short=missing_s if short_abandon_s is None else _seconds_text(short_abandon_s),
+    )
+    if aggregation != "ratio_of_sums":
+        text += f"; {_AGGREGATION_TEXT[lang][aggregation]}"
+    return text
 
 
 # ------------------------------------------------------------------------------------------ numbers
