@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ccanalysis.io.parsing import exact_column
+from ccanalysis.periods import day_type
 
 Frequency = Literal["D", "15min", "30min", "60min"]
 
@@ -450,10 +451,7 @@ def _frame(columns: dict[str, object], group_keys: np.ndarray, unpack: dict[str,
     for name, values in columns.items():
         result[name] = values.reset_index(drop=True) if isinstance(values, pd.Series) else values
     if holidays is not None:
-        holiday_days = pd.to_datetime(pd.Series(sorted(holidays), dtype=object)).astype("datetime64[ns]")
-        kind = np.where(result["date"].dt.day_of_week >= 5, "weekend", "weekday")
-        kind = np.where(result["date"].isin(holiday_days), "holiday", kind)
-        result["day_type"] = kind
+        result["day_type"] = day_type(result["date"].to_numpy(), frozenset(holidays))
     keys = ["date", "interval_start", "supplier", "service"] if freq != "D" else ["date", "supplier", "service"]
     return result.sort_values(keys, kind="stable").reset_index(drop=True)
 
@@ -464,3 +462,52 @@ def distinct_customers(contacts: pd.DataFrame) -> int:
     if "customer_id" not in contacts.columns:
         raise KeyError("contact records have no customer_id column")
     return int(contacts["customer_id"].nunique(dropna=True))
+
+
+#: Activity columns that add up across the intervals of a day.
+ADDITIVE_ACTIVITY_COLUMNS = (
+    "offered", "handled", "abandoned", "abandoned_short", "answered_within_sl", "abandoned_within_sl", "wait_s",
+    "talk_s", "hold_s", "acw_s", "logged_s", "aux_s", "sales", "resolved_first_contact", "collected_amount",
+    "placed_amount",
+)
+
+
+def intervals_by_day(intervals: pd.DataFrame) -> pd.DataFrame:
+    """Interval rows summed per date, supplier and service (counts and seconds add; averages weighted by
+    handled contacts)."""
+    keys = ["date", "supplier", "service"]
+    additive = [c for c in intervals.columns if c in ADDITIVE_ACTIVITY_COLUMNS]
+    grouped = intervals.groupby(keys, sort=True, dropna=False)
+    out = grouped[additive].sum(min_count=1) if additive else grouped.size().to_frame("rows")
+    for col in ("qa_score", "csat"):
+        if col in intervals.columns and "handled" in intervals.columns:
+            weights = intervals["handled"].astype("int64")
+            scores = intervals[col].map(lambda v: v if pd.notna(v) else None)
+            weighted = pd.Series([s * w if s is not None else None for s, w in zip(scores, weights, strict=True)],
+                                 index=intervals.index)
+            frame = pd.DataFrame({"w": weighted, "h": weights.where(scores.notna(), 0)})
+            frame[keys] = intervals[keys]
+            sums = frame.groupby(keys, sort=True, dropna=False).agg(w=("w", "sum"), h=("h", "sum"))
+            out[col] = [w / h if h else None for w, h in zip(sums["w"], sums["h"], strict=True)]
+    if "sl_threshold_s" in intervals.columns:
+        out["sl_threshold_s"] = grouped["sl_threshold_s"].first()
+    return out.reset_index()
+
+
+def daily_activity(contacts: pd.DataFrame, rows: pd.DataFrame, *, threshold_s: float | int,
+                   short_abandon_s: float | int) -> pd.DataFrame:
+    """The one derivation of daily activity: one row per day from contact records (`to_activity` at the
+    given thresholds), interval rows (summed per day) and daily rows, whichever a service has."""
+    parts = []
+    if not contacts.empty:
+        parts.append(to_activity(contacts, threshold_s=threshold_s, short_abandon_s=short_abandon_s))
+    if not rows.empty:
+        if "interval_start" in rows.columns and rows["interval_start"].notna().any():
+            parts.append(intervals_by_day(rows[rows["interval_start"].notna()]))
+            rows = rows[rows["interval_start"].isna()]
+        if not rows.empty:
+            parts.append(rows.drop(columns=[c for c in ("interval_start", "utc_offset") if c in rows]))
+    if not parts:
+        return pd.DataFrame(columns=["date", "supplier", "service"])
+    out = pd.concat([p.drop(columns=["_file", "_row"], errors="ignore") for p in parts], ignore_index=True)
+    return out.sort_values("date", kind="stable").reset_index(drop=True)

@@ -8,10 +8,8 @@ those modules, so each rule is written once.
 
 from __future__ import annotations
 
-import calendar
 import re
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -31,6 +29,7 @@ from . import pricing
 from . import sla as sla_rules
 from .errors import Problem
 from .money import to_decimal
+from .periods import BillingPeriod, billing_period, period_containing
 
 
 def _exact(value: Any) -> Decimal:
@@ -42,7 +41,6 @@ def _exact(value: Any) -> Decimal:
 Exact = Annotated[Decimal, BeforeValidator(_exact)]
 Fraction01 = Annotated[Decimal, BeforeValidator(_exact), Field(ge=0, le=1)]
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
-MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 class Strict(BaseModel):
@@ -171,22 +169,6 @@ class Version(Strict):
     minimum_commitment: MinimumCommitment | None = None
 
 
-@dataclass(frozen=True)
-class BillingPeriod:
-    """One billing period: named by its end month, inclusive dates."""
-
-    month: str
-    start: date
-    end: date
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def dates(self) -> list[date]:
-        return [self.start + timedelta(days=i) for i in range(self.days)]
-
-
 class Contract(Strict):
     """`parameters/ENG/contracts/SUPPLIER.yaml`."""
 
@@ -237,22 +219,10 @@ class Contract(Strict):
     def period(self, month: str) -> BillingPeriod:
         """The billing period named `month` (YYYY-MM): a calendar month, or with `cutoff_day` = 25 the
         26th of the previous month to the 25th of `month`."""
-        if not isinstance(month, str) or not MONTH_RE.match(month):
-            raise ValueError(f"month must be YYYY-MM, got {month!r}")
-        year, mon = int(month[:4]), int(month[5:])
-        cutoff = self.billing_cycle.cutoff_day
-        if cutoff is None:
-            return BillingPeriod(month, date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1]))
-        end = date(year, mon, cutoff)
-        prev_year, prev_mon = (year - 1, 12) if mon == 1 else (year, mon - 1)
-        return BillingPeriod(month, date(prev_year, prev_mon, cutoff) + timedelta(days=1), end)
+        return billing_period(month, self.billing_cycle.cutoff_day)
 
     def period_containing(self, day: date) -> BillingPeriod:
-        cutoff = self.billing_cycle.cutoff_day
-        if cutoff is None or day.day <= cutoff:
-            return self.period(f"{day.year:04d}-{day.month:02d}")
-        year, mon = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
-        return self.period(f"{year:04d}-{mon:02d}")
+        return period_containing(day, self.billing_cycle.cutoff_day)
 
     # ---- what applies in a period
     def version_on(self, day: date) -> tuple[list[Service], MinimumCommitment | None]:

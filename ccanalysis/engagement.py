@@ -185,45 +185,12 @@ class Engagement:
 
     def daily_activity(self, supplier: str, service: str, start: date, end: date) -> pd.DataFrame:
         """One row per day of the service's activity, from whichever granularity is its source
-        (contact records aggregated at the contract's thresholds, intervals summed per day, or daily rows)."""
+        (`contacts.daily_activity`: contact records at the contract's thresholds, intervals summed per day,
+        or daily rows)."""
         threshold, short = self.thresholds(supplier, service, start)
-        parts = []
-        contacts = self.contacts_for(supplier, service, start, end)
-        if not contacts.empty:
-            parts.append(contact_records.to_activity(contacts, threshold_s=threshold, short_abandon_s=short))
-        rows = self.activity_rows(supplier, service, start, end)
-        if not rows.empty:
-            if "interval_start" in rows.columns and rows["interval_start"].notna().any():
-                intervals = rows[rows["interval_start"].notna()]
-                parts.append(sum_by_day(intervals))
-                rows = rows[rows["interval_start"].isna()]
-            if not rows.empty:
-                parts.append(rows.drop(columns=[c for c in ("interval_start", "utc_offset") if c in rows]))
-        if not parts:
-            return pd.DataFrame(columns=["date", "supplier", "service"])
-        out = pd.concat([p.drop(columns=["_file", "_row"], errors="ignore") for p in parts], ignore_index=True)
-        return out.sort_values("date", kind="stable").reset_index(drop=True)
-
-
-def sum_by_day(intervals: pd.DataFrame) -> pd.DataFrame:
-    """Interval rows summed per date, supplier and service (counts and seconds add; averages weighted)."""
-    keys = ["date", "supplier", "service"]
-    additive = [c for c in intervals.columns if c in ADDITIVE_ACTIVITY_COLUMNS]
-    grouped = intervals.groupby(keys, sort=True, dropna=False)
-    out = grouped[additive].sum(min_count=1) if additive else grouped.size().to_frame("rows")
-    for col in ("qa_score", "csat"):
-        if col in intervals.columns and "handled" in intervals.columns:
-            weights = intervals["handled"].astype("int64")
-            scores = intervals[col].map(lambda v: v if pd.notna(v) else None)
-            weighted = pd.Series([s * w if s is not None else None for s, w in zip(scores, weights, strict=True)],
-                                 index=intervals.index)
-            frame = pd.DataFrame({"w": weighted, "h": weights.where(scores.notna(), 0)})
-            frame[keys] = intervals[keys]
-            sums = frame.groupby(keys, sort=True, dropna=False).agg(w=("w", "sum"), h=("h", "sum"))
-            out[col] = [w / h if h else None for w, h in zip(sums["w"], sums["h"], strict=True)]
-    if "sl_threshold_s" in intervals.columns:
-        out["sl_threshold_s"] = grouped["sl_threshold_s"].first()
-    return out.reset_index()
+        return contact_records.daily_activity(self.contacts_for(supplier, service, start, end),
+                                              self.activity_rows(supplier, service, start, end),
+                                              threshold_s=threshold, short_abandon_s=short)
 
 
 def __getattr__(name: str):

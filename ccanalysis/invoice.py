@@ -1,4 +1,4 @@
-"""The expected invoice of one supplier and billing period (pricing.md, steps 1–5).
+"""The expected invoice of one supplier and billing period (pricing.md, steps 1–5), from plain inputs.
 
 The order of adjustments is written once, here:
 1. each service's charges: billable units (filtered by `applies_to`) → model → one line per tier, flat fee
@@ -7,281 +7,213 @@ The order of adjustments is written once, here:
 3. SLA adjustments per service on its SLA base (after the true-up, so a true-up never cancels a penalty),
    then the caps;
 4. every line rounded half-up to cents once; the net is the sum of rounded lines; tax per rate on the net.
-Each line explains its units, source, rule and figures.
+
+Pure: the functions take the contract, the billing period and each service's `ServiceActivity`, and
+return `Line`s whose label and explanation are facts (codes and numbers); `ccanalysis.workbook` asks the
+engagement for the data and `ccanalysis.i18n.domain` words the facts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
-from . import pricing
-from . import sla as sla_rules
-from .contract import BillingPeriod, Contract, Service
-from .money import ZERO, round_half_up, round_money
-from .units import ServiceActivity, billable_units
-
-if TYPE_CHECKING:
-    from .engagement import Engagement
+from ccanalysis import pricing
+from ccanalysis import sla as sla_rules
+from ccanalysis.contract import BillingPeriod, Contract, Service
+from ccanalysis.money import ZERO, round_half_up, round_money
+from ccanalysis.pricing import Fact
+from ccanalysis.pricing.base import get as charge_value
+from ccanalysis.units import ServiceActivity, billable_units
 
 LINE_COLUMNS = ["line", "service", "charge", "tier", "kind", "description", "quantity", "unit", "unit_price",
                 "amount", "tax_rate", "explanation"]
 KINDS = ("charge", "flat_fee", "minimum", "maximum", "minimum_commitment", "sla", "sla_cap")
-#: Charges left out of the default SLA base (`base: variable_charges`).
-FIXED_MODELS = ("fixed", "capacity")
+#: Engagement-level functions, now in `ccanalysis.workbook`, still importable from here.
+_WORKBOOK_NAMES = ("charges_to_date", "expected_invoice", "format_invoice_table", "invoice_json",
+                   "service_activity", "sla_evaluations")
 
 
-@dataclass
-class _Line:
+@dataclass(frozen=True)
+class Line:
+    """One expected invoice line: figures, the `label` fact its description is written from and the
+    `facts` its explanation is written from. amount is rounded to cents; periodic: a fee billed per
+    period (left out of the SLA base `variable_charges`)."""
+
     service: str | None
     charge: str
     tier: int | None
     kind: str
-    description: str
     quantity: Decimal
     unit: str | None
     unit_price: Decimal | None
-    amount: Decimal  # rounded to cents
-    explanation: str
-    model: str | None = None
+    amount: Decimal
+    label: Fact
+    facts: tuple[Fact, ...]
+    periodic: bool = False
 
 
-def service_activity(eng: Engagement, supplier: str, service: Service, period: BillingPeriod,
-                     until: date | None = None) -> ServiceActivity:
-    """The service's contact records and activity rows dated inside the billing period and the contract's
-    and the service's validity (up to `until`, for the month-to-date cost; the period itself stays whole,
-    e.g. for its working days)."""
-    first, last = eng.contract(supplier).active_range(period, service)
-    if until is not None:
-        last = min(last, until)
-    contacts = eng.contacts_for(supplier, service.id, first, last)
-    rows = eng.activity_rows(supplier, service.id, first, last)
-    interval_minutes = None
-    if not rows.empty and "interval_start" in rows and rows["interval_start"].notna().any():
-        interval_minutes = interval_length_minutes(rows)
-    return ServiceActivity(contacts=contacts, rows=rows, holidays=eng.holidays, period_start=period.start,
-                           period_end=period.end, interval_minutes=interval_minutes)
-
-
-def interval_length_minutes(rows: pd.DataFrame) -> int:
-    """The interval length of interval rows: the smallest step between consecutive starts of a day."""
-    minutes = rows["interval_start"].dropna().map(lambda t: int(t[:2]) * 60 + int(t[3:5]))
-    steps = pd.Series(sorted(set(minutes))).diff().dropna()
-    steps = steps[steps > 0]
-    return int(steps.min()) if not steps.empty else 60
-
-
-def _charge_lines(service: Service, charge: dict[str, Any], activity: ServiceActivity, *, active_days: int,
-                  period_days: int) -> list[_Line]:
+def charge_lines(service: Service, charge: Mapping[str, Any], activity: ServiceActivity, *, active_days: int,
+                 period_days: int) -> list[Line]:
+    """One charge's lines for the period: a line per rated part, then its limit line on rounded lines."""
     units = billable_units(charge, activity, active_days=active_days, period_days=period_days)
     kwargs: dict[str, Any] = {"active_days": active_days, "period_days": period_days}
     if units.events is not None:
         parts = pricing.rate_breakdown(charge, events=units.events, **kwargs)
     else:
         parts = pricing.rate_breakdown(charge, units.units, **kwargs)
-    model = charge["model"]
+    model = pricing.get(charge["model"])
     description = charge.get("description") or charge["id"]
-    lines: list[_Line] = []
+    rule = _rule_fact(charge, model, active_days, period_days)
+    lines: list[Line] = []
     for part in parts:
         if part.kind not in ("charge", "flat_fee"):
             continue  # the limit lines are recomputed on rounded lines below (pricing.md step 2)
         unit_price = part.unit_price
-        if unit_price is not None and model in FIXED_MODELS and part.quantity == 1:
+        if unit_price is not None and model.unit_price_in_cents and part.quantity == 1:
             unit_price = round_money(unit_price)  # 1 × the prorated fee, written in cents as on an invoice
-        if unit_price is not None:
-            amount = round_money(part.quantity * unit_price)
-        else:
-            amount = round_money(part.amount)
-        tier_text = f" tier {part.tier}" if part.tier is not None and model not in ("capacity",) else ""
+        amount = round_money(part.quantity * unit_price if unit_price is not None else part.amount)
+        tier = part.tier if model.tiered else None
         if part.kind == "flat_fee":
-            text = f"{description} — flat fee{tier_text}"
-            unit = "fee"
+            label, unit = Fact("flat_fee", {"description": description, "tier": tier}), "fee"
         else:
-            text = f"{description}{tier_text}" if model in ("graduated", "volume", "graduated_percentage") else description
-            unit = _line_unit(charge, model)
-        rule = _rule_text(charge, model, active_days, period_days)
-        lines.append(_Line(service.id, charge["id"], part.tier, part.kind, text, part.quantity, unit,
-                           unit_price, amount, f"{units.explanation}; {rule}; {part.note}", model))
+            label, unit = Fact("charge", {"description": description, "tier": tier}), model.line_unit(charge)
+        lines.append(Line(service.id, charge["id"], part.tier, part.kind, part.quantity, unit, unit_price, amount,
+                          label, (units.fact, rule, part.fact), model.periodic))
     rounded_total = sum((line.amount for line in lines), ZERO)
-    limit = pricing.limit_line_amount(charge, rounded_total, active_days=active_days, period_days=period_days)
+    limit = pricing.limit_line_amount(charge, rounded_total, **kwargs)
     if limit is not None:
         kind, amount = limit
         amount = round_money(amount)
         if amount != 0:
-            bound = charge[kind]
-            prorated = f" × {active_days}/{period_days} days" if charge.get("prorate", True) is not False else ""
-            verb = "raised to the minimum" if kind == "minimum" else "capped at the maximum"
-            lines.append(_Line(service.id, f"{charge['id']}:{kind}", None, kind,
-                               f"{description} — {'mínimo' if kind == 'minimum' else 'máximo'}",
-                               Decimal(1), None, amount, amount,
-                               f"charge lines total {rounded_total:f}; {verb} {bound}{prorated}", model))
+            days = (active_days, period_days) if charge.get("prorate", True) is not False else None
+            fact = Fact("limit_line", {"kind": kind, "total": rounded_total, "bound": charge_value(charge, kind),
+                                       "days": days})
+            lines.append(Line(service.id, f"{charge['id']}:{kind}", None, kind, Decimal(1), None, amount, amount,
+                              Fact("limit", {"description": description, "kind": kind}), (fact,), model.periodic))
     return lines
 
 
-def _line_unit(charge: dict[str, Any], model: str) -> str | None:
-    if model == "package":
-        return "package"
-    if model in ("fixed", "capacity"):
-        return "month"
-    tiers = charge.get("tiers") or []
-    if any(t.get("block_size") for t in tiers):
-        return f"block of {charge['unit']}"
-    return charge.get("unit")
-
-
-def _rule_text(charge: dict[str, Any], model: str, active_days: int, period_days: int) -> str:
-    prorated = ""
-    if model in ("fixed", "capacity") and charge.get("prorate", True) is not False and active_days != period_days:
-        prorated = f", prorated {active_days}/{period_days} days"
+def _rule_fact(charge: Mapping[str, Any], model: pricing.ChargeModel, active_days: int, period_days: int) -> Fact:
+    days = None
+    if model.periodic and charge.get("prorate", True) is not False and active_days != period_days:
+        days = (active_days, period_days)
     rounding = charge.get("rounding")
-    rounding_text = ""
-    if rounding:
-        rounding_text = (f", per contact: minimum {rounding.get('minimum_s', 0)} s, "
-                         f"increments of {rounding.get('increment_s', 1)} s")
-    return f"model {model}{prorated}{rounding_text}"
+    shown = (rounding.get("minimum_s", 0), rounding.get("increment_s", 1)) if rounding else None
+    return Fact("rule", {"model": model.name, "days": days, "rounding": shown})
 
 
 def kpi_data(activity: ServiceActivity) -> pd.DataFrame:
-    """What the KPIs (SLA rules, compliance clauses) are computed on: contact records when they are the source, else activity rows."""
+    """What the KPIs (SLA rules, compliance clauses) are computed on: contact records when they are the
+    source, else activity rows."""
     if not activity.contacts.empty:
         return activity.contacts
     return activity.rows
 
 
-def expected_invoice(engagement: Engagement, supplier: str, month: str, lang: str | None = None) -> pd.DataFrame:
-    """The lines the supplier's invoice for billing period `month` (YYYY-MM) should have.
-
-    Columns: line, service, charge, tier, kind, description, quantity, unit, unit_price, amount (Decimal,
-    rounded to cents), tax_rate, explanation. `kind` is one of charge, flat_fee, minimum, maximum,
-    minimum_commitment, sla, sla_cap.
-    """
-    return engagement.cached(("expected_invoice", supplier, month),
-                             lambda: _expected_invoice(engagement, supplier, month)).copy()
+def rated_period(period: BillingPeriod, until: date | None) -> BillingPeriod:
+    """The part of the period rated up to `until` (the month-to-date cost); the whole period by default."""
+    if until is None:
+        return period
+    return BillingPeriod(period.month, period.start, min(until, period.end))
 
 
-def _expected_invoice(engagement: Engagement, supplier: str, month: str) -> pd.DataFrame:
-    contract = engagement.contract(supplier)
-    period = contract.period(month)
-    contract_days = contract.active_days(period)
-    if contract_days == 0:
-        raise ValueError(f"the contract of {supplier} is not in force in billing period {month} "
-                         f"({period.start}..{period.end}; valid {contract.valid_from}..{contract.valid_to or 'open'})")
-    services = contract.services_for(period)
-    charge_lines, activities = _step_one(engagement, supplier, contract, period)
-    lines = list(charge_lines)
-    lines += _minimum_commitment(contract, period, charge_lines, contract_days)
-    for service in services:
-        if service.sla:
-            lines += _sla_lines(service, charge_lines, activities[service.id], period)
-    return _frame(lines, contract.tax_rate)
-
-
-def _step_one(eng: Engagement, supplier: str, contract: Contract, period: BillingPeriod,
-              until: date | None = None) -> tuple[list[_Line], dict[str, ServiceActivity]]:
-    """Step 1: every service's charge lines, rated on activity from the period start to `until`
-    (default: the period end; earlier dates give the month-to-date cost, periodic charges prorated to date)."""
-    if until is None:  # the whole period: the same for the invoice, its SLA lines and the reports
-        return eng.cached(("charge_lines", supplier, period.month),
-                          lambda: _step_one(eng, supplier, contract, period, period.end))
-    rated = BillingPeriod(period.month, period.start, min(until, period.end))
-    lines: list[_Line] = []
-    activities: dict[str, ServiceActivity] = {}
+def step_one(contract: Contract, period: BillingPeriod, activities: Mapping[str, ServiceActivity],
+             until: date | None = None) -> list[Line]:
+    """Step 1: every service's charge lines, rated on its activity (up to `until`: periodic charges
+    prorated to date)."""
+    rated = rated_period(period, until)
+    lines: list[Line] = []
     for service in contract.services_for(period):
-        activity = service_activity(eng, supplier, service, period, until)
-        activities[service.id] = activity
         active_days = contract.active_days(rated, service)
         for charge in service.charges:
-            lines += _charge_lines(service, charge, activity, active_days=active_days, period_days=period.days)
-    return lines, activities
+            lines += charge_lines(service, charge, activities[service.id], active_days=active_days,
+                                  period_days=period.days)
+    return lines
 
 
-def charges_to_date(eng: Engagement, supplier: str, month: str, until: date) -> Decimal:
-    """The rounded step-1 charges of billing period `month` rated on activity up to `until` inclusive."""
-    contract = eng.contract(supplier)
-    lines, _ = _step_one(eng, supplier, contract, contract.period(month), until)
-    return sum((line.amount for line in lines), ZERO)
+def invoice_lines(contract: Contract, period: BillingPeriod, activities: Mapping[str, ServiceActivity],
+                  charges: list[Line] | None = None, *, supplier: str | None = None) -> list[Line]:
+    """Every line of the expected invoice: step 1 (or the `charges` already rated), the minimum
+    commitment true-up, then each service's SLA lines."""
+    contract_days = contract.active_days(period)
+    if contract_days == 0:
+        raise ValueError(f"the contract of {supplier or contract.supplier} is not in force in billing period "
+                         f"{period.month} ({period.start}..{period.end}; valid {contract.valid_from}.."
+                         f"{contract.valid_to or 'open'})")
+    charges = step_one(contract, period, activities) if charges is None else charges
+    lines = list(charges)
+    lines += minimum_commitment(contract, period, charges, contract_days)
+    for service in contract.services_for(period):
+        if service.sla:
+            lines += sla_lines(service, charges, activities[service.id], period)
+    return lines
 
 
-def _minimum_commitment(contract: Contract, period: BillingPeriod, charge_lines: list[_Line],
-                        active_days: int) -> list[_Line]:
+def minimum_commitment(contract: Contract, period: BillingPeriod, charges: list[Line], active_days: int) -> list[Line]:
+    """Step 2: the true-up line bringing the charges of all services up to the commitment (none when met)."""
     commitment = contract.commitment_for(period)
     if commitment is None:
         return []
     if commitment.prorate:
         committed = round_half_up(commitment.amount * active_days / period.days, 2)
-        how = f"{commitment.amount:f} × {active_days}/{period.days} days = {committed:f}"
     else:
         committed = round_half_up(commitment.amount, 2)
-        how = f"{committed:f}"
-    billed = sum((line.amount for line in charge_lines), ZERO)
+    billed = sum((line.amount for line in charges), ZERO)
     true_up = max(ZERO, committed - billed)
     if true_up == 0:
         return []
-    return [_Line(None, "minimum_commitment", None, "minimum_commitment", "Compromiso mínimo — regularización",
-                  Decimal(1), None, true_up, true_up,
-                  f"minimum commitment {how}; charges of all services total {billed:f}; true-up {true_up:f}")]
+    fact = Fact("commitment", {"amount": commitment.amount, "prorated": bool(commitment.prorate),
+                               "active_days": active_days, "period_days": period.days, "committed": committed,
+                               "billed": billed, "true_up": true_up})
+    return [Line(None, "minimum_commitment", None, "minimum_commitment", Decimal(1), None, true_up, true_up,
+                 Fact("minimum_commitment"), (fact,))]
 
 
-def sla_base(service: Service, charge_lines: list[_Line]) -> tuple[Decimal, str]:
-    """The service's SLA base (pricing.md step 3) and a sentence saying what it includes."""
+def sla_base(service: Service, charges: list[Line]) -> tuple[Decimal, Fact]:
+    """The service's SLA base (pricing.md step 3) and the fact of what it includes."""
     base_kind = (service.sla or {}).get("base", "variable_charges")
-    own = [line for line in charge_lines if line.service == service.id]
+    own = [line for line in charges if line.service == service.id]
     if base_kind != "all_charges":
-        own = [line for line in own if line.model not in FIXED_MODELS]
-        what = "variable charges (fixed and capacity charges excluded)"
-    else:
-        what = "all charges"
-    return sum((line.amount for line in own), ZERO), what
+        own = [line for line in own if not line.periodic]
+    amount = sum((line.amount for line in own), ZERO)
+    return amount, Fact("sla_base", {"base": base_kind, "service": service.id, "amount": amount})
 
 
-def _sla_lines(service: Service, charge_lines: list[_Line], activity: ServiceActivity,
-               period: BillingPeriod) -> list[_Line]:
-    base, what = sla_base(service, charge_lines)
-    result = sla_rules.assess(service.sla, service.kpi_settings(), kpi_data(activity), base,
-                              period.start)
+def sla_assessment(service: Service, charges: list[Line], activity: ServiceActivity, period: BillingPeriod,
+                   lang: str = "en") -> sla_rules.SlaResult:
+    """Every SLA rule of the service on its base (KPI definitions in `lang`)."""
+    base, _ = sla_base(service, charges)
+    return sla_rules.assess(service.sla, service.kpi_settings(), kpi_data(activity), base, period.start, lang=lang)
+
+
+def sla_lines(service: Service, charges: list[Line], activity: ServiceActivity, period: BillingPeriod) -> list[Line]:
+    """Step 3: the service's SLA adjustment and cap lines."""
+    base, base_fact = sla_base(service, charges)
     out = []
-    for item in result.lines:
-        out.append(_Line(service.id, item.charge, None, item.kind, _sla_description(item), base, None, item.fraction,
-                         round_money(item.amount), f"{item.explanation.rstrip('.')}; base = {what} of {service.id}: {base:f}"))
+    for item in sla_assessment(service, charges, activity, period).lines:
+        if item.kind == "sla_cap":
+            label = Fact("sla_cap", {"kind": "penalty" if "penalty" in item.charge else "bonus"})
+        else:
+            label = Fact("sla", {"kpi": item.kpi, "bonus": item.fraction > 0})
+        out.append(Line(service.id, item.charge, None, item.kind, base, None, item.fraction,
+                        round_money(item.amount), label, (Fact("sla_line", {"line": item}), base_fact)))
     return out
 
 
-def sla_evaluations(eng: Engagement, supplier: str, month: str, *, include_neutral: bool = False,
-                    lang: str = "en") -> dict[str, list[sla_rules.SlaLine]]:
-    """Every SLA rule of every service of the period with its KPI value and adjustment (money lines first,
-    then, with `include_neutral`, the rules that gave no money), by service id."""
-    contract = eng.contract(supplier)
-    period = contract.period(month)
-    charge_lines, activities = _step_one(eng, supplier, contract, period)
-    out: dict[str, list[sla_rules.SlaLine]] = {}
-    for service in contract.services_for(period):
-        if not service.sla:
-            continue
-        base, _ = sla_base(service, charge_lines)
-        result = sla_rules.assess(service.sla, service.kpi_settings(),
-                                  kpi_data(activities[service.id]), base, period.start, lang=lang)
-        out[service.id] = list(result.lines) + (list(result.tracked) if include_neutral else [])
-    return out
-
-
-def _sla_description(item: Any) -> str:
-    if item.kind == "sla_cap":
-        return "Tope de penalizaciones ANS" if "penalty" in item.charge else "Tope de bonus ANS"
-    word = "Bonus" if item.fraction > 0 else "Penalización"
-    return f"{word} ANS {item.kpi}"
-
-
-def _frame(lines: list[_Line], tax_rate: Decimal) -> pd.DataFrame:
+def to_frame(lines: list[Line], tax_rate: Decimal, describe: Any, explain: Any) -> pd.DataFrame:
+    """Lines as the invoice DataFrame (LINE_COLUMNS); describe(label) and explain(facts) write the texts."""
     rows = []
     for number, line in enumerate(lines, start=1):
         rows.append({"line": number, "service": line.service, "charge": line.charge, "tier": line.tier,
-                     "kind": line.kind, "description": line.description, "quantity": line.quantity,
+                     "kind": line.kind, "description": describe(line.label), "quantity": line.quantity,
                      "unit": line.unit, "unit_price": line.unit_price, "amount": line.amount,
-                     "tax_rate": tax_rate, "explanation": line.explanation})
+                     "tax_rate": tax_rate, "explanation": explain(line.facts)})
     frame = pd.DataFrame(rows, columns=LINE_COLUMNS)
     frame["tier"] = frame["tier"].astype("Int64")
     return frame
@@ -306,49 +238,11 @@ def totals(lines: pd.DataFrame) -> Totals:
     return Totals(net=round_money(net), tax=tax, gross=round_money(net + tax), tax_by_rate=tax_by_rate)
 
 
-def invoice_json(eng: Engagement, supplier: str, month: str, lines: pd.DataFrame,
-                 lang: str | None = None) -> dict[str, Any]:
-    """The JSON object of data.md "Outputs": money as decimal strings, ratios as numbers, dates ISO."""
-    contract = eng.contract(supplier)
-    period = contract.period(month)
-    result = totals(lines)
+def __getattr__(name: str) -> Any:
+    """The engagement-level functions (`expected_invoice(eng, supplier, month)`, …) live in
+    `ccanalysis.workbook`; they stay importable from here."""
+    if name in _WORKBOOK_NAMES:
+        from ccanalysis import workbook
 
-    def text(value: Any) -> str | None:
-        return None if value is None or (not isinstance(value, Decimal) and pd.isna(value)) else f"{value:f}"
-
-    out_lines = []
-    for row in lines.to_dict("records"):
-        out_lines.append({
-            "line": int(row["line"]), "service": row["service"], "charge": row["charge"],
-            "tier": None if pd.isna(row["tier"]) else int(row["tier"]), "kind": row["kind"],
-            "description": row["description"], "quantity": text(row["quantity"]), "unit": row["unit"],
-            "unit_price": text(row["unit_price"]), "amount": f"{round_money(row['amount']):f}",
-            "tax_rate": float(row["tax_rate"]), "explanation": row["explanation"],
-        })
-    return {"supplier": supplier, "month": month, "invoice_period": [period.start.isoformat(), period.end.isoformat()],
-            "currency": contract.currency, "lines": out_lines, "net": f"{result.net:f}", "tax": f"{result.tax:f}",
-            "gross": f"{result.gross:f}"}
-
-
-def format_invoice_table(eng: Engagement, supplier: str, month: str, lines: pd.DataFrame,
-                         lang: str | None = None) -> str:
-    """A plain-text rendering for the terminal: lines, then the explanations, then totals."""
-    contract = eng.contract(supplier)
-    period = contract.period(month)
-    result = totals(lines)
-    shown = lines[["line", "service", "charge", "tier", "kind", "quantity", "unit", "unit_price", "amount"]].copy()
-    shown["quantity"] = shown["quantity"].map(lambda q: f"{q.quantize(Decimal('0.0001')).normalize():f}")
-    shown["unit_price"] = shown["unit_price"].map(lambda p: "" if p is None or pd.isna(p) else f"{p.normalize():f}")
-    shown["tier"] = shown["tier"].map(lambda t: "" if pd.isna(t) else str(t))
-    shown = shown.fillna("")
-    out = [f"Expected invoice: {contract.name} ({supplier}), billing period {month} "
-           f"({period.start}..{period.end}), {contract.currency}", "", shown.to_string(index=False), ""]
-    out.append("Explanations:")
-    for row in lines.itertuples():
-        out.append(f"  {row.line:>3}. {row.description}: {row.explanation}")
-    out.append("")
-    out.append(f"Net {result.net:>14,.2f}")
-    for rate, tax in result.tax_by_rate.items():
-        out.append(f"Tax {(rate * 100).normalize():f} % {tax:>10,.2f}")
-    out.append(f"Gross {result.gross:>12,.2f}")
-    return "\n".join(out)
+        return getattr(workbook, name)
+    raise AttributeError(f"module 'ccanalysis.invoice' has no attribute {name!r}")

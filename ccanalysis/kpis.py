@@ -71,8 +71,6 @@ class KpiVariant:
     numerator: tuple[Term, ...]
     denominator: tuple[Term, ...]
     unit: str
-    definition_en: str  # templates: {threshold} and {short} are the SL and short-abandon thresholds
-    definition_es: str
 
     @property
     def columns(self) -> frozenset[str]:
@@ -115,13 +113,10 @@ def _t(column: str, sign: int = 1, **kw: str) -> Term:
 
 def _spec(name: str, default: str, *variants: tuple) -> KpiSpec:
     built = {
-        v[0]: KpiVariant(name, v[0], tuple(v[1]), tuple(v[2]), v[3], v[4], v[5]) for v in variants
+        v[0]: KpiVariant(name, v[0], tuple(v[1]), tuple(v[2]), v[3]) for v in variants
     }
     return KpiSpec(name, default, built)
 
-
-_WORKED = "(talk + hold + after-call work)"
-_WORKED_ES = "(conversación + espera + trabajo posterior)"
 
 REGISTRY: dict[str, KpiSpec] = {
     spec.name: spec
@@ -129,88 +124,62 @@ REGISTRY: dict[str, KpiSpec] = {
         _spec(
             "service_level", "offered_less_short_abandons",
             ("offered_less_short_abandons", [_t("answered_within_sl")],
-             [_t("offered"), _t("abandoned_short", -1)], "fraction",
-             "answered within {threshold} / (offered − abandoned within {short})",
-             "atendidas dentro de {threshold} / (ofrecidas − abandonadas dentro de {short})"),
-            ("offered", [_t("answered_within_sl")], [_t("offered")], "fraction",
-             "answered within {threshold} / offered",
-             "atendidas dentro de {threshold} / ofrecidas"),
-            ("handled", [_t("answered_within_sl")], [_t("handled")], "fraction",
-             "answered within {threshold} / handled",
-             "atendidas dentro de {threshold} / atendidas"),
+             [_t("offered"), _t("abandoned_short", -1)], "fraction"),
+            ("offered", [_t("answered_within_sl")], [_t("offered")], "fraction"),
+            ("handled", [_t("answered_within_sl")], [_t("handled")], "fraction"),
             ("handled_plus_late_abandons", [_t("answered_within_sl")],
-             [_t("handled"), _t("abandoned"), _t("abandoned_within_sl", -1)], "fraction",
-             "answered within {threshold} / (handled + abandoned after {threshold})",
-             "atendidas dentro de {threshold} / (atendidas + abandonadas después de {threshold})"),
+             [_t("handled"), _t("abandoned"), _t("abandoned_within_sl", -1)], "fraction"),
             ("short_abandons_met", [_t("answered_within_sl"), _t("abandoned_within_sl")], [_t("offered")],
-             "fraction",
-             "(answered within {threshold} + abandoned within {threshold}) / offered",
-             "(atendidas dentro de {threshold} + abandonadas dentro de {threshold}) / ofrecidas"),
+             "fraction"),
         ),
         _spec(
             "abandonment_rate", "offered_less_short_abandons",
             ("offered_less_short_abandons", [_t("abandoned"), _t("abandoned_short", -1)],
-             [_t("offered"), _t("abandoned_short", -1)], "fraction",
-             "abandoned after {short} / (offered − abandoned within {short})",
-             "abandonadas después de {short} / (ofrecidas − abandonadas dentro de {short})"),
-            ("offered", [_t("abandoned")], [_t("offered")], "fraction",
-             "abandoned / offered", "abandonadas / ofrecidas"),
+             [_t("offered"), _t("abandoned_short", -1)], "fraction"),
+            ("offered", [_t("abandoned")], [_t("offered")], "fraction"),
         ),
         _spec(
             "asa_s", DEFAULT_VARIANT,
-            (DEFAULT_VARIANT, [_t("wait_s")], [_t("handled")], "seconds",
-             "queue wait of answered contacts (s) / handled",
-             "espera en cola de las atendidas (s) / atendidas"),
+            (DEFAULT_VARIANT, [_t("wait_s")], [_t("handled")], "seconds"),
         ),
         _spec(
             "aht_s", DEFAULT_VARIANT,
-            (DEFAULT_VARIANT, [_t("talk_s"), _t("hold_s"), _t("acw_s")], [_t("handled")], "seconds",
-             f"{_WORKED} (s) / handled", f"{_WORKED_ES} (s) / atendidas"),
+            (DEFAULT_VARIANT, [_t("talk_s"), _t("hold_s"), _t("acw_s")], [_t("handled")], "seconds"),
         ),
         _spec(
             "occupancy", DEFAULT_VARIANT,
-            (DEFAULT_VARIANT, [_t("talk_s"), _t("hold_s"), _t("acw_s")], [_t("logged_s")], "fraction",
-             f"{_WORKED} / logged time", f"{_WORKED_ES} / tiempo conectado"),
+            (DEFAULT_VARIANT, [_t("talk_s"), _t("hold_s"), _t("acw_s")], [_t("logged_s")], "fraction"),
         ),
         _spec(
             "fcr", DEFAULT_VARIANT,
-            (DEFAULT_VARIANT, [_t("resolved_first_contact")], [_t("handled")], "fraction",
-             "resolved at first contact / handled", "resueltas en el primer contacto / atendidas"),
+            (DEFAULT_VARIANT, [_t("resolved_first_contact")], [_t("handled")], "fraction"),
         ),
         _spec(
             "qa_score", DEFAULT_VARIANT,
             (DEFAULT_VARIANT, [_t("qa_score", weight="handled")], [_t("handled", present="qa_score")],
-             "score", "handled-weighted mean of the QA score (0–100)",
-             "media de la nota de calidad (0–100) ponderada por atendidas"),
+             "score"),
         ),
         _spec(
             "csat", DEFAULT_VARIANT,
             (DEFAULT_VARIANT, [_t("csat", weight="handled")], [_t("handled", present="csat")],
-             "score", "handled-weighted mean of CSAT (1–5)",
-             "media de la satisfacción (CSAT 1–5) ponderada por atendidas"),
+             "score"),
         ),
         _spec(
             "attrition_rate", DEFAULT_VARIANT,
-            (DEFAULT_VARIANT, [_t("leavers")], [_t("headcount_avg")], "fraction",
-             "leavers / average headcount (monthly)", "bajas / plantilla media (mensual)"),
-            ("start_headcount", [_t("leavers")], [_t("headcount_start")], "fraction",
-             "leavers / headcount at the start of the month",
-             "bajas / plantilla al inicio del mes"),
+            (DEFAULT_VARIANT, [_t("leavers")], [_t("headcount_avg")], "fraction"),
+            ("start_headcount", [_t("leavers")], [_t("headcount_start")], "fraction"),
         ),
         _spec(
             "training_hours_per_head", DEFAULT_VARIANT,
-            (DEFAULT_VARIANT, [_t("training_hours")], [_t("headcount_avg")], "hours",
-             "training hours / average headcount", "horas de formación / plantilla media"),
+            (DEFAULT_VARIANT, [_t("training_hours")], [_t("headcount_avg")], "hours"),
         ),
         _spec(
             "cost_per_contact", DEFAULT_VARIANT,
-            (DEFAULT_VARIANT, [_t("invoice_net", source="option")], [_t("handled")], "money",
-             "invoice net / handled", "importe neto facturado / atendidas"),
+            (DEFAULT_VARIANT, [_t("invoice_net", source="option")], [_t("handled")], "money"),
         ),
         _spec(
             "collections_recovery_rate", DEFAULT_VARIANT,
-            (DEFAULT_VARIANT, [_t("collected_amount")], [_t("placed_amount")], "fraction",
-             "collected amount / placed amount", "importe recobrado / importe asignado"),
+            (DEFAULT_VARIANT, [_t("collected_amount")], [_t("placed_amount")], "fraction"),
         ),
     )
 }
@@ -240,41 +209,14 @@ def required_columns(name: str, variant: str | None = None) -> set[str]:
 
 # --------------------------------------------------------------------------- definitions and display
 
-_AGGREGATION_TEXT = {
-    "en": {"mean_of_days": "mean of daily values", "mean_of_intervals": "mean of interval values"},
-    "es": {"mean_of_days": "media de los valores diarios",
-           "mean_of_intervals": "media de los valores por intervalo"},
-}
-_MISSING_THRESHOLD = {
-    "en": ("the SL threshold", "the short-abandon threshold"),
-    "es": ("el umbral de NS", "el umbral de abandono corto"),
-}
-
-
-def _seconds_text(value: object) -> str:
-    return f"{to_decimal(value, what='threshold').normalize():f} s"
-
-
 def definition(name: str, variant: str | None = None, lang: str = "en", **options: object) -> str:
-    """The human-readable definition of a KPI variant, with its thresholds filled in.
+    """The human-readable definition of a KPI variant in `lang` ("es" or "en"), with its thresholds filled
+    in, e.g. "answered within 20 s / (offered − abandoned within 5 s)" (the words: `i18n.domain`)."""
+    from ccanalysis.i18n.domain import kpi_definition
 
-    e.g. "answered within 20 s / (offered − abandoned within 5 s)"; `lang` is "en" or "es".
-    """
-    if lang not in ("en", "es"):
-        raise ValueError(f"lang: expected 'en' or 'es', got {lang!r}")
     spec_variant = variant_of(name, variant)
-    template = spec_variant.definition_en if lang == "en" else spec_variant.definition_es
-    missing_t, missing_s = _MISSING_THRESHOLD[lang]
-    threshold = options.get("threshold_s")
-    short = options.get("short_abandon_s")
-    text = template.format(
-        threshold=missing_t if threshold is None else _seconds_text(threshold),
-        short=missing_s if short is None else _seconds_text(short),
-    )
-    aggregation = check_aggregation(options.get("aggregation"))
-    if aggregation != "ratio_of_sums":
-        text += f"; {_AGGREGATION_TEXT[lang][aggregation]}"
-    return text
+    return kpi_definition(name, spec_variant.name, lang, check_aggregation(options.get("aggregation")),
+                          options.get("threshold_s"), options.get("short_abandon_s"))
 
 
 def round_on_scale(value: Fraction, unit: str, decimals: int) -> Fraction:
@@ -561,10 +503,12 @@ def kpi_table(data: pd.DataFrame, settings: Mapping[str, Mapping[str, object]] |
     """Every KPI of a service's `kpis:` block, then the defaults of every other KPI the data supports.
 
     Columns: kpi, variant, definition, unit, value (Fraction | None), value_float (display only) and
-    text (the value on the contract's scale with its `decimals`, e.g. "78.35 %"). Thresholds a KPI does
+    text (the value on the contract's scale with its `decimals`, in `lang`: "78,35 %" / "78.35%"). Thresholds a KPI does
     not set are borrowed from the block's service_level entry. cost_per_contact is included when
     `invoice_net` is given.
     """
+    from ccanalysis.i18n.domain import kpi_value
+
     settings = dict(settings or {})
     _check_settings(settings, "kpis")
     shared = shared_thresholds(settings)
@@ -603,7 +547,7 @@ def kpi_table(data: pd.DataFrame, settings: Mapping[str, Mapping[str, object]] |
             "unit": spec_variant.unit,
             "value": value,
             "value_float": None if value is None else float(value),
-            "text": format_value(value, spec_variant.unit, entry.get("decimals")),
+            "text": kpi_value(value, spec_variant.unit, lang, entry.get("decimals")),
         })
     columns = ["kpi", "variant", "definition", "unit", "value", "value_float", "text"]
     return pd.DataFrame(rows, columns=columns)

@@ -84,13 +84,6 @@ def exact_sum(values: pd.Series | Iterable) -> Decimal:
     return total
 
 
-def to_fraction(value: Decimal | int | Fraction) -> Fraction:
-    """An exact Fraction from a Decimal or int."""
-    if isinstance(value, Fraction):
-        return value
-    return Fraction(value)
-
-
 def format_money(amount: Decimal) -> str:
     """JSON money: a decimal string with two places ("1234.50")."""
     return str(round_money(amount))

@@ -1,20 +1,22 @@
 """SLA bonus/penalty rules of a contract service (kpis.md "SLA rules").
 
 Each rule turns one KPI value into a fraction of the service's SLA base (the caller computes the base,
-pricing.md step 3): stepped `bands` or a `linear` rule. Every non-zero adjustment is an invoice line
+pricing.md step 3). A rule is of one kind — stepped `bands` or a `linear` rule — and each kind is one
+`RuleKind` record in `RULE_KINDS` (its key, parse and evaluate); adding a kind is one record in this file. Every non-zero adjustment is an invoice line
 `sla:<rule id>` with amount = base × fraction rounded half-up to cents (halves away from zero). Caps
 apply to the sums of penalties and of bonuses separately (the rules on one KPI are netted first); a
 line `sla:cap_penalty` / `sla:cap_bonus` brings a sum that passes its cap back to it.
 
 Rules that give no money — no data (KPI `None`), no band containing the value, an adjustment of 0, or
 a billing period starting before `start` — emit no invoice line; `assess` returns them in `tracked`,
-each with an explanation, so reports still show them.
+each with the facts of why, so reports still show them. Lines carry facts (codes and numbers); the
+display layer (`ccanalysis.i18n.domain.describe_sla_line`) writes their target and explanation.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,11 +26,11 @@ import pandas as pd
 
 from ccanalysis import kpis
 from ccanalysis.money import round_money, to_decimal
+from ccanalysis.pricing.base import Fact
 
 SLA_KEYS = ("base", "start", "penalty_cap", "bonus_cap", "rules")
 BASES = ("variable_charges", "all_charges")
-RULE_KEYS = ("id", "kpi", "variant", "threshold_s", "short_abandon_s", "aggregation", "decimals",
-             "bands", "linear")
+RULE_OPTION_KEYS = ("id", "kpi", "variant", "threshold_s", "short_abandon_s", "aggregation", "decimals")
 BAND_KEYS = ("from", "below", "adjustment")
 LINEAR_KEYS = ("target", "per_unit", "per_point", "worse", "side", "min", "max")
 CAP_IDS = ("cap_penalty", "cap_bonus")
@@ -50,6 +52,9 @@ class Band:
             return False
         return not (self.upper is not None and value >= Fraction(self.upper))
 
+    def fact(self, unit: str) -> Fact:
+        return Fact("band", {"lower": self.lower, "upper": self.upper, "adjustment": self.adjustment, "unit": unit})
+
 
 @dataclass(frozen=True)
 class Linear:
@@ -65,15 +70,68 @@ class Linear:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """What a rule gives for a KPI value: the adjustment (a signed fraction of the base), the fact of how,
+    and the target to show (e.g. the band the value fell in); adjustment None: no band contains it."""
+
+    adjustment: Fraction | None
+    how: Fact | None
+    target: Fact
+
+
+@dataclass(frozen=True)
+class RuleKind:
+    """One kind of SLA rule, written under its own key in a rule (`bands:`, `linear:`).
+
+    parse(raw, path, kpi unit) → its parameters (ValueError naming the key path);
+    evaluate(parameters, value, unit) → Outcome; target(parameters, unit) → the rule's target as a fact.
+    """
+
+    name: str
+    parse: Callable[[object, str, str], object]
+    evaluate: Callable[[object, Fraction, str], Outcome]
+    target: Callable[[object, str], Fact]
+
+
+class RuleKinds:
+    """SLA rule kinds by name (= their key in a rule); `get` of an unknown name says which exist."""
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, RuleKind] = {}
+
+    def register(self, kind: RuleKind) -> RuleKind:
+        if kind.name in self._kinds:
+            raise ValueError(f"SLA rule kind {kind.name!r} is already registered")
+        self._kinds[kind.name] = kind
+        return kind
+
+    def unregister(self, name: str) -> None:
+        self._kinds.pop(name, None)
+
+    def get(self, name: str) -> RuleKind:
+        try:
+            return self._kinds[name]
+        except KeyError:
+            raise ValueError(f"unknown SLA rule kind {name!r} (kinds: {', '.join(self._kinds)})") from None
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(self._kinds)
+
+
+RULE_KINDS = RuleKinds()
+
+
+@dataclass(frozen=True)
 class Rule:
-    """One parsed SLA rule; `options` are the rule's own KPI settings (variant, thresholds…)."""
+    """One parsed SLA rule; `options` are the rule's own KPI settings (variant, thresholds…); `kind` names
+    its `RuleKind` and `parameters` are what that kind parsed (bands, a linear rule…)."""
 
     id: str
     kpi: str
     options: Mapping[str, object]
     decimals: int | None
-    bands: tuple[Band, ...] = ()
-    linear: Linear | None = None
+    kind: str
+    parameters: object
 
 
 @dataclass(frozen=True)
@@ -93,7 +151,9 @@ class SlaLine:
 
     `fraction` is signed (penalties negative) and exact when it terminates within 28 decimals; `amount`
     is computed from the exact value: base × fraction rounded half-up to cents; a cap line's amount is
-    the rounded cap minus the sum of the rounded lines it corrects.
+    the rounded cap minus the sum of the rounded lines it corrects. `facts` say how (codes and numbers),
+    `target_fact` the rule's target; `definition` is the KPI's definition in the language asked for;
+    `target` and `explanation` are written by the display layer (`i18n.domain.describe_sla_line`).
     """
 
     rule_id: str
@@ -104,11 +164,13 @@ class SlaLine:
     definition: str
     value: Fraction | None
     value_used: Fraction | None
-    target: str
     fraction: Decimal
     base: Decimal
     amount: Decimal
-    explanation: str
+    facts: tuple[Fact, ...] = ()
+    target_fact: Fact | None = None
+    target: str = ""
+    explanation: str = ""
 
 
 @dataclass(frozen=True)
@@ -159,7 +221,9 @@ def _to_date(value: object, path: str) -> date | None:
     raise ValueError(f"{path}: expected a date YYYY-MM-DD, got {value!r}")
 
 
-def _parse_bands(raw: object, path: str) -> tuple[Band, ...]:
+# --------------------------------------------------------------------------- the rule kinds
+
+def _parse_bands(raw: object, path: str, unit: str) -> tuple[Band, ...]:
     if not isinstance(raw, list) or not raw:
         raise ValueError(f"{path}: expected a non-empty list of bands")
     bands: list[Band] = []
@@ -187,6 +251,19 @@ def _parse_bands(raw: object, path: str) -> tuple[Band, ...]:
                 )
         bands.append(band)
     return tuple(bands)
+
+
+def _bands_target(bands: object, unit: str) -> Fact:
+    assert isinstance(bands, tuple)
+    return Fact("bands", {"bands": tuple(b.fact(unit) for b in bands)})
+
+
+def _evaluate_bands(bands: object, value: Fraction, unit: str) -> Outcome:
+    assert isinstance(bands, tuple)
+    band = next((b for b in bands if b.contains(value)), None)
+    if band is None:
+        return Outcome(None, None, _bands_target(bands, unit))
+    return Outcome(Fraction(band.adjustment), Fact("in_band", {"band": band.fact(unit)}), band.fact(unit))
 
 
 def _parse_linear(raw: object, path: str, unit: str) -> Linear:
@@ -218,9 +295,47 @@ def _parse_linear(raw: object, path: str, unit: str) -> Linear:
     return linear
 
 
+def _linear_target(linear: object, unit: str) -> Fact:
+    assert isinstance(linear, Linear)
+    return Fact("linear", {"target": linear.target, "worse": linear.worse, "side": linear.side,
+                           "per_unit": linear.per_unit, "per_point": linear.per_point, "min": linear.minimum,
+                           "max": linear.maximum, "unit": unit})
+
+
+def _evaluate_linear(linear: object, value: Fraction, unit: str) -> Outcome:
+    """adjustment = per_unit × gap (per_point × gap / 0.01) on the rule's side of the target, clipped."""
+    assert isinstance(linear, Linear)
+    target = Fraction(linear.target)
+    above = max(value - target, Fraction(0))
+    below = max(target - value, Fraction(0))
+    worse_gap, better_gap = (above, below) if linear.worse == "above" else (below, above)
+    gap = worse_gap if linear.side == "worse" else better_gap
+    if linear.per_point is not None:
+        adjustment = Fraction(linear.per_point) * gap / POINT
+    else:
+        adjustment = Fraction(linear.per_unit) * gap
+    raw = adjustment
+    if linear.minimum is not None:
+        adjustment = max(adjustment, Fraction(linear.minimum))
+    if linear.maximum is not None:
+        adjustment = min(adjustment, Fraction(linear.maximum))
+    how = Fact("linear_gap", {"gap": gap, "side": linear.side, "unit": unit,
+                              "target": _linear_target(linear, unit), "before_clipping": raw if raw != adjustment
+                              else None})
+    return Outcome(adjustment, how, _linear_target(linear, unit))
+
+
+RULE_KINDS.register(RuleKind("bands", _parse_bands, _evaluate_bands, _bands_target))
+RULE_KINDS.register(RuleKind("linear", _parse_linear, _evaluate_linear, _linear_target))
+
+
+# --------------------------------------------------------------------------- parsing
+
+
 def _parse_rule(raw: object, path: str) -> Rule:
     entry = _mapping(raw, path)
-    _unknown_keys(entry, RULE_KEYS, path)
+    kinds = RULE_KINDS.names()
+    _unknown_keys(entry, RULE_OPTION_KEYS + kinds, path)
     name = entry.get("kpi")
     if name not in kpis.REGISTRY:
         raise ValueError(f"{path}.kpi: unknown KPI {name!r}; valid KPIs: {', '.join(kpis.REGISTRY)}")
@@ -238,19 +353,18 @@ def _parse_rule(raw: object, path: str) -> Rule:
     for key in ("threshold_s", "short_abandon_s"):
         if entry.get(key) is not None:
             _number(entry[key], f"{path}.{key}")
-    if ("bands" in entry) == ("linear" in entry):
-        raise ValueError(f"{path}.bands: give exactly one of bands or linear")
+    given = [k for k in kinds if k in entry]
+    if len(given) != 1:
+        raise ValueError(f"{path}.{kinds[0]}: give exactly one of {' or '.join(kinds)}")
     rule_id = entry.get("id", name)
     if not isinstance(rule_id, str) or not rule_id.strip():
         raise ValueError(f"{path}.id: expected a non-empty text, got {rule_id!r}")
     if rule_id in CAP_IDS:
         raise ValueError(f"{path}.id: {rule_id!r} is reserved for cap lines")
     options = {k: entry[k] for k in ("variant", "threshold_s", "short_abandon_s", "aggregation") if k in entry}
-    return Rule(
-        id=rule_id, kpi=name, options=options, decimals=decimals,
-        bands=_parse_bands(entry["bands"], f"{path}.bands") if "bands" in entry else (),
-        linear=_parse_linear(entry["linear"], f"{path}.linear", spec_variant.unit) if "linear" in entry else None,
-    )
+    kind = RULE_KINDS.get(given[0])
+    return Rule(id=rule_id, kpi=name, options=options, decimals=decimals, kind=kind.name,
+                parameters=kind.parse(entry[kind.name], f"{path}.{kind.name}", spec_variant.unit))
 
 
 def parse(sla: Mapping[str, object], path: str = "sla") -> SlaRules:
@@ -295,59 +409,6 @@ def _cents(value: Fraction) -> Decimal:
     return Decimal(magnitude if scaled >= 0 else -magnitude).scaleb(-CENTS)
 
 
-def _bound(value: Decimal, unit: str) -> str:
-    if unit == "fraction":
-        return f"{(value * 100).normalize():f} %"
-    suffix = {"seconds": " s", "hours": " h"}.get(unit, "")
-    return f"{value.normalize():f}{suffix}"
-
-
-def _signed(value: Decimal | Fraction) -> str:
-    number = kpis.fraction_to_decimal(Fraction(value)) if isinstance(value, Fraction) else value.normalize()
-    return f"{number:+f}" if number else "0"
-
-
-def _band_text(band: Band, unit: str) -> str:
-    parts = []
-    if band.lower is not None:
-        parts.append(f"from {_bound(band.lower, unit)}")
-    if band.upper is not None:
-        parts.append(f"below {_bound(band.upper, unit)}")
-    return f"{' '.join(parts) or 'any value'} → {_signed(band.adjustment)}"
-
-
-def _linear_text(linear: Linear, unit: str) -> str:
-    per = (f"{_signed(linear.per_point)} per point (0.01)" if linear.per_point is not None
-           else f"{_signed(linear.per_unit)} per {'s' if unit == 'seconds' else 'unit'}")
-    gap_side = "worse" if linear.side == "worse" else "better"
-    text = (f"target {_bound(linear.target, unit)} (worse {linear.worse}), {per} "
-            f"on the {gap_side} side")
-    if linear.minimum is not None or linear.maximum is not None:
-        low = "−∞" if linear.minimum is None else _signed(linear.minimum)
-        high = "+∞" if linear.maximum is None else _signed(linear.maximum)
-        text += f", clipped to [{low}, {high}]"
-    return text
-
-
-def _linear_adjustment(linear: Linear, value: Fraction) -> tuple[Fraction, Fraction, Fraction]:
-    """(gap, adjustment before clipping, adjustment) of a linear rule; gap in the KPI's unit, ≥ 0."""
-    target = Fraction(linear.target)
-    above = max(value - target, Fraction(0))
-    below = max(target - value, Fraction(0))
-    worse_gap, better_gap = (above, below) if linear.worse == "above" else (below, above)
-    gap = worse_gap if linear.side == "worse" else better_gap
-    if linear.per_point is not None:
-        adjustment = Fraction(linear.per_point) * gap / POINT
-    else:
-        adjustment = Fraction(linear.per_unit) * gap
-    raw = adjustment
-    if linear.minimum is not None:
-        adjustment = max(adjustment, Fraction(linear.minimum))
-    if linear.maximum is not None:
-        adjustment = min(adjustment, Fraction(linear.maximum))
-    return gap, raw, adjustment
-
-
 def _rule_options(rule: Rule, service_kpis: Mapping[str, Mapping[str, object]]) -> tuple[dict, int | None]:
     """KPI options of a rule: the service's `kpis:` entry for its KPI, overridden by the rule's own keys."""
     own = dict(service_kpis.get(rule.kpi) or {})
@@ -360,61 +421,47 @@ def _rule_options(rule: Rule, service_kpis: Mapping[str, Mapping[str, object]]) 
     return {k: v for k, v in merged.items() if v is not None}, decimals
 
 
-def _line(rule: Rule, kind: str, variant: str, definition: str, value: Fraction | None,
-          used: Fraction | None, target: str, fraction: Fraction, base: Decimal, explanation: str) -> SlaLine:
-    amount = _cents(Fraction(base) * fraction) if kind == "sla" else Decimal("0.00")
-    return SlaLine(rule.id, f"sla:{rule.id}", kind, rule.kpi, variant, definition, value, used, target,
-                   kpis.fraction_to_decimal(fraction), base, amount, explanation)
-
-
 def _evaluate_rule(rule: Rule, service_kpis: Mapping, data: pd.DataFrame, base: Decimal, in_force: bool,
                    start: date | None, invoice_net: Decimal | None, lang: str) -> SlaLine:
     options, decimals = _rule_options(rule, service_kpis)
     variant = options.pop("variant", None)
     spec_variant = kpis.variant_of(rule.kpi, variant)
     unit = spec_variant.unit
+    kind = RULE_KINDS.get(rule.kind)
     if invoice_net is not None:
         options["invoice_net"] = invoice_net
     value = kpis.kpi(rule.kpi, data, spec_variant.name, **options)
     definition = kpis.definition(rule.kpi, spec_variant.name, lang,
                                  **{k: v for k, v in options.items() if k != "invoice_net"})
-    target = (_linear_text(rule.linear, unit) if rule.linear is not None
-              else "; ".join(_band_text(b, unit) for b in rule.bands))
-    head = f"{rule.kpi} ({spec_variant.name}: {definition})"
+    target = kind.target(rule.parameters, unit)
+    used = None if value is None or decimals is None else kpis.round_on_scale(value, unit, decimals)
+    if value is not None and decimals is None:
+        used = value
+    head = Fact("sla_kpi", {"kpi": rule.kpi, "variant": spec_variant.name, "value": value, "used": used,
+                            "decimals": decimals, "unit": unit,
+                            "options": {k: v for k, v in options.items() if k != "invoice_net"}})
 
-    def tracked(used: Fraction | None, why: str, shown_target: str = target) -> SlaLine:
-        return _line(rule, "tracked", spec_variant.name, definition, value, used, shown_target, Fraction(0),
-                     base, f"{head} {why}")
+    def line(kind_name: str, fraction: Fraction, shown: Fact, *facts: Fact) -> SlaLine:
+        amount = _cents(Fraction(base) * fraction) if kind_name == "sla" else Decimal("0.00")
+        return SlaLine(rule.id, f"sla:{rule.id}", kind_name, rule.kpi, spec_variant.name, definition, value,
+                       used, kpis.fraction_to_decimal(fraction), base, amount, facts=(head, *facts),
+                       target_fact=shown)
 
     if value is None:
-        return tracked(None, "has no data for the period: no adjustment.")
-    used = value if decimals is None else kpis.round_on_scale(value, unit, decimals)
-    shown = kpis.format_value(value, unit, None if decimals is None else decimals + 2)
-    if decimals is not None:
-        shown += f", {kpis.format_value(used, unit, decimals)} at {decimals} decimal(s)"
+        return line("tracked", Fraction(0), target, Fact("sla_no_data"))
+    assert used is not None
     if not in_force:
-        return tracked(used, f"was {shown}; the billing period begins before the SLA start {start}: "
-                             "no adjustment (start-up period).")
-    if rule.linear is not None:
-        gap, raw, adjustment = _linear_adjustment(rule.linear, used)
-        gap_text = kpis.format_value(gap, unit, 4 if unit == "fraction" else 2)
-        how = f"gap {gap_text} on the {rule.linear.side} side of the target; {target}"
-        if raw != adjustment:
-            how += f" ({_signed(raw)} before clipping)"
-    else:
-        band = next((b for b in rule.bands if b.contains(used)), None)
-        if band is None:
-            return tracked(used, f"was {shown}: no band contains it ({target}): no adjustment.")
-        adjustment = Fraction(band.adjustment)
-        how = f"in the band {_band_text(band, unit)}"
-        target = _band_text(band, unit)
-    if adjustment == 0:
-        return tracked(used, f"was {shown}; {how}: adjustment 0, no line.")
-    amount = _cents(Fraction(base) * adjustment)
-    explanation = (f"{head} was {shown}; {how}: fraction {_signed(adjustment)} × base {base:.2f} "
-                   f"= {amount:.2f}.")
-    return _line(rule, "sla", spec_variant.name, definition, value, used, target, adjustment, base,
-                 explanation)
+        return line("tracked", Fraction(0), target, Fact("sla_not_in_force", {"start": start}))
+    outcome = kind.evaluate(rule.parameters, used, unit)
+    if outcome.adjustment is None:
+        return line("tracked", Fraction(0), target, Fact("sla_no_band", {"target": target}))
+    assert outcome.how is not None
+    if outcome.adjustment == 0:
+        return line("tracked", Fraction(0), outcome.target, outcome.how, Fact("sla_zero"))
+    amount = _cents(Fraction(base) * outcome.adjustment)
+    return line("sla", outcome.adjustment, outcome.target, outcome.how,
+                Fact("sla_adjustment", {"fraction": kpis.fraction_to_decimal(outcome.adjustment), "base": base,
+                                        "amount": amount}))
 
 
 def _cap_line(kind: str, cap: Decimal, base: Decimal, total: Decimal, total_fraction: Fraction,
@@ -426,16 +473,13 @@ def _cap_line(kind: str, cap: Decimal, base: Decimal, total: Decimal, total_frac
         return None
     amount = round_money(sign * limit - total)
     fraction = sign * Fraction(cap) - total_fraction
-    listed = ", ".join(f"{line.charge} {line.amount:.2f}" for line in parts)
-    plural = "penalties" if kind == "penalty" else "bonuses"
-    explanation = (f"The {plural} add up to {total:.2f} ({listed}), past the {kind} cap of "
-                   f"{_bound(cap, 'fraction')} of the base {base:.2f} = {limit:.2f}: "
-                   f"this line of {amount:.2f} brings them back to {sign * limit:.2f}.")
     rule_id = f"cap_{kind}"
-    return SlaLine(rule_id, f"sla:{rule_id}", "sla_cap", None, None,
-                   f"Σ {plural} ≤ {_bound(cap, 'fraction')} of the base", None, None,
-                   f"{_bound(cap, 'fraction')} of the base", kpis.fraction_to_decimal(fraction), base,
-                   amount, explanation)
+    cap_fact = Fact("sla_cap", {"kind": kind, "cap": cap})
+    fact = Fact("sla_cap_line", {"kind": kind, "total": total, "parts": tuple((p.rule_id, p.kpi, p.amount) for p in parts),
+                                 "cap": cap, "base": base, "limit": limit, "amount": amount,
+                                 "brought_to": sign * limit})
+    return SlaLine(rule_id, f"sla:{rule_id}", "sla_cap", None, None, "", None, None,
+                   kpis.fraction_to_decimal(fraction), base, amount, facts=(fact,), target_fact=cap_fact)
 
 
 def assess(sla: Mapping[str, object], service_kpis: Mapping[str, Mapping[str, object]] | None,
@@ -445,7 +489,7 @@ def assess(sla: Mapping[str, object], service_kpis: Mapping[str, Mapping[str, ob
 
     `data`: the service's activity rows (or contact records) of the period; `base`: the SLA base in money
     (pricing.md step 3); `period_start`: the billing period's first day; `invoice_net` for a
-    cost_per_contact rule; `lang` of the definitions (explanations are English).
+    cost_per_contact rule; `lang` of the KPI definitions.
     """
     rules = parse(sla)
     service_kpis = dict(service_kpis or {})

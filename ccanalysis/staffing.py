@@ -36,6 +36,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from ccanalysis.periods import working_days
+
 DEFAULT_INTERVAL_S = 1800
 DEFAULT_SL_TARGET = 0.8
 DEFAULT_THRESHOLD_S = 20
@@ -600,12 +602,6 @@ def interval_requirements(forecast: pd.DataFrame, *, interval_s: int = DEFAULT_I
     return result
 
 
-def working_days(month: str, holidays: Iterable[date] = ()) -> int:
-    """Monday-to-Friday days of a month (`YYYY-MM`) that are not holidays."""
-    period = pd.Period(month, freq="M")
-    days = pd.date_range(period.start_time, period.end_time, freq="D")
-    off = {pd.Timestamp(h).normalize() for h in holidays}
-    return int(sum(1 for d in days if d.weekday() < 5 and d not in off))
 
 
 def staffed_hours(requirements: pd.DataFrame, *, period: str = "day", keys: Iterable[str] = ("supplier", "service"),

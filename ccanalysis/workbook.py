@@ -1,38 +1,232 @@
 """The wiring between a loaded engagement and the pure domain: what notebooks, report sections and the CLI call.
 
 Each function here asks the `Engagement` for the contract, the period and the DataFrames a domain function
-needs and passes them down; memoisation, where it pays, is explicit and keyed on its inputs.
-(For now these forward to the engagement-level functions of `ccanalysis.invoice`.)
+needs and passes them down; memoisation, where it pays, is explicit and keyed on its inputs (the
+engagement's fingerprint of its input files, the supplier, the month and the date rated up to).
 """
 
 from __future__ import annotations
 
-from ccanalysis.invoice import (  # noqa: F401
-    charges_to_date,
-    expected_invoice,
-    format_invoice_table,
-    invoice_json,
-    kpi_data,
-    service_activity,
-    sla_evaluations,
-    totals,
-)
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
 
-# --- billing, accrual, portfolio, compliance ---
-# isort: split
-from decimal import Decimal  # noqa: E402
-from typing import TYPE_CHECKING  # noqa: E402
+import pandas as pd
 
-import pandas as pd  # noqa: E402
-
-from ccanalysis import accrual as _accrual  # noqa: E402
-from ccanalysis import billing as _billing  # noqa: E402
-from ccanalysis import compliance as _compliance  # noqa: E402
-from ccanalysis import portfolio as _portfolio  # noqa: E402
+from ccanalysis import accrual as _accrual
+from ccanalysis import billing as _billing
+from ccanalysis import compliance as _compliance
+from ccanalysis import invoice
+from ccanalysis import portfolio as _portfolio
+from ccanalysis.i18n import check_lang, format_date
+from ccanalysis.i18n import domain as words
+from ccanalysis.invoice import Line, kpi_data, totals  # noqa: F401  (kpi_data, totals: part of this face)
+from ccanalysis.money import ZERO, round_money
+from ccanalysis.sla import SlaLine
+from ccanalysis.units import ServiceActivity, has_intervals, interval_length_minutes
 
 if TYPE_CHECKING:
+    from ccanalysis.contract import BillingPeriod, Contract, Service
     from ccanalysis.engagement import Engagement
 
+T = TypeVar("T")
+
+
+class Memo:
+    """A small bounded memo: the last `size` results by key (oldest dropped first)."""
+
+    def __init__(self, size: int = 128) -> None:
+        self.size = size
+        self._results: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, key: Hashable | None, compute: Callable[[], T]) -> T:
+        if key is None:  # an engagement without a fingerprint is not memoised
+            return compute()
+        if key in self._results:
+            self._results.move_to_end(key)
+            return self._results[key]
+        value = compute()
+        self._results[key] = value
+        if len(self._results) > self.size:
+            self._results.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        self._results.clear()
+
+    def __len__(self) -> int:
+        return len(self._results)
+
+
+#: A period's step-1 lines and the activities they were rated on, by (engagement fingerprint, supplier, month).
+CHARGES = Memo(32)
+#: Step-1 lines rated up to a date, by (engagement fingerprint, supplier, month, until): lines only.
+CHARGES_TO_DATE = Memo(512)
+
+
+def _key(eng: Engagement, *parts: Hashable) -> tuple | None:
+    return (eng.fingerprint, *parts) if eng.fingerprint else None
+
+
+def _lang(eng: Engagement, lang: str | None) -> str:
+    return check_lang(lang or eng.settings.lang)
+
+
+def service_activity(eng: Engagement, supplier: str, service: Service, period: BillingPeriod,
+                     until: date | None = None) -> ServiceActivity:
+    """The service's contact records and activity rows dated inside the billing period and the contract's
+    and the service's validity (up to `until`, for the month-to-date cost; the period itself stays whole,
+    e.g. for its working days)."""
+    first, last = eng.contract(supplier).active_range(period, service)
+    if until is not None:
+        last = min(last, until)
+    contacts = eng.contacts_for(supplier, service.id, first, last)
+    rows = eng.activity_rows(supplier, service.id, first, last)
+    interval_minutes = interval_length_minutes(rows) if has_intervals(rows) else None
+    return ServiceActivity(contacts=contacts, rows=rows, holidays=eng.holidays, period_start=period.start,
+                           period_end=period.end, interval_minutes=interval_minutes)
+
+
+def _activities(eng: Engagement, supplier: str, contract: Contract, period: BillingPeriod,
+                until: date | None) -> dict[str, ServiceActivity]:
+    return {service.id: service_activity(eng, supplier, service, period, until)
+            for service in contract.services_for(period)}
+
+
+def _rated(eng: Engagement, supplier: str, month: str) -> tuple[list[Line], dict[str, ServiceActivity]]:
+    """The period's step-1 lines and the activities they were rated on (kept for the SLA lines)."""
+    def compute() -> tuple[list[Line], dict[str, ServiceActivity]]:
+        contract = eng.contract(supplier)
+        period = contract.period(month)
+        activities = _activities(eng, supplier, contract, period, None)
+        return invoice.step_one(contract, period, activities), activities
+
+    return CHARGES.get(_key(eng, supplier, month), compute)
+
+
+def _rated_to_date(eng: Engagement, supplier: str, month: str, until: date) -> list[Line]:
+    """The period's step-1 lines rated on activity up to `until` (periodic charges prorated to date)."""
+    def compute() -> list[Line]:
+        contract = eng.contract(supplier)
+        period = contract.period(month)
+        end = min(until, period.end)
+        return invoice.step_one(contract, period, _activities(eng, supplier, contract, period, end), end)
+
+    return CHARGES_TO_DATE.get(_key(eng, supplier, month, until), compute)
+
+
+def invoice_lines(eng: Engagement, supplier: str, month: str) -> list[Line]:
+    """The expected invoice's lines, as facts."""
+    contract = eng.contract(supplier)
+    period = contract.period(month)
+    if contract.active_days(period) == 0:
+        return invoice.invoice_lines(contract, period, {}, [], supplier=supplier)  # raises: not in force
+    charges, activities = _rated(eng, supplier, month)
+    return invoice.invoice_lines(contract, period, activities, charges, supplier=supplier)
+
+
+def lines_frame(lines: list[Line], tax_rate: Decimal, lang: str) -> pd.DataFrame:
+    """Lines as the invoice DataFrame (LINE_COLUMNS), description and explanation in `lang`."""
+    return invoice.to_frame(lines, tax_rate, lambda label: words.describe(label, lang),
+                            lambda facts: words.explain(facts, lang))
+
+
+def expected_invoice(eng: Engagement, supplier: str, month: str, lang: str | None = None) -> pd.DataFrame:
+    """The lines the supplier's invoice for billing period `month` (YYYY-MM) should have.
+
+    Columns: line, service, charge, tier, kind, description, quantity, unit, unit_price, amount (Decimal,
+    rounded to cents), tax_rate, explanation; description and explanation in `lang` (default: the
+    engagement's language). `kind` is one of charge, flat_fee, minimum, maximum, minimum_commitment, sla,
+    sla_cap.
+    """
+    return lines_frame(invoice_lines(eng, supplier, month), eng.contract(supplier).tax_rate, _lang(eng, lang))
+
+
+def charges_to_date(eng: Engagement, supplier: str, month: str, until: date) -> Decimal:
+    """The rounded step-1 charges of billing period `month` rated on activity up to `until` inclusive."""
+    return sum((line.amount for line in _rated_to_date(eng, supplier, month, until)), ZERO)
+
+
+def sla_evaluations(eng: Engagement, supplier: str, month: str, *, include_neutral: bool = False,
+                    lang: str | None = None) -> dict[str, list[SlaLine]]:
+    """Every SLA rule of every service of the period with its KPI value and adjustment (money lines first,
+    then, with `include_neutral`, the rules that gave no money), by service id; texts in `lang`."""
+    lang = _lang(eng, lang)
+    contract = eng.contract(supplier)
+    period = contract.period(month)
+    charges, activities = _rated(eng, supplier, month)
+    out: dict[str, list[SlaLine]] = {}
+    for service in contract.services_for(period):
+        if not service.sla:
+            continue
+        result = invoice.sla_assessment(service, charges, activities[service.id], period, lang)
+        items = list(result.lines) + (list(result.tracked) if include_neutral else [])
+        out[service.id] = [words.describe_sla_line(item, lang) for item in items]
+    return out
+
+
+def invoice_json(eng: Engagement, supplier: str, month: str, lines: pd.DataFrame,
+                 lang: str | None = None) -> dict[str, Any]:
+    """The JSON object of data.md "Outputs": money as decimal strings, ratios as numbers, dates ISO; the
+    texts are those of `lines` (see `expected_invoice`)."""
+    contract = eng.contract(supplier)
+    period = contract.period(month)
+    result = totals(lines)
+
+    def text(value: Any) -> str | None:
+        return None if value is None or (not isinstance(value, Decimal) and pd.isna(value)) else f"{value:f}"
+
+    out_lines = []
+    for row in lines.to_dict("records"):
+        out_lines.append({
+            "line": int(row["line"]), "service": row["service"], "charge": row["charge"],
+            "tier": None if pd.isna(row["tier"]) else int(row["tier"]), "kind": row["kind"],
+            "description": row["description"], "quantity": text(row["quantity"]), "unit": row["unit"],
+            "unit_price": text(row["unit_price"]), "amount": f"{round_money(row['amount']):f}",
+            "tax_rate": float(row["tax_rate"]), "explanation": row["explanation"],
+        })
+    return {"supplier": supplier, "month": month, "invoice_period": [period.start.isoformat(), period.end.isoformat()],
+            "currency": contract.currency, "lines": out_lines, "net": f"{result.net:f}", "tax": f"{result.tax:f}",
+            "gross": f"{result.gross:f}"}
+
+
+def format_invoice_table(eng: Engagement, supplier: str, month: str, lines: pd.DataFrame,
+                         lang: str | None = None) -> str:
+    """A plain-text rendering for the terminal: lines, then the explanations, then totals, in `lang`."""
+    from ccanalysis.i18n import format_number, label
+
+    lang = _lang(eng, lang)
+    contract = eng.contract(supplier)
+    period = contract.period(month)
+    result = totals(lines)
+    columns = ["line", "service", "charge", "tier", "kind", "quantity", "unit", "unit_price", "amount"]
+    shown = lines[columns].copy()
+    shown["kind"] = shown["kind"].map(lambda k: label("charge_line" if k == "charge" else k, lang))
+    shown["quantity"] = shown["quantity"].map(lambda q: words.quantity(q.quantize(Decimal("0.0001")), lang))
+    shown["unit"] = shown["unit"].map(lambda u: words.unit_name(u, lang) if isinstance(u, str) else "")
+    shown["unit_price"] = shown["unit_price"].map(
+        lambda p: "" if p is None or pd.isna(p) else words.quantity(p, lang))
+    shown["amount"] = shown["amount"].map(lambda a: words.money(a, lang))
+    shown["tier"] = shown["tier"].map(lambda t: "" if pd.isna(t) else str(t))
+    shown = shown.fillna("")
+    shown.columns = ["#" if c == "line" else label(c, lang) for c in columns]
+    period_text = f"{format_date(period.start, lang)}..{format_date(period.end, lang)}"
+    out = [f"{words.word('expected_invoice', lang)}: {contract.name} ({supplier}), "
+           f"{words.word('billing_period', lang)} {month} ({period_text}), {contract.currency}", "",
+           shown.to_string(index=False), "", f"{words.word('explanations', lang)}:"]
+    for row in lines.itertuples():
+        out.append(f"  {row.line:>3}. {row.description}: {row.explanation}")
+    out.append("")
+    out.append(f"{words.word('net', lang)} {format_number(result.net, lang):>14}")
+    for rate, tax in result.tax_by_rate.items():
+        out.append(f"{words.word('tax', lang)} {words.percent(rate, lang)} {format_number(tax, lang):>10}")
+    out.append(f"{words.word('gross', lang)} {format_number(result.gross, lang):>12}")
+    return "\n".join(out)
+
+
+# --- billing, accrual, portfolio, compliance ---
 
 def billed_lines(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
     """The supplier's invoice lines for billing period `month`."""

@@ -45,3 +45,25 @@ def test_injected_errors_are_the_billed_differences(demo_root, demo_engagement):
                          & (truth["check"] != "totals")]  # a header-total error does not move the lines
             injected = sum((Decimal(d) for d in rows["difference"]), Decimal(0))
             assert billed - expected == injected, (supplier, month)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+@pytest.mark.parametrize("supplier", ["northwind", "southpoint", "eastline"])
+def test_demo_explanations_are_in_one_language(demo_engagement, supplier, lang):
+    """Every explanation of every demo invoice and SLA rule is in `lang` only (the contract's own ids and
+    charge descriptions are the contract's words and are left out)."""
+    from ccanalysis.workbook import sla_evaluations
+    from tests.test_i18n_domain import _foreign
+
+    contract = demo_engagement.contract(supplier)
+    own = {w for s in [contract.services] + [v.services for v in contract.versions] for service in s
+           for w in [service.id, *(c["id"] for c in service.charges)]}
+    own_words = {part for name in own for part in name.lower().replace("-", "_").split("_")}
+    for month in MONTHS:
+        lines = expected_invoice(demo_engagement, supplier, month, lang=lang)
+        texts = list(lines["explanation"]) + [d for d, k in zip(lines["description"], lines["kind"], strict=True)
+                                              if k not in ("charge", "flat_fee", "minimum", "maximum")]
+        for items in sla_evaluations(demo_engagement, supplier, month, include_neutral=True, lang=lang).values():
+            texts += [text for item in items for text in (item.definition, item.target, item.explanation)]
+        for text in texts:
+            assert not _foreign(text, lang) - own_words, text

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from ccanalysis import cli
+from ccanalysis import cli, workbook
 from ccanalysis.engagement import load
 from ccanalysis.invoice import expected_invoice, invoice_json, totals
 from tests.engagements import activity_row, contract, write_engagement
@@ -66,9 +66,9 @@ def test_json_output_matches_data_md(commitment_engagement, capsys):
 def test_cli_table_shows_explanations(commitment_engagement, capsys):
     assert cli.main(["expected", "tiny", "--supplier", "acme", "--month", "2026-09",
                      "--root", str(commitment_engagement)]) == 0
-    out = capsys.readouterr().out
-    assert "1910 handled_contact from daily activity" in out
-    assert "Gross" in out and "11,926.67" in out
+    out = capsys.readouterr().out  # the engagement's language: es
+    assert "1.910 contactos atendidos de actividad diaria" in out
+    assert "Total" in out and "11.926,67" in out
 
 
 def test_unknown_supplier_is_usage_error(commitment_engagement, capsys):
@@ -193,9 +193,39 @@ def test_prorated_fixed_fee_line_shows_its_unit_price_in_cents(tmp_path):
 
 
 def test_expected_invoice_is_computed_once_and_callers_get_their_own_copy(commitment_engagement):
+    workbook.CHARGES.clear()
     eng = load("tiny", root=commitment_engagement)
     first = expected_invoice(eng, "acme", "2026-09")
     first.loc[0, "amount"] = D("0.00")  # a caller editing its frame must not change the next answer
     second = expected_invoice(eng, "acme", "2026-09")
     assert second.loc[0, "amount"] == D("2865.00")
-    assert len(eng.__dict__["_results"]) == 2  # the invoice and its step-1 charge lines, nothing else
+    assert len(workbook.CHARGES) == 1  # the step-1 charge lines, memoised on the engagement's inputs
+
+
+def test_invoice_lines_from_plain_inputs_without_an_engagement():
+    from datetime import date
+
+    import pandas as pd
+
+    from ccanalysis import invoice
+    from ccanalysis.contract import parse_contract
+    from ccanalysis.units import ServiceActivity
+
+    c = contract(minimum_commitment={"amount": "1000"})
+    c["services"][0]["kpis"] = {"service_level": {"variant": "offered", "threshold_s": 20}}
+    c["services"][0]["sla"] = {"rules": [{"kpi": "service_level",
+                                          "bands": [{"below": "0.80", "adjustment": "-0.05"}]}]}
+    parsed, problems = parse_contract(c, "contracts/acme.yaml")
+    assert problems == []
+    period = parsed.period("2026-09")
+    rows = pd.DataFrame({"date": pd.to_datetime(["2026-09-01"]), "supplier": ["acme"], "service": ["care"],
+                         "offered": [100], "handled": [90], "abandoned": [10], "answered_within_sl": [70],
+                         "talk_s": [0], "hold_s": [0], "acw_s": [0], "logged_s": [0]})
+    activity = ServiceActivity(pd.DataFrame(), rows, frozenset(), period.start, period.end)
+    lines = invoice.invoice_lines(parsed, period, {"care": activity})
+    # 90 × 1.50 = 135.00; commitment 1,000 − 135 = 865.00; SL 70/100 < 0.80 → −5 % × 135.00 = −6.75
+    assert [(line.kind, line.amount) for line in lines] == [
+        ("charge", D("135.00")), ("minimum_commitment", D("865.00")), ("sla", D("-6.75"))]
+    assert [line.label.code for line in lines] == ["charge", "minimum_commitment", "sla"]
+    assert lines[0].facts[0].code == "units" and lines[0].facts[0]["value"] == 90
+    assert date(2026, 9, 30) == period.end

@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 from ccanalysis import sla
+from ccanalysis.i18n.domain import describe_sla_line
+from ccanalysis.pricing import Fact
 
 MARCH = date(2026, 3, 1)
 BASE = Decimal("10000.00")
@@ -26,6 +28,11 @@ SL_BANDS = [{"below": 0.70, "adjustment": -0.05},
             {"from": 0.85, "adjustment": 0.02}]
 
 
+def en(line):
+    """The line with its target and explanation written in English."""
+    return describe_sla_line(line, "en")
+
+
 def sl_rule(bands=None, **extra):
     return {"rules": [{"kpi": "service_level", "bands": bands or SL_BANDS, **extra}]}
 
@@ -39,8 +46,9 @@ def test_exactly_seven_tenths_is_in_the_band_starting_at_0_70():
     assert (line.rule_id, line.charge, line.kind, line.kpi, line.variant) == (
         "service_level", "sla:service_level", "sla", "service_level", "offered")
     assert line.definition == "answered within 20 s / offered"
-    assert line.target == "from 70 % below 80 % → -0.02"
-    assert "70.00 %" in line.explanation and "-200.00" in line.explanation
+    assert en(line).target == "from 70% below 80% → -0.02"
+    assert "70.00%" in en(line).explanation and "-200.00" in en(line).explanation
+    assert describe_sla_line(line, "es").target == "desde 70 % por debajo de 80 % → -0,02"
     # one contact less: 699/1000 falls in the band below 0.70
     [below] = sla.evaluate(sl_rule(), SERVICE_KPIS, activity(within=699), BASE, MARCH)
     assert below.amount == Decimal("-500.00")
@@ -58,13 +66,13 @@ def test_no_band_means_no_line_but_the_rule_is_tracked():
     [tracked] = result.tracked
     assert tracked.kind == "tracked" and tracked.amount == Decimal("0.00")
     assert tracked.value == Fraction(82, 100)
-    assert "no band" in tracked.explanation
+    assert "no band" in en(tracked).explanation
 
 
 def test_no_data_gives_no_line():
     result = sla.assess(sl_rule(), SERVICE_KPIS, activity(within=0, offered=0), BASE, MARCH)
     assert result.lines == []
-    assert result.tracked[0].value is None and "no data" in result.tracked[0].explanation
+    assert result.tracked[0].value is None and "no data" in en(result.tracked[0]).explanation
 
 
 AHT_PENALTY = {"kpi": "aht_s", "linear": {"target": 300, "per_unit": -0.001, "worse": "above",
@@ -147,7 +155,7 @@ def test_start_date():
     block = {"start": "2026-03-01", **sl_rule()}
     result = sla.assess(block, SERVICE_KPIS, activity(within=700), BASE, date(2026, 2, 1))
     assert result.lines == []
-    assert "start-up" in result.tracked[0].explanation
+    assert "start-up" in en(result.tracked[0]).explanation
     block = {"start": date(2026, 3, 1), **sl_rule()}
     assert len(sla.evaluate(block, SERVICE_KPIS, activity(within=700), BASE, MARCH)) == 1
 
@@ -187,7 +195,7 @@ def test_bonus_cap():
     assert [(line.charge, line.amount) for line in lines] == [
         ("sla:service_level", Decimal("400.00")), ("sla:aht_s", Decimal("200.00")),
         ("sla:cap_bonus", Decimal("-100.00"))]
-    assert "500.00" in lines[2].explanation
+    assert "500.00" in en(lines[2]).explanation
 
 
 def answered_contacts() -> pd.DataFrame:
@@ -270,3 +278,34 @@ def test_validate_and_rule_aggregation_path():
     sla.validate(sl_rule())
     with pytest.raises(ValueError, match=r"sla.rules\[0\].aggregation"):
         sla.validate(sl_rule(aggregation="median"))
+
+
+def test_rule_kind_lookup_names_the_kinds():
+    with pytest.raises(ValueError, match=r"unknown SLA rule kind 'steps' \(kinds: bands, linear\)"):
+        sla.RULE_KINDS.get("steps")
+    with pytest.raises(ValueError, match=r"sla.rules\[0\].bands: give exactly one of bands or linear"):
+        sla.parse({"rules": [{"kpi": "aht_s", "bands": [{"adjustment": 0}], "linear": {"target": 1}}]})
+
+
+def test_a_registered_rule_kind_is_parsed_and_evaluated():
+    def parse_flat(raw, path, unit):
+        if not isinstance(raw, dict) or "when_below" not in raw:
+            raise ValueError(f"{path}.when_below: missing")
+        return (Decimal(str(raw["when_below"])), Decimal(str(raw["adjustment"])))
+
+    def evaluate_flat(parameters, value, unit):
+        limit, adjustment = parameters
+        fact = sla.Band(None, limit, adjustment).fact(unit)
+        return sla.Outcome(Fraction(adjustment) if value < Fraction(limit) else Fraction(0), Fact("in_band", {"band": fact}),
+                           fact)
+
+    sla.RULE_KINDS.register(sla.RuleKind("flat", parse_flat, evaluate_flat,
+                                         lambda parameters, unit: sla.Band(None, *parameters).fact(unit)))
+    try:
+        rule = {"kpi": "service_level", "flat": {"when_below": 0.8, "adjustment": -0.01}}
+        [line] = sla.evaluate({"rules": [rule]}, SERVICE_KPIS, activity(within=700), BASE, MARCH)
+        assert line.amount == Decimal("-100.00")  # 0.70 < 0.80 → −1 % of 10,000
+        with pytest.raises(ValueError, match=r"sla.rules\[0\].flat.when_below: missing"):
+            sla.parse({"rules": [{"kpi": "service_level", "flat": {}}]})
+    finally:
+        sla.RULE_KINDS.unregister("flat")

@@ -1,0 +1,24 @@
+"""graduated: Σ over reached tiers of the units in the tier × unit_price (or whole blocks × unit_price),
+plus each reached tier's flat_fee."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ccanalysis.pricing.base import ChargeModel, RatedPart, Usage, units_of
+from ccanalysis.pricing.registry import register
+from ccanalysis.pricing.tiers import check_flat_fee_at_zero, check_tiers, graduated_parts, tiered_line_unit
+
+
+def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
+    return graduated_parts(charge, "unit_price", units_of(usage, "graduated"))
+
+
+def validate(charge: Mapping[str, Any]) -> None:
+    check_tiers(charge, "unit_price")
+    check_flat_fee_at_zero(charge)
+
+
+MODEL = register(ChargeModel("graduated", rate, required=("tiers",), optional=("flat_fee_at_zero",),
+                             validate=validate, line_unit=tiered_line_unit, tiered=True))

@@ -1,0 +1,26 @@
+"""graduated_percentage: Σ over reached tiers of the value in the tier × rate (+ flat_fee), over the sum
+of the event values (payments) or a total."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ccanalysis.money import ZERO
+from ccanalysis.pricing.base import ChargeModel, RatedPart, Usage, units_of
+from ccanalysis.pricing.registry import register
+from ccanalysis.pricing.tiers import check_flat_fee_at_zero, check_tiers, graduated_parts
+
+
+def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
+    total = sum(usage.events, ZERO) if usage.events is not None else units_of(usage, "graduated_percentage")
+    return graduated_parts(charge, "rate", total)
+
+
+def validate(charge: Mapping[str, Any]) -> None:
+    check_tiers(charge, "rate")
+    check_flat_fee_at_zero(charge)
+
+
+MODEL = register(ChargeModel("graduated_percentage", rate, required=("tiers",), optional=("flat_fee_at_zero",),
+                             validate=validate, events=True, tiered=True))

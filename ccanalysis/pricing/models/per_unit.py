@@ -1,0 +1,23 @@
+"""per_unit: units × unit_price."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ccanalysis.pricing.base import ChargeModel, Fact, RatedPart, Usage, check_numbers, get, units_of
+from ccanalysis.pricing.registry import register
+
+
+def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
+    units = units_of(usage, "per_unit")
+    price = get(charge, "unit_price")
+    assert price is not None
+    return [RatedPart("charge", None, units, price, units * price, Fact("units_at_price", {"units": units, "price": price}))]
+
+
+def validate(charge: Mapping[str, Any]) -> None:
+    check_numbers(charge, "unit_price")
+
+
+MODEL = register(ChargeModel("per_unit", rate, required=("unit_price",), validate=validate))

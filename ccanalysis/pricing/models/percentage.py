@@ -1,0 +1,89 @@
+"""percentage: event by event, in order: the free period (free_events / free_amount), then
+value_paid × rate + fixed_per_event, clamped to [min_per_event, max_per_event]."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from ccanalysis.money import ZERO
+from ccanalysis.pricing.base import (
+    ChargeModel,
+    Fact,
+    RatedPart,
+    Usage,
+    check_not_above,
+    check_number,
+    check_numbers,
+    check_whole,
+    get,
+)
+from ccanalysis.pricing.registry import register
+
+
+def _events_of(usage: Usage) -> tuple[Decimal, ...]:
+    if usage.events is not None:
+        return usage.events
+    if isinstance(usage.units, Decimal):
+        return (usage.units,)  # given only a total, the total is one event
+    raise ValueError("events: model needs event values or a total in units")
+
+
+def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
+    events = _events_of(usage)
+    rate_value = get(charge, "rate", fraction=True)
+    fixed = get(charge, "fixed_per_event", ZERO)
+    low = get(charge, "min_per_event")
+    high = get(charge, "max_per_event")
+    assert rate_value is not None and fixed is not None
+    free_events_left = int(get(charge, "free_events", ZERO) or 0)
+    free_amount = get(charge, "free_amount", ZERO) or ZERO
+    free_amount_left: Decimal | None = free_amount if free_amount > 0 else None
+    counting_events = free_events_left > 0
+    in_free = counting_events or free_amount_left is not None
+    amount = value_paid_total = ZERO
+    free_count = paying = raised = capped = 0
+    for value in events:
+        value_paid = value
+        if in_free:
+            if free_amount_left is not None and value > free_amount_left:
+                value_paid = value - free_amount_left  # pays on the part above what is left; free period ends
+                in_free = False
+            else:
+                free_count += 1
+                if free_amount_left is not None:
+                    free_amount_left -= value
+                    if free_amount_left == 0:
+                        in_free = False
+                if counting_events:
+                    free_events_left -= 1
+                    if free_events_left == 0:
+                        in_free = False
+                continue
+        paying += 1
+        event_amount = value_paid * rate_value + fixed
+        if low is not None and event_amount < low:
+            event_amount, raised = low, raised + 1
+        if high is not None and event_amount > high:
+            event_amount, capped = high, capped + 1
+        amount += event_amount
+        value_paid_total += value_paid
+    fact = Fact("events", {"events": len(events), "free": free_count, "value_paid": value_paid_total,
+                           "rate": rate_value, "fixed_per_event": fixed, "paying": paying, "raised": raised,
+                           "min_per_event": low, "capped": capped, "max_per_event": high})
+    return [RatedPart("charge", None, value_paid_total, None, amount, fact)]
+
+
+def validate(charge: Mapping[str, Any]) -> None:
+    check_number(charge["rate"], "rate", fraction=True)
+    check_numbers(charge, "fixed_per_event", "free_amount", "min_per_event", "max_per_event")
+    if charge.get("free_events") is not None:
+        check_whole(charge["free_events"], "free_events")
+    check_not_above(charge, "min_per_event", "max_per_event")
+
+
+MODEL = register(ChargeModel("percentage", rate, required=("rate",),
+                             optional=("fixed_per_event", "min_per_event", "max_per_event", "free_events",
+                                       "free_amount"),
+                             validate=validate, events=True))

@@ -1,0 +1,42 @@
+"""volume: the one tier containing the total prices all units (+ its flat_fee); 0 units → the first tier."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ccanalysis.pricing.base import ChargeModel, RatedPart, Usage, flag, units_of
+from ccanalysis.pricing.registry import register
+from ccanalysis.pricing.tiers import (
+    check_flat_fee_at_zero,
+    check_tiers,
+    flat_fee_part,
+    tiered_line_unit,
+    tiers,
+    units_part,
+    zero_part,
+)
+
+
+def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
+    units = units_of(usage, "volume")
+    rows = tiers(charge, "unit_price")
+    tier = next(t for t in rows if t.contains(units))  # the last tier is unbounded
+    if units == 0:
+        parts: list[RatedPart] = []
+        if flag(charge, "flat_fee_at_zero", False) and tier.flat_fee:
+            parts.append(flat_fee_part(tier, "at_zero"))
+        return parts or [zero_part(1, "units")]
+    parts = [units_part(tier, units, "volume")]
+    if tier.flat_fee:
+        parts.append(flat_fee_part(tier, "contains"))
+    return parts
+
+
+def validate(charge: Mapping[str, Any]) -> None:
+    check_tiers(charge, "unit_price")
+    check_flat_fee_at_zero(charge)
+
+
+MODEL = register(ChargeModel("volume", rate, required=("tiers",), optional=("flat_fee_at_zero",),
+                             validate=validate, line_unit=tiered_line_unit, tiered=True))
