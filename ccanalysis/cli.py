@@ -93,7 +93,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_expected(args: argparse.Namespace) -> int:
     from .engagement import load
-    from .invoice import expected_invoice, format_invoice_table, invoice_json
+    from .workbook import expected_invoice, format_invoice_table, invoice_json
 
     eng = load(args.engagement, root=args.root)
     if args.supplier not in eng.contracts:

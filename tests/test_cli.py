@@ -96,21 +96,24 @@ def test_expected_csv_prints_the_lines(tiny, capsys):
 def test_expected_table(tiny, capsys):
     assert run(tiny, *SEPTEMBER) == 0
     out = capsys.readouterr().out
-    assert "acme" in out and "care_contacts" in out and "30.00" in out
+    assert "acme" in out and "Base imponible" in out and "30,00" in out  # tiny's engagement.yaml says lang: es
+    assert run(tiny, *SEPTEMBER, "--lang", "en") == 0
+    out = capsys.readouterr().out
+    assert "Net" in out and "30.00" in out and "Base imponible" not in out
 
 
 def test_expected_language_is_the_engagements_unless_asked(tiny, capsys, monkeypatch):
-    import ccanalysis.invoice as invoice
+    import ccanalysis.workbook as workbook
 
     seen = []
     for name in ("expected_invoice", "invoice_json", "format_invoice_table"):
-        real = getattr(invoice, name)
+        real = getattr(workbook, name)
 
         def spy(*args, _real=real, _name=name, **kwargs):
             seen.append((_name, kwargs.get("lang")))
             return _real(*args, **kwargs)
 
-        monkeypatch.setattr(invoice, name, spy)
+        monkeypatch.setattr(workbook, name, spy)
     assert run(tiny, *SEPTEMBER) == 0  # tiny's engagement.yaml says lang: es
     assert seen == [("expected_invoice", "es"), ("format_invoice_table", "es")]
     seen.clear()
@@ -186,27 +189,27 @@ def test_invalid_input_exits_1_with_the_report(tmp_path, capsys, command):
 
 
 def test_a_contract_error_while_rating_is_invalid_input(tiny, capsys, monkeypatch):
-    import ccanalysis.invoice as invoice
+    import ccanalysis.workbook as workbook
 
-    monkeypatch.setattr(invoice, "expected_invoice", _crash(ContractError("tiers[1].up_to: must be greater", "tiers")))
+    monkeypatch.setattr(workbook, "expected_invoice", _crash(ContractError("tiers[1].up_to: must be greater", "tiers")))
     assert run(tiny, *SEPTEMBER) == 1
     err = capsys.readouterr().err
     assert "invalid input: tiers[1].up_to: must be greater" in err and "Traceback" not in err
 
 
 def test_a_usage_error_from_anywhere_exits_2(tiny, capsys, monkeypatch):
-    import ccanalysis.invoice as invoice
+    import ccanalysis.workbook as workbook
 
-    monkeypatch.setattr(invoice, "expected_invoice", _crash(UsageError("no such service 'x'")))
+    monkeypatch.setattr(workbook, "expected_invoice", _crash(UsageError("no such service 'x'")))
     assert run(tiny, *SEPTEMBER) == 2
     assert "ccanalysis expected: no such service 'x'" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("exc", [ValueError("boom inside rating"), KeyError("boom"), ZeroDivisionError("boom")])
 def test_any_other_exception_is_a_bug_exit_3(tiny, capsys, monkeypatch, exc):
-    import ccanalysis.invoice as invoice
+    import ccanalysis.workbook as workbook
 
-    monkeypatch.setattr(invoice, "expected_invoice", _crash(exc))
+    monkeypatch.setattr(workbook, "expected_invoice", _crash(exc))
     assert run(tiny, *SEPTEMBER) == 3
     err = capsys.readouterr().err
     assert "Traceback (most recent call last)" in err and type(exc).__name__ in err and "boom" in err
@@ -242,9 +245,9 @@ def test_exit_codes_of_real_runs(tiny):
     assert usage.returncode == 2 and "unknown supplier" in usage.stderr
     assert _program("validate", "nope", *root).returncode == 1
     crash = _program(*SEPTEMBER, *root, code=(
-        "import ccanalysis.invoice\n"
+        "import ccanalysis.workbook\n"
         "def boom(*a, **k):\n    raise ValueError('a bare ValueError inside rating')\n"
-        "ccanalysis.invoice.expected_invoice = boom"))
+        "ccanalysis.workbook.expected_invoice = boom"))
     assert crash.returncode == 3, crash.stderr
     assert "Traceback" in crash.stderr and "ValueError: a bare ValueError inside rating" in crash.stderr
     assert "this is a bug in ccanalysis" in crash.stderr

@@ -143,7 +143,7 @@ def build_demo(root: Path, *, seed: int = DEFAULT_SEED, contacts_scale: float = 
     write_demo_inputs(root, seed=seed, contacts_scale=contacts_scale)
     try:
         from ccanalysis.engagement import load
-        from ccanalysis.invoice import expected_invoice
+        from ccanalysis.workbook import expected_invoice
     except ImportError as exc:  # the engine is written separately; inputs are already in place
         raise RuntimeError("the demo invoices need ccanalysis.engagement and ccanalysis.invoice; "
                            f"the demo inputs were written but not the invoices ({exc})") from exc
