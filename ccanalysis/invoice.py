@@ -29,7 +29,7 @@ from ccanalysis.contract import BillingPeriod, Contract, Service
 from ccanalysis.money import ZERO, round_half_up, round_money
 from ccanalysis.pricing import Fact
 from ccanalysis.pricing.base import get as charge_value
-from ccanalysis.units import ServiceActivity, billable_units
+from ccanalysis.pricing.units import ServiceActivity, billable_units
 
 LINE_COLUMNS = ["line", "service", "charge", "tier", "kind", "description", "quantity", "unit", "unit_price",
                 "amount", "tax_rate", "explanation"]

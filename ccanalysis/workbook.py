@@ -24,8 +24,8 @@ from ccanalysis.i18n import check_lang, format_date
 from ccanalysis.i18n import domain as words
 from ccanalysis.invoice import Line, kpi_data, totals  # noqa: F401  (kpi_data, totals: part of this face)
 from ccanalysis.money import ZERO, round_money
+from ccanalysis.pricing.units import ServiceActivity, has_intervals, interval_length_minutes
 from ccanalysis.sla import SlaLine
-from ccanalysis.units import ServiceActivity, has_intervals, interval_length_minutes
 
 if TYPE_CHECKING:
     from ccanalysis.contract import BillingPeriod, Contract, Service

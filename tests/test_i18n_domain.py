@@ -11,7 +11,7 @@ import pytest
 from ccanalysis import sla
 from ccanalysis.i18n import domain as words
 from ccanalysis.pricing import Fact, rate_breakdown
-from ccanalysis.units import ServiceActivity, billable_units
+from ccanalysis.pricing.units import ServiceActivity, billable_units
 
 D = Decimal
 

@@ -209,7 +209,7 @@ def test_invoice_lines_from_plain_inputs_without_an_engagement():
 
     from ccanalysis import invoice
     from ccanalysis.contract import parse_contract
-    from ccanalysis.units import ServiceActivity
+    from ccanalysis.pricing.units import ServiceActivity
 
     c = contract(minimum_commitment={"amount": "1000"})
     c["services"][0]["kpis"] = {"service_level": {"variant": "offered", "threshold_s": 20}}

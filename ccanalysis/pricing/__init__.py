@@ -29,7 +29,8 @@ from ccanalysis.pricing.base import (
 from ccanalysis.pricing.rating import limit_line_amount, rate, rate_breakdown
 from ccanalysis.pricing.registry import CHARGE_MODELS, ModelFunctions, get, register
 from ccanalysis.pricing.rounding import ROUNDING_KEYS, billable_minutes, billable_seconds
-from ccanalysis.pricing.validation import COMMON_KEYS, charge_units, validate_charge
+from ccanalysis.pricing.units import charge_units
+from ccanalysis.pricing.validation import COMMON_KEYS, validate_charge
 
 #: Model name → pure function (charge, usage) → parts before the per-charge minimum / maximum (read-only).
 MODELS = ModelFunctions(CHARGE_MODELS)
@@ -43,9 +44,9 @@ __all__ = [
 
 
 def __getattr__(name: str) -> tuple[str, ...]:
-    """BILLABLE_UNITS and MINUTE_UNITS: the names in the billable-unit registry (`ccanalysis.units`)."""
+    """BILLABLE_UNITS and MINUTE_UNITS: the names in the billable-unit registry (`ccanalysis.pricing.units`)."""
     if name in ("BILLABLE_UNITS", "MINUTE_UNITS"):
-        from ccanalysis.units import UNITS
+        from ccanalysis.pricing.units import UNITS
 
         if name == "BILLABLE_UNITS":
             return UNITS.names()

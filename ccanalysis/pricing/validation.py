@@ -10,25 +10,15 @@ from ccanalysis.pricing.applies_to import check_applies_to
 from ccanalysis.pricing.base import check_not_above, check_number, check_numbers
 from ccanalysis.pricing.registry import CHARGE_MODELS
 from ccanalysis.pricing.rounding import check_rounding
+from ccanalysis.pricing.units import UNITS, charge_units
 
 COMMON_KEYS: tuple[str, ...] = (
     "id", "description", "unit", "model", "minimum", "maximum", "prorate", "applies_to", "rounding",
 )
 
 
-def charge_units(charge: Mapping[str, Any]) -> list[str]:
-    """The billable units a charge counts: [unit], or the dimensions of a model that has several."""
-    model = charge.get("model")
-    if model in CHARGE_MODELS and CHARGE_MODELS.get(model).dimensions:
-        return list(charge.get("dimensions") or [])
-    unit = charge.get("unit")
-    return [] if unit is None else [unit]
-
-
 def validate_charge(charge: Mapping[str, Any]) -> None:
     """Raise ValueError naming the offending key when the charge is not a valid pricing.md charge."""
-    from ccanalysis.units import UNITS
-
     if not isinstance(charge, Mapping):
         raise ValueError(f"charge: must be a mapping, got {type(charge).__name__}")
     model = CHARGE_MODELS.get(charge.get("model"))

@@ -48,7 +48,7 @@ def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
 
 
 def validate(charge: Mapping[str, Any]) -> None:
-    from ccanalysis.units import UNITS
+    from ccanalysis.pricing.units import UNITS
 
     if "unit" in charge:
         raise ValueError("unit: a capacity charge names its units in dimensions, not unit")

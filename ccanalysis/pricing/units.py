@@ -23,10 +23,9 @@ import pandas as pd
 
 from ccanalysis.money import ZERO, exact_sum, to_decimal
 from ccanalysis.periods import working_days_between
-from ccanalysis.pricing import charge_units
-from ccanalysis.pricing import get as model_of
 from ccanalysis.pricing.applies_to import applies_to_mask
 from ccanalysis.pricing.base import Fact
+from ccanalysis.pricing.registry import CHARGE_MODELS
 from ccanalysis.pricing.rounding import billable_seconds
 
 SECONDS_PER_HOUR = Decimal(3600)
@@ -59,6 +58,15 @@ class ServiceActivity:
     def with_data(self, contacts: pd.DataFrame, rows: pd.DataFrame) -> ServiceActivity:
         return replace(self, contacts=contacts, rows=rows)
 
+
+
+def charge_units(charge: Mapping[str, Any]) -> list[str]:
+    """The billable units a charge counts: [unit], or the dimensions of a model that has several."""
+    model = charge.get("model")
+    if model in CHARGE_MODELS and CHARGE_MODELS.get(model).dimensions:
+        return list(charge.get("dimensions") or [])
+    unit = charge.get("unit")
+    return [] if unit is None else [unit]
 
 def has_intervals(rows: pd.DataFrame) -> bool:
     """Whether activity rows are interval rows (an `interval_start` is given)."""
@@ -399,7 +407,7 @@ def billable_units(charge: Mapping[str, Any], activity: ServiceActivity, *, acti
     """The exact billable units of `charge` (its `unit`, or each capacity dimension) over the period."""
     act = filtered(activity, charge.get("applies_to"))
     figures = {"source": activity.source, **_scope(charge)}
-    if model_of(charge.get("model")).dimensions:
+    if CHARGE_MODELS.get(charge.get("model")).dimensions:
         values = {dim: _dimension_value(charge, dim, act, active_days=active_days, period_days=period_days)
                   for dim in charge_units(charge)}
         return Units(values, None, Fact("dimensions", {"values": values,

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from ccanalysis import units
-from ccanalysis.units import BillableUnit, Requirement, ServiceActivity, billable_units, requirements
+from ccanalysis.pricing import units
+from ccanalysis.pricing.units import BillableUnit, Requirement, ServiceActivity, billable_units, requirements
 
 D = Decimal
 START, END = date(2026, 8, 1), date(2026, 8, 31)
