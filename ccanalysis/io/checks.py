@@ -187,18 +187,19 @@ def _charge_row_problems(supplier: str, service: Service, rows: pd.DataFrame, wh
                 column = need.column
                 if column not in rows.columns or rows[column].isna().any():
                     missing = first if column not in rows.columns else rows[rows[column].isna()].iloc[0]
-                    problems.append(Problem(file=missing["_file"], row=_row(missing) if column in rows.columns
-                                            else None, column=column,
-                                            message=f"needed by {rule}, billed per {need.cause}; add the column"))
+                    problems.append(Problem(
+                        file=missing["_file"], row=_row(missing) if column in rows.columns else None,
+                        column=column, message=f"needed by {rule}, billed per {need.cause}; add the column"))
             elif need.need == "contact_records" and need.cause == "rounding":
-                problems.append(Problem(file=first["_file"], message=f"{rule} rounds each contact (`rounding`), which "
-                                        "needs contact records in data/ENG/contacts/, not activity rows"))
+                problems.append(Problem(file=first["_file"], message=f"{rule} rounds each contact (`rounding`), "
+                                        "which needs contact records in data/ENG/contacts/, not activity rows"))
             elif need.need == "contact_records":
                 problems.append(Problem(file=first["_file"], message=f"{rule} is billed per distinct customer, "
                                         "which needs contact records with customer_id, not activity rows"))
             elif need.need == "sub_daily" and daily:
-                problems.append(Problem(file=first["_file"], message=f"{rule} restricts hours (`applies_to.hours`), "
-                                        "which needs interval rows or contact records, not daily rows"))
+                problems.append(Problem(file=first["_file"], message=f"{rule} restricts hours "
+                                        "(`applies_to.hours`), which needs interval rows or contact records, "
+                                        "not daily rows"))
         if charge.get("peak_over") == "interval" and daily:
             problems.append(Problem(file=first["_file"], message=f"{rule} takes its peak per interval "
                                     "(`peak_over: interval`), which needs interval rows, not daily rows"))
@@ -239,10 +240,12 @@ def check_contact_charges(eng: Engagement) -> list[Problem]:
                 for need in requirements(charge):
                     if need.need == "not_from_contacts":
                         problems.append(Problem(file=file, message=f"{rule} is billed per {need.cause}, which "
-                                                "needs logged time from activity rows; contact records have none"))
+                                                "needs logged time from activity rows; contact records have "
+                                                "none"))
                     elif need.need == "contact_column" and need.column not in contacts.columns:
-                        problems.append(Problem(file=file, column=need.column,
-                                                message=f"needed by {rule}, billed per {need.cause}; add the column"))
+                        problems.append(Problem(
+                            file=file, column=need.column,
+                            message=f"needed by {rule}, billed per {need.cause}; add the column"))
     return problems
 
 
