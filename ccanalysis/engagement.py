@@ -84,11 +84,8 @@ class Engagement:
             raise UsageError(f"unknown supplier {supplier!r}; this engagement has: {known}") from None
 
     def period(self, supplier: str, month: str) -> BillingPeriod:
-        contract = self.contract(supplier)
-        try:
-            return contract.period(month)
-        except ValueError as exc:  # a malformed month is wrong usage, like an unknown supplier
-            raise UsageError(str(exc)) from None
+        """The supplier's billing period `month`; UsageError for an unknown supplier or a malformed month."""
+        return self.contract(supplier).period(month)
 
     def months(self) -> list[str]:
         """Months with activity of any granularity, in order."""

@@ -26,9 +26,9 @@ DAY_CLASSES: tuple[str, ...] = ("weekday", "saturday", "sunday", "holiday")
 
 
 def parse_month(month: object) -> tuple[int, int]:
-    """`YYYY-MM` → (year, month); ValueError otherwise."""
+    """`YYYY-MM` → (year, month); UsageError (a ValueError) otherwise."""
     if not isinstance(month, str) or not MONTH_PATTERN.match(month):
-        raise ValueError(f"month must be YYYY-MM, got {month!r}")
+        raise UsageError(f"month must be YYYY-MM, got {month!r}")
     return int(month[:4]), int(month[5:])
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from ccanalysis.batch import runner
 from ccanalysis.batch.runner import exit_code, run_batch, summary_table
+from ccanalysis.errors import UsageError
 from tests.notebook_jobs import FAILING_NB, OK_NB, SLOW_NB, by_name, notebook_job
 
 
@@ -19,7 +20,7 @@ def test_bad_parameter_stops_the_batch_before_any_kernel(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "_run_dask", no_execution)
     jobs = [notebook_job("good", OK_NB, tmp_path),
             notebook_job("bad", OK_NB, tmp_path, parameters={"month": "2026-13"})]
-    with pytest.raises(ValueError, match=r"^bad: ok.ipynb: unknown parameter 'month'"):
+    with pytest.raises(UsageError, match=r"^bad: ok.ipynb: unknown parameter 'month'"):
         run_batch(jobs, progress=False)
     assert list(tmp_path.iterdir()) == []
 

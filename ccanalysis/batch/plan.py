@@ -26,12 +26,12 @@ PORTFOLIO_NOTEBOOK = "portfolio.ipynb"
 
 def plan_jobs(eng: Engagement, months: list[str], suppliers: list[str] | None = None, *, lang: str | None = None,
               portfolio: bool = True, notebooks: Path | None = None) -> list[ReportJob]:
-    """The reports to build, every parameter checked against the engagement (ValueError, one line)."""
+    """The reports to build, every parameter checked against the engagement (UsageError, one line)."""
     lang = check_lang(lang or eng.settings.lang)
     notebooks = notebooks or config.notebooks_dir()
     chosen = suppliers or eng.suppliers
     for supplier in chosen:
-        eng.contract(supplier)  # unknown supplier → ValueError naming the known ones
+        eng.contract(supplier)  # unknown supplier → UsageError naming the known ones
     available = eng.months()
     jobs = []
     for month in months:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ccanalysis.demo.engagement import TAX_RATE
+from ccanalysis.errors import UsageError
 from ccanalysis.money import round_half_up, to_decimal
 from ccanalysis.periods import month_days
 
@@ -164,7 +165,7 @@ def render_invoice(expected: pd.DataFrame, *, supplier: str, month: str, style: 
     wanted = tuple(DEFAULT_ERRORS.get((supplier, month), ()) if errors is None else errors)
     unknown = set(wanted) - set(ERROR_CHECKS)
     if unknown:
-        raise ValueError(f"unknown error check(s): {', '.join(sorted(unknown))}; known: {', '.join(ERROR_CHECKS)}")
+        raise UsageError(f"unknown error check(s): {', '.join(sorted(unknown))}; known: {', '.join(ERROR_CHECKS)}")
     start, end = month_days(month)
     rows: list[dict[str, Any]] = []
     for record in expected.to_dict("records"):
