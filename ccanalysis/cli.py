@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .errors import EXIT_BUG, EXIT_DONE, CcanalysisError, EngagementError, InputError, UsageError
+from .errors import EXIT_BUG, EXIT_DONE, CcanalysisError, EngagementError, InputError
 from .jsonio import dumps
 
 FORMATS = ("table", "csv", "json")
@@ -96,15 +96,9 @@ def cmd_expected(args: argparse.Namespace) -> int:
     from .workbook import expected_invoice, format_invoice_table, invoice_json
 
     eng = load(args.engagement, root=args.root)
-    if args.supplier not in eng.contracts:
-        raise UsageError(f"unknown supplier {args.supplier!r}; this engagement has {', '.join(eng.contracts)}")
-    contract = eng.contracts[args.supplier]
-    period = eng.period(args.supplier, args.month)
-    if contract.active_days(period) == 0:
-        raise UsageError(f"the contract of {args.supplier} is not in force in billing period {args.month} "
-                         f"({period.start}..{period.end})")
+    eng.period(args.supplier, args.month)  # an unknown supplier or a malformed month is wrong usage
     lang = args.lang or eng.settings.lang
-    lines = expected_invoice(eng, args.supplier, args.month, lang=lang)
+    lines = expected_invoice(eng, args.supplier, args.month, lang=lang)  # UsageError when not in force
     if args.format == "json":
         print(dumps(invoice_json(eng, args.supplier, args.month, lines, lang=lang)))
     elif args.format == "csv":

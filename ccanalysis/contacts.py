@@ -26,6 +26,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ccanalysis.errors import UsageError
 from ccanalysis.io.parsing import exact_column
 from ccanalysis.periods import day_type
 
@@ -302,7 +303,7 @@ def to_activity(contacts: pd.DataFrame, *, threshold_s: float | int, short_aband
     logged_s cannot be derived from contacts and is absent. Sums are exact (int64 or Decimal).
     """
     if freq not in ("D", "15min", "30min", "60min"):
-        raise ValueError(f"freq must be D, 15min, 30min or 60min, got {freq!r}")
+        raise UsageError(f"freq must be D, 15min, 30min or 60min, got {freq!r}")
     customers: Future | None = None
     pool: ThreadPoolExecutor | None = None
     views: Future | None = None

@@ -19,13 +19,6 @@ from .contract import BillingPeriod, Contract, EngagementSettings, Service
 from .errors import UsageError
 from .io.schemas import TABLES
 
-#: Activity columns that add up across intervals of a day.
-ADDITIVE_ACTIVITY_COLUMNS = (
-    "offered", "handled", "abandoned", "abandoned_short", "answered_within_sl", "abandoned_within_sl", "wait_s",
-    "talk_s", "hold_s", "acw_s", "logged_s", "aux_s", "sales", "resolved_first_contact", "collected_amount",
-    "placed_amount",
-)
-
 #: Service-level thresholds used when a contract's `kpis:` block does not set them.
 DEFAULT_SL_THRESHOLD_S = 20
 DEFAULT_SHORT_ABANDON_S = 5
@@ -91,11 +84,8 @@ class Engagement:
             raise UsageError(f"unknown supplier {supplier!r}; this engagement has: {known}") from None
 
     def period(self, supplier: str, month: str) -> BillingPeriod:
-        contract = self.contract(supplier)
-        try:
-            return contract.period(month)
-        except ValueError as exc:  # a malformed month is wrong usage, like an unknown supplier
-            raise UsageError(str(exc)) from None
+        """The supplier's billing period `month`; UsageError for an unknown supplier or a malformed month."""
+        return self.contract(supplier).period(month)
 
     def months(self) -> list[str]:
         """Months with activity of any granularity, in order."""
@@ -139,22 +129,13 @@ class Engagement:
             for service in services:
                 if service.id == service_id:
                     return service
-        raise ValueError(f"supplier {supplier!r} has no service {service_id!r}")
+        raise UsageError(f"supplier {supplier!r} has no service {service_id!r}")
 
     # ---- activity of one service over dates
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state.pop("_groups", None)  # derived indexes and results are rebuilt on use
-        state.pop("_results", None)
+        state.pop("_groups", None)  # derived indexes are rebuilt on use
         return state
-
-    def cached(self, key: tuple, compute):
-        """`compute()` once per loaded engagement and key: a loaded engagement does not change, so a result
-        such as a supplier's expected invoice for a month is the same every time a report asks for it."""
-        results = self.__dict__.setdefault("_results", {})
-        if key not in results:
-            results[key] = compute()
-        return results[key]
 
     def _grouped(self, table: str, when: str) -> dict[tuple[str, str], pd.DataFrame]:
         """The table split once by (supplier, service), each part sorted by `when`, for fast date slices."""

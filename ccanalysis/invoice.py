@@ -26,6 +26,7 @@ import pandas as pd
 from ccanalysis import pricing
 from ccanalysis import sla as sla_rules
 from ccanalysis.contract import BillingPeriod, Contract, Service
+from ccanalysis.errors import UsageError
 from ccanalysis.money import ZERO, round_half_up, round_money
 from ccanalysis.pricing import Fact
 from ccanalysis.pricing.base import get as charge_value
@@ -143,7 +144,7 @@ def invoice_lines(contract: Contract, period: BillingPeriod, activities: Mapping
     commitment true-up, then each service's SLA lines."""
     contract_days = contract.active_days(period)
     if contract_days == 0:
-        raise ValueError(f"the contract of {supplier or contract.supplier} is not in force in billing period "
+        raise UsageError(f"the contract of {supplier or contract.supplier} is not in force in billing period "
                          f"{period.month} ({period.start}..{period.end}; valid {contract.valid_from}.."
                          f"{contract.valid_to or 'open'})")
     charges = step_one(contract, period, activities) if charges is None else charges

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ccanalysis.errors import UsageError
+
 #: The one pattern of a month, `YYYY-MM`.
 MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 #: Day classes of `applies_to.days`; a date has exactly one, holiday first.
@@ -24,9 +26,9 @@ DAY_CLASSES: tuple[str, ...] = ("weekday", "saturday", "sunday", "holiday")
 
 
 def parse_month(month: object) -> tuple[int, int]:
-    """`YYYY-MM` → (year, month); ValueError otherwise."""
+    """`YYYY-MM` → (year, month); UsageError (a ValueError) otherwise."""
     if not isinstance(month, str) or not MONTH_PATTERN.match(month):
-        raise ValueError(f"month must be YYYY-MM, got {month!r}")
+        raise UsageError(f"month must be YYYY-MM, got {month!r}")
     return int(month[:4]), int(month[5:])
 
 
@@ -49,14 +51,15 @@ def month_of(day: dt.date) -> str:
 
 
 def parse_months(text: str) -> list[str]:
-    """`2026-08` or an inclusive range `2026-08..2026-10` → the months, in order (ValueError otherwise)."""
+    """`2026-08` or an inclusive range `2026-08..2026-10` (as given to `--month`) → the months, in order;
+    UsageError otherwise."""
     first, sep, last = text.partition("..")
     last = last if sep else first
     for month in (first, last):
         if not MONTH_PATTERN.match(month):
-            raise ValueError(f"--month takes YYYY-MM or YYYY-MM..YYYY-MM, got {text!r}")
+            raise UsageError(f"--month takes YYYY-MM or YYYY-MM..YYYY-MM, got {text!r}")
     if last < first:
-        raise ValueError(f"--month range {text!r} ends before it starts")
+        raise UsageError(f"--month range {text!r} ends before it starts")
     months = [first]
     while months[-1] < last:
         months.append(next_month(months[-1]))

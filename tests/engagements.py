@@ -36,6 +36,17 @@ def contract(**changes: Any) -> dict[str, Any]:
     return out
 
 
+def versioned_threshold_contract() -> dict[str, Any]:
+    """The tiny contract counting service level at 20 s, and at 30 s under a version from 1 October 2026."""
+    c = contract()
+    service = c["services"][0]
+    service["kpis"] = {"service_level": {"variant": "offered", "threshold_s": 20}}
+    later = copy.deepcopy(service)
+    later["kpis"] = {"service_level": {"variant": "offered", "threshold_s": 30}}
+    c["versions"] = [{"valid_from": "2026-10-01", "services": [later]}]
+    return c
+
+
 def activity_row(date: str, offered: int, handled: int, **values: Any) -> dict[str, Any]:
     row = {"date": date, "supplier": "acme", "service": "care", "offered": offered, "handled": handled}
     row.update(ACTIVITY_DEFAULTS)

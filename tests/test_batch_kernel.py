@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ccanalysis.batch.runner import ReportJob, ReportResult, run_batch
-
-NOTEBOOKS = Path(__file__).parent / "notebooks"
-OK_NB, FAILING_NB, SLOW_NB = NOTEBOOKS / "ok.ipynb", NOTEBOOKS / "failing.ipynb", NOTEBOOKS / "slow.ipynb"
-
-
-def _job(name: str, notebook: Path, out: Path, **kwargs) -> ReportJob:
-    return ReportJob(name=name, notebook=notebook, output_stem=out / name, **kwargs)
-
-
-def _by_name(results: list[ReportResult]) -> dict[str, ReportResult]:
-    return {r.name: r for r in results}
+from ccanalysis.batch.runner import run_batch
+from tests.notebook_jobs import FAILING_NB, NOTEBOOKS, OK_NB, by_name, notebook_job
 
 
 def test_reused_kernel_is_reset_between_reports(tmp_path):
-    jobs = [_job("set", NOTEBOOKS / "leak_set.ipynb", tmp_path), _job("check", NOTEBOOKS / "leak_check.ipynb", tmp_path)]
+    jobs = [notebook_job("set", NOTEBOOKS / "leak_set.ipynb", tmp_path),
+            notebook_job("check", NOTEBOOKS / "leak_check.ipynb", tmp_path)]
     results = run_batch(jobs, jobs_n=1, reuse_kernel=True, progress=False)
-    by = _by_name(results)
+    by = by_name(results)
     assert by["set"].status == "ok", by["set"].where
     assert by["check"].status == "ok", by["check"].where
     # the same kernel process ran both reports …
@@ -37,10 +26,10 @@ def test_reused_kernel_is_reset_between_reports(tmp_path):
 
 def test_reused_kernel_reports_failures_and_goes_on(tmp_path):
     jobs = [
-        _job("failing", FAILING_NB, tmp_path),
-        _job("ok", OK_NB, tmp_path, parameters={"count": 2}),
+        notebook_job("failing", FAILING_NB, tmp_path),
+        notebook_job("ok", OK_NB, tmp_path, parameters={"count": 2}),
     ]
-    by = _by_name(run_batch(jobs, jobs_n=1, reuse_kernel=True, progress=False))
+    by = by_name(run_batch(jobs, jobs_n=1, reuse_kernel=True, progress=False))
     assert by["failing"].status == "failed" and by["failing"].failed_cell == 3
     assert by["ok"].status == "ok"
     assert by["ok"].results["total_billed"] == "2469.00"  # 1234.50 × 2

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 
 from ccanalysis.batch import outputs
 from ccanalysis.batch.outputs import atomic_write
-from ccanalysis.batch.runner import ReportJob, run_batch
+from ccanalysis.batch.runner import run_batch
 from ccanalysis.jsonio import to_jsonable
-
-NOTEBOOKS = Path(__file__).parent / "notebooks"
-OK_NB, FAILING_NB, SLOW_NB = NOTEBOOKS / "ok.ipynb", NOTEBOOKS / "failing.ipynb", NOTEBOOKS / "slow.ipynb"
-
-
-def _job(name: str, notebook: Path, out: Path, **kwargs) -> ReportJob:
-    return ReportJob(name=name, notebook=notebook, output_stem=out / name, **kwargs)
+from tests.notebook_jobs import FAILING_NB, notebook_job
 
 
 def test_to_jsonable_keeps_decimals_exact_and_fractions_as_floats():
@@ -41,12 +34,12 @@ def test_atomic_write_leaves_the_old_file_when_replacing_fails(tmp_path, monkeyp
 
 
 def test_failed_rebuild_leaves_the_good_report_untouched(tmp_path):
-    good = _job("report", FAILING_NB, tmp_path, parameters={"fail": False})
+    good = notebook_job("report", FAILING_NB, tmp_path, parameters={"fail": False})
     assert run_batch([good], progress=False)[0].status == "ok"
     before = {s: (tmp_path / f"report{s}").read_bytes() for s in (".html", ".json", ".ipynb")}
     assert b"Fixture value: 1" in before[".html"]
 
-    bad = _job("report", FAILING_NB, tmp_path, parameters={"fail": True})
+    bad = notebook_job("report", FAILING_NB, tmp_path, parameters={"fail": True})
     result = run_batch([bad], progress=False)[0]
     assert result.status == "failed" and result.failed_cell == 3
     after = {s: (tmp_path / f"report{s}").read_bytes() for s in (".html", ".json", ".ipynb")}

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from ccanalysis.batch.parameters import validate_parameters
+from ccanalysis.errors import UsageError
 
 OK_NB = Path(__file__).parent / "notebooks" / "ok.ipynb"
 
@@ -25,7 +26,7 @@ def test_validate_parameters_accepts_declared_types():
     ],
 )
 def test_validate_parameters_rejects_with_one_line(parameters, fragment):
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(UsageError) as caught:
         validate_parameters(OK_NB, parameters)
     assert fragment in str(caught.value)
     assert "\n" not in str(caught.value)

@@ -3,37 +3,30 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from ccanalysis.batch import rebuild
 from ccanalysis.batch.rebuild import job_hash
-from ccanalysis.batch.runner import ReportJob, run_batch
-
-NOTEBOOKS = Path(__file__).parent / "notebooks"
-OK_NB, FAILING_NB, SLOW_NB = NOTEBOOKS / "ok.ipynb", NOTEBOOKS / "failing.ipynb", NOTEBOOKS / "slow.ipynb"
-
-
-def _job(name: str, notebook: Path, out: Path, **kwargs) -> ReportJob:
-    return ReportJob(name=name, notebook=notebook, output_stem=out / name, **kwargs)
+from ccanalysis.batch.runner import run_batch
+from tests.notebook_jobs import OK_NB, notebook_job
 
 
 def test_job_hash_follows_content_not_timestamps(tmp_path):
     data = tmp_path / "calls.csv"
     data.write_text("day,calls\n2026-08-01,10\n")
-    job = _job("r", OK_NB, tmp_path, inputs=[tmp_path])  # a folder is hashed file by file
+    job = notebook_job("r", OK_NB, tmp_path, inputs=[tmp_path])  # a folder is hashed file by file
     first = job_hash(job)
     os.utime(data, (1, 1))
     assert job_hash(job) == first
     data.write_text("day,calls\n2026-08-01,11\n")
     assert job_hash(job) != first
-    assert job_hash(_job("r", OK_NB, tmp_path, inputs=[tmp_path], parameters={"count": 4})) != job_hash(job)
+    assert job_hash(notebook_job("r", OK_NB, tmp_path, inputs=[tmp_path], parameters={"count": 4})) != job_hash(job)
 
 
 def test_incremental_skip_rebuild_on_input_change_and_force(tmp_path):
     data = tmp_path / "data.csv"
     data.write_text("a\n1\n")
     out = tmp_path / "reports"
-    job = _job("ok", OK_NB, out, inputs=[data])
+    job = notebook_job("ok", OK_NB, out, inputs=[data])
 
     assert run_batch([job], progress=False)[0].status == "ok"
     first_html = (out / "ok.html").read_bytes()
@@ -50,7 +43,7 @@ def test_incremental_skip_rebuild_on_input_change_and_force(tmp_path):
 
 
 def test_a_change_in_the_package_code_rebuilds_the_report(tmp_path, monkeypatch):
-    job = _job("ok", OK_NB, tmp_path)
+    job = notebook_job("ok", OK_NB, tmp_path)
     assert run_batch([job], progress=False)[0].status == "ok"
     assert run_batch([job], progress=False)[0].status == "skipped"  # same code, same inputs
     # as after editing any module of ccanalysis (e.g. pricing/__init__.py): another package fingerprint
@@ -60,7 +53,7 @@ def test_a_change_in_the_package_code_rebuilds_the_report(tmp_path, monkeypatch)
 
 
 def test_a_corrupted_record_is_rebuilt_not_a_crash(tmp_path):
-    job = _job("ok", OK_NB, tmp_path)
+    job = notebook_job("ok", OK_NB, tmp_path)
     assert run_batch([job], progress=False)[0].status == "ok"
     (tmp_path / "ok.json").write_bytes(b'{"input_hash": "\x00')  # a write cut short by a crash or a full disk
     assert run_batch([job], progress=False)[0].status == "ok"

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from ccanalysis.batch import runner
-from ccanalysis.batch.runner import ReportJob, ReportResult, exit_code, run_batch, summary_table
-
-NOTEBOOKS = Path(__file__).parent / "notebooks"
-OK_NB, FAILING_NB, SLOW_NB = NOTEBOOKS / "ok.ipynb", NOTEBOOKS / "failing.ipynb", NOTEBOOKS / "slow.ipynb"
-
-
-def _job(name: str, notebook: Path, out: Path, **kwargs) -> ReportJob:
-    return ReportJob(name=name, notebook=notebook, output_stem=out / name, **kwargs)
-
-
-def _by_name(results: list[ReportResult]) -> dict[str, ReportResult]:
-    return {r.name: r for r in results}
+from ccanalysis.batch.runner import exit_code, run_batch, summary_table
+from ccanalysis.errors import UsageError
+from tests.notebook_jobs import FAILING_NB, OK_NB, SLOW_NB, by_name, notebook_job
 
 
 def test_bad_parameter_stops_the_batch_before_any_kernel(tmp_path, monkeypatch):
@@ -28,21 +18,22 @@ def test_bad_parameter_stops_the_batch_before_any_kernel(tmp_path, monkeypatch):
 
     monkeypatch.setattr(runner, "_run_pool", no_execution)
     monkeypatch.setattr(runner, "_run_dask", no_execution)
-    jobs = [_job("good", OK_NB, tmp_path), _job("bad", OK_NB, tmp_path, parameters={"month": "2026-13"})]
-    with pytest.raises(ValueError, match=r"^bad: ok.ipynb: unknown parameter 'month'"):
+    jobs = [notebook_job("good", OK_NB, tmp_path),
+            notebook_job("bad", OK_NB, tmp_path, parameters={"month": "2026-13"})]
+    with pytest.raises(UsageError, match=r"^bad: ok.ipynb: unknown parameter 'month'"):
         run_batch(jobs, progress=False)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_one_failure_does_not_stop_the_others(tmp_path):
     jobs = [
-        _job("ok", OK_NB, tmp_path, header={"client": "ACME"}),
-        _job("failing", FAILING_NB, tmp_path),
-        _job("slow", SLOW_NB, tmp_path, parameters={"seconds": 0.5}),
+        notebook_job("ok", OK_NB, tmp_path, header={"client": "ACME"}),
+        notebook_job("failing", FAILING_NB, tmp_path),
+        notebook_job("slow", SLOW_NB, tmp_path, parameters={"seconds": 0.5}),
     ]
     results = run_batch(jobs, jobs_n=2, progress=False)
     assert [r.name for r in results] == ["ok", "failing", "slow"]
-    by = _by_name(results)
+    by = by_name(results)
     assert (by["ok"].status, by["failing"].status, by["slow"].status) == ("ok", "failed", "ok")
     # failing.ipynb: markdown (0), parameters (1), value = 1 (2), raise (3)
     assert by["failing"].failed_cell == 3
@@ -66,11 +57,11 @@ def test_one_failure_does_not_stop_the_others(tmp_path):
 
 def test_dask_local_cluster_gives_the_same_outputs_written_by_the_driver(tmp_path):
     jobs = [
-        _job("ok", OK_NB, tmp_path, header={"client": "ACME"}),
-        _job("failing", FAILING_NB, tmp_path),
+        notebook_job("ok", OK_NB, tmp_path, header={"client": "ACME"}),
+        notebook_job("failing", FAILING_NB, tmp_path),
     ]
     results = run_batch(jobs, jobs_n=2, scheduler="local", progress=False)
-    by = _by_name(results)
+    by = by_name(results)
     assert by["ok"].status == "ok"
     assert by["failing"].status == "failed" and by["failing"].failed_cell == 3
     record = json.loads((tmp_path / "ok.json").read_text())

@@ -11,7 +11,7 @@ import pytest
 import ccanalysis
 from ccanalysis import cli
 from ccanalysis.errors import ContractError, UsageError
-from tests.engagements import activity_row, files_under, write_engagement
+from tests.engagements import activity_row, contract, files_under, write_engagement
 
 SEPTEMBER = ["expected", "tiny", "--supplier", "acme", "--month", "2026-09"]
 
@@ -197,6 +197,38 @@ def test_a_contract_error_while_rating_is_invalid_input(tiny, capsys, monkeypatc
     assert "invalid input: tiers[1].up_to: must be greater" in err and "Traceback" not in err
 
 
+def _engagement_with_charge(root, charge, rows):
+    c = contract()
+    c["services"][0]["charges"] = [charge]
+    return write_engagement(root, contracts=[c], tables={"activity/a.csv": rows})
+
+
+def test_hours_off_the_interval_boundaries_are_invalid_input_not_a_bug(tmp_path, capsys):
+    # 30-minute interval rows; a night window from 22:10 cannot be cut from them: found while rating
+    rows = [{**activity_row("2026-09-01", 10, 9, abandoned=1), "interval_start": start} for start in ("22:00", "22:30")]
+    night = {"id": "care_night", "unit": "handled_contact", "model": "per_unit", "unit_price": "1",
+             "applies_to": {"hours": "22:10-08:00"}}
+    assert run(_engagement_with_charge(tmp_path, night, rows), *SEPTEMBER) == 1
+    err = capsys.readouterr().err
+    assert "invalid input: applies_to.hours: 22:10 does not fall on a 30-minute interval boundary" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("charge, says", [
+    ({"id": "care_capacity", "model": "capacity", "dimensions": ["fte"], "fte_hours": 160, "peak_over": "interval",
+      "tiers": [{"limits": {"fte": 2}, "price": 1000}, {"limits": {"fte": None}, "price": 1800}]},
+     "(care_capacity) takes its peak per interval (`peak_over: interval`), which needs interval rows"),
+    ({"id": "care_fee", "unit": "collected_amount", "model": "percentage", "rate": "0.1", "fixed_per_event": "0.5"},
+     "(care_fee) sets per-event keys (fixed_per_event), which need contact records"),
+])
+@pytest.mark.parametrize("command", [["validate", "tiny"], SEPTEMBER])
+def test_charges_the_daily_rows_cannot_rate_are_invalid_input(tmp_path, capsys, charge, says, command):
+    rows = [activity_row("2026-09-01", 10, 9, abandoned=1, collected_amount="100.00")]
+    assert run(_engagement_with_charge(tmp_path, charge, rows), *command) == 1
+    err = capsys.readouterr().err
+    assert says in err and "Traceback" not in err
+
+
 def test_a_usage_error_from_anywhere_exits_2(tiny, capsys, monkeypatch):
     import ccanalysis.workbook as workbook
 
@@ -257,3 +289,22 @@ def test_output_into_a_closed_pipe_is_not_a_bug(tiny, capsys, monkeypatch):
     monkeypatch.setattr(cli, "validation_summary", _crash(BrokenPipeError(32, "Broken pipe")))  # `| head`
     assert run(tiny, "validate", "tiny") == 0
     assert "bug" not in capsys.readouterr().err
+
+
+def test_data_missing_a_charge_column_is_invalid_input_not_usage(tmp_path, capsys):
+    c = contract()
+    c["services"][0]["charges"] = [{"id": "care_sales", "unit": "sale", "model": "per_unit", "unit_price": "5"}]
+    write_engagement(tmp_path, contracts=[c], tables={"activity/a.csv": [activity_row("2026-09-14", 10, 10)]})
+    # the activity lacks the `sales` column the charge is billed on: the engagement is invalid (exit 1),
+    # for `validate` and `expected` alike, and the message names the column and the contract charge
+    for command in (["validate", "tiny"], ["expected", "tiny", "--supplier", "acme", "--month", "2026-09"]):
+        code = cli.main([*command, "--root", str(tmp_path)])
+        err = capsys.readouterr().err
+        assert code == 1 and "sales: needed by" in err and "charges[0] (care_sales)" in err and "Traceback" not in err
+    assert not (tmp_path / "reports").exists()
+
+
+def test_month_outside_the_contract_is_wrong_usage(tmp_path):
+    write_engagement(tmp_path, tables={"activity/a.csv": [activity_row("2026-09-14", 10, 10)]})
+    assert cli.main(["expected", "tiny", "--supplier", "acme", "--month", "2025-09", "--root", str(tmp_path)]) == 2
+    assert cli.main(["expected", "tiny", "--supplier", "acme", "--month", "2026-13", "--root", str(tmp_path)]) == 2

@@ -8,6 +8,7 @@ import pytest
 
 from ccanalysis import contacts as contact_records
 from ccanalysis.contacts import distinct_customers, to_activity
+from ccanalysis.errors import UsageError
 
 
 @pytest.fixture
@@ -91,7 +92,7 @@ def test_float_amounts_are_summed_as_their_decimals():
 
 
 def test_bad_frequency(contacts):
-    with pytest.raises(ValueError):
+    with pytest.raises(UsageError, match="freq must be D, 15min, 30min or 60min"):
         to_activity(contacts, threshold_s=20, short_abandon_s=5, freq="45min")  # type: ignore[arg-type]
 
 

@@ -17,6 +17,7 @@ import yaml
 from ccanalysis import demo
 from ccanalysis.demo import build
 from ccanalysis.demo.invoices import transpose_digits
+from ccanalysis.errors import UsageError
 from ccanalysis.money import round_half_up
 
 SCALE = 0.05  # 5 % of the contact records keeps the tests fast
@@ -500,7 +501,7 @@ def test_line_differences_add_up_to_the_net(seed: int) -> None:
 
 
 def test_unknown_check_is_rejected() -> None:
-    with pytest.raises(ValueError, match="unknown error check"):
+    with pytest.raises(UsageError, match="unknown error check"):
         _render(("typo",))
 
 

@@ -5,14 +5,13 @@ from datetime import date
 
 import pytest
 
+from ccanalysis.engagement import load
 from ccanalysis.errors import UsageError
-from tests.engagements import activity_row, write_engagement
+from tests.engagements import activity_row, versioned_threshold_contract, write_engagement
 
 
 @pytest.fixture
 def eng(tmp_path):
-    from ccanalysis.engagement import load
-
     write_engagement(tmp_path, tables={"activity/a.csv": [activity_row("2026-09-01", 10, 9, abandoned=1)]})
     return load("tiny", root=tmp_path)
 
@@ -43,6 +42,11 @@ def test_a_malformed_month_is_wrong_usage(eng):
     assert (period.start, period.end) == (date(2026, 9, 1), date(2026, 9, 30))
 
 
+def test_an_unknown_service_is_wrong_usage(eng):
+    with pytest.raises(UsageError, match="supplier 'acme' has no service 'sales'"):
+        eng.thresholds("acme", "sales")
+
+
 def test_an_absent_table_is_empty_with_its_columns(eng):
     assert eng.contacts.empty and {"contact_id", "start", "queue_s"} <= set(eng.contacts.columns)
     assert eng.invoices.empty and "invoice_id" in eng.invoices.columns
@@ -60,3 +64,19 @@ def test_a_pickled_engagement_drops_its_derived_indexes(eng):
     again = pickle.loads(pickle.dumps(eng))
     assert "_groups" not in again.__dict__ and again.fingerprint == eng.fingerprint
     assert len(again.activity_rows("acme", "care", date(2026, 9, 1), date(2026, 9, 30))) == 1
+
+
+def _contact(contact_id, start, queue_s):
+    return {"contact_id": contact_id, "supplier": "acme", "service": "care", "start": start, "queue_s": queue_s,
+            "answered": True, "abandoned": False, "talk_s": 60, "hold_s": 0, "acw_s": 0}
+
+
+def test_daily_activity_counts_service_level_at_the_threshold_in_force(tmp_path):
+    contacts = [_contact("c1", "2026-09-10 10:00:00", 25), _contact("c2", "2026-10-10 10:00:00", 25)]
+    write_engagement(tmp_path, contracts=[versioned_threshold_contract()], tables={"contacts/c.csv": contacts})
+    eng = load("tiny", root=tmp_path)
+    september = eng.daily_activity("acme", "care", date(2026, 9, 1), date(2026, 9, 30))
+    october = eng.daily_activity("acme", "care", date(2026, 10, 1), date(2026, 10, 31))
+    # answered after 25 s: not within 20 s (September, base terms), within 30 s (October, the version)
+    assert int(september["answered_within_sl"].sum()) == 0
+    assert int(october["answered_within_sl"].sum()) == 1

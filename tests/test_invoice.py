@@ -229,3 +229,28 @@ def test_invoice_lines_from_plain_inputs_without_an_engagement():
     assert [line.label.code for line in lines] == ["charge", "minimum_commitment", "sla"]
     assert lines[0].facts[0].code == "units" and lines[0].facts[0]["value"] == 90
     assert date(2026, 9, 30) == period.end
+
+
+def _charge_line(lines, charge="care_contacts"):
+    row = lines[lines["charge"] == charge]
+    assert len(row) == 1
+    return row.iloc[0]
+
+
+def test_activity_after_a_service_ends_is_not_billed(tmp_path):
+    c = contract()
+    c["services"][0]["valid_to"] = "2026-09-15"  # ramp-down: the service ends on the 15th
+    rows = [activity_row("2026-09-14", 10, 10), activity_row("2026-09-16", 10, 10)]
+    write_engagement(tmp_path, contracts=[c], tables={"activity/a.csv": rows})
+    line = _charge_line(expected_invoice(load("tiny", root=tmp_path), "acme", "2026-09"))
+    # only the 14th is inside the service's validity: 10 handled × 1.50 = 15.00 (not 20 × 1.50 = 30.00)
+    assert (line["quantity"], line["amount"]) == (D(10), D("15.00"))
+
+
+def test_activity_before_the_contract_starts_is_not_billed(tmp_path):
+    c = contract(valid_from="2026-09-10")
+    rows = [activity_row("2026-09-01", 10, 10), activity_row("2026-09-12", 7, 7)]
+    write_engagement(tmp_path, contracts=[c], tables={"activity/a.csv": rows})
+    line = _charge_line(expected_invoice(load("tiny", root=tmp_path), "acme", "2026-09"))
+    # the contract is in force from the 10th: 7 handled × 1.50 = 10.50
+    assert (line["quantity"], line["amount"]) == (D(7), D("10.50"))

@@ -14,6 +14,7 @@ import pytest
 
 from ccanalysis import cli
 from ccanalysis.engagement import load
+from ccanalysis.errors import ContractError
 from ccanalysis.invoice import expected_invoice, totals
 from ccanalysis.money import round_half_up
 from ccanalysis.pricing import (
@@ -425,9 +426,9 @@ def test_contact_start_times_with_seconds():
 
 def test_hours_need_interval_data_on_boundaries():
     dates = [dt.date(2026, 1, 7)]
-    with pytest.raises(ValueError, match="applies_to.hours"):
+    with pytest.raises(ContractError, match="applies_to.hours"):
         applies_to_mask(dates, {"hours": "22:00-08:00"}, set())  # daily data
-    with pytest.raises(ValueError, match="applies_to.hours: 22:10 does not fall on a 15-minute"):
+    with pytest.raises(ContractError, match="applies_to.hours: 22:10 does not fall on a 15-minute"):
         applies_to_mask(dates, {"hours": "22:10-08:00"}, set(), times=["22:15"], interval_minutes=15)
     assert applies_to_mask(dates, {"hours": "22:30-08:00"}, set(), times=["22:30"], interval_minutes=30)[0]
 

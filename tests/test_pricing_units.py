@@ -6,6 +6,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from ccanalysis.errors import InputError
 from ccanalysis.pricing import units
 from ccanalysis.pricing.units import BillableUnit, Requirement, ServiceActivity, billable_units, requirements
 
@@ -55,9 +56,9 @@ def test_units_from_activity_rows(unit, expected):
 def test_effective_hour_and_sale_need_their_columns():
     assert _value("effective_hour", _activity(rows=_rows(aux_s=[3600, 0]))) == D(14400) / 3600
     assert _value("sale", _activity(rows=_rows(sales=[2, 3]))) == 5
-    with pytest.raises(ValueError, match="`aux_s`"):
+    with pytest.raises(InputError, match="`aux_s`"):
         _value("effective_hour", _activity(rows=_rows()))
-    with pytest.raises(ValueError, match="`sales`"):
+    with pytest.raises(InputError, match="`sales`"):
         _value("sale", _activity(rows=_rows()))
 
 
@@ -76,14 +77,14 @@ def test_units_from_contact_records():
 
 
 def test_logged_time_cannot_come_from_contact_records():
-    with pytest.raises(ValueError, match="cannot be derived from contact records"):
+    with pytest.raises(InputError, match="cannot be derived from contact records"):
         _value("logged_hour", _activity(contacts=_contacts()))
 
 
 def test_customer_needs_contact_records_with_customer_id():
-    with pytest.raises(ValueError, match="distinct customer"):
+    with pytest.raises(InputError, match="distinct customer"):
         _value("customer", _activity(rows=_rows()))
-    with pytest.raises(ValueError, match="customer_id"):
+    with pytest.raises(InputError, match="customer_id"):
         _value("customer", _activity(contacts=_contacts().drop(columns="customer_id")))
 
 

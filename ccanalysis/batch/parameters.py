@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from ccanalysis.errors import UsageError
+
 _PY_TYPES: dict[str, tuple[type, ...]] = {
     "str": (str,),
     "int": (int,),
@@ -31,7 +33,7 @@ def _accepted_types(type_name: str) -> tuple[type, ...] | None:
 
 
 def validate_parameters(notebook: Path, parameters: Mapping[str, object]) -> None:
-    """Raise ValueError (one line) if a parameter is not declared in the notebook's `parameters` cell or
+    """Raise UsageError (one line) if a parameter is not declared in the notebook's `parameters` cell or
     has another type than the one declared there (annotation, `# type:` comment or default value)."""
     import papermill
 
@@ -39,14 +41,14 @@ def validate_parameters(notebook: Path, parameters: Mapping[str, object]) -> Non
     for name, value in parameters.items():
         if name not in declared:
             known = ", ".join(sorted(declared)) or "none"
-            raise ValueError(f"{Path(notebook).name}: unknown parameter {name!r} (declared: {known})")
+            raise UsageError(f"{Path(notebook).name}: unknown parameter {name!r} (declared: {known})")
         accepted = _accepted_types(declared[name]["inferred_type_name"])
         if accepted is None:
             continue
         if isinstance(value, bool) and bool not in accepted:
             accepted = ()
         if not isinstance(value, accepted):
-            raise ValueError(
+            raise UsageError(
                 f"{Path(notebook).name}: parameter {name!r} must be {declared[name]['inferred_type_name']}, "
                 f"got {type(value).__name__} {value!r}"
             )

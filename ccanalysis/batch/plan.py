@@ -8,7 +8,6 @@ unknown supplier, bad month, no data — is checked here first, as a one-line er
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
@@ -19,37 +18,20 @@ from ccanalysis.engagement import Engagement, load_cached
 from ccanalysis.errors import UsageError
 from ccanalysis.i18n import check_lang, format_date, format_number, label, sentence
 from ccanalysis.jsonio import dumps
+from ccanalysis.periods import parse_months
 
 SUPPLIER_NOTEBOOK = "supplier_month.ipynb"
 PORTFOLIO_NOTEBOOK = "portfolio.ipynb"
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
-def parse_months(text: str) -> list[str]:
-    """`2026-08` or an inclusive range `2026-08..2026-10` → the months, in order."""
-    first, sep, last = text.partition("..")
-    last = last if sep else first
-    for month in (first, last):
-        if not MONTH.match(month):
-            raise UsageError(f"--month takes YYYY-MM or YYYY-MM..YYYY-MM, got {text!r}")
-    if last < first:
-        raise UsageError(f"--month range {text!r} ends before it starts")
-    months = []
-    year, mon = int(first[:4]), int(first[5:])
-    while f"{year:04d}-{mon:02d}" <= last:
-        months.append(f"{year:04d}-{mon:02d}")
-        year, mon = (year + 1, 1) if mon == 12 else (year, mon + 1)
-    return months
 
 
 def plan_jobs(eng: Engagement, months: list[str], suppliers: list[str] | None = None, *, lang: str | None = None,
               portfolio: bool = True, notebooks: Path | None = None) -> list[ReportJob]:
-    """The reports to build, every parameter checked against the engagement (ValueError, one line)."""
+    """The reports to build, every parameter checked against the engagement (UsageError, one line)."""
     lang = check_lang(lang or eng.settings.lang)
     notebooks = notebooks or config.notebooks_dir()
     chosen = suppliers or eng.suppliers
     for supplier in chosen:
-        eng.contract(supplier)  # unknown supplier → ValueError naming the known ones
+        eng.contract(supplier)  # unknown supplier → UsageError naming the known ones
     available = eng.months()
     jobs = []
     for month in months:

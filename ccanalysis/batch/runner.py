@@ -26,6 +26,7 @@ from ccanalysis.batch.kernel import shutdown_worker_kernels
 from ccanalysis.batch.outputs import write_outputs
 from ccanalysis.batch.parameters import validate_parameters
 from ccanalysis.batch.rebuild import is_up_to_date, job_hash
+from ccanalysis.errors import UsageError
 
 # the names a notebook, a benchmark or a test imports from the runner
 from ccanalysis.report.results import extract_results, publish_results
@@ -160,7 +161,7 @@ def run_batch(
 ) -> list[ReportResult]:
     """Build every report in `jobs`, in parallel, and return one result per job in the same order.
 
-    Parameters are validated for every job before any kernel starts (ValueError, one line). Reports whose
+    Parameters are validated for every job before any kernel starts (UsageError, one line). Reports whose
     input hash is unchanged and whose HTML exists are skipped unless `force`. `jobs_n` workers (default:
     the machine's cores) run locally, or on dask when `scheduler` is "local" (a LocalCluster, options
     from `cluster_kwargs`) or a scheduler address. `reuse_kernel` keeps one kernel per worker, reset
@@ -172,10 +173,10 @@ def run_batch(
         try:
             validate_parameters(job.notebook, job.parameters)
         except ValueError as error:
-            raise ValueError(f"{job.name}: {error}") from None
+            raise UsageError(f"{job.name}: {error}") from None
     names = [job.name for job in jobs]
     if len(set(names)) != len(names):
-        raise ValueError("report names must be unique in a batch")
+        raise UsageError("report names must be unique in a batch")
 
     results: list[ReportResult | None] = [None] * len(jobs)
     digests = [job_hash(job) for job in jobs]

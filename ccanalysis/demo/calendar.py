@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
 
-import holidays as holiday_calendars
 import numpy as np
 import pandas as pd
 
 from ccanalysis.demo.engagement import MONTHS
+from ccanalysis.periods import day_class, holiday_calendar, month_days, month_of
 
 #: Volume factor of each day class, and of each weekday (Monday first), and of each month.
 WEEKDAY_SHAPE = (1.12, 1.04, 1.00, 0.97, 0.90)
@@ -23,30 +22,20 @@ _SLOT_WEIGHTS = np.array([2, 3, 5, 6, 7, 7, 7, 6, 5, 4, 4, 4, 5, 5, 5, 6, 6, 6, 
 SLOT_PROFILE = _SLOT_WEIGHTS / _SLOT_WEIGHTS.sum()
 
 
-def month_bounds(month: str) -> tuple[date, date]:
-    """First and last day of a `YYYY-MM` month."""
-    start = date(int(month[:4]), int(month[5:7]), 1)
-    nxt = date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    return start, nxt - timedelta(days=1)
-
-
 def demo_calendar(months: Sequence[str] = MONTHS) -> pd.DataFrame:
     """One row per date: date, month, weekday (0 = Monday) and day class (holiday, saturday, sunday, weekday).
 
-    Holidays are Spain's national holidays (`holidays.country_holidays("ES")`): 2026-08-15 (a Saturday,
+    Holidays are Spain's national holidays (`periods.holiday_calendar("ES", …)`): 2026-08-15 (a Saturday,
     so class holiday) and 2026-10-12 (a Monday).
     """
-    first, _ = month_bounds(months[0])
-    _, last = month_bounds(months[-1])
+    first, _ = month_days(months[0])
+    _, last = month_days(months[-1])
     days = pd.date_range(first, last, freq="D")
-    es = holiday_calendars.country_holidays("ES", years=sorted({d.year for d in days}))
     dates = [d.date() for d in days]
     weekday = days.day_of_week.to_numpy()
-    is_holiday = np.array([d in es for d in dates])
-    day_class = np.where(is_holiday, "holiday",
-                         np.where(weekday == 5, "saturday", np.where(weekday == 6, "sunday", "weekday")))
-    return pd.DataFrame({"date": dates, "month": [d.strftime("%Y-%m") for d in dates],
-                         "weekday": weekday, "day_class": day_class})
+    day_classes = day_class(days.to_numpy(), holiday_calendar("ES", {d.year for d in dates}))
+    return pd.DataFrame({"date": dates, "month": [month_of(d) for d in dates],
+                         "weekday": weekday, "day_class": day_classes})
 
 
 def volume_factor(cal: pd.DataFrame, day_factors: Mapping[str, float]) -> np.ndarray:

@@ -14,9 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ccanalysis.demo.calendar import month_bounds
 from ccanalysis.demo.engagement import TAX_RATE
+from ccanalysis.errors import UsageError
 from ccanalysis.money import round_half_up, to_decimal
+from ccanalysis.periods import month_days
 
 INVOICE_COLUMNS = ["invoice_id", "issue_date", "period_start", "period_end", "line", "service", "charge",
                    "description", "quantity", "unit", "unit_price", "amount", "tax_rate", "total_net",
@@ -164,8 +165,8 @@ def render_invoice(expected: pd.DataFrame, *, supplier: str, month: str, style: 
     wanted = tuple(DEFAULT_ERRORS.get((supplier, month), ()) if errors is None else errors)
     unknown = set(wanted) - set(ERROR_CHECKS)
     if unknown:
-        raise ValueError(f"unknown error check(s): {', '.join(sorted(unknown))}; known: {', '.join(ERROR_CHECKS)}")
-    start, end = month_bounds(month)
+        raise UsageError(f"unknown error check(s): {', '.join(sorted(unknown))}; known: {', '.join(ERROR_CHECKS)}")
+    start, end = month_days(month)
     rows: list[dict[str, Any]] = []
     for record in expected.to_dict("records"):
         rows.append({

@@ -16,6 +16,8 @@ import pandas as pd
 from ccanalysis import kpis as kpi_registry
 from ccanalysis.contract import Contract, Service
 from ccanalysis.errors import Problem
+from ccanalysis.periods import period_containing
+from ccanalysis.pricing.units import PER_EVENT_KEYS, UNITS, requirements
 
 if TYPE_CHECKING:
     from ccanalysis.engagement import Engagement
@@ -70,16 +72,17 @@ def _row(row: pd.Series) -> int | None:
 
 def _billing_months(eng: Engagement, suppliers: pd.Series, when: pd.Series) -> pd.Series:
     """The billing period (YYYY-MM, named by its end month) each date falls in, under its supplier's
-    billing cycle: with `cutoff_day` 25, 26 September belongs to 2026-10."""
-    months = when.dt.strftime("%Y-%m")
-    for supplier, contract in eng.contracts.items():
-        cutoff = contract.billing_cycle.cutoff_day
-        if cutoff is None:
-            continue
-        later = ((suppliers == supplier) & (when.dt.day > cutoff)).to_numpy()
-        if later.any():
-            months[later] = (when[later].dt.to_period("M") + 1).dt.strftime("%Y-%m")
-    return months
+    billing cycle (`periods.period_containing`): with `cutoff_day` 25, 26 September belongs to 2026-10.
+    Each distinct day is looked up once; a missing date or supplier has no month."""
+    codes, days = pd.factorize(when.dt.normalize())
+    months = np.full(len(when), None, dtype=object)
+    for supplier in suppliers.dropna().unique():
+        contract = eng.contracts.get(supplier)
+        cutoff = contract.billing_cycle.cutoff_day if contract is not None else None
+        names = np.array([period_containing(day.date(), cutoff).month for day in days] + [None], dtype=object)
+        mine = (suppliers == supplier).fillna(False).to_numpy(dtype=bool)
+        months[mine] = names[codes[mine]]  # code -1 (no date) → the trailing None
+    return pd.Series(months, index=when.index)
 
 
 def granularity(eng: Engagement) -> tuple[dict[tuple[str, str, str], str], list[Problem]]:
@@ -171,17 +174,6 @@ def _service_kpi_problems(eng: Engagement, supplier: str, contract: Contract, se
     return problems
 
 
-#: Optional activity columns a charge's unit is computed from (the required ones are always there).
-UNIT_ROW_COLUMNS = {"effective_hour": ("aux_s",), "sale": ("sales",), "collected_amount": ("collected_amount",)}
-#: Contact-record columns a unit needs, and units that contact records cannot give (no logged time).
-UNIT_CONTACT_COLUMNS = {"customer": ("customer_id",), "sale": ("outcome",), "collected_amount": ("outcome", "amount")}
-UNITS_NOT_FROM_CONTACTS = ("logged_hour", "effective_hour", "fte")
-
-
-def _charge_units(charge: dict) -> list[str]:
-    return list(charge.get("dimensions") or [charge.get("unit")])
-
-
 def _charge_row_problems(supplier: str, service: Service, rows: pd.DataFrame, where: str) -> list[Problem]:
     """What the service's charges need from its activity rows, so that `validate` rejects what the
     expected invoice could not rate (data.md billable units; pricing.md rounding and applies_to.hours)."""
@@ -190,23 +182,41 @@ def _charge_row_problems(supplier: str, service: Service, rows: pd.DataFrame, wh
     daily = "interval_start" not in rows.columns or rows["interval_start"].isna().any()
     for i, charge in enumerate(service.charges):
         rule = f"contracts/{supplier}.yaml {where}services[{service.id}].charges[{i}] ({charge['id']})"
-        for unit in _charge_units(charge):
-            for column in UNIT_ROW_COLUMNS.get(unit, ()):
+        for need in requirements(charge):
+            if need.need == "row_column":
+                column = need.column
                 if column not in rows.columns or rows[column].isna().any():
                     missing = first if column not in rows.columns else rows[rows[column].isna()].iloc[0]
-                    problems.append(Problem(file=missing["_file"], row=_row(missing) if column in rows.columns
-                                            else None, column=column,
-                                            message=f"needed by {rule}, billed per {unit}; add the column"))
-            if unit == "customer":
+                    problems.append(Problem(
+                        file=missing["_file"], row=_row(missing) if column in rows.columns else None,
+                        column=column, message=f"needed by {rule}, billed per {need.cause}; add the column"))
+            elif need.need == "contact_records" and need.cause == "rounding":
+                problems.append(Problem(file=first["_file"], message=f"{rule} rounds each contact (`rounding`), "
+                                        "which needs contact records in data/ENG/contacts/, not activity rows"))
+            elif need.need == "contact_records":
                 problems.append(Problem(file=first["_file"], message=f"{rule} is billed per distinct customer, "
                                         "which needs contact records with customer_id, not activity rows"))
-        if charge.get("rounding"):
-            problems.append(Problem(file=first["_file"], message=f"{rule} rounds each contact (`rounding`), which "
-                                    "needs contact records in data/ENG/contacts/, not activity rows"))
-        if (charge.get("applies_to") or {}).get("hours") and daily:
-            problems.append(Problem(file=first["_file"], message=f"{rule} restricts hours (`applies_to.hours`), "
-                                    "which needs interval rows or contact records, not daily rows"))
+            elif need.need == "sub_daily" and daily:
+                problems.append(Problem(file=first["_file"], message=f"{rule} restricts hours "
+                                        "(`applies_to.hours`), which needs interval rows or contact records, "
+                                        "not daily rows"))
+        if charge.get("peak_over") == "interval" and daily:
+            problems.append(Problem(file=first["_file"], message=f"{rule} takes its peak per interval "
+                                    "(`peak_over: interval`), which needs interval rows, not daily rows"))
+        per_event = _per_event_keys(charge)
+        if per_event:
+            problems.append(Problem(file=first["_file"], message=f"{rule} sets per-event keys "
+                                    f"({', '.join(per_event)}), which need contact records (one event each), "
+                                    "not activity rows"))
     return problems
+
+
+def _per_event_keys(charge: dict) -> list[str]:
+    """The per-event keys a charge on an event unit (payments) sets; activity rows cannot give events."""
+    unit = charge.get("unit")
+    if unit not in UNITS or not UNITS.get(unit).events:
+        return []
+    return [key for key in PER_EVENT_KEYS if charge.get(key) not in (None, 0, "0")]
 
 
 def check_contact_charges(eng: Engagement) -> list[Problem]:
@@ -227,14 +237,15 @@ def check_contact_charges(eng: Engagement) -> list[Problem]:
         for service in services:
             for i, charge in enumerate(service.charges):
                 rule = f"contracts/{supplier}.yaml services[{service_id}].charges[{i}] ({charge['id']})"
-                for unit in _charge_units(charge):
-                    if unit in UNITS_NOT_FROM_CONTACTS:
-                        problems.append(Problem(file=file, message=f"{rule} is billed per {unit}, which needs "
-                                                "logged time from activity rows; contact records have none"))
-                    for column in UNIT_CONTACT_COLUMNS.get(unit, ()):
-                        if column not in contacts.columns:
-                            problems.append(Problem(file=file, column=column,
-                                                    message=f"needed by {rule}, billed per {unit}; add the column"))
+                for need in requirements(charge):
+                    if need.need == "not_from_contacts":
+                        problems.append(Problem(file=file, message=f"{rule} is billed per {need.cause}, which "
+                                                "needs logged time from activity rows; contact records have "
+                                                "none"))
+                    elif need.need == "contact_column" and need.column not in contacts.columns:
+                        problems.append(Problem(
+                            file=file, column=need.column,
+                            message=f"needed by {rule}, billed per {need.cause}; add the column"))
     return problems
 
 

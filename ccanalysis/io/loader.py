@@ -9,12 +9,10 @@ cross-file checks of data.md (`ccanalysis.io.checks`), and either returns a type
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-import holidays as holiday_calendars
 import pandas as pd
 
 from ccanalysis import config
@@ -26,8 +24,7 @@ from ccanalysis.io import rows as table_rows
 from ccanalysis.io.mapping import Mapping, load_mapping, matches
 from ccanalysis.io.schemas import TABLES
 from ccanalysis.io.yamlio import load_yaml
-
-INVOICE_NAME = re.compile(r"^(?P<month>\d{4}-(0[1-9]|1[0-2]))$")
+from ccanalysis.periods import MONTH_PATTERN, holiday_calendar
 
 
 def load(engagement: str, root: Path | str | None = None, *, progress: bool = False) -> Engagement:
@@ -200,13 +197,13 @@ def _mapping_for(relative: str, table: str, mappings: list[tuple[str, Mapping]],
 def _tag_invoice(frame: pd.DataFrame, path: Path, data: Path, display: str, found: ProblemCollector) -> pd.DataFrame:
     """Invoice lines carry the supplier and billing month from their path: invoices/SUPPLIER/YYYY-MM.ext."""
     parts = path.relative_to(data / "invoices").parts
-    match = INVOICE_NAME.match(Path(parts[-1]).stem) if len(parts) == 2 else None
-    if match is None:
+    stem = Path(parts[-1]).stem
+    if len(parts) != 2 or not MONTH_PATTERN.match(stem):
         found.add(display, "invoice files must be named invoices/SUPPLIER/YYYY-MM.csv|xlsx|parquet "
                   "(the billing period they bill)")
         supplier, month = (parts[0] if len(parts) > 1 else None), None
     else:
-        supplier, month = parts[0], match["month"]
+        supplier, month = parts[0], stem
     frame = frame.copy()
     frame["supplier"] = supplier
     frame["month"] = month
@@ -263,6 +260,4 @@ def holiday_set(country: str, frames: dict[str, pd.DataFrame]) -> frozenset[date
             years |= set(range(frame[col].min().year, frame[col].max().year + 1))
     if not years:
         years = {date.today().year}
-    code, _, subdivision = country.partition("-")
-    calendar = holiday_calendars.country_holidays(code, subdiv=subdivision or None, years=sorted(years))
-    return frozenset(calendar.keys())
+    return holiday_calendar(country, years)

@@ -39,6 +39,8 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 import pandas as pd
 
+from ccanalysis.periods import MONTH_PATTERN
+
 #: Texts read as True / False by `parse_flag` (case-insensitive, accents as written).
 TRUE_WORDS = frozenset({"y", "yes", "s", "si", "sí", "true", "t", "1", "verdadero"})
 FALSE_WORDS = frozenset({"n", "no", "false", "f", "0", "falso"})
@@ -330,11 +332,9 @@ def parse_month(texts: Iterable | pd.Series) -> tuple[pd.Series, pd.Series]:
     """Months as ``YYYY-MM`` text; the first day of a month (``2026-03-01``, as spreadsheets store a
     month typed into a cell) is accepted too."""
     s, blank = _texts(texts)
-    s = s.str.replace(r"[ T]00:00(?::00)?$", "", regex=True)
-    parts = s.str.extract(r"^(\d{4})-(\d{2})(?:-01)?$")
-    month = pd.to_numeric(parts[1], errors="coerce")
-    good = ((month >= 1) & (month <= 12)).fillna(False).astype(bool)
-    values = (parts[0] + "-" + parts[1]).astype(object).where(good, None)
+    s = s.str.replace(r"[ T]00:00(?::00)?$", "", regex=True).str.replace(r"^(.{7})-01$", r"\1", regex=True)
+    good = _match(s, MONTH_PATTERN.pattern)
+    values = s.astype(object).where(good, None)
     return values, ~blank & ~good
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ccanalysis.errors import ContractError
 from ccanalysis.periods import DAY_CLASSES, as_days, day_class
 
 MINUTES_PER_DAY = 24 * 60
@@ -79,12 +80,13 @@ def applies_to_mask(dates: object, applies_to: Mapping[str, Any] | None,
     if applies_to.get("hours") is not None:
         start, end = parse_hours(applies_to["hours"])
         if times is None:
-            raise ValueError("applies_to.hours: needs interval data or contact records; the activity is daily")
+            raise ContractError("applies_to.hours: needs interval data or contact records; the activity is daily",
+                                "applies_to.hours")
         if interval_minutes is not None:
             for limit in (start, end):
                 if limit % interval_minutes:
-                    raise ValueError(f"applies_to.hours: {limit // 60:02d}:{limit % 60:02d} does not fall on a "
-                                     f"{interval_minutes}-minute interval boundary")
+                    raise ContractError(f"applies_to.hours: {limit // 60:02d}:{limit % 60:02d} does not fall on "
+                                        f"a {interval_minutes}-minute interval boundary", "applies_to.hours")
         seconds = _seconds_of_day(times, days.shape[0])
         start_s, end_s = start * 60, end * 60
         if start_s < end_s:

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ccanalysis.errors import ContractError, InputError
 from ccanalysis.money import ZERO, exact_sum, to_decimal
 from ccanalysis.periods import working_days_between
 from ccanalysis.pricing.applies_to import applies_to_mask
@@ -166,11 +167,11 @@ def column_sum(act: ServiceActivity, column: str, *,
     total = ZERO
     if not act.rows.empty:
         if column not in act.rows.columns:
-            raise ValueError(f"the activity rows have no `{column}` column, which this charge is billed on")
+            raise InputError(f"the activity rows have no `{column}` column, which this charge is billed on")
         total += exact_sum(act.rows[column])
     if not act.contacts.empty:
         if from_contacts is None:
-            raise ValueError(f"`{column}` cannot be derived from contact records; give activity rows with it")
+            raise InputError(f"`{column}` cannot be derived from contact records; give activity rows with it")
         total += from_contacts(act.contacts)
     return total
 
@@ -197,8 +198,9 @@ def _rounded_minutes(charge: Mapping[str, Any], hold_and_acw: bool, act: Service
     """Minutes under per-contact `rounding` (pricing.md), from handled contact records only: on
     talk + hold + ACW for productive minutes, on talk alone for talk minutes."""
     if act.contacts.empty and not act.rows.empty:
-        raise ValueError(f"charge {charge.get('id')!r} rounds each contact (`rounding`), which needs "
-                         "contact records in data/ENG/contacts/, but this service has only activity rows")
+        raise ContractError(f"charge {charge.get('id')!r} rounds each contact (`rounding`), which needs "
+                            "contact records in data/ENG/contacts/, but this service has only activity rows",
+                            "rounding")
     contacts = act.contacts
     if contacts.empty:
         return ZERO
@@ -253,12 +255,12 @@ def _offered_contact(charge: Mapping[str, Any], act: ServiceActivity, active_day
 
 def _customer(charge: Mapping[str, Any], act: ServiceActivity, active_days: int, period_days: int) -> Decimal:
     if act.contacts.empty and not act.rows.empty:
-        raise ValueError(f"charge {charge.get('id')!r} is billed per distinct customer, which needs contact "
+        raise InputError(f"charge {charge.get('id')!r} is billed per distinct customer, which needs contact "
                          "records with customer_id (daily counts of customers cannot be summed)")
     if act.contacts.empty:
         return ZERO
     if "customer_id" not in act.contacts.columns:
-        raise ValueError("contact records have no customer_id column, needed for a per-customer charge")
+        raise InputError("contact records have no customer_id column, needed for a per-customer charge")
     return Decimal(int(act.contacts["customer_id"].dropna().nunique()))
 
 
@@ -381,7 +383,7 @@ def _scope(charge: Mapping[str, Any]) -> dict[str, Any]:
 def payments(contacts: pd.DataFrame) -> list[Decimal]:
     """The payment amounts of contact records (outcome payment), in time order."""
     if "outcome" not in contacts or "amount" not in contacts:
-        raise ValueError("contact records need `outcome` and `amount` for a charge on collected_amount")
+        raise InputError("contact records need `outcome` and `amount` for a charge on collected_amount")
     paid = contacts[(contacts["outcome"] == "payment") & contacts["amount"].notna()]
     paid = paid.sort_values(["start", "contact_id"], kind="stable")
     return [to_decimal(v) for v in paid["amount"]]
@@ -392,12 +394,13 @@ def _collected(charge: Mapping[str, Any], act: ServiceActivity, figures: dict[st
     if not act.contacts.empty:
         events = payments(act.contacts)
         if not act.rows.empty:
-            raise ValueError("collected amounts come from both contact records and activity rows in one period")
+            raise InputError("collected amounts come from both contact records and activity rows in one period")
         return Units(None, events, Fact("payments", {"count": len(events), "total": sum(events, ZERO), **figures}))
     used = [k for k in PER_EVENT_KEYS if charge.get(k) not in (None, 0, "0")]
     if used:
-        raise ValueError(f"charge {charge.get('id')!r} sets per-event keys ({', '.join(used)}) but the collected "
-                         "amounts are a daily total (collected_amount column): give contact records with payments")
+        raise ContractError(f"charge {charge.get('id')!r} sets per-event keys ({', '.join(used)}) but the "
+                            "collected amounts are a daily total (collected_amount column): give contact records "
+                            "with payments", used[0])
     total = column_sum(act, "collected_amount")
     return Units(total, None, Fact("collected_total", {"total": total, **figures}))
 
@@ -447,7 +450,8 @@ def _dimension_value(charge: Mapping[str, Any], dim: str, act: ServiceActivity, 
     if rows.empty:
         return ZERO
     if peak == "interval" and (not has_intervals(rows) or rows["interval_start"].isna().all()):
-        raise ValueError(f"charge {charge.get('id')!r}: peak_over interval needs interval activity rows")
+        raise ContractError(f"charge {charge.get('id')!r}: peak_over interval needs interval activity rows",
+                            "peak_over")
     if unit.peak is not None:
         return unit.peak(charge, act, peak)
     no_contacts = act.contacts.iloc[0:0]
