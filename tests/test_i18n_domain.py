@@ -17,15 +17,15 @@ D = Decimal
 
 ENGLISH = {"tier", "tiers", "units", "unit", "fee", "flat", "at", "from", "model", "per", "records", "daily",
            "activity", "minimum", "maximum", "charge", "charges", "penalty", "penalties", "bonus", "bonuses", "cap",
-           "value", "events", "packages", "rounded", "prorated", "days", "active", "the", "of", "and", "was",
+           "value", "event", "events", "packages", "rounded", "prorated", "days", "active", "the", "of", "and", "was",
            "band", "below", "above", "target", "gap", "side", "fixed", "handled", "productive", "minute",
            "minutes", "hours", "only", "free", "raised", "capped", "with", "in", "billing", "clipping", "line",
            "lines", "data", "adjustment", "increments", "contacts", "contact", "commitment", "true", "up",
            "payments", "collected", "month", "months", "block", "blocks", "reached", "zero", "usage", "level",
-           "service", "answered", "within", "offered", "worse", "better", "point", "fraction", "brings", "back"}
+           "service", "answered", "within", "offered", "worse", "better", "point", "second", "fraction", "brings", "back"}
 SPANISH = {"tramo", "unidades", "cuota", "modelo", "por", "registros", "actividad", "diaria", "mínimo", "máximo",
            "cargo", "cargos", "penalización", "penalizaciones", "bonificación", "bonificaciones", "tope", "valor",
-           "eventos", "paquetes", "redondeo", "prorrateado", "días", "activos", "del", "de", "la", "el", "los",
+           "evento", "eventos", "paquetes", "redondeo", "prorrateado", "días", "activos", "del", "de", "la", "el", "los",
            "las", "fue", "banda", "debajo", "encima", "objetivo", "desviación", "lado", "fijo", "atendidos",
            "productivos", "minutos", "horas", "solo", "gratuitos", "elevados", "limitados", "con", "en",
            "periodo", "facturación", "línea", "sin", "datos", "ajuste", "incrementos", "contactos",
