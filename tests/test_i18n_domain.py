@@ -179,3 +179,20 @@ def test_numbers_percentages_and_prices_follow_the_language():
     assert words.percent(D("0.0299"), "en") == "2.99%"
     text = words.say(Fact("sla_base", {"base": "all_charges", "service": "care", "amount": D("1234.5")}), "es")
     assert text.endswith("1.234,50")
+
+
+def test_kpi_definitions_are_worded_by_the_display_layer():
+    assert words.kpi_definition("service_level", None, "es", threshold_s=28800) == (
+        "atendidas dentro de 28.800 s / (ofrecidas − abandonadas dentro del umbral de abandono corto)")
+    assert words.kpi_definition("service_level", "offered", "en") == "answered within the SL threshold / offered"
+    with pytest.raises(ValueError, match="valid variants"):
+        words.kpi_definition("service_level", "served", "en")
+
+
+def test_kpi_values_in_money_and_quantities_to_a_few_decimals():
+    assert words.kpi_value(Fraction(27, 10), "money", "es", currency="EUR") == "2,70 €"
+    assert words.kpi_value(Fraction(27, 10), "money", "en", currency="EUR") == "€2.70"
+    assert words.kpi_value(Fraction(27, 10), "money", "en") == "2.70"
+    assert words.quantity(D("5294.279722"), "es", 2) == "≈5.294,28"
+    assert words.quantity(D("69444.40"), "es", 2) == "69.444,4"
+    assert words.quantity(D("250000"), "en", 2) == "250,000"
