@@ -59,10 +59,10 @@ def portfolio_kpi_section(eng: Engagement, month: str, lang: str) -> Section:
     table = pd.DataFrame({
         label("supplier", lang): frame["supplier"], label("service", lang): frame["service"],
         label("kpi", lang): [words.kpi_name(k, lang) for k in frame["kpi"]],
-        label("definition", lang): frame["definition"],
+        label("definition", lang): [line.definition for line in frame["line"]],
         label("value", lang): [text.kpi_value(k, v, lang, var) for k, v, var
                                in zip(frame["kpi"], frame["value"], frame["variant"], strict=True)],
-        label("target", lang): frame["target"],
+        label("target", lang): [line.target for line in frame["line"]],
         label("attainment", lang): frame["attained"].map(lambda a: label("met" if a else "not_met", lang)
                                                          if a is not None else label("no_data", lang)),
     }) if not frame.empty else pd.DataFrame()
