@@ -10,7 +10,8 @@ line `sla:cap_penalty` / `sla:cap_bonus` brings a sum that passes its cap back t
 Rules that give no money — no data (KPI `None`), no band containing the value, an adjustment of 0, or
 a billing period starting before `start` — emit no invoice line; `assess` returns them in `tracked`,
 each with the facts of why, so reports still show them. Lines carry facts (codes and numbers); the
-display layer (`ccanalysis.i18n.domain.describe_sla_line`) writes their target and explanation.
+display layer (`ccanalysis.i18n.domain.describe_sla_line`) writes their definition, target and
+explanation.
 """
 
 from __future__ import annotations
