@@ -186,11 +186,11 @@ def sla_base(service: Service, charges: list[Line]) -> tuple[Decimal, Fact]:
     return amount, Fact("sla_base", {"base": base_kind, "service": service.id, "amount": amount})
 
 
-def sla_assessment(service: Service, charges: list[Line], activity: ServiceActivity, period: BillingPeriod,
-                   lang: str = "en") -> sla_rules.SlaResult:
-    """Every SLA rule of the service on its base (KPI definitions in `lang`)."""
+def sla_assessment(service: Service, charges: list[Line], activity: ServiceActivity,
+                   period: BillingPeriod) -> sla_rules.SlaResult:
+    """Every SLA rule of the service on its base."""
     base, _ = sla_base(service, charges)
-    return sla_rules.assess(service.sla, service.kpi_settings(), kpi_data(activity), base, period.start, lang=lang)
+    return sla_rules.assess(service.sla, service.kpi_settings(), kpi_data(activity), base, period.start)
 
 
 def sla_lines(service: Service, charges: list[Line], activity: ServiceActivity, period: BillingPeriod) -> list[Line]:

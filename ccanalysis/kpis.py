@@ -207,17 +207,7 @@ def required_columns(name: str, variant: str | None = None) -> set[str]:
     return set(variant_of(name, variant).columns)
 
 
-# --------------------------------------------------------------------------- definitions and display
-
-def definition(name: str, variant: str | None = None, lang: str = "en", **options: object) -> str:
-    """The human-readable definition of a KPI variant in `lang` ("es" or "en"), with its thresholds filled
-    in, e.g. "answered within 20 s / (offered − abandoned within 5 s)" (the words: `i18n.domain`)."""
-    from ccanalysis.i18n.domain import kpi_definition
-
-    spec_variant = variant_of(name, variant)
-    return kpi_definition(name, spec_variant.name, lang, check_aggregation(options.get("aggregation")),
-                          options.get("threshold_s"), options.get("short_abandon_s"))
-
+# --------------------------------------------------------------------------- rounding
 
 def round_on_scale(value: Fraction, unit: str, decimals: int) -> Fraction:
     """Round a KPI value half-up (away from zero) to `decimals` on the contract's scale.
@@ -243,18 +233,6 @@ def fraction_to_decimal(value: Fraction, places: int = 28) -> Decimal:
         return Decimal(0)
     result = result.normalize()
     return result.quantize(Decimal(1)) if result.as_tuple().exponent > 0 else result  # 1E+2 → 100
-
-
-def format_value(value: Fraction | None, unit: str, decimals: int | None = None) -> str:
-    """Display text of a KPI value: "78.35 %", "245.3 s", "85.20", "8.00 h"; "no data" for None."""
-    if value is None:
-        return "no data"
-    places = DEFAULT_DECIMALS.get(unit, 2) if decimals is None else decimals
-    shown = round_on_scale(value, unit, places)
-    number = shown * 100 if unit == "fraction" else shown
-    text = f"{fraction_to_decimal(number, places):.{places}f}"
-    suffix = {"fraction": " %", "seconds": " s", "hours": " h"}.get(unit, "")
-    return text + suffix
 
 
 # --------------------------------------------------------------------------- computation
@@ -454,8 +432,6 @@ def kpi(name: str, data: pd.DataFrame, variant: str | None = None, *, decimals: 
     grouped for mean_of_intervals, default 30), `decimals` (the value rounded half-up on the contract's
     scale, kpis.md: percentage points for ratios, seconds for times; None = exact).
     """
-    # review: `decimals` is a key of a contract's `kpis:` entry (SETTING_KEYS) and of an SLA rule, so
-    # `kpi(name, data, **entry)` must accept it instead of failing with "unknown KPI option".
     _check_options(options)
     spec_variant = variant_of(name, variant)
     frame = _prepare(data, options)
@@ -498,17 +474,21 @@ def shared_thresholds(settings: Mapping[str, Mapping[str, object]]) -> dict[str,
     return shared
 
 
-def kpi_table(data: pd.DataFrame, settings: Mapping[str, Mapping[str, object]] | None = None,
-              lang: str = "en", *, invoice_net: Decimal | None = None) -> pd.DataFrame:
+#: Columns of `kpi_table`.
+TABLE_COLUMNS = ["kpi", "variant", "unit", "value", "value_float", "decimals", "threshold_s", "short_abandon_s",
+                 "aggregation"]
+
+
+def kpi_table(data: pd.DataFrame, settings: Mapping[str, Mapping[str, object]] | None = None, *,
+              invoice_net: Decimal | None = None) -> pd.DataFrame:
     """Every KPI of a service's `kpis:` block, then the defaults of every other KPI the data supports.
 
-    Columns: kpi, variant, definition, unit, value (Fraction | None), value_float (display only) and
-    text (the value on the contract's scale with its `decimals`, in `lang`: "78,35 %" / "78.35%"). Thresholds a KPI does
+    Columns (`TABLE_COLUMNS`): kpi, variant, unit, value (Fraction | None), value_float (display only),
+    decimals (the contract's, None when it sets none) and the options the value was computed with:
+    threshold_s, short_abandon_s (None when not set) and aggregation (canonical name). Thresholds a KPI does
     not set are borrowed from the block's service_level entry. cost_per_contact is included when
     `invoice_net` is given.
     """
-    from ccanalysis.i18n.domain import kpi_value
-
     settings = dict(settings or {})
     _check_settings(settings, "kpis")
     shared = shared_thresholds(settings)
@@ -543,11 +523,15 @@ def kpi_table(data: pd.DataFrame, settings: Mapping[str, Mapping[str, object]] |
         rows.append({
             "kpi": name,
             "variant": spec_variant.name,
-            "definition": definition(name, spec_variant.name, lang, **options),
             "unit": spec_variant.unit,
             "value": value,
             "value_float": None if value is None else float(value),
-            "text": kpi_value(value, spec_variant.unit, lang, entry.get("decimals")),
+            "decimals": entry.get("decimals"),
+            "threshold_s": options.get("threshold_s"),
+            "short_abandon_s": options.get("short_abandon_s"),
+            "aggregation": check_aggregation(options.get("aggregation")),
         })
-    columns = ["kpi", "variant", "definition", "unit", "value", "value_float", "text"]
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    for column in ("decimals", "threshold_s", "short_abandon_s"):  # None stays None, not NaN
+        frame[column] = pd.Series([row[column] for row in rows], index=frame.index, dtype=object)
+    return frame

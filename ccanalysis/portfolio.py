@@ -62,8 +62,8 @@ def hhi(shares: Sequence[Fraction]) -> Fraction:
 
 def kpi_attainment(evaluations: Mapping[str, Mapping[str, Sequence[Any]]]) -> pd.DataFrame:
     """Every SLA rule of every supplier (supplier → service → SLA evaluations, neutral rules included):
-    the KPI value under the contract's definition, the target, and whether it was attained (no penalty);
-    attained is None when there is no data."""
+    the KPI value under the contract's definition, whether it was attained (no penalty; None when there is
+    no data) and the SLA line itself (`line`, whose facts the display layer words: definition, target)."""
     rows = []
     for supplier, by_service in evaluations.items():
         for service_id, items in by_service.items():
@@ -73,11 +73,10 @@ def kpi_attainment(evaluations: Mapping[str, Mapping[str, Sequence[Any]]]) -> pd
                 attained = None if item.value is None else item.fraction >= 0
                 rows.append({"supplier": supplier, "service": service_id, "rule": item.rule_id, "kpi": item.kpi,
                              "variant": item.variant,
-                             "definition": item.definition, "value": item.value_used if item.value_used is not None
-                             else item.value, "target": item.target, "fraction": item.fraction,
-                             "attained": attained})
-    return pd.DataFrame(rows, columns=["supplier", "service", "rule", "kpi", "variant", "definition", "value", "target",
-                                       "fraction", "attained"])
+                             "value": item.value_used if item.value_used is not None else item.value,
+                             "fraction": item.fraction, "attained": attained, "line": item})
+    return pd.DataFrame(rows, columns=["supplier", "service", "rule", "kpi", "variant", "value", "fraction",
+                                       "attained", "line"])
 
 
 def budget_vs_actual(budget: pd.DataFrame, costs: pd.DataFrame) -> pd.DataFrame:

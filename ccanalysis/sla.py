@@ -10,7 +10,8 @@ line `sla:cap_penalty` / `sla:cap_bonus` brings a sum that passes its cap back t
 Rules that give no money — no data (KPI `None`), no band containing the value, an adjustment of 0, or
 a billing period starting before `start` — emit no invoice line; `assess` returns them in `tracked`,
 each with the facts of why, so reports still show them. Lines carry facts (codes and numbers); the
-display layer (`ccanalysis.i18n.domain.describe_sla_line`) writes their target and explanation.
+display layer (`ccanalysis.i18n.domain.describe_sla_line`) writes their definition, target and
+explanation.
 """
 
 from __future__ import annotations
@@ -152,8 +153,8 @@ class SlaLine:
     `fraction` is signed (penalties negative) and exact when it terminates within 28 decimals; `amount`
     is computed from the exact value: base × fraction rounded half-up to cents; a cap line's amount is
     the rounded cap minus the sum of the rounded lines it corrects. `facts` say how (codes and numbers),
-    `target_fact` the rule's target; `definition` is the KPI's definition in the language asked for;
-    `target` and `explanation` are written by the display layer (`i18n.domain.describe_sla_line`).
+    `target_fact` the rule's target; `definition`, `target` and `explanation` are written by the display
+    layer (`i18n.domain.describe_sla_line`).
     """
 
     rule_id: str
@@ -161,7 +162,6 @@ class SlaLine:
     kind: str
     kpi: str | None
     variant: str | None
-    definition: str
     value: Fraction | None
     value_used: Fraction | None
     fraction: Decimal
@@ -169,6 +169,7 @@ class SlaLine:
     amount: Decimal
     facts: tuple[Fact, ...] = ()
     target_fact: Fact | None = None
+    definition: str = ""
     target: str = ""
     explanation: str = ""
 
@@ -422,7 +423,7 @@ def _rule_options(rule: Rule, service_kpis: Mapping[str, Mapping[str, object]]) 
 
 
 def _evaluate_rule(rule: Rule, service_kpis: Mapping, data: pd.DataFrame, base: Decimal, in_force: bool,
-                   start: date | None, invoice_net: Decimal | None, lang: str) -> SlaLine:
+                   start: date | None, invoice_net: Decimal | None) -> SlaLine:
     options, decimals = _rule_options(rule, service_kpis)
     variant = options.pop("variant", None)
     spec_variant = kpis.variant_of(rule.kpi, variant)
@@ -431,8 +432,6 @@ def _evaluate_rule(rule: Rule, service_kpis: Mapping, data: pd.DataFrame, base: 
     if invoice_net is not None:
         options["invoice_net"] = invoice_net
     value = kpis.kpi(rule.kpi, data, spec_variant.name, **options)
-    definition = kpis.definition(rule.kpi, spec_variant.name, lang,
-                                 **{k: v for k, v in options.items() if k != "invoice_net"})
     target = kind.target(rule.parameters, unit)
     used = None if value is None or decimals is None else kpis.round_on_scale(value, unit, decimals)
     if value is not None and decimals is None:
@@ -443,7 +442,7 @@ def _evaluate_rule(rule: Rule, service_kpis: Mapping, data: pd.DataFrame, base: 
 
     def line(kind_name: str, fraction: Fraction, shown: Fact, *facts: Fact) -> SlaLine:
         amount = _cents(Fraction(base) * fraction) if kind_name == "sla" else Decimal("0.00")
-        return SlaLine(rule.id, f"sla:{rule.id}", kind_name, rule.kpi, spec_variant.name, definition, value,
+        return SlaLine(rule.id, f"sla:{rule.id}", kind_name, rule.kpi, spec_variant.name, value,
                        used, kpis.fraction_to_decimal(fraction), base, amount, facts=(head, *facts),
                        target_fact=shown)
 
@@ -478,18 +477,18 @@ def _cap_line(kind: str, cap: Decimal, base: Decimal, total: Decimal, total_frac
     fact = Fact("sla_cap_line", {"kind": kind, "total": total, "parts": tuple((p.rule_id, p.kpi, p.amount) for p in parts),
                                  "cap": cap, "base": base, "limit": limit, "amount": amount,
                                  "brought_to": sign * limit})
-    return SlaLine(rule_id, f"sla:{rule_id}", "sla_cap", None, None, "", None, None,
+    return SlaLine(rule_id, f"sla:{rule_id}", "sla_cap", None, None, None, None,
                    kpis.fraction_to_decimal(fraction), base, amount, facts=(fact,), target_fact=cap_fact)
 
 
 def assess(sla: Mapping[str, object], service_kpis: Mapping[str, Mapping[str, object]] | None,
-           data: pd.DataFrame, base: Decimal, period_start: date, *, invoice_net: Decimal | None = None,
-           lang: str = "en") -> SlaResult:
+           data: pd.DataFrame, base: Decimal, period_start: date, *,
+           invoice_net: Decimal | None = None) -> SlaResult:
     """Every SLA rule of a service for one billing period: money lines (with caps) and tracked rules.
 
     `data`: the service's activity rows (or contact records) of the period; `base`: the SLA base in money
     (pricing.md step 3); `period_start`: the billing period's first day; `invoice_net` for a
-    cost_per_contact rule; `lang` of the KPI definitions.
+    cost_per_contact rule.
     """
     rules = parse(sla)
     service_kpis = dict(service_kpis or {})
@@ -500,7 +499,7 @@ def assess(sla: Mapping[str, object], service_kpis: Mapping[str, Mapping[str, ob
     lines: list[SlaLine] = []
     tracked: list[SlaLine] = []
     for rule in rules.rules:
-        line = _evaluate_rule(rule, service_kpis, data, base, in_force, rules.start, invoice_net, lang)
+        line = _evaluate_rule(rule, service_kpis, data, base, in_force, rules.start, invoice_net)
         (lines if line.kind == "sla" else tracked).append(line)
     by_kpi: dict[str, list[SlaLine]] = {}
     for line in lines:
@@ -525,10 +524,10 @@ def assess(sla: Mapping[str, object], service_kpis: Mapping[str, Mapping[str, ob
 
 
 def evaluate(sla: Mapping[str, object], service_kpis: Mapping[str, Mapping[str, object]] | None,
-             data: pd.DataFrame, base: Decimal, period_start: date, *, invoice_net: Decimal | None = None,
-             lang: str = "en") -> list[SlaLine]:
+             data: pd.DataFrame, base: Decimal, period_start: date, *,
+             invoice_net: Decimal | None = None) -> list[SlaLine]:
     """The SLA invoice lines of a service for one period: adjustments (`sla:<id>`) then caps."""
-    return assess(sla, service_kpis, data, base, period_start, invoice_net=invoice_net, lang=lang).lines
+    return assess(sla, service_kpis, data, base, period_start, invoice_net=invoice_net).lines
 
 
 def to_frame(lines: list[SlaLine]) -> pd.DataFrame:

@@ -161,7 +161,7 @@ def sla_evaluations(eng: Engagement, supplier: str, month: str, *, include_neutr
     for service in contract.services_for(period):
         if not service.sla:
             continue
-        result = invoice.sla_assessment(service, charges, activities[service.id], period, lang)
+        result = invoice.sla_assessment(service, charges, activities[service.id], period)
         items = list(result.lines) + (list(result.tracked) if include_neutral else [])
         out[service.id] = [words.describe_sla_line(item, lang) for item in items]
     return out
@@ -204,10 +204,10 @@ def format_invoice_table(eng: Engagement, supplier: str, month: str, lines: pd.D
     columns = ["line", "service", "charge", "tier", "kind", "quantity", "unit", "unit_price", "amount"]
     shown = lines[columns].copy()
     shown["kind"] = shown["kind"].map(lambda k: label("charge_line" if k == "charge" else k, lang))
-    shown["quantity"] = shown["quantity"].map(lambda q: words.quantity(q.quantize(Decimal("0.0001")), lang))
+    shown["quantity"] = shown["quantity"].map(lambda q: words.quantity(q, lang, 4))
     shown["unit"] = shown["unit"].map(lambda u: words.unit_name(u, lang) if isinstance(u, str) else "")
     shown["unit_price"] = shown["unit_price"].map(
-        lambda p: "" if p is None or pd.isna(p) else words.quantity(p, lang))
+        lambda p: "" if p is None or pd.isna(p) else words.price(p, lang))
     shown["amount"] = shown["amount"].map(lambda a: words.money(a, lang))
     shown["tier"] = shown["tier"].map(lambda t: "" if pd.isna(t) else str(t))
     shown = shown.fillna("")

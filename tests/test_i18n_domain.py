@@ -17,15 +17,15 @@ D = Decimal
 
 ENGLISH = {"tier", "tiers", "units", "unit", "fee", "flat", "at", "from", "model", "per", "records", "daily",
            "activity", "minimum", "maximum", "charge", "charges", "penalty", "penalties", "bonus", "bonuses", "cap",
-           "value", "events", "packages", "rounded", "prorated", "days", "active", "the", "of", "and", "was",
+           "value", "event", "events", "packages", "rounded", "prorated", "days", "active", "the", "of", "and", "was",
            "band", "below", "above", "target", "gap", "side", "fixed", "handled", "productive", "minute",
            "minutes", "hours", "only", "free", "raised", "capped", "with", "in", "billing", "clipping", "line",
            "lines", "data", "adjustment", "increments", "contacts", "contact", "commitment", "true", "up",
            "payments", "collected", "month", "months", "block", "blocks", "reached", "zero", "usage", "level",
-           "service", "answered", "within", "offered", "worse", "better", "point", "fraction", "brings", "back"}
+           "service", "answered", "within", "offered", "worse", "better", "point", "second", "fraction", "brings", "back"}
 SPANISH = {"tramo", "unidades", "cuota", "modelo", "por", "registros", "actividad", "diaria", "mínimo", "máximo",
            "cargo", "cargos", "penalización", "penalizaciones", "bonificación", "bonificaciones", "tope", "valor",
-           "eventos", "paquetes", "redondeo", "prorrateado", "días", "activos", "del", "de", "la", "el", "los",
+           "evento", "eventos", "paquetes", "redondeo", "prorrateado", "días", "activos", "del", "de", "la", "el", "los",
            "las", "fue", "banda", "debajo", "encima", "objetivo", "desviación", "lado", "fijo", "atendidos",
            "productivos", "minutos", "horas", "solo", "gratuitos", "elevados", "limitados", "con", "en",
            "periodo", "facturación", "línea", "sin", "datos", "ajuste", "incrementos", "contactos",
@@ -179,3 +179,20 @@ def test_numbers_percentages_and_prices_follow_the_language():
     assert words.percent(D("0.0299"), "en") == "2.99%"
     text = words.say(Fact("sla_base", {"base": "all_charges", "service": "care", "amount": D("1234.5")}), "es")
     assert text.endswith("1.234,50")
+
+
+def test_kpi_definitions_are_worded_by_the_display_layer():
+    assert words.kpi_definition("service_level", None, "es", threshold_s=28800) == (
+        "atendidas dentro de 28.800 s / (ofrecidas − abandonadas dentro del umbral de abandono corto)")
+    assert words.kpi_definition("service_level", "offered", "en") == "answered within the SL threshold / offered"
+    with pytest.raises(ValueError, match="valid variants"):
+        words.kpi_definition("service_level", "served", "en")
+
+
+def test_kpi_values_in_money_and_quantities_to_a_few_decimals():
+    assert words.kpi_value(Fraction(27, 10), "money", "es", currency="EUR") == "2,70 €"
+    assert words.kpi_value(Fraction(27, 10), "money", "en", currency="EUR") == "€2.70"
+    assert words.kpi_value(Fraction(27, 10), "money", "en") == "2.70"
+    assert words.quantity(D("5294.279722"), "es", 2) == "≈5.294,28"
+    assert words.quantity(D("69444.40"), "es", 2) == "69.444,4"
+    assert words.quantity(D("250000"), "en", 2) == "250,000"

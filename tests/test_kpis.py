@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 
 from ccanalysis import compliance, kpis, sla
-from ccanalysis.kpis import REGISTRY, definition, format_value, kpi, kpi_table, required_columns
+from ccanalysis.i18n.domain import kpi_definition as definition
+from ccanalysis.i18n.domain import kpi_value
+from ccanalysis.kpis import REGISTRY, kpi, kpi_table, required_columns
 
 
 def worked_day() -> pd.DataFrame:
@@ -21,17 +23,18 @@ def worked_day() -> pd.DataFrame:
 
 
 @pytest.mark.parametrize(("variant", "expected", "shown"), [
-    ("offered_less_short_abandons", Fraction(760, 970), "78.35 %"),  # 760 / (1000 − 30)
-    ("offered", Fraction(760, 1000), "76.00 %"),
-    ("handled", Fraction(760, 920), "82.61 %"),
-    ("handled_plus_late_abandons", Fraction(760, 955), "79.58 %"),  # 920 + 80 − 45 = 955
-    ("short_abandons_met", Fraction(805, 1000), "80.50 %"),  # (760 + 45) / 1000
+    ("offered_less_short_abandons", Fraction(760, 970), "78.35%"),  # 760 / (1000 − 30)
+    ("offered", Fraction(760, 1000), "76.00%"),
+    ("handled", Fraction(760, 920), "82.61%"),
+    ("handled_plus_late_abandons", Fraction(760, 955), "79.58%"),  # 920 + 80 − 45 = 955
+    ("short_abandons_met", Fraction(805, 1000), "80.50%"),  # (760 + 45) / 1000
 ])
 def test_service_level_worked_check_all_variants(variant, expected, shown):
     value = kpi("service_level", worked_day(), variant)
     assert isinstance(value, Fraction)
     assert value == expected
-    assert format_value(value, "fraction") == shown
+    assert kpi_value(value, "fraction", "en") == shown
+    assert kpi_value(value, "fraction", "es") == shown.replace(".", ",").replace("%", " %")
 
 
 def test_default_variant_is_offered_less_short_abandons():
@@ -235,14 +238,23 @@ def test_kpi_table_uses_the_contract_then_defaults():
     settings = {"service_level": {"variant": "offered_less_short_abandons", "threshold_s": 20,
                                   "short_abandon_s": 5, "decimals": 1}}
     table = kpi_table(data, settings)
-    assert list(table.columns[:6]) == ["kpi", "variant", "definition", "unit", "value", "value_float"]
+    assert list(table.columns) == ["kpi", "variant", "unit", "value", "value_float", "decimals", "threshold_s",
+                                   "short_abandon_s", "aggregation"]
     assert list(table["kpi"]) == ["service_level", "abandonment_rate", "aht_s"]  # no logged_s: no occupancy
     first = table.iloc[0]
     assert first["value"] == Fraction(76, 97)
-    assert first["definition"] == "answered within 20 s / (offered − abandoned within 5 s)"
-    assert first["text"] == "78.4%"  # 78.35… % at 1 decimal
-    assert kpi_table(data, settings, lang="es").iloc[0]["text"] == "78,4 %"
-    assert table.iloc[1]["definition"] == "abandoned after 5 s / (offered − abandoned within 5 s)"
+    assert (first["decimals"], first["threshold_s"], first["short_abandon_s"], first["aggregation"]) == (
+        1, 20, 5, "ratio_of_sums")
+    assert definition(first["kpi"], first["variant"], "en", threshold_s=first["threshold_s"],
+                      short_abandon_s=first["short_abandon_s"]) == (
+        "answered within 20 s / (offered − abandoned within 5 s)")
+    assert kpi_value(first["value"], first["unit"], "en", first["decimals"]) == "78.4%"  # 78.35… % at 1 decimal
+    assert kpi_value(first["value"], first["unit"], "es", first["decimals"]) == "78,4 %"
+    second = table.iloc[1]
+    assert (second["decimals"], second["threshold_s"], second["short_abandon_s"]) == (None, 20, 5)  # borrowed
+    assert definition(second["kpi"], second["variant"], "en", threshold_s=second["threshold_s"],
+                      short_abandon_s=second["short_abandon_s"]) == (
+        "abandoned after 5 s / (offered − abandoned within 5 s)")
     assert table.iloc[2]["value"] == Fraction(276000, 920)  # 300 s
     with pytest.raises(ValueError, match=r"kpis\.service_level\.treshold_s"):
         kpi_table(data, {"service_level": {"treshold_s": 20}})

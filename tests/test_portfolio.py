@@ -106,3 +106,4 @@ def test_kpi_attainment_keeps_sla_and_tracked_rules():
                                                       item("sla_cap", None, Fraction(0))]}})
     assert list(frame["rule"]) == ["r-sla", "r-tracked"]  # the cap is not a rule of its own
     assert list(frame["attained"]) == [False, None]  # a penalty is a miss; no value, no verdict
+    assert frame["value"][0] == Fraction(7, 10) and frame["line"][0].target == "t"  # words stay on the line

@@ -91,3 +91,21 @@ def test_the_batch_imports_html_and_results_without_the_sections():
             "print(sorted(m for m in sys.modules if m == 'matplotlib' or m.startswith('ccanalysis.report.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['ccanalysis.report.html', 'ccanalysis.report.results']"
+
+
+@pytest.mark.parametrize("lang, unit, month, title", [
+    ("es", "contacto atendido", "mes", "Factura esperada"), ("en", "handled contact", "month", "Expected invoice")])
+def test_the_invoice_table_names_units_in_its_language(tmp_path, lang, unit, month, title):
+    section = report.expected_invoice_section(_eng(tmp_path, True), "acme", "2026-09", lang)
+    page = section._repr_html_()
+    assert section.title.startswith(title)
+    assert f"<td>{unit}</td>" in page and f"<td>{month}</td>" in page
+    assert "handled_contact" not in page
+
+
+@pytest.mark.parametrize("lang, aht", [("es", "tiempo medio de gestión"), ("en", "average handling time")])
+def test_kpis_are_named_in_the_report_language(tmp_path, lang, aht):
+    write_engagement(tmp_path, tables={"activity/a.csv": [
+        activity_row("2026-09-01", 100, 100, talk_s=15000, acw_s=3000, logged_s=21000)]})
+    page = report.kpi_section(load("tiny", root=tmp_path), "acme", "2026-09", lang)._repr_html_()
+    assert f"<td>{aht}</td>" in page and "aht_s" not in page

@@ -45,7 +45,7 @@ def test_exactly_seven_tenths_is_in_the_band_starting_at_0_70():
     assert line.amount == Decimal("-200.00")  # 10,000 × −0.02
     assert (line.rule_id, line.charge, line.kind, line.kpi, line.variant) == (
         "service_level", "sla:service_level", "sla", "service_level", "offered")
-    assert line.definition == "answered within 20 s / offered"
+    assert en(line).definition == "answered within 20 s / offered"
     assert en(line).target == "from 70% below 80% → -0.02"
     assert "70.00%" in en(line).explanation and "-200.00" in en(line).explanation
     assert describe_sla_line(line, "es").target == "desde 70 % por debajo de 80 % → -0,02"
@@ -218,7 +218,7 @@ def test_two_rules_on_one_kpi_add_up_before_the_cap():
         ("sla:sl_20", Fraction(4, 10), Decimal("-600.00")),
         ("sla:sl_60", Fraction(8, 10), Decimal("-500.00")),
         ("sla:cap_penalty", None, Decimal("100.00"))]
-    assert lines[1].definition == "answered within 60 s / offered"
+    assert en(lines[1]).definition == "answered within 60 s / offered"
 
 
 def test_rules_on_one_kpi_net_before_the_caps():

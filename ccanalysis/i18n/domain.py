@@ -15,7 +15,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ccanalysis.i18n import check_lang, format_date, format_number, format_percent
+from ccanalysis import kpis
+from ccanalysis.i18n import check_lang, format_date, format_money, format_number, format_percent
 
 # ------------------------------------------------------------------------------------------ vocabulary
 
@@ -244,26 +245,28 @@ _MISSING_THRESHOLD = {
 }
 
 
-def _seconds_text(value: object) -> str:
+def _seconds_text(value: object, lang: str) -> str:
     from ccanalysis.money import to_decimal
 
-    return f"{to_decimal(value, what='threshold').normalize():f} s"
+    return f"{quantity(to_decimal(value, what='threshold'), lang)} s"
 
 
-def kpi_definition(kpi: str, variant: str, lang: str, aggregation: str = "ratio_of_sums",
-                   threshold_s: object = None, short_abandon_s: object = None) -> str:
-    """A KPI variant's definition with its thresholds filled in, and how it is aggregated when not a ratio
-    of sums."""
-    if lang not in ("en", "es"):
-        raise ValueError(f"lang: expected 'en' or 'es', got {lang!r}")
+def kpi_definition(kpi: str, variant: str | None = None, lang: str = "en", *, threshold_s: object = None,
+                   short_abandon_s: object = None, aggregation: str | None = None) -> str:
+    """The definition of KPI `kpi` under `variant` (its default when None) in `lang`, with its thresholds
+    filled in and how it is aggregated when not a ratio of sums, e.g. "answered within 20 s / (offered −
+    abandoned within 5 s)"; ValueError naming the valid KPIs, variants or aggregations."""
+    check_lang(lang)
+    name = kpis.variant_of(kpi, variant).name
+    aggregation = kpis.check_aggregation(aggregation)
     missing_t, missing_s = _MISSING_THRESHOLD[lang]
-    text = KPI_DEFINITIONS[kpi][variant][lang].format(
-        threshold=missing_t if threshold_s is None else _seconds_text(threshold_s),
-        short=missing_s if short_abandon_s is None else _seconds_text(short_abandon_s),
+    text = KPI_DEFINITIONS[kpi][name][lang].format(
+        threshold=missing_t if threshold_s is None else _seconds_text(threshold_s, lang),
+        short=missing_s if short_abandon_s is None else _seconds_text(short_abandon_s, lang),
     )
     if aggregation != "ratio_of_sums":
         text += f"; {_AGGREGATION_TEXT[lang][aggregation]}"
-    return text
+    return text.replace(" de el ", " del ") if lang == "es" else text  # de + el = del
 
 
 # ------------------------------------------------------------------------------------------ numbers
@@ -273,12 +276,14 @@ def _places(value: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-def quantity(value: Decimal | int | Fraction, lang: str) -> str:
-    """A quantity with the decimals it has (at most 6, marked ≈ when there are more)."""
+def quantity(value: Decimal | int | Fraction, lang: str, most: int = 6) -> str:
+    """A quantity with the decimals it has, at most `most` (marked ≈ when it has more): 250.000, 69.444,4,
+    ≈5.294,279722 (≈5.294,28 with `most=2`)."""
     d = _decimal(value)
     places = _places(d)
-    if places > 6:
-        return "≈" + format_number(d, lang, 6).rstrip("0").rstrip(",.")
+    if places > most:
+        text = format_number(d, lang, most)
+        return "≈" + (text.rstrip("0").rstrip(",.") if most else text)
     return format_number(d, lang, places)
 
 
@@ -314,21 +319,25 @@ def _decimal(value: Decimal | Fraction | int) -> Decimal:
     return Decimal(value)
 
 
-def kpi_value(value: Fraction | None, unit: str, lang: str, decimals: int | None = None) -> str:
-    """A KPI value: `78,35 %` / `78.35%`, `245,3 s`, `85,20`, `8,00 h`; `sin datos` / `no data` for None."""
-    from ccanalysis import kpis
-
+def kpi_value(value: Fraction | Decimal | int | None, unit: str, lang: str, decimals: int | None = None,
+              currency: str | None = None) -> str:
+    """A value in a KPI unit on the contract's scale (`decimals`, else the unit's default), rounded half-up:
+    `78,35 %` / `78.35%`, `245,3 s`, `85,20`, `8,00 h`, money with its `currency` when given (`2,70 €` /
+    `€2.70`); `sin datos` / `no data` for None."""
     if value is None:
         return {"es": "sin datos", "en": "no data"}[check_lang(lang)]
     places = kpis.DEFAULT_DECIMALS.get(unit, 2) if decimals is None else decimals
-    shown = kpis.round_on_scale(value, unit, places)
+    shown = kpis.round_on_scale(Fraction(value), unit, places)
     if unit == "fraction":
         return format_percent(kpis.fraction_to_decimal(shown * 100, places) / 100, lang, places)
-    text = format_number(kpis.fraction_to_decimal(shown, places), lang, places)
-    return text + {"seconds": " s", "hours": " h"}.get(unit, "")
+    number = kpis.fraction_to_decimal(shown, places)
+    if unit == "money" and currency is not None:
+        return format_money(number, lang, currency)
+    return format_number(number, lang, places) + {"seconds": " s", "hours": " h"}.get(unit, "")
 
 
-def _bound(value: Decimal, unit: str, lang: str) -> str:
+def bound(value: Decimal, unit: str, lang: str) -> str:
+    """A limit in a KPI unit with the decimals it has: `75 %` / `75%`, `300 s`, `8 h`, `85`."""
     if unit == "fraction":
         return percent(value, lang)
     return quantity(value, lang) + {"seconds": " s", "hours": " h"}.get(unit, "")
@@ -488,7 +497,9 @@ def _packages(f: Mapping[str, Any], lang: str) -> str:
 
 def _events(f: Mapping[str, Any], lang: str) -> str:
     es = lang == "es"
-    text = f"{f['events']} eventos" if es else f"{f['events']} events"
+    one = f["events"] == 1
+    text = (f"{f['events']} evento" if one else f"{f['events']} eventos") if es else (
+        f"{f['events']} event" if one else f"{f['events']} events")
     if f["free"]:
         text += f" ({f['free']} gratuitos)" if es else f" ({f['free']} free)"
     rate = percent(f["rate"], lang)
@@ -618,9 +629,9 @@ def describe(label: Any, lang: str) -> str:
 def _band(f: Mapping[str, Any], lang: str) -> str:
     parts = []
     if f["lower"] is not None:
-        parts.append(("desde " if lang == "es" else "from ") + _bound(f["lower"], f["unit"], lang))
+        parts.append(("desde " if lang == "es" else "from ") + bound(f["lower"], f["unit"], lang))
     if f["upper"] is not None:
-        parts.append(("por debajo de " if lang == "es" else "below ") + _bound(f["upper"], f["unit"], lang))
+        parts.append(("por debajo de " if lang == "es" else "below ") + bound(f["upper"], f["unit"], lang))
     anything = "cualquier valor" if lang == "es" else "any value"
     return f"{' '.join(parts) or anything} → {signed(f['adjustment'], lang)}"
 
@@ -639,14 +650,14 @@ def target_text(fact: Any, lang: str) -> str:
         per = (f"{signed(f['per_point'], lang)} por punto (0,01)" if es
                else f"{signed(f['per_point'], lang)} per point (0.01)")
     else:
-        each = ("s" if unit == "seconds" else "unidad") if es else ("s" if unit == "seconds" else "unit")
+        each = ("segundo" if unit == "seconds" else "unidad") if es else ("second" if unit == "seconds" else "unit")
         per = f"{signed(f['per_unit'], lang)} {'por' if es else 'per'} {each}"
     side = {"worse": "peor", "better": "mejor"}[f["side"]] if es else f["side"]
     if es:
         worse = "por encima" if f["worse"] == "above" else "por debajo"
-        text = f"objetivo {_bound(f['target'], unit, lang)} (peor {worse}), {per} en el lado {side}"
+        text = f"objetivo {bound(f['target'], unit, lang)} (peor {worse}), {per} en el lado {side}"
     else:
-        text = f"target {_bound(f['target'], unit, lang)} (worse {f['worse']}), {per} on the {side} side"
+        text = f"target {bound(f['target'], unit, lang)} (worse {f['worse']}), {per} on the {side} side"
     if f["min"] is not None or f["max"] is not None:
         low = "−∞" if f["min"] is None else signed(f["min"], lang)
         high = "+∞" if f["max"] is None else signed(f["max"], lang)
@@ -721,11 +732,9 @@ def sla_explanation(line: Any, lang: str) -> str:
 
 def sla_definition(line: Any, lang: str) -> str:
     """The definition column of an SLA line: the KPI's definition, or a cap's rule."""
-    from ccanalysis import kpis
-
     if line.kind != "sla_cap":
         f = next(fact for fact in line.facts if fact.code == "sla_kpi").figures
-        return kpis.definition(f["kpi"], f["variant"], lang, **f["options"])
+        return kpi_definition(f["kpi"], f["variant"], lang, **f["options"])
     f = line.target_fact.figures
     if lang == "es":
         what = "penalizaciones" if f["kind"] == "penalty" else "bonificaciones"

@@ -115,6 +115,7 @@ def billed_vs_expected(names: Sequence[str], billed: Sequence[float], expected: 
         ax.bar([p - width / 2 for p in positions], billed, width, label=label("billed", lang), color=PALETTE[1])
         ax.bar([p + width / 2 for p in positions], expected, width, label=label("expected", lang), color=PALETTE[0])
         ax.set_xticks(list(positions), list(names), rotation=0)
+        ax.margins(y=0.2)  # headroom above the bars for the legend
         _number_axis(ax, lang)
         ax.legend(loc="upper right")
     return fig

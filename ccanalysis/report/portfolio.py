@@ -14,6 +14,7 @@ import pandas as pd
 
 from ccanalysis import portfolio, workbook
 from ccanalysis.engagement import Engagement
+from ccanalysis.i18n import domain as words
 from ccanalysis.i18n import format_number, format_percent, label, sentence
 from ccanalysis.report import figures, text
 from ccanalysis.report.section import Section
@@ -57,10 +58,11 @@ def portfolio_kpi_section(eng: Engagement, month: str, lang: str) -> Section:
     frame = workbook.portfolio_attainment(eng, month, lang)
     table = pd.DataFrame({
         label("supplier", lang): frame["supplier"], label("service", lang): frame["service"],
-        label("kpi", lang): frame["kpi"], label("definition", lang): frame["definition"],
+        label("kpi", lang): [words.kpi_name(k, lang) for k in frame["kpi"]],
+        label("definition", lang): [line.definition for line in frame["line"]],
         label("value", lang): [text.kpi_value(k, v, lang, var) for k, v, var
                                in zip(frame["kpi"], frame["value"], frame["variant"], strict=True)],
-        label("target", lang): frame["target"],
+        label("target", lang): [line.target for line in frame["line"]],
         label("attainment", lang): frame["attained"].map(lambda a: label("met" if a else "not_met", lang)
                                                          if a is not None else label("no_data", lang)),
     }) if not frame.empty else pd.DataFrame()

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ccanalysis import accrual, billing, kpis, workbook
 from ccanalysis.engagement import Engagement
+from ccanalysis.i18n import domain as words
 from ccanalysis.i18n import format_date, format_number, format_percent, label, sentence
 from ccanalysis.report import figures, text
 from ccanalysis.report.section import Section
@@ -77,9 +78,9 @@ def expected_invoice_section(eng: Engagement, supplier: str, month: str, lang: s
         label("charge", lang): lines["description"],
         label("tier", lang): lines["tier"].map(lambda t: "" if pd.isna(t) else str(t)),
         label("kind", lang): lines["kind"].map(lambda k: label(k if k != "charge" else "charge_line", lang)),
-        label("quantity", lang): lines["quantity"].map(lambda q: text.quantity(q, lang)),
-        label("unit", lang): lines["unit"].fillna(""),
-        label("unit_price", lang): lines["unit_price"].map(lambda p: text.unit_price(p, lang)),
+        label("quantity", lang): [_quantity(q, k, lang) for q, k in zip(lines["quantity"], lines["kind"], strict=True)],
+        label("unit", lang): lines["unit"].map(lambda u: "" if text.missing(u) else words.unit_name(u, lang)),
+        label("unit_price", lang): lines["unit_price"].map(lambda p: "" if text.missing(p) else words.price(p, lang)),
         label("amount", lang): lines["amount"].map(lambda a: text.money(a, lang, currency)),
     })
     notes = [(str(n), e) for n, e in zip(lines["line"], lines["explanation"], strict=True)]
@@ -95,9 +96,16 @@ def expected_invoice_section(eng: Engagement, supplier: str, month: str, lang: s
     period = contract.period(month)
     narrative = sentence("invoice_period", lang, period=label("period", lang), start=format_date(period.start, lang),
                          end=format_date(period.end, lang))
-    return Section(f"{label('expected', lang)} — {contract.name}", narrative, [], [("", table), ("", totals_table)],
+    return Section(f"{words.word('expected_invoice', lang)} — {contract.name}", narrative, [], [("", table), ("", totals_table)],
                    [], {"lines": len(lines), "net": result.net, "tax": result.tax, "gross": result.gross},
                    notes=notes)
+
+
+def _quantity(value: Decimal | None, kind: str, lang: str) -> str:
+    """An invoice line's quantity: an SLA line's is its base, in money."""
+    if text.missing(value):
+        return ""
+    return words.money(value, lang) if kind in ("sla", "sla_cap") else words.quantity(value, lang, 2)
 
 
 def kpi_section(eng: Engagement, supplier: str, month: str, lang: str) -> Section:
@@ -110,11 +118,13 @@ def kpi_section(eng: Engagement, supplier: str, month: str, lang: str) -> Sectio
         if data.empty:
             continue
         settings = service.kpi_settings()
-        for row in kpis.kpi_table(data, settings, lang=lang).itertuples(index=False):
-            decimals = (settings.get(row.kpi) or {}).get("decimals")
-            rows.append({label("service", lang): service.id, label("kpi", lang): row.kpi,
-                         label("definition", lang): row.definition,
-                         label("value", lang): text.kpi_value(row.kpi, row.value, lang, row.variant, decimals)})
+        for row in kpis.kpi_table(data, settings).itertuples(index=False):
+            definition = words.kpi_definition(row.kpi, row.variant, lang, threshold_s=row.threshold_s,
+                                              short_abandon_s=row.short_abandon_s, aggregation=row.aggregation)
+            rows.append({label("service", lang): service.id, label("kpi", lang): words.kpi_name(row.kpi, lang),
+                         label("definition", lang): definition,
+                         label("value", lang): text.kpi_value(row.kpi, row.value, lang, row.variant, row.decimals,
+                                                              contract.currency)})
     evaluations = workbook.sla_evaluations(eng, supplier, month, include_neutral=True, lang=lang)
     names = text.charge_names(contract.services_for(contract.period(month)),
                               workbook.expected_invoice(eng, supplier, month, lang=lang))
@@ -123,8 +133,10 @@ def kpi_section(eng: Engagement, supplier: str, month: str, lang: str) -> Sectio
         for item in items:
             value = item.value_used if item.value_used is not None else item.value
             sla_rows.append({
-                label("service", lang): service_id, label("charge", lang): text.charge_name(names, service_id, item.charge),
-                label("kpi", lang): item.kpi or "", label("definition", lang): item.definition or "",
+                label("service", lang): service_id,
+                label("charge", lang): names.get((service_id, item.charge))
+                or f"{label('sla', lang)} {words.kpi_name(item.kpi, lang)}",
+                label("kpi", lang): words.kpi_name(item.kpi, lang), label("definition", lang): item.definition,
                 label("value", lang): text.kpi_value(item.kpi, value, lang, item.variant),
                 label("target", lang): item.target or "",
                 label("fraction", lang): format_percent(item.fraction, lang, 2) if item.fraction is not None else "",

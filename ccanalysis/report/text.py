@@ -1,5 +1,6 @@
-"""Display text shared by report sections: money, quantities, unit prices, KPI values and compliance facts,
-each in the report's language (words from `ccanalysis.i18n`, never written here)."""
+"""Display text shared by report sections: money, KPI values, charge names and compliance facts, each in the
+report's language (words and number formats from `ccanalysis.i18n`, never written here; quantities and unit
+prices: `i18n.domain.quantity` and `price`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from typing import Any
 import pandas as pd
 
 from ccanalysis import compliance, kpis
-from ccanalysis.i18n import format_money, format_number, format_percent, label, sentence
+from ccanalysis.i18n import domain as words
+from ccanalysis.i18n import format_money, label, sentence
 
 
 def missing(value: object) -> bool:
@@ -26,45 +28,11 @@ def money(value: Decimal | None, lang: str, currency: str) -> str:
     return format_money(value, lang, currency) if value is not None else ""
 
 
-def places(value: Decimal) -> int:
-    """The decimals a number has of its own (0.55 → 2, 21.5 → 1, 9 → 0)."""
-    exponent = Decimal(value).normalize().as_tuple().exponent
-    return max(0, -int(exponent)) if isinstance(exponent, int) else 2
-
-
-def quantity(value: Any, lang: str) -> str:
-    """A billed quantity: whole numbers without decimals, others with two."""
-    if missing(value):
-        return ""
-    value = Decimal(value)
-    return format_number(value, lang, 0 if value == value.to_integral_value() else 2)
-
-
-def unit_price(value: Any, lang: str) -> str:
-    """A unit price with its own decimals and no more (0.55 → 0,55; 1500 → 1.500)."""
-    return "" if missing(value) else format_number(value, lang, places(value))
-
-
-def unit_value(value: Fraction | Decimal | int, unit: str, lang: str, decimals: int | None = None) -> str:
-    """A value in a KPI unit on the contract's scale (`decimals`, else the unit's default), rounded half-up:
-    percentages for fractions, seconds, hours, money, else a number (a score)."""
-    digits = kpis.DEFAULT_DECIMALS.get(unit, 2) if decimals is None else decimals
-    shown = kpis.round_on_scale(Fraction(value), unit, digits)
-    if unit == "fraction":
-        return format_percent(shown, lang, digits)
-    if unit == "money":
-        return format_money(Decimal(shown.numerator) / Decimal(shown.denominator), lang)
-    return format_number(shown, lang, digits) + {"seconds": " s", "hours": " h"}.get(unit, "")
-
-
 def kpi_value(name: str | None, value: Fraction | Decimal | None, lang: str, variant: str | None = None,
-              decimals: int | None = None) -> str:
-    """A KPI value in the unit of its definition (`no data` when None)."""
-    if value is None:
-        return label("no_data", lang)
-    spec = kpis.REGISTRY.get(name) if name else None
-    unit = spec.variant(variant or spec.default).unit if spec else "fraction"
-    return unit_value(value, unit, lang, decimals)
+              decimals: int | None = None, currency: str | None = None) -> str:
+    """A KPI value in the unit of its definition (`no data` when None; a ratio when the KPI is unknown)."""
+    unit = kpis.variant_of(name, variant).unit if name in kpis.REGISTRY else "fraction"
+    return words.kpi_value(value, unit, lang, decimals, currency)
 
 
 def charge_names(services: Iterable[Any], lines: pd.DataFrame) -> dict[tuple[str, str], str]:
@@ -96,19 +64,12 @@ def _clause_unit(row: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _limit(value: Decimal, unit: str | None, lang: str) -> str:
-    if unit == "fraction":
-        shown = value * 100
-        return format_percent(value, lang, places(shown))
-    return format_number(value, lang, places(value))
-
-
 def clause_threshold(row: Mapping[str, Any], lang: str) -> str:
     """What a clause requires, e.g. `≥ 1 % y ≤ 3 %` / `≥ 1% and ≤ 3%`; a certification's name."""
     if row.get("kind") == "certification":
         return str(row.get("subject") or "")
     unit = _clause_unit(row)
-    parts = [f"{sign} {_limit(row[key], unit, lang)}" for key, sign in (("min", "≥"), ("max", "≤"))
+    parts = [f"{sign} {words.bound(row[key], unit, lang)}" for key, sign in (("min", "≥"), ("max", "≤"))
              if not missing(row.get(key))]
     return f" {label('and', lang)} ".join(parts)
 
@@ -120,7 +81,7 @@ def clause_figure(row: Mapping[str, Any], lang: str) -> str:
         return ""
     unit = _clause_unit(row)
     if unit is not None:
-        return unit_value(Fraction(value), unit, lang)
+        return words.kpi_value(Fraction(value), unit, lang)
     return str(value)
 
 
@@ -131,9 +92,12 @@ def clause_explanation(row: Mapping[str, Any], lang: str) -> str:
     name = row.get("subject")
     head = name
     if name in kpis.REGISTRY:
-        head = sentence("clause_kpi_head", lang, kpi=name, definition=kpis.definition(name, row.get("variant"), lang))
+        head = sentence("clause_kpi_head", lang, kpi=words.kpi_name(name, lang),
+                        definition=words.kpi_definition(name, row.get("variant"), lang))
     listed = ", ".join(row.get("missing") or ())
     reason = "result" if missing(row.get("reason")) else row["reason"]
+    if isinstance(head, str):
+        head = head[:1].upper() + head[1:]  # it opens the sentence
     return sentence(f"{kind.text}_{reason}", lang, name=name, head=head,
                     value=clause_figure(row, lang), count=row.get("figure"), threshold=clause_threshold(row, lang),
                     verdict=label(row["status"], lang), found=clause_figure(row, lang) or label("none", lang),
