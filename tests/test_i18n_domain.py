@@ -196,3 +196,11 @@ def test_kpi_values_in_money_and_quantities_to_a_few_decimals():
     assert words.quantity(D("5294.279722"), "es", 2) == "≈5.294,28"
     assert words.quantity(D("69444.40"), "es", 2) == "69.444,4"
     assert words.quantity(D("250000"), "en", 2) == "250,000"
+
+
+@pytest.mark.parametrize("lang, expected", [("es", "20 unidades a 1,5"), ("en", "20 units at 1.5")])
+def test_an_explanation_reads_as_a_sentence(lang, expected):
+    parts = rate_breakdown({"id": "c", "unit": "handled_contact", "model": "per_unit", "unit_price": "1.5"},
+                           Decimal(20))
+    text = words.explain([parts[0].fact], lang)
+    assert text == expected[0].upper() + expected[1:]

@@ -600,8 +600,9 @@ def say(fact: Any, lang: str) -> str:
 
 
 def explain(facts: Any, lang: str) -> str:
-    """Facts in words, joined by "; "."""
-    return "; ".join(say(fact, lang) for fact in facts)
+    """Facts in words, joined by "; ", as a sentence (its first letter a capital)."""
+    text = "; ".join(say(fact, lang) for fact in facts)
+    return text[:1].upper() + text[1:]
 
 
 # ------------------------------------------------------------------------------------------ invoice lines
