@@ -28,6 +28,9 @@ _EXPORTS: dict[str, str] = {
     "charges_to_date": "ccanalysis.workbook",
     "invoice_json": "ccanalysis.workbook",
     "totals": "ccanalysis.invoice",
+    # billed against expected, month-to-date cost, compliance
+    "billed_vs_expected": "ccanalysis.workbook",
+    "scorecard": "ccanalysis.workbook",
     # pricing: one charge, one period
     "rate": "ccanalysis.pricing",
     "rate_breakdown": "ccanalysis.pricing",
@@ -35,6 +38,7 @@ _EXPORTS: dict[str, str] = {
     "MODELS": "ccanalysis.pricing",
     # KPIs
     "kpi": "ccanalysis.kpis",
+    "kpi_table": "ccanalysis.kpis",
     "to_activity": "ccanalysis.contacts",
     # staffing
     "erlang_b": "ccanalysis.staffing",

@@ -17,7 +17,7 @@ no data or a miss, a reason code (`no_rows`, `no_column`, `zero_denominator`, `n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -26,6 +26,7 @@ import pandas as pd
 
 from ccanalysis import kpis
 from ccanalysis.money import exact_sum, to_decimal
+from ccanalysis.registry import Registry
 
 #: KPIs computed from the workforce table rather than activity.
 WORKFORCE_COLUMNS = ("headcount_avg", "headcount_start", "leavers", "hires", "training_hours",
@@ -68,33 +69,21 @@ class ClauseKind:
         return value if isinstance(value, str) else None
 
 
-class ClauseKinds:
+class ClauseKinds(Registry[ClauseKind]):
     """The registry of clause kinds: `register(kind)`, `get(name)` (the error names the kinds there are)."""
 
     def __init__(self) -> None:
-        self._kinds: dict[str, ClauseKind] = {}
-
-    def register(self, kind: ClauseKind) -> None:
-        self._kinds[kind.name] = kind
-
-    def get(self, name: str) -> ClauseKind:
-        try:
-            return self._kinds[name]
-        except KeyError:
-            raise KeyError(f"no clause kind {name!r}; kinds: {', '.join(self._kinds)}") from None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._kinds)
+        super().__init__("clause kind", "kinds")
 
     def all_keys(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(k for kind in self._kinds.values() for k in kind.keys))
+        return tuple(dict.fromkeys(k for kind in self.records() for k in kind.keys))
 
     def kind_of(self, clause: Mapping[str, object], path: str) -> ClauseKind:
-        found = [name for name in self._kinds if name in clause]
+        found = [name for name in self.names() if name in clause]
         if len(found) != 1:
-            raise ValueError(f"{path}: give exactly one of {', '.join(self._kinds)} "
+            raise ValueError(f"{path}: give exactly one of {', '.join(self.names())} "
                              f"(found {', '.join(found) or 'none'})")
-        return self._kinds[found[0]]
+        return self.get(found[0])
 
 
 KINDS = ClauseKinds()

@@ -54,7 +54,7 @@ class CcanalysisError(Exception):
 class UsageError(CcanalysisError, ValueError):
     """Wrong usage of a command or function: an unknown supplier, month, option or parameter (exit 2).
 
-    A `ValueError` too, so callers written against the earlier bare `ValueError`s keep working."""
+    A `ValueError` too: functions document wrong arguments as ValueErrors."""
 
     exit_code = EXIT_USAGE
 

@@ -35,7 +35,7 @@ from ccanalysis.pricing.units import ServiceActivity, billable_units
 LINE_COLUMNS = ["line", "service", "charge", "tier", "kind", "description", "quantity", "unit", "unit_price",
                 "amount", "tax_rate", "explanation"]
 KINDS = ("charge", "flat_fee", "minimum", "maximum", "minimum_commitment", "sla", "sla_cap")
-#: Engagement-level functions, now in `ccanalysis.workbook`, still importable from here.
+#: Engagement-level functions of `ccanalysis.workbook`, importable from here too (`invoice.expected_invoice(eng, …)`).
 _WORKBOOK_NAMES = ("charges_to_date", "expected_invoice", "format_invoice_table", "invoice_json",
                    "service_activity", "sla_evaluations")
 
@@ -199,7 +199,7 @@ def sla_lines(service: Service, charges: list[Line], activity: ServiceActivity, 
     out = []
     for item in sla_assessment(service, charges, activity, period).lines:
         if item.kind == "sla_cap":
-            label = Fact("sla_cap", {"kind": "penalty" if "penalty" in item.charge else "bonus"})
+            label = Fact("sla_cap", {"kind": item.target_fact.figures["kind"]})
         else:
             label = Fact("sla", {"kpi": item.kpi, "bonus": item.fraction > 0})
         out.append(Line(service.id, item.charge, None, item.kind, base, None, item.fraction,

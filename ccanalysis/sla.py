@@ -28,6 +28,7 @@ import pandas as pd
 from ccanalysis import kpis
 from ccanalysis.money import round_money, to_decimal
 from ccanalysis.pricing.base import Fact
+from ccanalysis.registry import Registry
 
 SLA_KEYS = ("base", "start", "penalty_cap", "bonus_cap", "rules")
 BASES = ("variable_charges", "all_charges")
@@ -94,32 +95,7 @@ class RuleKind:
     target: Callable[[object, str], Fact]
 
 
-class RuleKinds:
-    """SLA rule kinds by name (= their key in a rule); `get` of an unknown name says which exist."""
-
-    def __init__(self) -> None:
-        self._kinds: dict[str, RuleKind] = {}
-
-    def register(self, kind: RuleKind) -> RuleKind:
-        if kind.name in self._kinds:
-            raise ValueError(f"SLA rule kind {kind.name!r} is already registered")
-        self._kinds[kind.name] = kind
-        return kind
-
-    def unregister(self, name: str) -> None:
-        self._kinds.pop(name, None)
-
-    def get(self, name: str) -> RuleKind:
-        try:
-            return self._kinds[name]
-        except KeyError:
-            raise ValueError(f"unknown SLA rule kind {name!r} (kinds: {', '.join(self._kinds)})") from None
-
-    def names(self) -> tuple[str, ...]:
-        return tuple(self._kinds)
-
-
-RULE_KINDS = RuleKinds()
+RULE_KINDS: Registry[RuleKind] = Registry("SLA rule kind", "kinds")
 
 
 @dataclass(frozen=True)

@@ -238,7 +238,7 @@ def billed_net(eng: Engagement, supplier: str, month: str) -> Decimal | None:
     return _billing.billed_net(billed_lines(eng, supplier, month))
 
 
-def billed_vs_expected(eng: Engagement, supplier: str, month: str, lang: str = "en") -> _billing.Comparison:
+def billed_vs_expected(eng: Engagement, supplier: str, month: str, lang: str | None = None) -> _billing.Comparison:
     """The supplier's billed lines against its expected invoice for billing period `month`."""
     expected = expected_invoice(eng, supplier, month, lang=lang)
     return _billing.compare(expected, totals(expected).net, billed_lines(eng, supplier, month))
@@ -274,7 +274,7 @@ def portfolio_frame(eng: Engagement, month: str) -> pd.DataFrame:
     return _portfolio.supplier_comparison(pd.DataFrame(rows, columns=_portfolio.COMPARISON_INPUT))
 
 
-def portfolio_attainment(eng: Engagement, month: str, lang: str = "en") -> pd.DataFrame:
+def portfolio_attainment(eng: Engagement, month: str, lang: str | None = None) -> pd.DataFrame:
     """`portfolio.kpi_attainment` of every supplier's SLA rules in `month`."""
     return _portfolio.kpi_attainment({
         supplier: sla_evaluations(eng, supplier, month, include_neutral=True, lang=lang)

@@ -54,3 +54,10 @@ def test_import_ccanalysis_loads_no_dataframe_library():
     code = "import sys, ccanalysis; print('pandas' in sys.modules, 'matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_no_public_name_hides_a_submodule():
+    import pkgutil
+
+    submodules = {m.name for m in pkgutil.iter_modules(ccanalysis.__path__)}
+    assert not submodules & set(ccanalysis.__all__)

@@ -5,39 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from ccanalysis.pricing.base import ChargeModel, ModelFunction
+from ccanalysis.registry import Registry
 
 
-class ChargeModels:
-    """Charge models by name; `get` of an unknown name says which models exist."""
+class ChargeModels(Registry[ChargeModel]):
+    """Charge models by name; `get` of an unknown (or missing) name says which models exist."""
 
     def __init__(self) -> None:
-        self._models: dict[str, ChargeModel] = {}
-
-    def register(self, model: ChargeModel) -> ChargeModel:
-        if model.name in self._models:
-            raise ValueError(f"charge model {model.name!r} is already registered")
-        self._models[model.name] = model
-        return model
-
-    def unregister(self, name: str) -> None:
-        self._models.pop(name, None)
+        super().__init__("model", "models", key="model")
 
     def get(self, name: object) -> ChargeModel:
         if name is None:
-            raise ValueError(f"model: required (one of {', '.join(self._models)})")
-        try:
-            return self._models[name]  # type: ignore[index]
-        except (KeyError, TypeError):
-            raise ValueError(f"model: unknown model {name!r} (models: {', '.join(self._models)})") from None
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._models
-
-    def names(self) -> tuple[str, ...]:
-        return tuple(self._models)
-
-    def records(self) -> tuple[ChargeModel, ...]:
-        return tuple(self._models.values())
+            raise ValueError(f"model: required (one of {', '.join(self.names())})")
+        return super().get(name)
 
 
 class ModelFunctions(Mapping[str, ModelFunction]):

@@ -13,8 +13,6 @@ from ccanalysis.pricing.base import Fact, RatedPart, ceil, check_number, flag, f
 
 PRICE_TIER_KEYS = ("up_to", "unit_price", "flat_fee", "block_size")
 RATE_TIER_KEYS = ("up_to", "rate", "flat_fee")
-#: Keys of a tiered model beside the common ones.
-TIERED_KEYS = ("tiers", "flat_fee_at_zero")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from ccanalysis.pricing.applies_to import applies_to_mask
 from ccanalysis.pricing.base import Fact
 from ccanalysis.pricing.registry import CHARGE_MODELS
 from ccanalysis.pricing.rounding import billable_seconds
+from ccanalysis.registry import Registry
 
 SECONDS_PER_HOUR = Decimal(3600)
 SECONDS_PER_MINUTE = Decimal(60)
@@ -125,38 +126,8 @@ class BillableUnit:
     peak: Callable[[Mapping[str, Any], ServiceActivity, str], Decimal] | None = None
 
 
-class BillableUnits:
-    """Billable units by name; `get` of an unknown name says which units exist."""
-
-    def __init__(self) -> None:
-        self._units: dict[str, BillableUnit] = {}
-
-    def register(self, unit: BillableUnit) -> BillableUnit:
-        if unit.name in self._units:
-            raise ValueError(f"billable unit {unit.name!r} is already registered")
-        self._units[unit.name] = unit
-        return unit
-
-    def unregister(self, name: str) -> None:
-        self._units.pop(name, None)
-
-    def get(self, name: object) -> BillableUnit:
-        try:
-            return self._units[name]  # type: ignore[index]
-        except (KeyError, TypeError):
-            raise ValueError(f"unit: unknown unit {name!r} (billable units: {', '.join(self._units)})") from None
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._units
-
-    def names(self) -> tuple[str, ...]:
-        return tuple(self._units)
-
-    def records(self) -> tuple[BillableUnit, ...]:
-        return tuple(self._units.values())
-
-
-UNITS = BillableUnits()
+#: The billable units by name (data.md "Billable units"), filled at the bottom of this module.
+UNITS: Registry[BillableUnit] = Registry("unit", "billable units", key="unit")
 
 
 # ------------------------------------------------------------------------------------------ sums
