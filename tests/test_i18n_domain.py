@@ -204,3 +204,8 @@ def test_an_explanation_reads_as_a_sentence(lang, expected):
                            Decimal(20))
     text = words.explain([parts[0].fact], lang)
     assert text == expected[0].upper() + expected[1:]
+
+
+def test_a_rule_kind_without_words_is_named():
+    with pytest.raises(ValueError, match=r"no words for the SLA target 'steps' .*known: band, bands, linear, sla_cap"):
+        words.target_text(Fact("steps", {}), "es")

@@ -638,14 +638,16 @@ def _band(f: Mapping[str, Any], lang: str) -> str:
 
 
 def target_text(fact: Any, lang: str) -> str:
-    """An SLA rule's target (bands, a band, a linear rule, a cap) in words."""
-    f = fact.figures
-    if fact.code == "band":
-        return _band(f, lang)
-    if fact.code == "bands":
-        return "; ".join(_band(b.figures, lang) for b in f["bands"])
-    if fact.code == "sla_cap":
-        return f"{percent(f['cap'], lang)} " + ("de la base" if lang == "es" else "of the base")
+    """An SLA rule's target in words, by the code of its target fact (one entry per rule kind in `_TARGETS`)."""
+    try:
+        words_for = _TARGETS[fact.code]
+    except KeyError:
+        raise ValueError(f"no words for the SLA target {fact.code!r} in ccanalysis/i18n/domain.py "
+                         f"(known: {', '.join(_TARGETS)})") from None
+    return words_for(fact.figures, lang)
+
+
+def _linear_target(f: Mapping[str, Any], lang: str) -> str:
     unit, es = f["unit"], lang == "es"
     if f["per_point"] is not None:
         per = (f"{signed(f['per_point'], lang)} por punto (0,01)" if es
@@ -666,6 +668,15 @@ def target_text(fact: Any, lang: str) -> str:
     return text
 
 
+#: The words of each SLA target fact: a rule kind (`sla.RULE_KINDS`) adds its entry here.
+_TARGETS: dict[str, Callable[[Mapping[str, Any], str], str]] = {
+    "band": _band,
+    "bands": lambda f, lang: "; ".join(_band(b.figures, lang) for b in f["bands"]),
+    "linear": _linear_target,
+    "sla_cap": lambda f, lang: f"{percent(f['cap'], lang)} " + ("de la base" if lang == "es" else "of the base"),
+}
+
+
 def _sla_value(f: Mapping[str, Any], lang: str) -> str:
     unit, decimals = f["unit"], f["decimals"]
     shown = kpi_value(f["value"], unit, lang, None if decimals is None else decimals + 2)
@@ -673,6 +684,27 @@ def _sla_value(f: Mapping[str, Any], lang: str) -> str:
         used = kpi_value(f["used"], unit, lang, decimals)
         shown += f", {used} con {decimals} decimales" if lang == "es" else f", {used} at {decimals} decimal(s)"
     return shown
+
+
+def _in_band(f: Mapping[str, Any], lang: str) -> str:
+    return ("en la banda " if lang == "es" else "in the band ") + _band(f["band"].figures, lang)
+
+
+def _linear_gap(g: Mapping[str, Any], lang: str) -> str:
+    es = lang == "es"
+    gap = kpi_value(Fraction(g["gap"]), g["unit"], lang, 4 if g["unit"] == "fraction" else 2)
+    side = {"worse": "peor", "better": "mejor"}[g["side"]] if es else g["side"]
+    how = (f"desviación {gap} en el lado {side} del objetivo" if es
+           else f"gap {gap} on the {side} side of the target")
+    how += f"; {target_text(g['target'], lang)}"
+    if g["before_clipping"] is not None:
+        raw = signed(g["before_clipping"], lang)
+        how += f" ({raw} antes de limitar)" if es else f" ({raw} before clipping)"
+    return how
+
+
+#: How a rule kind reached its adjustment, by the code of its outcome fact (a rule kind adds its entry here).
+_OUTCOMES: dict[str, Callable[[Mapping[str, Any], str], str]] = {"in_band": _in_band, "linear_gap": _linear_gap}
 
 
 def sla_explanation(line: Any, lang: str) -> str:
@@ -711,18 +743,11 @@ def sla_explanation(line: Any, lang: str) -> str:
         target = target_text(facts["sla_no_band"]["target"], lang)
         return (f"{head} fue {shown}: ninguna banda lo contiene ({target}): sin ajuste." if es
                 else f"{head} was {shown}: no band contains it ({target}): no adjustment.")
-    if "in_band" in facts:
-        how = ("en la banda " if es else "in the band ") + _band(facts["in_band"]["band"].figures, lang)
-    else:
-        g = facts["linear_gap"].figures
-        gap = kpi_value(Fraction(g["gap"]), g["unit"], lang, 4 if g["unit"] == "fraction" else 2)
-        side = {"worse": "peor", "better": "mejor"}[g["side"]] if es else g["side"]
-        how = (f"desviación {gap} en el lado {side} del objetivo" if es
-               else f"gap {gap} on the {side} side of the target")
-        how += f"; {target_text(g['target'], lang)}"
-        if g["before_clipping"] is not None:
-            raw = signed(g["before_clipping"], lang)
-            how += f" ({raw} antes de limitar)" if es else f" ({raw} before clipping)"
+    outcome = [code for code in facts if code in _OUTCOMES]
+    if len(outcome) != 1:
+        raise ValueError(f"no words for the SLA outcome among {', '.join(facts)} in ccanalysis/i18n/domain.py "
+                         f"(known: {', '.join(_OUTCOMES)})")
+    how = _OUTCOMES[outcome[0]](facts[outcome[0]].figures, lang)
     if "sla_zero" in facts:
         return f"{head} {was} {shown}; {how}: " + ("ajuste 0, sin línea." if es else "adjustment 0, no line.")
     a = facts["sla_adjustment"].figures
