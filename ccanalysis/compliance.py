@@ -58,6 +58,10 @@ class ClauseKind:
     validate: Callable[[Mapping[str, object], str], None]
     evaluate: Callable[[Mapping[str, object], pd.DataFrame | None, pd.DataFrame | None], Outcome]  # workforce, activity
     limits: Callable[[Mapping[str, object]], tuple[Decimal | None, Decimal | None]] = lambda clause: limits(clause)
+    #: the subject is a KPI, whose unit (fraction, seconds…) is the unit of the limits
+    subject_is_kpi: bool = False
+    #: what the clause requires is its subject itself (a certification's name), not limits
+    requires_subject: bool = False
 
     def clause_id(self, clause: Mapping[str, object]) -> str:
         """The clause's `id`, else its subject (the KPI or certification), else the kind's name."""
@@ -188,7 +192,7 @@ KPI_KEYS = ("id", "kpi", "evidence", "min", "max", "variant", "threshold_s", "sh
 
 def _kpi_kind(name: str) -> ClauseKind:
     return ClauseKind(name, KPI_KEYS, "clause_kpi", lambda clause, where: _validate_kpi(clause, where, name),
-                      lambda clause, staff, work: _evaluate_kpi(clause, name, staff, work))
+                      lambda clause, staff, work: _evaluate_kpi(clause, name, staff, work), subject_is_kpi=True)
 
 
 # --------------------------------------------------------------------------- certification clauses
@@ -264,7 +268,7 @@ def evaluate(clauses: list[Mapping[str, object]], *, workforce: pd.DataFrame | N
 KINDS.register(_kpi_kind("kpi"))
 KINDS.register(_kpi_kind("evidence"))
 KINDS.register(ClauseKind("certification", ("id", "certification", "description"), "clause_certification",
-                          _validate_certification, _evaluate_certification))
+                          _validate_certification, _evaluate_certification, requires_subject=True))
 KINDS.register(ClauseKind("max_incidents", ("id", "max_incidents", "description"), "clause_incidents",
                           _validate_incidents, _evaluate_incidents,
                           limits=lambda clause: (None, Decimal(int(clause["max_incidents"])))))

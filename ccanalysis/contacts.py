@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ccanalysis.errors import UsageError
-from ccanalysis.io.parsing import exact_column
+from ccanalysis.money import exact_column
 from ccanalysis.periods import day_type
 
 Frequency = Literal["D", "15min", "30min", "60min"]

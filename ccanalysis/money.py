@@ -87,3 +87,20 @@ def exact_sum(values: pd.Series | Iterable) -> Decimal:
 def format_money(amount: Decimal) -> str:
     """JSON money: a decimal string with two places ("1234.50")."""
     return str(round_money(amount))
+
+
+def exact_column(values: Iterable[Decimal | int | None] | pd.Series) -> pd.Series:
+    """The canonical `number` column: int64 when every value is whole (nullable Int64 when some are
+    missing), else object dtype holding exact Decimals (missing values as None)."""
+    index = values.index if isinstance(values, pd.Series) else None
+    items = list(values)
+    present = [v for v in items if v is not None and not (isinstance(v, float) and np.isnan(v))
+               and v is not pd.NA]
+    if all(isinstance(v, (int, np.integer)) or Decimal(v) == Decimal(v).to_integral_value() for v in present):
+        ints = [None if (v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))) else int(v)
+                for v in items]
+        if len(present) == len(items):
+            return pd.Series(ints, index=index, dtype="int64")
+        return pd.Series(ints, index=index, dtype="Int64")
+    return pd.Series([None if (v is None or v is pd.NA) else Decimal(v) for v in items], index=index,
+                     dtype=object)

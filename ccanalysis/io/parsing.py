@@ -39,6 +39,7 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 import pandas as pd
 
+from ccanalysis.money import exact_column
 from ccanalysis.periods import MONTH_PATTERN
 
 #: Texts read as True / False by `parse_flag` (case-insensitive, accents as written).
@@ -58,23 +59,6 @@ def _texts(texts: Iterable | pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def _match(s: pd.Series, pattern: str) -> pd.Series:
     return s.str.fullmatch(pattern).fillna(False).astype(bool)
-
-
-def exact_column(values: Iterable[Decimal | int | None] | pd.Series) -> pd.Series:
-    """The canonical `number` column: int64 when every value is whole (nullable Int64 when some are
-    missing), else object dtype holding exact Decimals (missing values as None)."""
-    index = values.index if isinstance(values, pd.Series) else None
-    items = list(values)
-    present = [v for v in items if v is not None and not (isinstance(v, float) and np.isnan(v))
-               and v is not pd.NA]
-    if all(isinstance(v, (int, np.integer)) or Decimal(v) == Decimal(v).to_integral_value() for v in present):
-        ints = [None if (v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))) else int(v)
-                for v in items]
-        if len(present) == len(items):
-            return pd.Series(ints, index=index, dtype="int64")
-        return pd.Series(ints, index=index, dtype="Int64")
-    return pd.Series([None if (v is None or v is pd.NA) else Decimal(v) for v in items], index=index,
-                     dtype=object)
 
 
 def _decimals(normalised: pd.Series, ok: pd.Series) -> pd.Series:

@@ -59,14 +59,14 @@ def _service_key(service: object) -> str:
 def _clause_unit(row: Mapping[str, Any]) -> str | None:
     """The KPI unit of a kpi or evidence clause, None for the other kinds."""
     name = row.get("subject")
-    if row.get("kind") in ("kpi", "evidence") and name in kpis.REGISTRY:
+    if compliance.KINDS.get(row.get("kind")).subject_is_kpi and name in kpis.REGISTRY:
         return kpis.variant_of(name, row.get("variant")).unit
     return None
 
 
 def clause_threshold(row: Mapping[str, Any], lang: str) -> str:
     """What a clause requires, e.g. `≥ 1 % y ≤ 3 %` / `≥ 1% and ≤ 3%`; a certification's name."""
-    if row.get("kind") == "certification":
+    if compliance.KINDS.get(row.get("kind")).requires_subject:
         return str(row.get("subject") or "")
     unit = _clause_unit(row)
     parts = [f"{sign} {words.bound(row[key], unit, lang)}" for key, sign in (("min", "≥"), ("max", "≤"))
