@@ -7,9 +7,9 @@ from fractions import Fraction
 
 import pytest
 
-from ccanalysis.batch import outputs
-from ccanalysis.batch.outputs import atomic_write
 from ccanalysis.batch.runner import run_batch
+from ccanalysis.io import writing
+from ccanalysis.io.writing import atomic_write
 from ccanalysis.jsonio import to_jsonable
 from tests.notebook_jobs import FAILING_NB, notebook_job
 
@@ -26,7 +26,7 @@ def test_atomic_write_leaves_the_old_file_when_replacing_fails(tmp_path, monkeyp
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(outputs.os, "replace", broken_replace)
+    monkeypatch.setattr(writing.os, "replace", broken_replace)
     with pytest.raises(OSError):
         atomic_write(target, "half")
     assert target.read_text() == "good"

@@ -8,41 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 import time
 from datetime import datetime
-from pathlib import Path
 
 from ccanalysis.batch.jobs import OK, ReportJob, ReportResult
+from ccanalysis.io.writing import atomic_write
 from ccanalysis.jsonio import to_jsonable
 from ccanalysis.report.html import ccanalysis_version
-
-
-def _umask() -> int:
-    """The process's file-creation mask (read by setting and restoring it)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write(path: Path, content: str | bytes) -> None:
-    """Write `content` to a temporary file beside `path`, then rename it over `path` (never half-written)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def write_outputs(job: ReportJob, digest: str, out: dict) -> ReportResult:
