@@ -69,6 +69,10 @@ class EngagementSettings(Strict):
     suppliers: Annotated[list[Identifier], Field(min_length=1)]
     tolerances: Tolerances = Tolerances()
     alerts: Alerts = Alerts()
+    #: the longest payment terms the client accepts (days; Spain's legal limit, Ley 3/2004, is 60)
+    payment_terms_days: Annotated[int, Field(ge=0, le=365)] = 60
+    #: a billed line matched with less confidence than this (a fraction) goes to review, never guessed
+    match_threshold: Fraction01 = Decimal("0.8")
 
     @field_validator("suppliers")
     @classmethod
