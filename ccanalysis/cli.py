@@ -143,6 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.set_defaults(func=cmd_expected)
 
+    from ccanalysis.commands import audit as audit_command
+
+    audit_command.add_parser(sub, common)
+
     p = sub.add_parser("report", help="write HTML reports per supplier and month, plus the portfolio report")
     p.add_argument("engagement")
     p.add_argument("--month", required=True, help="YYYY-MM or a range YYYY-MM..YYYY-MM")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -19,6 +19,7 @@ from ccanalysis import accrual as _accrual
 from ccanalysis import billing as _billing
 from ccanalysis import compliance as _compliance
 from ccanalysis import invoice
+from ccanalysis import kpis as _kpis
 from ccanalysis import portfolio as _portfolio
 from ccanalysis.i18n import check_lang, format_date
 from ccanalysis.i18n import domain as words
@@ -312,3 +313,93 @@ def service_kpi_data(eng: Engagement, supplier: str, month: str) -> dict[str, pd
     period = contract.period(month)
     return {service.id: kpi_data(service_activity(eng, supplier, service, period))
             for service in contract.services_for(period)}
+
+
+# --- the invoice audit ---
+
+def invoice_months(eng: Engagement, supplier: str) -> dict[str, str]:
+    """Every invoice id the supplier issued in the engagement → the billing month whose file holds it."""
+    invoices = eng.invoices
+    if invoices.empty:
+        return {}
+    mine = invoices[invoices["supplier"] == supplier]
+    return dict(zip(mine["invoice_id"].astype(str), mine["month"], strict=True))
+
+
+def _previous_end(eng: Engagement, supplier: str, month: str) -> date | None:
+    """The last day billed by the previous billing period's invoices (None: none was received)."""
+    contract = eng.contract(supplier)
+    previous = contract.period_containing(contract.period(month).start - timedelta(days=1))
+    lines = billed_lines(eng, supplier, previous.month)
+    if lines.empty:
+        return None
+    return pd.Timestamp(lines["period_end"].max()).date()
+
+
+def _sla_facts(eng: Engagement, supplier: str, month: str) -> dict[tuple[str | None, str], dict[str, Any]]:
+    """Per (service, SLA charge id) the KPI a finding on it is explained with."""
+    contract = eng.contract(supplier)
+    period = contract.period(month)
+    if contract.active_days(period) == 0:
+        return {}
+    charges, activities = _rated(eng, supplier, month)
+    out: dict[tuple[str | None, str], dict[str, Any]] = {}
+    for service in contract.services_for(period):
+        if not service.sla:
+            continue
+        result = invoice.sla_assessment(service, charges, activities[service.id], period)
+        for item in list(result.lines) + list(result.tracked):
+            if item.kind == "sla_cap" or item.kpi is None:
+                continue
+            out[(service.id, item.charge)] = {"kpi": item.kpi, "kpi_value": item.value,
+                                              "kpi_unit": _kpis.REGISTRY[item.kpi].variant(item.variant).unit, "fraction": item.fraction,
+                                              "base": item.base}
+    return out
+
+
+def matched_lines(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
+    """The period's billed lines, each matched to a contract service and charge (`audit.matching`)."""
+    contract = eng.contract(supplier)
+    period = contract.period(month)
+    billed = billed_lines(eng, supplier, month).copy()
+    known = {(s.id, c["id"]) for s in contract.services_for(period) for c in s.charges}
+    billed["billed_service"] = billed["service"]
+    billed["billed_charge"] = billed["charge"]
+    ok = [(s, c) in known or (isinstance(c, str) and (c.startswith("sla:") or c == "minimum_commitment"
+                                                      or ":" in c))
+          for s, c in zip(billed["service"], billed["charge"], strict=True)]
+    billed["match_method"] = ["ids" if k else None for k in ok]
+    billed.loc[[not k for k in ok], ["service", "charge"]] = None
+    return billed
+
+
+def audit(eng: Engagement, supplier: str, month: str, lang: str | None = None) -> Any:
+    """The audit of the supplier's invoices for billing period `month` (`ccanalysis.audit.AuditResult`),
+    every finding described in `lang` (default: the engagement's language)."""
+    from ccanalysis.audit.engine import audit_invoice
+    from ccanalysis.i18n import audit as audit_words
+
+    lang = _lang(eng, lang)
+    contract = eng.contract(supplier)
+    period = contract.period(month)
+    if contract.active_days(period) > 0:
+        expected = expected_invoice(eng, supplier, month, lang=lang)
+    else:  # an invoice for a period the contract does not cover: every line is outside it
+        expected = pd.DataFrame(columns=invoice.LINE_COLUMNS)
+    result = audit_invoice(contract, period, expected, matched_lines(eng, supplier, month), supplier=supplier,
+                           month=month, tolerances=eng.settings.tolerances,
+                           max_terms_days=eng.settings.payment_terms_days,
+                           invoice_months=invoice_months(eng, supplier),
+                           previous_end=_previous_end(eng, supplier, month), disputes=eng.table("disputes"),
+                           sla_facts=_sla_facts(eng, supplier, month))
+    names = {(None if _missing(s) else s, c): d for s, c, d
+             in zip(expected["service"], expected["charge"], expected["description"], strict=True)}
+    for service in contract.services_for(period):
+        for charge in service.charges:
+            names[(service.id, charge["id"])] = charge.get("description") or charge["id"]
+    return result.with_descriptions([audit_words.describe(row["cause"], row["facts"], lang, names)
+                                     for row in result.findings.to_dict("records")])
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
