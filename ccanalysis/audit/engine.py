@@ -93,7 +93,7 @@ class AuditContext:
 
 
 def audit_invoice(contract: Contract, period: BillingPeriod, expected: pd.DataFrame, billed: pd.DataFrame, *,
-                  supplier: str, month: str, tolerances: Tolerances = Tolerances(), max_terms_days: int = 60,
+                  supplier: str, month: str, tolerances: Tolerances | None = None, max_terms_days: int = 60,
                   invoice_months: dict[str, str] | None = None, previous_end: date | None = None,
                   disputes: pd.DataFrame | None = None,
                   sla_facts: dict[tuple[str | None, str], dict[str, Any]] | None = None) -> AuditResult:
@@ -106,6 +106,7 @@ def audit_invoice(contract: Contract, period: BillingPeriod, expected: pd.DataFr
     (service, `sla:` charge) the KPI facts a finding on it is explained with.
     """
     invoice_months = dict(invoice_months or {})
+    tolerances = tolerances or Tolerances()
     lines = billed_from_frame(billed) if not billed.empty else []
     expected_lines = expected_from_frame(expected)
     invoices = _invoices(billed, lines, contract)
