@@ -1,12 +1,14 @@
 """The one JSON encoding of exact values, for the CLI's `--format json` and the reports' `.json` results.
 
 Money (`Decimal`) is its exact decimal string, ratios (`Fraction`) are numbers, dates are ISO 8601, numpy
-and pandas scalars are their Python values, pandas' missing values are null; sets are sorted.
+and pandas scalars are their Python values; missing values (None, NaN, NaT, pd.NA, a NaN Decimal) and
+infinities are null, so the output is strict JSON (`dumps` refuses anything else); sets are sorted.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -15,12 +17,16 @@ from fractions import Fraction
 
 def to_jsonable(value: object) -> object:
     """`value` with every exact or foreign type replaced by its JSON form (recursively)."""
-    if isinstance(value, bool) or value is None or isinstance(value, (int, str, float)):
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
         return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
     if isinstance(value, Decimal):
-        return str(value)
+        return str(value) if value.is_finite() else None
     if isinstance(value, Fraction):
         return float(value)
+    if _is_missing(value):
+        return None
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, Mapping):
@@ -47,4 +53,4 @@ def _is_missing(value: object) -> bool:
 
 def dumps(value: object, *, indent: int | None = 2, sort_keys: bool = False) -> str:
     """JSON text of `value` (see `to_jsonable`), UTF-8 characters kept."""
-    return json.dumps(to_jsonable(value), ensure_ascii=False, indent=indent, sort_keys=sort_keys)
+    return json.dumps(to_jsonable(value), ensure_ascii=False, indent=indent, sort_keys=sort_keys, allow_nan=False)

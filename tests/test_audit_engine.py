@@ -317,3 +317,14 @@ def test_json_money_is_decimal_strings_and_keys_are_the_contract():
     assert {"finding_id", "check", "service", "charge", "line", "billed", "expected", "difference", "description",
             "evidence"} <= set(finding)
     assert finding["difference"] == "15.00" and finding["line"] == 1 and data["claimable"] == "15.00"
+
+
+def test_json_is_strict_for_missing_and_infinite_values():
+    import math
+
+    import numpy as np
+
+    text = dumps({"a": float("nan"), "b": math.inf, "c": D("NaN"), "d": np.float64("nan"), "e": pd.NaT, "f": None,
+                  "g": D("1.50")})
+    assert json.loads(text, parse_constant=lambda c: pytest.fail(c)) == {"a": None, "b": None, "c": None, "d": None,
+                                                                         "e": None, "f": None, "g": "1.50"}

@@ -34,7 +34,7 @@ def write_outputs(job: ReportJob, digest: str, out: dict) -> ReportResult:
             "results": out.get("results"),
         }
         # the .json is written last: it is what marks the report as up to date
-        atomic_write(paths["json"], json.dumps(record, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+        atomic_write(paths["json"], json.dumps(record, indent=1, ensure_ascii=False, sort_keys=True, allow_nan=False) + "\n")
         with contextlib.suppress(FileNotFoundError):
             paths["failed"].unlink()
         written = {k: paths[k] for k in ("html", "ipynb", "json")}

@@ -25,7 +25,7 @@ def publish_results(results: Mapping[str, object]) -> None:
     from IPython.display import display
 
     data = to_jsonable(dict(results))
-    text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False)
+    text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False)
     display({RESULTS_MIME: data, "text/plain": text}, raw=True)
 
 
