@@ -267,7 +267,7 @@ def check_invoice_periods(eng: Engagement) -> list[Problem]:
     invoices = eng.tables.get("invoice_lines")
     if invoices is None or invoices.empty:
         return problems
-    for supplier, lines in invoices.groupby("supplier", dropna=True):
+    for _, lines in invoices.groupby("supplier", dropna=True):
         files = lines.groupby("invoice_id", sort=False)["_file"].unique()
         for invoice_id, names in files.items():
             if len(names) > 1:
