@@ -42,6 +42,45 @@ Exact = Annotated[Decimal, BeforeValidator(_exact)]
 Fraction01 = Annotated[Decimal, BeforeValidator(_exact), Field(ge=0, le=1)]
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 
+#: Active ISO 4217 currency codes (the funds, precious metals and testing codes left out).
+CURRENCIES = frozenset("""
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN BWP BYN BZD
+    CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP
+    GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW
+    KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN
+    NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL
+    SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES
+    VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
+""".split())
+
+
+def _currency(value: Any) -> str:
+    if not isinstance(value, str) or value not in CURRENCIES:
+        hint = f"; write {value.upper()}" if isinstance(value, str) and value.upper() in CURRENCIES else ""
+        raise ValueError(f"{value!r} is not an ISO 4217 currency code{hint} (e.g. EUR, USD, GBP, MXN, COP)")
+    return value
+
+
+Currency = Annotated[str, BeforeValidator(_currency)]
+
+
+def _holiday_calendar(value: Any) -> str:
+    """A country (`ES`) or country and subdivision (`ES-MD`) the `holidays` package has a calendar for."""
+    import holidays
+
+    if not isinstance(value, str):
+        raise ValueError(f"expected a country code such as ES or ES-MD, got {value!r}")
+    supported = holidays.list_supported_countries()
+    country, _, subdivision = value.partition("-")
+    if len(country) != 2 or country not in supported:
+        codes = ", ".join(sorted(c for c in supported if len(c) == 2))
+        raise ValueError(f"no public-holiday calendar for country {country!r}; valid codes: {codes}")
+    if subdivision and subdivision not in supported[country]:
+        codes = ", ".join(f"{country}-{s}" for s in supported[country] if re.fullmatch(r"[A-Z0-9]{1,3}", s))
+        raise ValueError(f"{country} has no subdivision {subdivision!r}; valid: {country} or "
+                         f"{codes or 'no subdivision'}")
+    return value
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
@@ -63,9 +102,9 @@ class EngagementSettings(Strict):
 
     id: Identifier
     client: Annotated[str, Field(min_length=1)]
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR"
+    currency: Currency = "EUR"
     lang: Literal["es", "en"] = "es"
-    holidays: Annotated[str, Field(pattern=r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")] = "ES"
+    holidays: Annotated[str, BeforeValidator(_holiday_calendar)] = "ES"
     suppliers: Annotated[list[Identifier], Field(min_length=1)]
     tolerances: Tolerances = Tolerances()
     alerts: Alerts = Alerts()
@@ -178,7 +217,7 @@ class Contract(Strict):
 
     supplier: Identifier
     name: Annotated[str, Field(min_length=1)]
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR"
+    currency: Currency = "EUR"
     tax_rate: Fraction01
     tax_note: str | None = None
     valid_from: date

@@ -298,3 +298,21 @@ def check_invoice_periods(eng: Engagement) -> list[Problem]:
                 "rename the file or fix the period",
             ))
     return problems
+
+
+def check_invoice_currency(eng: Engagement) -> list[Problem]:
+    """An invoice line's `currency` (optional column) is its supplier's contract currency: an invoice in
+    another currency cannot be compared with the expected one (there is no FX table)."""
+    invoices = eng.tables.get("invoice_lines")
+    if invoices is None or invoices.empty or "currency" not in invoices.columns:
+        return []
+    problems: list[Problem] = []
+    for supplier, lines in invoices.groupby("supplier", dropna=True):
+        contract = eng.contracts.get(supplier)
+        if contract is None:
+            continue
+        bad = lines[lines["currency"].notna() & (lines["currency"] != contract.currency)]
+        problems += _grouped_problems(bad, "currency", f"the invoice is not in the contract's currency "
+                                      f"{contract.currency} (contracts/{supplier}.yaml currency); write "
+                                      f"{contract.currency} or ask the supplier for an invoice in it")
+    return problems

@@ -7,6 +7,7 @@ marked in `native` (column → boolean Series) so that they take no part in sepa
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import numpy as np
@@ -19,10 +20,22 @@ from ccanalysis.io.problems import FileProblems
 
 def _read_csv(path: Path, mapping: Mapping | None, out: FileProblems) -> pd.DataFrame | None:
     encoding = mapping.encoding if mapping else "utf-8"
+    sep = mapping.sep if mapping else ","
+    where = (mapping.source if mapping else None) or "the mapping"
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        out.add(f"unknown encoding {encoding!r} in {where}: write one such as utf-8, cp1252, latin-1 or "
+                "utf-16", column="encoding", value=encoding)
+        return None
+    if len(sep) != 1 or sep in "\r\n\"":
+        out.add(f"`sep` in {where} must be one character: write ',' or ';' (or '\\t' for tabs)", column="sep",
+                value=sep)
+        return None
     if encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig"):
         encoding = "utf-8-sig"  # tolerate a byte-order mark
     try:
-        frame = pd.read_csv(path, sep=mapping.sep if mapping else ",", dtype=str, keep_default_na=False,
+        frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, header=None,
                             encoding=encoding, skip_blank_lines=False, na_filter=False)
     except UnicodeDecodeError as exc:
         out.add(f"the file is not {encoding} text ({exc.reason} at byte {exc.start}); declare its "
@@ -34,9 +47,32 @@ def _read_csv(path: Path, mapping: Mapping | None, out: FileProblems) -> pd.Data
     except (pd.errors.ParserError, ValueError) as exc:
         out.add(f"cannot read the file as CSV: {exc}")
         return None
-    frame.columns = [str(c).strip() for c in frame.columns]
+    names = [str(c).strip() for c in frame.iloc[0]]
+    if mapping is None and len(names) == 1:
+        other = next((s for s in (";", "\t", "|") if s in names[0]), None)
+        if other is not None:
+            out.add(f"the header is one column holding {other!r}: the file is separated by {other!r}, not "
+                    f"commas; declare `sep: {other!r}` in a mapping ({MAPPING_HINT})", row=1)
+            return None
+    frame = frame.iloc[1:].reset_index(drop=True)
+    if _duplicated_header(names, out):
+        return None
+    frame.columns = names
     frame.insert(0, "_row", np.arange(2, len(frame) + 2))
     return frame
+
+
+def _duplicated_header(names: list[str], out: FileProblems) -> bool:
+    """A header naming one column twice is a problem naming both positions (pandas would rename one)."""
+    seen: dict[str, int] = {}
+    twice = False
+    for position, name in enumerate(names, start=1):
+        if name and name in seen:
+            out.add(f"the header names column {name!r} twice (columns {seen[name]} and {position}): rename or "
+                    "delete one", row=1, column=name)
+            twice = True
+        seen.setdefault(name, position)
+    return twice
 
 
 def _read_xlsx(path: Path, mapping: Mapping | None, out: FileProblems,
@@ -67,6 +103,8 @@ def _read_xlsx(path: Path, mapping: Mapping | None, out: FileProblems,
             out.add("the sheet is empty: expected a header row and data rows")
             return None
         names = [parsing.cell_text(v)[0].strip() for v in header]
+        if _duplicated_header(names, out):
+            return None
         texts: list[list[str]] = [[] for _ in names]
         natives: list[list[bool]] = [[] for _ in names]
         for row in rows:
