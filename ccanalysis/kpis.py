@@ -227,14 +227,14 @@ def check_scale(name: str, variant: str | None, value: object, path: str) -> Non
     number = to_decimal(value, what=path)
     unit = variant_of(name, variant).unit
     low, high = value_range(name, variant)
+    if unit == "score" and high == 100 and 0 < number < 1:  # a QA minimum of 0.85 means 85
+        raise ValueError(f"{path}: {number} looks like a fraction: {name} is a 0–100 score, write "
+                         f"{plain_number(number * 100)}")
     if (low is None or number >= low) and (high is None or number <= high):
         return
     if unit == "fraction" and 1 < number <= 100:
         raise ValueError(f"{path}: {number} looks like a percentage: {name} is a fraction, write "
                          f"{plain_number(number / 100)}")
-    if unit == "score" and high == 100 and 0 < number < 1:
-        raise ValueError(f"{path}: {number} looks like a fraction: {name} is a 0–100 score, write "
-                         f"{plain_number(number * 100)}")
     span = f"{plain_number(low)}–{plain_number(high)}" if high is not None else f"≥ {plain_number(low)}"
     what = {"fraction": "a fraction (0.75 = 75 %)", "score": f"a {span} score", "seconds": "seconds",
             "hours": "hours", "money": "money"}[unit]

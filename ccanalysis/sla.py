@@ -87,15 +87,16 @@ class RuleKind:
 
     parse(raw, path, kpi unit) → its parameters (ValueError naming the key path);
     evaluate(parameters, value, unit) → Outcome; target(parameters, unit) → the rule's target as a fact;
-    scaled(parameters) → (key under the kind, "kpi" | "adjustment", value) for every value on the KPI's
-    scale or the base's (a fraction), so that a percentage written for a fraction is refused.
+    scaled(raw) → (key under the kind, "kpi" | "adjustment", value) for every value written on the KPI's
+    scale or the base's (a fraction), checked before `parse` so that a percentage written for a fraction is
+    refused as such (not as bands out of order).
     """
 
     name: str
     parse: Callable[[object, str, str], object]
     evaluate: Callable[[object, Fraction, str], Outcome]
     target: Callable[[object, str], Fact]
-    scaled: Callable[[object], list[tuple[str, str, Decimal]]]
+    scaled: Callable[[object], list[tuple[str, str, object]]]
 
 
 RULE_KINDS: Registry[RuleKind] = Registry("SLA rule kind", "kinds")
@@ -233,13 +234,12 @@ def _parse_bands(raw: object, path: str, unit: str) -> tuple[Band, ...]:
     return tuple(bands)
 
 
-def _bands_scaled(bands: object) -> list[tuple[str, str, Decimal]]:
-    assert isinstance(bands, tuple)
-    out = []
-    for i, band in enumerate(bands):
-        out += [(f"[{i}].{key}", "kpi", value) for key, value in (("from", band.lower), ("below", band.upper))
-                if value is not None]
-        out.append((f"[{i}].adjustment", "adjustment", band.adjustment))
+def _bands_scaled(raw: object) -> list[tuple[str, str, object]]:
+    out: list[tuple[str, str, object]] = []
+    for i, band in enumerate(raw if isinstance(raw, list) else []):
+        if isinstance(band, Mapping):
+            out += [(f"[{i}].{key}", "kpi" if key != "adjustment" else "adjustment", band[key])
+                    for key in ("from", "below", "adjustment") if band.get(key) is not None]
     return out
 
 
@@ -285,11 +285,11 @@ def _parse_linear(raw: object, path: str, unit: str) -> Linear:
     return linear
 
 
-def _linear_scaled(linear: object) -> list[tuple[str, str, Decimal]]:
-    assert isinstance(linear, Linear)
-    return [(".target", "kpi", linear.target)] + [
-        (f".{key}", "adjustment", value) for key, value in (("min", linear.minimum), ("max", linear.maximum))
-        if value is not None]
+def _linear_scaled(raw: object) -> list[tuple[str, str, object]]:
+    if not isinstance(raw, Mapping):
+        return []
+    scales = {"target": "kpi", "min": "adjustment", "max": "adjustment"}
+    return [(f".{key}", scale, raw[key]) for key, scale in scales.items() if raw.get(key) is not None]
 
 
 def _linear_target(linear: object, unit: str) -> Fact:
@@ -360,13 +360,13 @@ def _parse_rule(raw: object, path: str) -> Rule:
         raise ValueError(f"{path}.id: {rule_id!r} is reserved for cap lines")
     options = {k: entry[k] for k in ("variant", "threshold_s", "short_abandon_s", "aggregation") if k in entry}
     kind = RULE_KINDS.get(given[0])
-    parameters = kind.parse(entry[kind.name], f"{path}.{kind.name}", spec_variant.unit)
-    for key, scale, value in kind.scaled(parameters):
+    for key, scale, value in kind.scaled(entry[kind.name]):
         where = f"{path}.{kind.name}{key}"
         if scale == "kpi":
             kpis.check_scale(name, spec_variant.name, value, where)
         else:
-            check_fraction_of_base(value, where, "an adjustment", signed=True)
+            check_fraction_of_base(_number(value, where), where, "an adjustment", signed=True)
+    parameters = kind.parse(entry[kind.name], f"{path}.{kind.name}", spec_variant.unit)
     return Rule(id=rule_id, kpi=name, options=options, decimals=decimals, kind=kind.name, parameters=parameters)
 
 

@@ -34,6 +34,8 @@ def _read_csv(path: Path, mapping: Mapping | None, out: FileProblems) -> pd.Data
         return None
     if encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig"):
         encoding = "utf-8-sig"  # tolerate a byte-order mark
+    if mapping is None and _other_separator(path, encoding, out):
+        return None
     try:
         frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, header=None,
                             encoding=encoding, skip_blank_lines=False, na_filter=False)
@@ -48,18 +50,23 @@ def _read_csv(path: Path, mapping: Mapping | None, out: FileProblems) -> pd.Data
         out.add(f"cannot read the file as CSV: {exc}")
         return None
     names = [str(c).strip() for c in frame.iloc[0]]
-    if mapping is None and len(names) == 1:
-        other = next((s for s in (";", "\t", "|") if s in names[0]), None)
-        if other is not None:
-            out.add(f"the header is one column holding {other!r}: the file is separated by {other!r}, not "
-                    f"commas; declare `sep: {other!r}` in a mapping ({MAPPING_HINT})", row=1)
-            return None
     frame = frame.iloc[1:].reset_index(drop=True)
     if _duplicated_header(names, out):
         return None
     frame.columns = names
     frame.insert(0, "_row", np.arange(2, len(frame) + 2))
     return frame
+
+
+def _other_separator(path: Path, encoding: str, out: FileProblems) -> bool:
+    """A header with no comma but semicolons or tabs: the file is not comma-separated and needs a mapping."""
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        header = handle.readline()
+    other = next((s for s in (";", "\t", "|") if s in header), None) if "," not in header else None
+    if other is not None:
+        out.add(f"the header has no comma but {other!r}: the file is separated by {other!r}; declare "
+                f"`sep: {other!r}` in a mapping ({MAPPING_HINT})", row=1)
+    return other is not None
 
 
 def _duplicated_header(names: list[str], out: FileProblems) -> bool:
