@@ -77,8 +77,8 @@ def _holiday_calendar(value: Any) -> str:
         raise ValueError(f"no public-holiday calendar for country {country!r}; valid codes: {codes}")
     if subdivision and subdivision not in supported[country]:
         codes = ", ".join(f"{country}-{s}" for s in supported[country] if re.fullmatch(r"[A-Z0-9]{1,3}", s))
-        raise ValueError(f"{country} has no subdivision {subdivision!r}; valid: {country} or "
-                         f"{codes or 'no subdivision'}")
+        raise ValueError(f"no public-holiday calendar for {value!r}: {country} has no subdivision {subdivision!r}; "
+                         f"valid: {country} or {codes or 'no subdivision'}")
     return value
 
 

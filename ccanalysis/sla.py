@@ -96,7 +96,7 @@ class RuleKind:
     parse: Callable[[object, str, str], object]
     evaluate: Callable[[object, Fraction, str], Outcome]
     target: Callable[[object, str], Fact]
-    scaled: Callable[[object], list[tuple[str, str, object]]]
+    scaled: Callable[[object], list[tuple[str, str, object]]] = lambda raw: []
 
 
 RULE_KINDS: Registry[RuleKind] = Registry("SLA rule kind", "kinds")

@@ -118,6 +118,7 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
         iterator = tqdm(files, desc="Reading files", unit="file", leave=False)
     per_table: dict[str, list[pd.DataFrame]] = {}
     failed: set[str] = set()  # tables with a file that failed its own checks: left out of the cross-file checks
+    incomplete: set[str] = set()  # tables with a file lacking a required column: left out of the row rules too
     for table, path in iterator:
         relative = path.relative_to(data).as_posix()
         before = len(found.problems)
@@ -133,14 +134,18 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
             frame = _tag_invoice(frame, path, data, shown(path), found)
         if frame is None or len(found.problems) > before:
             failed.add(table)
-            continue
+            if frame is None or not set(TABLES[table].required()) <= set(frame.columns):
+                incomplete.add(table)
+                continue
         per_table.setdefault(table, []).append(frame)
         sources.append(_source(table, shown(path), frame))
     for table, parts in per_table.items():
-        if table in failed:
+        if table in incomplete:
             continue
-        frames[table] = concat_aligned(parts)
-        found.extend(table_rows.check_rows(frames[table], table))
+        frame = concat_aligned(parts)
+        found.extend(table_rows.check_rows(frame, table))
+        if table not in failed:
+            frames[table] = frame
     if "contacts" in frames:
         frames["contacts"] = _compact_text(frames["contacts"])
 
