@@ -38,8 +38,19 @@ def _exact(value: Any) -> Decimal:
     return to_decimal(value)
 
 
+def _fraction(value: Any) -> Decimal:
+    """A fraction 0–1; 21 for a tax rate looks like a percentage and the error says to write 0.21."""
+    number = _exact(value)
+    if 1 < number <= 100:
+        raise ValueError(f"{number} looks like a percentage: this is a fraction, write "
+                         f"{kpi_registry.plain_number(number / 100)}")
+    if not 0 <= number <= 1:
+        raise ValueError(f"{number} is not a fraction from 0 to 1 (0.21 = 21 %)")
+    return number
+
+
 Exact = Annotated[Decimal, BeforeValidator(_exact)]
-Fraction01 = Annotated[Decimal, BeforeValidator(_exact), Field(ge=0, le=1)]
+Fraction01 = Annotated[Decimal, BeforeValidator(_fraction)]
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 
 #: Active ISO 4217 currency codes (the funds, precious metals and testing codes left out).

@@ -316,3 +316,26 @@ def check_invoice_currency(eng: Engagement) -> list[Problem]:
                                       f"{contract.currency} (contracts/{supplier}.yaml currency); write "
                                       f"{contract.currency} or ask the supplier for an invoice in it")
     return problems
+
+
+def check_reported_scales(eng: Engagement) -> list[Problem]:
+    """A KPI column of `reported_kpis` is on the KPI's scale (data.md: ratios as fractions, 94.01 % →
+    0.9401; QA 0–100): a percentage written for a fraction is a problem saying what to write."""
+    reported = eng.tables.get("reported_kpis")
+    if reported is None or reported.empty:
+        return []
+    problems: list[Problem] = []
+    for name in kpi_registry.REGISTRY:
+        if name not in reported.columns:
+            continue
+        shown = 0
+        for _, row in reported[reported[name].notna()].iterrows():
+            try:
+                kpi_registry.check_scale(name, None, row[name], name)
+            except ValueError as exc:
+                problems.append(Problem(file=row["_file"], row=_row(row), column=name, value=str(row[name]),
+                                        message=str(exc).removeprefix(f"{name}: ")))
+                shown += 1
+                if shown == 20:
+                    break
+    return problems

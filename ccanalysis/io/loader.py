@@ -37,9 +37,7 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
     Raises `EngagementError` listing every problem (file, row, column or key path, value, what to fix);
     nothing is computed from an invalid engagement.
     """
-    if not isinstance(engagement, str) or not ENGAGEMENT_ID.fullmatch(engagement):
-        raise UsageError(f"engagement id {engagement!r} is not a folder name: an id is letters, digits, '_', "
-                         "'.' and '-', starting with a letter or digit (e.g. demo, acme-2026), never a path")
+    check_engagement_id(engagement)
     root = Path(root).resolve() if root is not None else config.project_root()
     params = config.parameters_dir(engagement, root)
     data = config.data_dir(engagement, root)
@@ -165,12 +163,22 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
         found.extend(checks.check_contact_charges(eng))
         found.extend(checks.check_invoice_periods(eng))
         found.extend(checks.check_invoice_currency(eng))
+        found.extend(checks.check_reported_scales(eng))
     found.raise_if_any(f"Engagement {engagement!r} has errors")
     return eng
 
 
+def check_engagement_id(engagement: object) -> None:
+    """UsageError unless `engagement` is an id naming folders (`ENGAGEMENT_ID`): an absolute path or a `..`
+    is refused before any file is read."""
+    if not isinstance(engagement, str) or not ENGAGEMENT_ID.fullmatch(engagement):
+        raise UsageError(f"engagement id {engagement!r} is not a folder name: an id is letters, digits, '_', "
+                         "'.' and '-', starting with a letter or digit (e.g. demo, acme-2026), never a path")
+
+
 def input_files(engagement: str, root: Path) -> list[Path]:
     """Every parameter file and table file of the engagement, in a stable order."""
+    check_engagement_id(engagement)
     params, data = config.parameters_dir(engagement, root), config.data_dir(engagement, root)
     return sorted(p for p in params.rglob("*") if p.is_file()) + [p for _, p in _table_files(data)]
 
