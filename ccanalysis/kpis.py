@@ -207,15 +207,17 @@ def required_columns(name: str, variant: str | None = None) -> set[str]:
     return set(variant_of(name, variant).columns)
 
 
-#: The range of a score KPI's values (kpis.md: QA 0–100, CSAT 1–5); other units by `UNIT_RANGES`.
-SCORE_RANGES = {"qa_score": (Decimal(0), Decimal(100)), "csat": (Decimal(1), Decimal(5))}
-#: The range of a KPI value per unit (None: open); a fraction is 0–1, never a percentage.
+#: The scale limits and band bounds of a score KPI are written on (kpis.md: QA 0–100, CSAT 1–5; a band
+#: may start from 0 below CSAT's lowest score); other units by `UNIT_RANGES`.
+SCORE_RANGES = {"qa_score": (Decimal(0), Decimal(100)), "csat": (Decimal(0), Decimal(5))}
+#: The scale of a KPI's limits per unit (None: open); a fraction is 0–1, never a percentage.
 UNIT_RANGES = {"fraction": (Decimal(0), Decimal(1)), "seconds": (Decimal(0), None), "hours": (Decimal(0), None),
                "money": (Decimal(0), None)}
 
 
 def value_range(name: str, variant: str | None = None) -> tuple[Decimal | None, Decimal | None]:
-    """(lowest, highest) value KPI `name` can take on its scale (None: open): a fraction 0–1, QA 0–100…"""
+    """(lowest, highest) limit or band bound of KPI `name` on its scale (None: open): a fraction 0–1, QA
+    0–100, CSAT 0–5…"""
     unit = variant_of(name, variant).unit
     return SCORE_RANGES[name] if unit == "score" else UNIT_RANGES[unit]
 

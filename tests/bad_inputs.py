@@ -227,7 +227,7 @@ CASES: list[Case] = [
          (ENG, "alerts.dayly_deviation"), data=False),
     Case("settings-not-a-mapping", write(ENG, b"- id: demo\n"), (ENG, "mapping"), data=False),
     # ---- contracts: keys, types, dates
-    Case("contract-tax-rate-percent", replace(NW, "tax_rate: 0.21", "tax_rate: 21"), (NW, "tax_rate"), data=False),
+    Case("contract-tax-rate-percent", replace(NW, "tax_rate: 0.21", "tax_rate: 21"), (NW, "tax_rate", "write 0.21"), data=False),
     Case("contract-duplicate-key", replace(NW, "tax_rate: 0.21", "tax_rate: 0.21\ntax_rate: 0.07"),
          (NW, "tax_rate", "line"), data=False),
     Case("contract-unknown-charge-key", replace(NW, "unit_price: 2.1}", "unit_prise: 2.1}"),
@@ -393,6 +393,12 @@ CASES: list[Case] = [
     Case("invoice-xlsx-header-twice", xlsx_cell(SP_INV, "B1", "invoice_id"), (SP_INV, "row 1", "invoice_id")),
     Case("invoice-mapped-amount-letter", cell(EL_INV, 2, "amount", "21.72O,00", sep=";"), (EL_INV, "row 2", "amount")),
     Case("invoice-mapped-header-renamed", replace(EL_INV, "invoice_id;", "factura;"), (EL_INV, "invoice_id")),
+    Case("reported-kpi-percent", write("data/demo/reported_kpis/platform.csv",
+                                       b"month,supplier,service,service_level\n2026-09,northwind,billing,94.01\n"),
+         ("data/demo/reported_kpis/platform.csv", "row 2", "service_level", "write 0.9401")),
+    Case("reported-qa-fraction", write("data/demo/reported_kpis/platform.csv",
+                                       b"month,supplier,service,qa_score\n2026-09,northwind,billing,0.87\n"),
+         ("data/demo/reported_kpis/platform.csv", "row 2", "qa_score", "write 87")),
     # ---- budget, plan, workforce
     Case("budget-month", cell(BUDGET, 2, "month", "2026-13"), (BUDGET, "row 2", "month")),
     Case("budget-service-unknown", cell(BUDGET, 3, "service", "billings"), (BUDGET, "row 3", "service")),
