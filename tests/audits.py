@@ -19,7 +19,13 @@ from decimal import Decimal
 
 import pandas as pd
 
-from ccanalysis.audit.result import CREDIT_COLUMNS, FINDING_COLUMNS, MATCHED_COLUMNS, REVIEW_COLUMNS, AuditResult
+from ccanalysis.audit.result import (
+    CREDIT_COLUMNS,
+    FINDING_COLUMNS,
+    MATCHED_COLUMNS,
+    REVIEW_COLUMNS,
+    AuditResult,
+)
 
 D = Decimal
 DESCRIPTIONS = {

@@ -100,8 +100,12 @@ def _evidence_value(value: Any, lang: str) -> str:
 
 
 def _evidence_key(key: object, lang: str) -> str:
+    """The label `evidence_KEY`, else the label `KEY`, else the key itself (a new key wants its label)."""
     key = str(key)
-    return label(key, lang) if key in LABELS else key.replace("_", " ")
+    for name in (f"evidence_{key}", key):
+        if name in LABELS:
+            return label(name, lang)
+    return key
 
 
 def _line(value: object) -> str:
