@@ -102,6 +102,14 @@ def test_carried_disputes_show_their_deadlines_and_the_money_at_risk():
     assert "aún abiertas: 2, por 180,50 €; de ese importe, 120,00 € vence en los próximos 30 días" in section.narrative
 
 
+def test_a_deadline_already_passed_is_not_at_risk_any_more():
+    carried = audits.carried()
+    carried.loc[0, "days_to_deadline"] = -3
+    section = audit_section(audits.audit_result("en"), carried, lang="en", supplier_name=NAME)
+    assert "for €180.50; of that, €0.00 expires in the next 30 days" in section.narrative
+    assert dict(section.tables)["Open disputes from earlier months"]["Days to deadline"][0] == "-3"
+
+
 def test_no_carried_disputes_no_table():
     section = audit_section(audits.audit_result("en"), pd.DataFrame(), lang="en", supplier_name=NAME)
     assert "Open disputes from earlier months" not in dict(section.tables)
@@ -212,7 +220,7 @@ def test_savings_per_supplier_and_month_with_running_totals():
     assert by_month.to_dict("list") == {
         "Proveedor": ["Northwind", "Northwind", "Southpoint", "Southpoint"],
         "Mes": ["2026-08", "2026-09", "2026-08", "2026-09"],
-        "Facturado": ["10.000,00 €", "12.000,00 €", "5.000,00 €", ""],
+        "Facturado": ["10.000,00 €", "12.000,00 €", "5.000,00 €", "sin factura"],
         "Ahorro": ["250,00 €", "0,00 €", "100,00 €", ""],
         "% de lo facturado": ["2,50 %", "0,00 %", "2,00 %", ""],
         "Facturado de menos": ["0,00 €", "30,00 €", "0,00 €", ""],

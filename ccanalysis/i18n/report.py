@@ -225,6 +225,7 @@ LABELS.update({
     "total": {"es": "Total", "en": "Total"},
     "count": {"es": "Número", "en": "Count"},
     "other_differences": {"es": "Otras diferencias", "en": "Other differences"},
+    "without_invoice": {"es": "sin factura", "en": "no invoice"},
     "billed_header": {"es": "Facturado (cabecera)", "en": "Billed (header)"},
     "savings": {"es": "Ahorro de la auditoría de facturas", "en": "Savings from the invoice audit"},
     "saving": {"es": "Ahorro", "en": "Saving"},

@@ -27,7 +27,7 @@ CHECK_ORDER = ("rate", "quantity", "arithmetic", "duplicate", "not_in_contract",
                "unearned_bonus", "minimum_commitment", "period", "payment_terms", "unbilled")
 #: The waterfall shows this many findings (the largest); the others share one bar.
 WATERFALL_BARS = 12
-#: Carried disputes whose deadline falls within this many days are money at risk of expiring.
+#: Carried disputes whose deadline falls within this many days (and has not passed) are money at risk of expiring.
 AT_RISK_DAYS = 30
 #: The columns of `carried` (disputes from earlier months still open, with their deadlines).
 CARRIED_COLUMNS = ["dispute_id", "month", "invoice_id", "check", "amount_claimed", "status", "deadline",
@@ -254,7 +254,7 @@ def _deadline(value: object) -> date | None:
 def _carried_sentence(carried: pd.DataFrame, lang: str, money) -> str:
     amounts = [Decimal(str(a)) for a in carried["amount_claimed"] if not text.missing(a)]
     at_risk = [Decimal(str(a)) for a, d in zip(carried["amount_claimed"], carried["days_to_deadline"], strict=True)
-               if not text.missing(a) and not text.missing(d) and int(d) <= AT_RISK_DAYS]
+               if not text.missing(a) and not text.missing(d) and 0 <= int(d) <= AT_RISK_DAYS]
     return sentence("audit_carried", lang, count=len(carried), amount=money(sum(amounts, Decimal(0))),
                     at_risk=money(sum(at_risk, Decimal(0))), days=AT_RISK_DAYS)
 
@@ -372,7 +372,8 @@ def savings_section(frame: pd.DataFrame, *, lang: str, currency: str) -> Section
     by_month = pd.DataFrame({
         label("supplier", lang): [r["supplier_name"] for r in rows],
         label("month", lang): [r["month"] for r in rows],
-        label("billed", lang): [money(r["billed_net"]) for r in rows],
+        label("billed", lang): [label("without_invoice", lang) if text.missing(r["billed_net"]) else money(r["billed_net"])
+                                for r in rows],
         label("saving", lang): [money(r["claimable"]) for r in rows],
         label("share_of_invoice", lang): [percent(r["share"]) for r in rows],
         label("under_billed", lang): [money(r["under_billed"]) for r in rows],
