@@ -191,10 +191,13 @@ def test_reserved_charge_ids_are_named_in_words(lang, expected):
 
 
 def test_evidence_reads_as_text_in_the_language():
-    evidence = {"quantity": D("1200"), "unit_price": D("0.55"), "lines": [3, 4], "expected_quantity": D("1000.5"),
-                "valid_from": date(2026, 1, 1), "note_code": "x"}
-    assert evidence_text(evidence, "es") == ("Cantidad: 1.200; Precio unitario: 0,55; Líneas: 3, 4; Cantidad esperada: "
-                                             "1.000,5; Vigente desde: 01/01/2026; note_code: x")
+    evidence = {"quantity": D("1200"), "unit_price": D("0.50"), "lines": [3, 4], "expected_quantity": D("1000.5"),
+                "total_net": D("4250.00"), "valid_from": date(2026, 1, 1), "note_code": "x", "ratio": 0.25}
+    assert evidence_text(evidence, "es") == (
+        "Cantidad: 1.200; Precio unitario: 0,50; Líneas: 3, 4; Cantidad esperada: 1.000,5; Base imponible de la "
+        "cabecera: 4.250,00; Vigente desde: 01/01/2026; note_code: x; ratio: 0,25")
+    assert evidence_text({"unit_price": D("0.55"), "lines": [{"line": 3, "amount": D("300.00")}]}, "en") == (
+        "Unit price: 0.55; Lines: (Line: 3; Amount: 300.00)")
     assert evidence_text({}, "en") == "" and evidence_text(None, "en") == ""
 
 

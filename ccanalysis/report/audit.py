@@ -29,6 +29,8 @@ CHECK_ORDER = ("rate", "quantity", "arithmetic", "duplicate", "not_in_contract",
 WATERFALL_BARS = 12
 #: Carried disputes whose deadline falls within this many days (and has not passed) are money at risk of expiring.
 AT_RISK_DAYS = 30
+#: Evidence numbers keep the decimals they were given (4000.00 → 4.000,00; 0.5 → 0,5), at most this many.
+EVIDENCE_PLACES = 6
 #: The columns of `carried` (disputes from earlier months still open, with their deadlines).
 CARRIED_COLUMNS = ["dispute_id", "month", "invoice_id", "check", "amount_claimed", "status", "deadline",
                    "days_to_deadline"]
@@ -90,10 +92,9 @@ def _evidence_value(value: Any, lang: str) -> str:
                          for v in value)
     if isinstance(value, bool) or value is None:
         return str(value).lower() if value is not None else ""
-    if isinstance(value, (int, Decimal)):
-        return words.quantity(value, lang)
-    if isinstance(value, float):
-        return words.quantity(Decimal(str(value)), lang)
+    if isinstance(value, (int, Decimal, float)):
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        return format_number(number, lang, min(max(0, -number.as_tuple().exponent), EVIDENCE_PLACES))
     if isinstance(value, date):
         return format_date(value, lang)
     return str(value)
