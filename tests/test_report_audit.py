@@ -77,6 +77,26 @@ def test_under_billing_is_its_own_figure_and_sentence_never_part_of_the_claim():
     assert "The claim is €700.00 plus €147.00 VAT: withhold €847.00" in section.narrative
 
 
+def test_only_under_billing_claims_nothing_and_says_so():
+    findings = audits.findings("en")
+    section = _section("en", findings=findings[findings["check"] == "unbilled"], billed_net=D("3550.00"),
+                       billed_header_net=None, claimable=D("0"), claimable_tax=D("0"))
+    assert section.narrative.startswith("Acme Contact S.L. billed €3,550.00 net on invoice F-77; under the contract "
+                                        "and the client's activity it should have billed €3,630.00. Nothing was "
+                                        "over-billed: there is nothing to claim.")
+    assert "under-billed €80.00" in section.narrative
+    result = audits.audit_result("en", findings=findings[findings["check"] == "unbilled"], billed_net=D("3550.00"),
+                                 billed_header_net=None)
+    assert waterfall_steps(result, "en") == [("Unbilled", D("-80.00"))]  # 3,630 − 80 = 3,550
+
+
+def test_findings_with_a_repeated_index_are_each_shown_once():
+    findings = audits.findings("es")
+    findings.index = [0] * len(findings)
+    table = _table(_section(findings=findings), "Hallazgos")
+    assert table["Línea"].tolist() == ["2", "3", "4", "", "", ""]
+
+
 def test_no_under_billing_no_under_billing_sentence():
     section = _section("en", under_billed=D("0"))
     assert "Under-billed" not in [name for name, _, _ in section.headline]

@@ -301,6 +301,12 @@ SENTENCES.update({
         "en": "Invoice {invoice} from {supplier} agrees with the expected invoice ({expected} net): there is "
               "nothing to claim.",
     },
+    "audit_no_claim": {
+        "es": "{supplier} facturó {billed} netos en la factura {invoice}; según el contrato y la actividad del "
+              "cliente debía facturar {expected}. No hay nada facturado de más que reclamar.",
+        "en": "{supplier} billed {billed} net on invoice {invoice}; under the contract and the client's activity "
+              "it should have billed {expected}. Nothing was over-billed: there is nothing to claim.",
+    },
     "audit_no_invoice": {
         "es": "No hay factura de {supplier} para este periodo: no hay importe que reclamar. Según el contrato y la "
               "actividad, el periodo suma {expected} netos.",

@@ -183,6 +183,9 @@ def _verdict(result: AuditResult, lang: str, supplier_name: str, money) -> str:
     if not len(result.findings) and not result.claimable:
         return sentence("audit_clean", lang, supplier=supplier_name, invoice=invoice,
                         expected=money(result.expected_net))
+    if not result.claimable:
+        return sentence("audit_no_claim", lang, supplier=supplier_name, invoice=invoice,
+                        billed=money(result.billed_net), expected=money(result.expected_net))
     return sentence("audit_result", lang, supplier=supplier_name, invoice=invoice, billed=money(result.billed_net),
                     expected=money(result.expected_net), claim=money(result.claimable),
                     tax=money(result.claimable_tax), gross=money(result.withhold_gross))
@@ -191,10 +194,10 @@ def _verdict(result: AuditResult, lang: str, supplier_name: str, money) -> str:
 def ordered_findings(findings: pd.DataFrame) -> pd.DataFrame:
     """The findings by line (findings without a line last), then in check order."""
     rank = {check: i for i, check in enumerate(CHECK_ORDER)}
-    keys = pd.DataFrame({"line": pd.to_numeric(findings["line"], errors="coerce"),
-                         "check": findings["check"].map(lambda c: rank.get(c, len(rank)))}, index=findings.index)
+    keys = pd.DataFrame({"line": pd.to_numeric(findings["line"], errors="coerce").to_numpy(),
+                         "check": findings["check"].map(lambda c: rank.get(c, len(rank))).to_numpy()})
     order = keys.sort_values(["line", "check"], na_position="last", kind="stable").index
-    return findings.loc[order]
+    return findings.iloc[order]
 
 
 def findings_table(result: AuditResult, lang: str, charge_names: Mapping[tuple[str, str], str] | None = None
