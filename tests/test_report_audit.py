@@ -168,6 +168,7 @@ def test_the_waterfall_has_one_bar_per_finding_with_money_from_expected_to_bille
     # expected 3,630 | +100 from 3,630 | +50 from 3,730 | +300 from 3,780 | +250 from 4,080 | −80 down to 4,250 | 4,250
     assert [round(b.get_y(), 2) for b in bars] == [0, 3630, 3730, 3780, 4080, 4250, 0]
     assert [round(b.get_height(), 2) for b in bars] == [3630, 100, 50, 300, 250, 80, 4250]
+    assert tuple(fig.get_size_inches()) == (8.0, 4.2)
     words = [t.get_text() for t in fig.findobj(Text)]
     assert "+300.00" in words and "-80.00" in words and "Billed (header)" in words
 
