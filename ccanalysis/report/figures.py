@@ -131,6 +131,7 @@ def shares(names: Sequence[str], values: Sequence[float], lang: str, title: str 
     return fig
 
 
+WATERFALL_SIZE_IN = (8.0, 4.2)
 #: Colours of a waterfall: the two totals, money billed above what was expected, and below it.
 WATERFALL_COLOURS = {"total": PALETTE[0], "over": "#c00000", "under": PALETTE[2]}
 
@@ -156,8 +157,10 @@ def waterfall(start: tuple[str, float], steps: Sequence[tuple[str, float]], end:
     colours.append(WATERFALL_COLOURS["total"])
     low, high = min(levels), max(levels)
     pad = max((high - low) * 0.25, abs(high) * 0.002, 1.0)
-    with plt.rc_context({**STYLE, "figure.figsize": (8.0, 4.2), "figure.subplot.bottom": 0.3}):
-        fig, ax = _new(title or "")
+    with plt.rc_context({**STYLE, "figure.subplot.bottom": 0.3}):  # room for the slanted step names
+        fig, ax = plt.subplots(figsize=WATERFALL_SIZE_IN)
+        plt.close(fig)
+        ax.set_title(title or "", loc="left")
         positions = range(len(names))
         ax.bar(positions, heights, bottom=bottoms, color=colours, width=0.6)
         ax.set_ylim(low - pad, high + pad)
