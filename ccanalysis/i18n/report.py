@@ -110,19 +110,18 @@ SENTENCES: dict[str, dict[str, str]] = {
         "es": "{table}: {files} fichero(s), {rows} filas{span}",
         "en": "{table}: {files} file(s), {rows} rows{span}",
     },
-    # summary (billed vs expected)
-    "summary": {
-        "es": "{supplier} facturó {billed} netos por el periodo {start}–{end}; según el contrato y la actividad "
-              "registrada, la factura debía sumar {expected}. El importe facturado por encima de lo esperado, "
-              "a reclamar, es {claim}.",
-        "en": "{supplier} billed {billed} net for {start}–{end}; under the contract and the recorded activity the "
-              "invoice should total {expected}. The amount billed above what was expected, to claim, is {claim}.",
+    # billed vs expected by charge
+    "by_charge": {
+        "es": "Lo facturado por concepto del contrato (cada línea en el concepto al que la auditoría la asigna) "
+              "frente a lo esperado según el contrato y la actividad registrada.",
+        "en": "What was billed per contract charge (each line under the charge the audit matched it to) against "
+              "what the contract and the recorded activity give.",
     },
     "unidentified_lines": {
-        "es": "{count} líneas facturadas no indican el concepto del contrato: se comparan solo los totales hasta "
-              "que se asignen a sus conceptos.",
-        "en": "{count} billed lines do not name their contract charge: only the totals are compared until they "
-              "are matched to their charges.",
+        "es": "{count} líneas facturadas no corresponden a ningún concepto del contrato: figuran como «sin "
+              "identificar» y son hallazgos de la auditoría hasta que una regla o una decisión las asigne.",
+        "en": "{count} billed lines match no charge of the contract: they show as “unidentified” and are audit "
+              "findings until a rule or a decision matches them.",
     },
     # expected invoice
     "invoice_period": {
