@@ -40,6 +40,9 @@ LABEL_COLUMNS = ["supplier", "invoice_id", "line", "description", "service", "ch
 _MONTH_WORDS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
                 "setiembre", "octubre", "noviembre", "diciembre", "january", "february", "march", "april",
                 "may", "june", "july", "august", "september", "october", "november", "december")
+#: Sharpness of the classifier's softmax over cosine similarities (a class 0.15 nearer is e³ times likelier).
+SOFTMAX_TEMPERATURE = 0.05
+_SEP = "\x1f"  # between service and charge in a class label
 _PERIOD_NOISE = re.compile(r"\d+|\b(?:" + "|".join(_MONTH_WORDS) + r")\b")
 
 
@@ -206,41 +209,60 @@ class Guess:
 
 
 class LineClassifier:
-    """Character n-gram TF-IDF and a multinomial logistic regression predicting (service, charge).
+    """Character n-gram TF-IDF and a nearest-centroid linear model predicting (service, charge).
 
-    Confidence = the probability of the charge (Σ over its services) capped by the cosine similarity of
-    the text to the nearest training line of that charge: an identical text scores its probability, an
-    unrelated one scores low however sure the linear model is. Texts are deduplicated before training and
-    predicting (an invoice of 5,000 per-agent lines has few distinct texts). With one class, the nearest
-    line alone decides; with no training data, nothing is guessed."""
+    Each (service, charge) seen in training has a centroid (the L2-normalised mean of its lines' TF-IDF
+    vectors); a text scores its cosine similarity to each centroid (a linear function of its vector), and
+    a softmax of the scores (temperature SOFTMAX_TEMPERATURE) gives each class a probability, summed over
+    the services of a charge. Confidence = that probability capped by the cosine similarity of the text to
+    the nearest training line of the charge: an identical text scores about 1, a text as near to two
+    charges about 0.5, an unrelated one its (low) similarity. Texts are deduplicated before training and
+    predicting (an invoice of 5,000 per-agent lines has few distinct texts once digits and months are
+    left out). With one class the nearest line alone decides; with no training data nothing is guessed."""
 
     def __init__(self, training: pd.DataFrame) -> None:
         self._vectoriser: Any = None
-        self._model: Any = None
-        frame = training[TRAINING_COLUMNS].copy() if not training.empty else pd.DataFrame(columns=TRAINING_COLUMNS)
-        frame = frame[frame["charge"].map(lambda c: isinstance(c, str) and bool(c))]
+        if training.empty:
+            return
+        frame = training[TRAINING_COLUMNS].copy()
+        frame = frame[[isinstance(c, str) and bool(c) for c in frame["charge"]]]
         frame["text"] = frame["description"].map(_classifier_text)
-        frame["service"] = frame["service"].map(lambda s: s if isinstance(s, str) and s else None)
-        frame["label"] = [f"{s or ''}\x1f{c}" for s, c in zip(frame["service"], frame["charge"], strict=True)]
+        frame["label"] = [f"{s if isinstance(s, str) and s else ''}{_SEP}{c}"
+                          for s, c in zip(frame["service"], frame["charge"], strict=True)]
         grouped = frame.groupby(["text", "label"], sort=True).size().reset_index(name="count")
         if grouped.empty:
             return
+        from scipy import sparse
         from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.preprocessing import normalize
 
         self._vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
-        self._train = self._vectoriser.fit_transform(grouped["text"])
-        self._train_labels = grouped["label"].to_numpy()
-        labels = sorted(set(self._train_labels))
-        self._labels = labels
-        if len(labels) >= 2:
-            from sklearn.linear_model import LogisticRegression
-
-            self._model = LogisticRegression(C=100.0, max_iter=2000)
-            self._model.fit(self._train, self._train_labels, sample_weight=grouped["count"].to_numpy(float))
-            self._labels = list(self._model.classes_)
+        self._lines = self._vectoriser.fit_transform(grouped["text"])
+        self._row_of = {text: i for i, text in enumerate(grouped["text"])}  # a text's vector, computed once
+        self._labels = sorted(set(grouped["label"]))
+        position = {label: k for k, label in enumerate(self._labels)}
+        rows = grouped["label"].map(position).to_numpy()
+        members = sparse.csr_matrix((grouped["count"].to_numpy(float), (rows, np.arange(len(grouped)))),
+                                    shape=(len(self._labels), len(grouped)))
+        self._centroids = normalize(members @ self._lines)
+        self._line_charges = np.array([label.split(_SEP, 1)[1] for label in grouped["label"]])
 
     def __bool__(self) -> bool:
         return self._vectoriser is not None
+
+    def _vectors(self, texts: list[str]) -> Any:
+        """TF-IDF rows of `texts`, taken from training where a text was seen there."""
+        from scipy import sparse
+
+        known = [self._row_of.get(t) for t in texts]
+        seen = [i for i, row in enumerate(known) if row is not None]
+        new = [i for i, row in enumerate(known) if row is None]
+        stacked = self._lines[[known[i] for i in seen]]
+        if new:
+            stacked = sparse.vstack([stacked, self._vectoriser.transform([texts[i] for i in new])], format="csr")
+        order = np.empty(len(texts), dtype=int)
+        order[seen + new] = np.arange(len(texts))
+        return stacked[order]
 
     def predict(self, descriptions: Sequence[object]) -> list[Guess | None]:
         """The best guess for each description (None when there is no training data)."""
@@ -248,28 +270,29 @@ class LineClassifier:
             return [None] * len(descriptions)
         texts = [_classifier_text(d) for d in descriptions]
         unique = sorted(set(texts))
-        vectors = self._vectoriser.transform(unique)
-        similarity = (vectors @ self._train.T).toarray()  # rows are L2-normalised: cosine similarity
-        if self._model is not None:
-            probability = self._model.predict_proba(vectors)
-        else:
-            probability = np.ones((len(unique), 1))
-        charges = [label.split("\x1f", 1)[1] for label in self._labels]
-        train_charges = np.array([label.split("\x1f", 1)[1] for label in self._train_labels])
+        vectors = self._vectors(unique)
+        scores = (vectors @ self._centroids.T).toarray() / SOFTMAX_TEMPERATURE
+        probability = np.exp(scores - scores.max(axis=1, keepdims=True))
+        probability /= probability.sum(axis=1, keepdims=True)
+        label_charges = np.array([label.split(_SEP, 1)[1] for label in self._labels])
+        charges = sorted(set(label_charges))
+        by_charge = np.stack([probability[:, label_charges == c].sum(axis=1) for c in charges], axis=1)
+        best = by_charge.argmax(axis=1)
+        nearest = np.zeros(len(unique))
+        for k, charge in enumerate(charges):  # similarity to the nearest line, only of each text's best charge
+            rows = np.flatnonzero(best == k)
+            if len(rows):
+                lines = self._lines[self._line_charges == charge]
+                nearest[rows] = (vectors[rows] @ lines.T).max(axis=1).toarray().ravel()
         guesses: dict[str, Guess] = {}
         for i, text in enumerate(unique):
-            by_charge: dict[str, float] = {}
-            for label_charge, p in zip(charges, probability[i], strict=True):
-                by_charge[label_charge] = by_charge.get(label_charge, 0.0) + float(p)
-            charge = max(sorted(by_charge), key=lambda c: by_charge[c])
-            nearest = float(similarity[i][train_charges == charge].max()) if text else 0.0
-            confidence = max(0.0, min(by_charge[charge], nearest, 1.0))
-            services = tuple(sorted(
-                ((label.split("\x1f", 1)[0] or None, float(p))
-                 for label, p in zip(self._labels, probability[i], strict=True)
-                 if label.split("\x1f", 1)[1] == charge), key=lambda sp: -sp[1]))
-            top = services[0][0] if len(services) == 1 else None
-            guesses[text] = Guess(top, charge, round(confidence, 6), services)
+            charge = str(charges[best[i]])
+            services = tuple(sorted(((label.split(_SEP, 1)[0] or None, float(probability[i, k]))
+                                     for k, label in enumerate(self._labels) if label_charges[k] == charge),
+                                    key=lambda sp: -sp[1]))
+            confidence = min(float(by_charge[i, best[i]]), float(nearest[i]) if text else 0.0, 1.0)
+            guesses[text] = Guess(services[0][0] if len(services) == 1 else None, charge,
+                                  round(max(confidence, 0.0), 6), services)
         return [guesses[t] for t in texts]
 
 
@@ -370,14 +393,14 @@ def training_set(lines: pd.DataFrame, catalogue_for: Callable[[str], Catalogue],
     rows: list[dict[str, Any]] = []
     decisions = _decisions(labels)
     if lines.empty:
-        return pd.DataFrame(columns=TRAINING_COLUMNS)
+        return pd.DataFrame(columns=TRAINING_COLUMNS, dtype=object)
     for month, part in lines.groupby("month", sort=True):
         matches = _settled(part, catalogue_for(str(month)), rules, decisions, None)
         for description, match in zip(part["description"], matches, strict=True):
             charge = match.charge or (match.suggested_charge if match.ambiguous else None)
             if charge is not None:
                 rows.append({"description": description, "service": match.service, "charge": charge})
-    return pd.DataFrame(rows, columns=TRAINING_COLUMNS)
+    return pd.DataFrame(rows, columns=TRAINING_COLUMNS, dtype=object)
 
 
 def match_lines(billed: pd.DataFrame, catalogue: Catalogue, *, rules: Sequence[Rule], labels: pd.DataFrame | None,
@@ -401,8 +424,10 @@ def match_lines(billed: pd.DataFrame, catalogue: Catalogue, *, rules: Sequence[R
             if guess is None:
                 continue
             match, line = matches[i], billed.iloc[i]
+            # a charge several services bill: the expected invoice tells which, not the text
+            service = guess.service if len(catalogue.services_of(guess.charge)) <= 1 else None
             if guess.confidence >= threshold and _place(
-                    match, "learned", guess.service, guess.charge, catalogue, line, expected, guess.confidence,
+                    match, "learned", service, guess.charge, catalogue, line, expected, guess.confidence,
                     billed_service=_text(line.get("service"))) and not match.ambiguous:
                 continue
             match.suggested_service = guess.service or (guess.services[0][0] if guess.services else None)
