@@ -18,7 +18,7 @@ from . import contacts as contact_records
 from .audit.matching import Rule
 from .contract import BillingPeriod, Contract, EngagementSettings, Service
 from .errors import UsageError
-from .io.invoice_rules import empty_labels, labels_path
+from .io.invoice_rules import RULES_PREFIX, empty_labels, is_rules_file, labels_path
 from .io.schemas import TABLES
 
 #: Service-level thresholds used when a contract's `kpis:` block does not set them.
@@ -105,12 +105,13 @@ class Engagement:
 
     def input_files(self, supplier: str | None = None) -> list[Path]:
         """The files the engagement was loaded from (for incremental report rebuilds); with `supplier`,
-        only the ones that can change that supplier's figures (its contract, shared settings and
-        mappings, and data files holding its rows)."""
+        only the ones that can change that supplier's figures (its contract and invoice-line rules, shared
+        settings and mappings, the matching decisions, and data files holding its rows)."""
         params = sorted(p for p in self.parameters_dir().rglob("*") if p.is_file())
         if supplier is not None:
             contracts = self.parameters_dir() / "contracts"
-            params = [p for p in params if p.parent != contracts or p.stem == supplier]
+            params = [p for p in params if (p.parent != contracts or p.stem == supplier)
+                      and not (is_rules_file(p) and p.stem != f"{RULES_PREFIX}{supplier}")]
         data = [self.root / s.file for s in self.sources if supplier is None or supplier in s.suppliers
                 or not s.suppliers]
         labels = labels_path(self.data_dir())

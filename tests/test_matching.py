@@ -9,7 +9,14 @@ import pandas as pd
 import pytest
 
 from ccanalysis.audit import matching
-from ccanalysis.audit.matching import Catalogue, LineClassifier, Rule, compile_pattern, match_lines, training_set
+from ccanalysis.audit.matching import (
+    Catalogue,
+    LineClassifier,
+    Rule,
+    compile_pattern,
+    match_lines,
+    training_set,
+)
 from ccanalysis.contract import parse_contract
 
 SLA = {"base": "variable_charges", "penalty_cap": 0.1, "rules": [

@@ -356,12 +356,12 @@ def _place(match: _Match, method: str, service: str | None, charge: str, catalog
     return True
 
 
-def _settled(billed: pd.DataFrame, catalogue: Catalogue, rules: Sequence[Rule],
+def _settled(lines: list[Any], catalogue: Catalogue, rules: Sequence[Rule],
              decisions: dict[tuple[str, str, int], tuple[str | None, str]],
              expected: pd.DataFrame | None) -> list[_Match]:
     """Human decisions, ids and rules, per line (the classifier's turn is what stays undecided)."""
     out = []
-    for line in billed.itertuples(index=False):
+    for line in lines:
         match = _Match()
         out.append(match)
         billed_service, billed_charge = _text(getattr(line, "service", None)), _text(getattr(line, "charge", None))
@@ -377,8 +377,9 @@ def _settled(billed: pd.DataFrame, catalogue: Catalogue, rules: Sequence[Rule],
                 match.suggested_service, match.suggested_charge = billed_service, billed_charge
                 match.decided = True  # the supplier said what it bills: not in the contract, never guessed
             continue
+        text = fold(line.description)
         for rule in rules:
-            if rule.pattern.search(fold(line.description)) and _place(
+            if rule.pattern.search(text) and _place(
                     match, "rule", rule.service, rule.charge, catalogue, line, expected,
                     billed_service=billed_service, rule=rule.number):
                 break
@@ -390,16 +391,17 @@ def training_set(lines: pd.DataFrame, catalogue_for: Callable[[str], Catalogue],
     """The classifier's training data: every billed line of a supplier (any month: column `month`) matched
     by a human decision, its ids or a rule, as (description, service, charge). A charge billed by several
     services keeps service None when no expected invoice is at hand to tell which."""
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[object, str | None, str]] = []
     decisions = _decisions(labels)
     if lines.empty:
         return pd.DataFrame(columns=TRAINING_COLUMNS, dtype=object)
     for month, part in lines.groupby("month", sort=True):
-        matches = _settled(part, catalogue_for(str(month)), rules, decisions, None)
-        for description, match in zip(part["description"], matches, strict=True):
+        billed = list(part.itertuples(index=False))
+        for line, match in zip(billed, _settled(billed, catalogue_for(str(month)), rules, decisions, None),
+                               strict=True):
             charge = match.charge or (match.suggested_charge if match.ambiguous else None)
             if charge is not None:
-                rows.append({"description": description, "service": match.service, "charge": charge})
+                rows.append((line.description, match.service, charge))
     return pd.DataFrame(rows, columns=TRAINING_COLUMNS, dtype=object)
 
 
@@ -415,20 +417,21 @@ def match_lines(billed: pd.DataFrame, catalogue: Catalogue, *, rules: Sequence[R
     for column_name in ("service", "charge"):
         given = out[column_name] if column_name in out else pd.Series(None, index=out.index, dtype=object)
         out[f"billed_{column_name}"] = pd.Series([_text(v) for v in given], index=out.index, dtype=object)
-    matches = _settled(billed, catalogue, rules, _decisions(labels), expected)
+    lines = list(billed.itertuples(index=False))
+    matches = _settled(lines, catalogue, rules, _decisions(labels), expected)
     pending = [i for i, m in enumerate(matches) if not m.decided]
     if pending:
         model = classifier if classifier is not None else LineClassifier(training)
-        guesses = model.predict([billed["description"].iloc[i] for i in pending])
+        guesses = model.predict([lines[i].description for i in pending])
         for i, guess in zip(pending, guesses, strict=True):
             if guess is None:
                 continue
-            match, line = matches[i], billed.iloc[i]
+            match, line = matches[i], lines[i]
             # a charge several services bill: the expected invoice tells which, not the text
             service = guess.service if len(catalogue.services_of(guess.charge)) <= 1 else None
             if guess.confidence >= threshold and _place(
                     match, "learned", service, guess.charge, catalogue, line, expected, guess.confidence,
-                    billed_service=_text(line.get("service"))) and not match.ambiguous:
+                    billed_service=_text(getattr(line, "service", None))) and not match.ambiguous:
                 continue
             match.suggested_service = guess.service or (guess.services[0][0] if guess.services else None)
             match.suggested_charge, match.confidence = guess.charge, guess.confidence

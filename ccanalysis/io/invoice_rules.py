@@ -200,7 +200,7 @@ def read_labels(path: Path, file: str, contracts: Mapping[str, Contract]) -> tup
             rows.append(row)
     if not rows:
         return empty_labels(), problems
-    frame = pd.DataFrame(rows, columns=LABEL_COLUMNS)
+    frame = pd.DataFrame(rows, columns=LABEL_COLUMNS, dtype=object)
     frame["line"] = frame["line"].astype("int64")
     return frame, problems
 

@@ -1,4 +1,5 @@
-"""Loading one engagement: settings, contracts, mappings and every table, validated as a whole.
+"""Loading one engagement: settings, contracts, mappings, invoice-line rules and decisions and every table,
+validated as a whole.
 
 `load("demo")` reads `parameters/demo/` and `data/demo/`, collects every problem of every file (via the
 per-table reader `ccanalysis.io.tables.read_table` and the row rules of `ccanalysis.io.rows`) and the
