@@ -26,7 +26,6 @@ from ccanalysis import sla as sla_rules
 from ccanalysis.contract import BillingPeriod, Contract, MinimumCommitment, Service
 from ccanalysis.money import to_decimal
 
-METHODS = ("ids", "rule", "learned", "human")
 #: The contract's true-up over all services: the one charge without a service.
 COMMITMENT = "minimum_commitment"
 #: Columns `match_lines` adds to the billed lines.
@@ -67,9 +66,6 @@ class Catalogue:
 
     def __contains__(self, pair: object) -> bool:
         return pair in self.pairs
-
-    def __len__(self) -> int:
-        return len(self.pairs)
 
 
 def service_pairs(service: Service) -> set[tuple[str | None, str]]:
@@ -246,9 +242,6 @@ class LineClassifier:
                                     shape=(len(self._labels), len(grouped)))
         self._centroids = normalize(members @ self._lines)
         self._line_charges = np.array([label.split(_SEP, 1)[1] for label in grouped["label"]])
-
-    def __bool__(self) -> bool:
-        return self._vectoriser is not None
 
     def _vectors(self, texts: list[str]) -> Any:
         """TF-IDF rows of `texts`, taken from training where a text was seen there."""
