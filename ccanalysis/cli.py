@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from .commands import match
 from .errors import EXIT_BUG, EXIT_DONE, CcanalysisError, EngagementError, InputError
 from .jsonio import dumps
 
@@ -159,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-portfolio", action="store_true", help="skip the portfolio report")
     common(p)
     p.set_defaults(func=cmd_report)
+    match.add_parser(sub, common)
     return parser
 
 
