@@ -155,6 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-portfolio", action="store_true", help="skip the portfolio report")
     common(p)
     p.set_defaults(func=cmd_report)
+
+    from .commands import dispute
+    dispute.add_parser(sub, common)
     return parser
 
 
