@@ -148,6 +148,11 @@ def _date(value: Any) -> date | None:
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
+def cents(amount: Decimal) -> Decimal:
+    """An amount that is whole cents written with two decimals (25 → 25.00); finer amounts unchanged."""
+    return round_money(amount) if amount == round_money(amount) else amount
+
+
 def owed(state: Mapping[str, Any]) -> Decimal:
     """What the supplier owes on a dispute: the credited amount (once credited), else the accepted amount,
     else the claim."""
@@ -387,7 +392,8 @@ def carried(register: pd.DataFrame, supplier: str, month: str, as_of: date,
 @dataclass(frozen=True)
 class Pending:
     """One thing that keeps a month from closing. kind: needs_review (a line nobody matched), no_dispute
-    (a claimable finding not in the register), unanswered (a dispute the supplier has not answered)."""
+    (a claimable finding not in the register), not_submitted (a dispute detected or validated, not yet sent
+    to the supplier), unanswered (a dispute submitted that the supplier has not answered)."""
 
     kind: str
     ref: str  # the invoice id (needs_review), finding id (no_dispute) or dispute id (unanswered)
@@ -423,7 +429,7 @@ def invoice_totals(lines: pd.DataFrame) -> InvoiceTotals | None:
         inv_gross = _header(invoice, "total_gross")
         net, tax = net + inv_net, tax + inv_tax
         gross += inv_net + inv_tax if inv_gross is None else inv_gross
-    return InvoiceTotals(net, tax, gross)
+    return InvoiceTotals(cents(net), cents(tax), cents(gross))
 
 
 def _header(invoice: pd.DataFrame, column: str) -> Decimal | None:
@@ -471,10 +477,10 @@ class CloseStatement:
         money = ("billed_net", "billed_tax", "billed_gross", "expected_net", "expected_tax", "expected_gross",
                  "agreed", "credits_received", "withheld_net", "withheld_tax", "withheld_gross", "to_pay_gross")
         return {"supplier": self.supplier, "month": self.month, "currency": self.currency,
-                "invoice_ids": list(self.invoice_ids), **{k: f"{getattr(self, k):f}" for k in money},
+                "invoice_ids": list(self.invoice_ids), **{k: f"{cents(getattr(self, k)):f}" for k in money},
                 "open_disputes": records(self.open_disputes),
                 "pending": [{"kind": p.kind, "ref": p.ref, "line": p.line, "status": p.status,
-                             "amount": None if p.amount is None else f"{p.amount:f}"} for p in self.pending],
+                             "amount": None if p.amount is None else f"{cents(p.amount):f}"} for p in self.pending],
                 "closed_at": self.closed_at, "forced": self.closed_forced}
 
 
@@ -514,7 +520,8 @@ def close_statement(result: AuditResult, register: pd.DataFrame, closes: pd.Data
         if accepted is not None and dispute["status"] not in ("cancelled", "rejected"):
             agreed += accepted
         if dispute["status"] in UNANSWERED:
-            pending.append(Pending("unanswered", dispute["dispute_id"], None, dispute["status"],
+            kind = "unanswered" if dispute["status"] == "submitted" else "not_submitted"
+            pending.append(Pending(kind, dispute["dispute_id"], None, dispute["status"],
                                    _money(dispute["amount_claimed"])))
         if dispute["status"] in WITHHELD:
             claims.append(owed(dispute))

@@ -11,7 +11,13 @@ import pandas as pd
 import pytest
 
 from ccanalysis import disputes
-from ccanalysis.audit.result import CREDIT_COLUMNS, FINDING_COLUMNS, MATCHED_COLUMNS, REVIEW_COLUMNS, AuditResult
+from ccanalysis.audit.result import (
+    CREDIT_COLUMNS,
+    FINDING_COLUMNS,
+    MATCHED_COLUMNS,
+    REVIEW_COLUMNS,
+    AuditResult,
+)
 from ccanalysis.disputes import (
     TRANSITIONS,
     IllegalTransition,

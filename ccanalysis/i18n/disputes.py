@@ -83,6 +83,10 @@ WORDS: dict[str, dict[str, str]] = {
     "no_dispute": {"es": "el hallazgo {ref} ({amount}) no tiene reclamación: ábrala con "
                          "`ccanalysis dispute ... open`",
                    "en": "finding {ref} ({amount}) has no dispute: open it with `ccanalysis dispute ... open`"},
+    "not_submitted": {"es": "la reclamación {ref} ({amount}) está {status}: preséntela al proveedor "
+                            "(--status submitted) o anúlela",
+                      "en": "dispute {ref} ({amount}) is {status}: submit it to the supplier (--status submitted) "
+                            "or cancel it"},
     "unanswered": {"es": "la reclamación {ref} ({amount}) está {status}: el proveedor no ha respondido",
                    "en": "dispute {ref} ({amount}) is {status}: the supplier has not answered"},
     "closed": {"es": "Mes cerrado el {date}.", "en": "Month closed on {date}."},

@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from ccanalysis.disputes import cents
 from ccanalysis.errors import EngagementError, InputError, Problem
 from ccanalysis.io.schemas import TABLES
 from ccanalysis.io.tables import read_table
@@ -87,7 +88,8 @@ def read_register(path: Path) -> pd.DataFrame:
                        index=range(len(frame)))
     out = out.astype(object).where(out.notna(), None)
     for column in _REGISTER_MONEY:
-        out[column] = [None if v is None else to_decimal(v) for v in out[column]]
+        # the table reader reads 25.00 as the whole number 25: amounts in cents keep their two decimals
+        out[column] = [None if v is None else cents(to_decimal(v)) for v in out[column]]
     out["status_date"] = [None if v is None else pd.Timestamp(v).date() for v in out["status_date"]]
     return out
 
