@@ -341,3 +341,19 @@ def test_a_rejected_or_cancelled_claim_is_neither_agreed_nor_withheld():
     s = close_statement(SEPTEMBER, reg, pd.DataFrame(), date(2026, 10, 21), DEADLINES, BILLED)
     assert s.pending == () and s.agreed == D("0") and s.withheld_gross == D("0") and s.to_pay_gross == D("1331.00")
     assert list(s.open_disputes["status"]) == ["rejected"]  # still open: re-submit or close it
+
+
+# --------------------------------------------------------------------------- words
+def test_every_word_of_the_register_and_the_close_is_in_both_languages_with_the_same_fields():
+    import string
+
+    from ccanalysis.i18n import disputes as words
+
+    assert set(words.STATUS_NAMES) == set(disputes.STATUSES)
+    assert set(disputes.STATE_COLUMNS) | set(disputes.REGISTER_COLUMNS) <= set(words.HEADINGS)
+    for catalogue in (words.STATUS_NAMES, words.HEADINGS, words.WORDS):
+        for key, entry in catalogue.items():
+            assert set(entry) == {"es", "en"} and all(entry.values()), key
+            fields = [{f for _, f, _, _ in string.Formatter().parse(text) if f} for text in entry.values()]
+            assert fields[0] == fields[1], key
+    assert {"needs_review", "no_dispute", "not_submitted", "unanswered"} <= set(words.WORDS)  # Pending kinds
