@@ -138,6 +138,10 @@ def test_the_register_list_shows_aging_deadline_and_money_at_risk(root, capsys):
     assert code == 0 and "Days to deadline" in out and "€120.00" in out and "At risk of expiring within 30" in out
     code, out, _ = run(root, capsys, "dispute", "tiny", "--as-of", "2026-12-10", "--format", "csv")
     assert code == 0 and out.splitlines()[0].startswith("dispute_id,supplier,month") and len(out.splitlines()) == 3
+    code, out, _ = run(root, capsys, "dispute", "tiny", "--supplier", "acme", "--as-of", "2027-02-01",
+                       "--format", "json")
+    assert strict_json(out)["at_risk"] == "0.00"  # 002 expired on 2026-12-31: no longer at risk, lost
+    assert strict_json(out)["disputes"][1]["expired"] is True
     code, _, err = run(root, capsys, "dispute", "tiny", "--supplier", "nobody")
     assert code == 2 and "unknown supplier" in err
 

@@ -220,8 +220,8 @@ def _list(eng: Any, args: argparse.Namespace, as_of: date, lang: str) -> int:
     states = disputes.state(register.read_register(register.register_path(eng.data_dir())), as_of,
                             _deadlines(eng), supplier=args.supplier)
     still_open = states[states["status"].isin(disputes.OPEN)]
-    counts = {"count": len(still_open), "claimed": exact_sum(still_open["amount_claimed"]),
-              "at_risk": disputes.money_at_risk(states), "days": disputes.AT_RISK_DAYS}
+    counts = {"count": len(still_open), "claimed": disputes.cents(exact_sum(still_open["amount_claimed"])),
+              "at_risk": disputes.cents(disputes.money_at_risk(states)), "days": disputes.AT_RISK_DAYS}
     if args.format == "json":
         _print({"as_of": as_of, "supplier": args.supplier, "open": counts["count"], "open_claimed": counts["claimed"],
                 "at_risk": counts["at_risk"], "at_risk_days": disputes.AT_RISK_DAYS,
