@@ -184,6 +184,9 @@ def open_disputes(register: pd.DataFrame, result: AuditResult, as_of: date) -> l
         number += 1
         known.add(finding["finding_id"])
         invoice_id = _value(finding.get("invoice_id")) or (result.invoice_ids[0] if result.invoice_ids else None)
+        if invoice_id is None:
+            raise InputError(f"finding {finding['finding_id']} of {result.supplier} {result.month} claims "
+                             f"{claimable} but names no invoice; a dispute is always about an invoice")
         rows.append(_row({}, dispute_id=f"{prefix}{number:03d}", supplier=result.supplier, invoice_id=invoice_id,
                          month=result.month, finding_id=finding["finding_id"], check=finding["check"],
                          service=_value(finding.get("service")), charge=_value(finding.get("charge")),

@@ -30,7 +30,7 @@ from ccanalysis.disputes import (
     open_disputes,
     transition,
 )
-from ccanalysis.errors import UsageError
+from ccanalysis.errors import InputError, UsageError
 
 OCT5 = date(2026, 10, 5)
 
@@ -357,3 +357,25 @@ def test_every_word_of_the_register_and_the_close_is_in_both_languages_with_the_
             fields = [{f for _, f, _, _ in string.Formatter().parse(text) if f} for text in entry.values()]
             assert fields[0] == fields[1], key
     assert {"needs_review", "no_dispute", "not_submitted", "unanswered"} <= set(words.WORDS)  # Pending kinds
+
+
+@pytest.mark.parametrize("start", disputes.STATUSES)
+def test_every_change_by_hand_is_allowed_exactly_when_the_table_says(start):
+    reg = opened().iloc[:1].copy()
+    reg["status"] = start
+    for target in disputes.STATUSES:
+        kw = {"amount": D("10.00")} if target == "partially_accepted" else {}
+        if target in disputes.AUTOMATIC:
+            with pytest.raises(UsageError, match="set by the workbook"):
+                transition(reg, "D-acme-202609-001", target, OCT5, **kw)
+        elif target in TRANSITIONS[start]:
+            assert transition(reg, "D-acme-202609-001", target, OCT5, **kw)["status"] == target
+        else:
+            with pytest.raises(IllegalTransition):
+                transition(reg, "D-acme-202609-001", target, OCT5, **kw)
+
+
+def test_a_claim_without_an_invoice_is_an_error_not_an_unreadable_row():
+    result = audit_result([finding("f-x", "rate", "5.00", invoice_id=None)], invoice_ids=())
+    with pytest.raises(InputError, match="names no invoice"):
+        open_disputes(register(), result, OCT5)
