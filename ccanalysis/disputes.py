@@ -63,7 +63,6 @@ CREDITABLE = ("submitted", "accepted", "partially_accepted", "credited")
 #: Disputes whose money is withheld from the payment (open claims).
 WITHHELD = ("detected", "validated", "submitted", "accepted", "partially_accepted", "credited")
 AT_RISK_DAYS = 30
-MONEY_COLUMNS = ("amount_claimed", "amount_accepted", "amount_credited")
 
 STATE_COLUMNS = ["dispute_id", "supplier", "month", "invoice_id", "check", "service", "charge", "amount_claimed",
                  "status", "status_date", "amount_accepted", "amount_credited", "credit_invoice_id",
@@ -102,10 +101,6 @@ class CloseRefused(InputError):
 
 
 # --------------------------------------------------------------------------- the register and its state
-def empty_register() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in REGISTER_COLUMNS})
-
-
 def current(register: pd.DataFrame) -> pd.DataFrame:
     """The latest row of each dispute (its current state), in the order the disputes were opened."""
     if register.empty:
