@@ -162,3 +162,38 @@ def test_closes_with_a_bad_cell_name_the_row_and_column(tmp_path):
     with pytest.raises(EngagementError) as info:
         read_closes(path)
     assert [(p.row, p.column) for p in info.value.problems] == [(2, "forced")]
+
+
+OPENER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from ccanalysis import disputes, workbook
+    from ccanalysis.cli import main
+    from tests.test_disputes import SEPTEMBER
+
+    root, go = sys.argv[1], Path(sys.argv[2])
+    workbook.audit = lambda eng, supplier, month, lang=None: SEPTEMBER
+    computed = disputes.open_disputes
+
+    def slowly(*args):  # widen the window between reading the register and appending to it
+        rows = computed(*args)
+        time.sleep(1.0)
+        return rows
+
+    disputes.open_disputes = slowly
+    while not go.exists():
+        time.sleep(0.005)
+    sys.exit(main(["dispute", "tiny", "--supplier", "acme", "--month", "2026-09", "open", "--as-of", "2026-10-05",
+                   "--root", root]))
+""")
+
+
+def test_two_opens_of_the_same_month_at_once_add_each_dispute_once(tmp_path):
+    write_engagement(tmp_path)
+    go = tmp_path / "go"
+    runs = [subprocess.Popen([sys.executable, "-c", OPENER, str(tmp_path), str(go)], env=_env(), cwd=ROOT,
+                             stdout=subprocess.DEVNULL) for _ in range(2)]
+    go.touch()
+    assert [r.wait(timeout=240) for r in runs] == [0, 0]
+    register = read_register(register_path(tmp_path / "data" / "tiny"))
+    assert list(register["dispute_id"]) == ["D-acme-202609-001", "D-acme-202609-002"]
