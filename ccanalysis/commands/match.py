@@ -12,16 +12,16 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ccanalysis import workbook
-from ccanalysis.audit import matching
-from ccanalysis.engagement import Engagement
 from ccanalysis.errors import UsageError
 from ccanalysis.i18n.matching import method_label, recorded
-from ccanalysis.io import invoice_rules
 from ccanalysis.jsonio import dumps
+
+if TYPE_CHECKING:
+    from ccanalysis.engagement import Engagement
 
 LIST_COLUMNS = ["invoice_id", "line", "description", "amount", "service", "charge", "match_method",
                 "match_confidence", "match_rule", "suggested_service", "suggested_charge"]
@@ -33,6 +33,8 @@ def _blank(value: object) -> bool:
 
 def period_lines(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
     """The supplier's billed lines of billing period `month` as loaded (every invoice of the period)."""
+    from ccanalysis import workbook
+
     eng.period(supplier, month)  # an unknown supplier or a malformed month is wrong usage
     return workbook.billed_lines(eng, supplier, month).reset_index(drop=True)
 
@@ -40,6 +42,9 @@ def period_lines(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
 def decide(eng: Engagement, supplier: str, month: str, line: int, charge: str, service: str | None = None,
            invoice_id: str | None = None) -> dict[str, object]:
     """Check a decision against the period's lines and contract, append it to the register; the row."""
+    from ccanalysis.audit import matching
+    from ccanalysis.io import invoice_rules
+
     billed = period_lines(eng, supplier, month)
     if billed.empty:
         months = sorted(eng.invoices.loc[eng.invoices["supplier"] == supplier, "month"].dropna().unique())
@@ -86,7 +91,9 @@ def listing(matched: pd.DataFrame) -> pd.DataFrame:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
+    from ccanalysis import workbook
     from ccanalysis.engagement import load
+    from ccanalysis.io import invoice_rules
 
     eng = load(args.engagement, root=args.root)
     lang = args.lang or eng.settings.lang
