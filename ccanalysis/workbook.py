@@ -424,8 +424,10 @@ def savings(eng: Engagement, month: str, *, months: list[str] | None = None) -> 
     return pd.DataFrame(rows, columns=["supplier", "supplier_name", "month", "billed_net", "claimable", "under_billed"])
 
 
-def carried_disputes(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
-    """The supplier's disputes of earlier months still open, with their deadlines (the report shows them)."""
-    from ccanalysis.report.audit import CARRIED_COLUMNS
+def carried_disputes(eng: Engagement, supplier: str, month: str, as_of: date | None = None) -> pd.DataFrame:
+    """The supplier's disputes of earlier months still open on `as_of` (default today), with their deadlines
+    (invoice issue date + the contract's dispute_window_days): the supplier report carries them."""
+    from ccanalysis import disputes
 
-    return pd.DataFrame(columns=CARRIED_COLUMNS)
+    deadlines = disputes.deadlines(eng.invoices, {s: c.dispute_window_days for s, c in eng.contracts.items()})
+    return disputes.carried(eng.table("disputes"), supplier, month, as_of or date.today(), deadlines)

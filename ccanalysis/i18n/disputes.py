@@ -151,6 +151,10 @@ def cell(column: str, value: Any, lang: str, currency: str = "EUR") -> str:
         return word("yes" if value else "no", lang)
     if column == "status":
         return status_name(str(value), lang)
+    if column == "check":
+        from ccanalysis.i18n.audit import check_name
+
+        return check_name(str(value), lang)
     if column in ("aging_days", "days_to_deadline"):
         return str(int(value))
     return str(value)
