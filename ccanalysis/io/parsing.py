@@ -361,6 +361,26 @@ def seconds_text(value: timedelta) -> str:
 
 # ------------------------------------------------------------------------ cells and whole columns
 
+#: The parser (a mapping's `parse` name) a column of each canonical type is read with by default.
+DEFAULT_PARSER = {"int": "integer", "number": "number", "str": "text", "date": "date", "datetime": "datetime",
+                  "month": "month", "bool": "yes_no", "interval_start": "time_hhmm", "utc_offset": "utc_offset"}
+
+
+def scalar_text(value: object) -> tuple[str, bool]:
+    """A value written in YAML or Python (a mapping's constant, fill or condition) → (text, native number?),
+    the text read back by the column's parser."""
+    if isinstance(value, bool):
+        return ("true" if value else "false"), False
+    if isinstance(value, Decimal):
+        return (format(value, "f"), True) if value.is_finite() else (str(value), False)
+    if isinstance(value, (int, float)):
+        return cell_text(value)
+    if isinstance(value, (date, datetime)):
+        return cell_text(value)
+    return str(value), False
+
+
+
 def cell_text(value: object) -> tuple[str, bool]:
     """Spreadsheet cell → (text, native number?). Native numbers are written canonically."""
     if value is None:
@@ -387,6 +407,12 @@ def cell_text(value: object) -> tuple[str, bool]:
         return seconds_text(value), False
     return str(value), False
 
+
+
+def as_text(series: pd.Series) -> pd.Series:
+    """Any column (text, or typed Parquet) as stripped text (a nullable string Series; blank → NA)."""
+    texts = series if _is_text(series) else _typed_to_text(series)
+    return _texts(texts)[0]
 
 
 def _is_text(series: pd.Series) -> bool:
