@@ -80,7 +80,8 @@ def test_without_optional_when_the_blanks_are_summarised_once(tmp_path):
         load("calllog", root=root)
     problems = err.value.problems
     assert problems[0].file == "data/calllog/contacts/call_log_2021-01.csv"
-    assert problems[0].message == ("28 rows blank in queue_s, all where Answered (Y/N) = N; rows 2–200")
+    assert problems[0].message == ("28 rows blank in queue_s, all where Answered (Y/N) = N; rows 2–200; a mapping "
+                                  "(parameters/ENG/mappings/*.yaml) can `fill` them, or allow them with `optional_when`")
     assert all(p.column == "queue_s" and p.message == "required value is blank" for p in problems[1:])
     assert [p.row for p in problems[1:4]] == [2, 18, 23]
     assert hashlib.sha256(CALLS.read_bytes()).hexdigest() == before

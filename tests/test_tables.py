@@ -413,7 +413,8 @@ def test_a_systematic_blank_is_summarised_before_its_rows(tmp_path):
             for i in range(1, 13)]  # rows 2..13; i = 3, 6, 9, 12 (file rows 4, 7, 10, 13) not answered
     path = csv(tmp_path, "Agent,Date,Time,Answered,Queue,Talk\n" + "\n".join(rows) + "\n", name="calls.csv")
     _, problems = read_table(path, "contacts", mapping=calls_mapping())
-    assert problems[0].message == "4 rows blank in queue_s, all where Answered = N; rows 4–13"
+    assert problems[0].message == ("4 rows blank in queue_s, all where Answered = N; rows 4–13; a mapping "
+                                  "(parameters/ENG/mappings/*.yaml) can `fill` them, or allow them with `optional_when`")
     assert problems[0].column == "queue_s" and problems[0].row is None
     assert [(p.row, p.column) for p in problems[1:]] == [(4, "queue_s"), (7, "queue_s"), (10, "queue_s"),
                                                         (13, "queue_s")]

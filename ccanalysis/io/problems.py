@@ -49,16 +49,18 @@ class FileProblems:
                      column=column)
 
 
-    def summarise(self, mask: pd.Series | np.ndarray, rows: pd.Series, column: str, what: str) -> None:
+    def summarise(self, mask: pd.Series | np.ndarray, rows: pd.Series, column: str, what: str,
+                  hint: str = "") -> None:
         """One problem summarising the rows of `mask` (if at least SUMMARY_MIN_ROWS): how many, what they
-        share in the file's other columns, and their span."""
+        share in the file's other columns, and their span; then `hint`."""
         bad = np.asarray(mask, dtype=bool)
         count = int(bad.sum())
         if count < SUMMARY_MIN_ROWS:
             return
         numbers = rows.to_numpy()[bad]
         shared = self._shared(bad, column)
-        self.add(f"{count:,} rows {what} in {column}{shared}; rows {int(numbers.min()):,}–{int(numbers.max()):,}",
+        self.add(f"{count:,} rows {what} in {column}{shared}; rows {int(numbers.min()):,}–{int(numbers.max()):,}"
+                 f"{hint}",
                  column=column)
 
     def _shared(self, bad: np.ndarray, column: str) -> str:

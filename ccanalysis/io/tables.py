@@ -31,11 +31,11 @@ from ccanalysis.io.reading import read_raw
 from ccanalysis.io.schemas import TABLES, ColumnType, TableSpec, validate
 
 _EXPECTED = {
-    "integer": "expected a whole number (e.g. 120)",
-    "number": ("expected a number with a decimal point and no thousands separator (e.g. 1234.56); "
+    "integer": "expected a whole number (e.g. 120) of at most 18 digits",
+    "number": ("expected a number below 10^18 with a decimal point and no thousands separator (e.g. 1234.56); "
                f"other conventions are declared in a mapping ({MAPPING_HINT})"),
     "percent": "expected a percentage such as 94.01% or a fraction such as 0.9401",
-    "duration_hms": "expected a duration H:MM:SS or MM:SS",
+    "duration_hms": "expected a duration H:MM:SS or MM:SS (e.g. 0:02:14)",
     "yes_no": "expected a yes/no flag (Y/N, yes/no, sí/no, true/false, 1/0)",
     "not_yes_no": "expected a yes/no flag (Y/N, yes/no, sí/no, true/false, 1/0)",
     "date": ("expected a date YYYY-MM-DD (day-first dates such as 31/12/2026 need `dayfirst: true` in a "
@@ -244,7 +244,11 @@ def _derive(work_values: dict[str, pd.Series], target: str, derivation: object, 
         else:
             result = [None if (r is None or pd.isna(v)) else r * (v if isinstance(v, Decimal) else Decimal(int(v)))
                       for r, v in zip(result, factor.tolist(), strict=True)]
-    return parsing.exact_column(pd.Series(result, index=rows.index, dtype=object))
+    values, large = parsing.in_range(pd.Series(result, index=rows.index, dtype=object),
+                                     pd.Series(False, index=rows.index))
+    out.cells(large, rows, pd.Series(result, index=rows.index, dtype=object), target,
+              f"{where}: derive {target!r} gives 10^18 or more; check the columns it multiplies")
+    return parsing.exact_column(values)
 
 
 def read_table(path: Path, table: str, *, mapping: Mapping | None = None,
@@ -264,7 +268,7 @@ def read_table(path: Path, table: str, *, mapping: Mapping | None = None,
         return _empty(spec, shown), out.problems
     if raw.empty and not spec.may_be_empty:
         out.add("the file has a header but no data rows")
-    out.context = raw.reset_index(drop=True)
+    out.context = raw
     if mapping is not None:
         if mapping.table != table:
             out.add(f"{mapping.source or 'the mapping'} is for table {mapping.table!r}, not {table!r}")
@@ -351,7 +355,8 @@ def read_table(path: Path, table: str, *, mapping: Mapping | None = None,
     for name in spec.required():
         if name in frame.columns:
             blank = frame[name].isna().to_numpy(dtype=bool) & ~unreadable.get(name, np.zeros(len(frame), bool))
-            out.summarise(blank, rows, name, "blank")
+            out.summarise(blank, rows, name, "blank", f"; a mapping ({MAPPING_HINT}) can `fill` them, or allow "
+                          "them with `optional_when`")
     out.problems.extend(validate(frame, spec, unreadable))
     return frame, out.problems
 
