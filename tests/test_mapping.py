@@ -176,3 +176,11 @@ def test_value_map_texts_differing_only_in_case(tmp_path):
     problems = problems_of(tmp_path, BASE + "values: {answered: {Y: true, y: false}}\nvalues_ignore_case: true\n")
     assert [p.column for p in problems] == ["values.answered"]
     assert "differ only in case" in problems[0].message
+
+
+def test_a_value_that_is_not_one_value_is_one_problem(tmp_path):
+    problems = problems_of(tmp_path, "table: contacts\nfiles: [a.csv]\nconstants: {supplier: {a: 1}}\n"
+                                     "fill: {talk_s: {value: 0, when: {answered: {x: 1}}}}\n")
+    assert [(p.column, p.message) for p in problems] == [
+        ("constants.supplier", "expected one value: a text, a number, true/false or a date"),
+        ("fill.talk_s.when.answered", "expected one value: a text, a number, true/false or a date")]

@@ -52,10 +52,18 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ccanalysis.errors import EngagementError, Problem
 from ccanalysis.io import parsing
@@ -118,8 +126,21 @@ def parse_derivation(text: str) -> Derivation:
     return Derivation(operands=tuple(operands))
 
 
-#: A value written in a mapping (a constant, a fill, a condition, a value map's result).
-Scalar = bool | int | Decimal | str | date
+def _scalar(value: object) -> bool | int | Decimal | str | date:
+    if isinstance(value, float):
+        return parsing.decimal_from_float(value)
+    if isinstance(value, (bool, int, Decimal, str, date)):
+        return value
+    raise ValueError("expected one value: a text, a number, true/false or a date")
+
+
+def _scalars(value: object) -> object:
+    return [_scalar(v) for v in value] if isinstance(value, list) else _scalar(value)
+
+
+#: A value written in a mapping (a constant, a fill, a value map's result); in a condition, one or a list.
+Scalar = Annotated[bool | int | Decimal | str | date, PlainValidator(_scalar)]
+Scalars = Annotated[bool | int | Decimal | str | date | list, PlainValidator(_scalars)]
 
 
 class Fill(BaseModel):
@@ -128,7 +149,7 @@ class Fill(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     value: Scalar
-    when: dict[str, Scalar | list[Scalar]] = Field(default_factory=dict)
+    when: dict[str, Scalars] = Field(default_factory=dict)
 
 
 class RecordId(BaseModel):
@@ -173,7 +194,7 @@ class Mapping(BaseModel):
     derive: dict[str, str] = Field(default_factory=dict)
     dates_from: DatesFrom | None = None
     fill: dict[str, Fill] = Field(default_factory=dict)
-    optional_when: dict[str, dict[str, Scalar | list[Scalar]]] = Field(default_factory=dict)
+    optional_when: dict[str, dict[str, Scalars]] = Field(default_factory=dict)
     values: dict[str, dict[str, Scalar]] = Field(default_factory=dict)
     values_ignore_case: bool = False
     record_ids: dict[str, RecordId] = Field(default_factory=dict, alias="id")
@@ -248,7 +269,7 @@ class Mapping(BaseModel):
     def derivations(self) -> dict[str, Derivation]:
         return {name: parse_derivation(text) for name, text in self.derive.items()}
 
-    def conditions(self) -> list[tuple[str, dict[str, Scalar | list[Scalar]]]]:
+    def conditions(self) -> list[tuple[str, dict[str, Scalars]]]:
         """(key path, condition) of every `fill ... when` and `optional_when`."""
         found = [(f"fill.{name}.when", rule.when) for name, rule in self.fill.items() if rule.when]
         return found + [(f"optional_when.{name}", cond) for name, cond in self.optional_when.items()]
