@@ -37,10 +37,11 @@ class FileProblems:
         self.problems.append(Problem(self.shown, message, row=row, column=column, value=value))
 
     def cells(self, mask: pd.Series, rows: pd.Series, values: pd.Series, column: str,
-              message: str | dict[bool, str], kinds: pd.Series | None = None) -> None:
-        """One problem per True cell of `mask` (up to the cap), naming row, column and value."""
+              message: str | dict[bool, str], kinds: pd.Series | None = None, what: str = "not readable") -> None:
+        """One problem per True cell of `mask` (up to the cap), naming row, column and value, after a
+        summary of them (`what` they are) when they are many."""
         hits = np.flatnonzero(mask.to_numpy(dtype=bool))
-        self.summarise(mask, rows, column, "not readable")
+        self.summarise(mask, rows, column, what)
         for i in hits[:MAX_PROBLEMS_PER_COLUMN]:
             text = message if isinstance(message, str) else message[bool(kinds.iloc[i])]
             self.add(text, row=int(rows.iloc[i]), column=column, value=shown_value(values.iloc[i]))

@@ -57,7 +57,7 @@ def _coerce_to_type(values: pd.Series, kind: ColumnType, rows: pd.Series, column
     column or `duration_hms` for an int column)."""
     if kind == "int" and values.dtype == object:
         whole = values.map(lambda v: v is None or v == v.to_integral_value())
-        out.cells(~whole, rows, values, column, "expected a whole number")
+        out.cells(~whole, rows, values, column, "expected a whole number", what="not whole numbers")
         return parsing.exact_column(values.where(whole, None)).astype("Int64") if not whole.all() \
             else _int_column(values)
     if kind == "number" and pd.api.types.is_integer_dtype(values.dtype) and values.isna().any():
@@ -247,7 +247,8 @@ def _derive(work_values: dict[str, pd.Series], target: str, derivation: object, 
     values, large = parsing.in_range(pd.Series(result, index=rows.index, dtype=object),
                                      pd.Series(False, index=rows.index))
     out.cells(large, rows, pd.Series(result, index=rows.index, dtype=object), target,
-              f"{where}: derive {target!r} gives 10^18 or more; check the columns it multiplies")
+              f"{where}: derive {target!r} gives 10^18 or more; check the columns it multiplies",
+              what="too large")
     return parsing.exact_column(values)
 
 
@@ -300,7 +301,8 @@ def read_table(path: Path, table: str, *, mapping: Mapping | None = None,
             mapped = ", ".join(repr(t) for t in codes)
             where = mapping.source or "the mapping"
             out.cells(bad, rows, work[name], name,
-                      f"not in the value map (values.{name} in {where}); mapped texts: {mapped}")
+                      f"not in the value map (values.{name} in {where}); mapped texts: {mapped}",
+                      what="not in the value map")
             parsed[name] = values
             unreadable[name] = bad.to_numpy(dtype=bool)
             continue
@@ -375,7 +377,8 @@ def _dates_from(parsed: dict[str, pd.Series], work: pd.DataFrame, mapping: Mappi
     if bad.any() or order.isna().any():
         return None
     repeated = order.duplicated(keep="first")
-    out.cells(repeated, rows, order, name, "repeated value: dates_from needs one row per day")
+    out.cells(repeated, rows, order, name, "repeated value: dates_from needs one row per day",
+              what="repeated")
     if repeated.any():
         return None
     days = (order - order.min()).astype("int64")
