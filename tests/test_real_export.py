@@ -19,7 +19,7 @@ import pytest
 from ccanalysis import cli
 from ccanalysis.errors import EngagementError
 from ccanalysis.io.loader import load
-from ccanalysis.io.mapping import load_mapping
+from ccanalysis.io.mapping import Mapping, ParserName, load_mapping
 
 FIXTURE = Path(__file__).parent / "fixtures" / "call_log"
 CALLS = FIXTURE / "data" / "calllog" / "contacts" / "call_log_2021-01.csv"
@@ -94,3 +94,23 @@ def test_a_wrong_mapping_key_is_named(tmp_path):
         load_mapping(mapping, display_path="parameters/calllog/mappings/call_log.yaml")
     assert [(p.file, p.column, p.message) for p in err.value.problems] == [
         ("parameters/calllog/mappings/call_log.yaml", "fill.talk_s.if", "unknown key; allowed: value, when")]
+
+
+DOCS = Path(__file__).parents[1] / "docs" / "mappings.md"
+
+
+def test_the_documented_example_is_the_fixture_mapping(tmp_path):
+    text = DOCS.read_text(encoding="utf-8")
+    block = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    documented = tmp_path / "call_log.yaml"
+    documented.write_text(block, encoding="utf-8")
+    assert load_mapping(documented).model_dump() == load_mapping(MAPPING).model_dump()
+
+
+def test_every_mapping_key_and_parser_is_documented():
+    text = DOCS.read_text(encoding="utf-8")
+    for name, field in Mapping.model_fields.items():
+        if name != "source":
+            assert f"| `{field.alias or name}` |" in text
+    for parser in ParserName.__args__:
+        assert f"| `{parser}` |" in text
