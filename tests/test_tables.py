@@ -433,3 +433,13 @@ def test_fill_of_a_column_the_file_lacks(tmp_path):
     path = csv(tmp_path, CALLS, name="calls.csv")
     _, problems = read_table(path, "contacts", mapping=calls_mapping(fill={"customer_id": "x"}))
     assert any(p.column == "fill.customer_id" and "use `constants`" in p.message for p in problems)
+
+
+def test_a_23_digit_count_is_a_problem(tmp_path):
+    path = activity_csv(tmp_path, GOOD.replace(",1000,", ",12345678901234567890123,"))
+    _, problems = read_table(path, "activity")
+    assert [(p.row, p.column, p.value) for p in problems] == [(2, "offered", "12345678901234567890123")]
+    assert problems[0].message == "expected a whole number (e.g. 120) of at most 18 digits"
+    mapping = Mapping(table="activity", files=["activity.csv"], parse={"offered": "number"})
+    _, problems = read_table(path, "activity", mapping=mapping)  # read as a number: still no overflow
+    assert [(p.row, p.column) for p in problems] == [(2, "offered")]

@@ -32,8 +32,8 @@ from ccanalysis.io.schemas import TABLES, ColumnType, TableSpec, validate
 
 _EXPECTED = {
     "integer": "expected a whole number (e.g. 120) of at most 18 digits",
-    "number": ("expected a number below 10^18 with a decimal point and no thousands separator (e.g. 1234.56); "
-               f"other conventions are declared in a mapping ({MAPPING_HINT})"),
+    "number": ("expected a number with a decimal point and no thousands separator (e.g. 1234.56); "
+               f"other conventions are declared in a mapping ({MAPPING_HINT}); numbers are below 10^18"),
     "percent": "expected a percentage such as 94.01% or a fraction such as 0.9401",
     "duration_hms": "expected a duration H:MM:SS or MM:SS (e.g. 0:02:14)",
     "yes_no": "expected a yes/no flag (Y/N, yes/no, sí/no, true/false, 1/0)",
