@@ -184,3 +184,14 @@ def test_a_value_that_is_not_one_value_is_one_problem(tmp_path):
     assert [(p.column, p.message) for p in problems] == [
         ("constants.supplier", "expected one value: a text, a number, true/false or a date"),
         ("fill.talk_s.when.answered", "expected one value: a text, a number, true/false or a date")]
+
+
+def test_a_parser_must_give_the_columns_type(tmp_path):
+    problems = problems_of(tmp_path, "table: contacts\nfiles: [a.csv]\nparse: {talk_s: text, answered: number, "
+                                     "start: date, queue_s: duration_hms, contact_id: month}\n")
+    assert [(p.column, p.message) for p in problems] == [
+        ("parse.talk_s", "text does not give a number, the type of talk_s; parsers for it: number, integer, "
+                         "percent, duration_hms"),
+        ("parse.answered", "number does not give true or false, the type of answered; parsers for it: yes_no, "
+                           "not_yes_no"),
+        ("parse.contact_id", "month does not give a text, the type of contact_id; parsers for it: text")]

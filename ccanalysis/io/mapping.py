@@ -314,6 +314,20 @@ _WHAT = {"int": "a whole number", "number": "a number", "str": "a text", "date":
          "interval_start": "a time HH:MM", "utc_offset": "a UTC offset such as +02:00", None: "a text"}
 
 
+#: The parsers that give each column type its values.
+PARSERS_FOR: dict[ColumnType, tuple[str, ...]] = {
+    "int": ("integer", "number", "percent", "duration_hms"),
+    "number": ("number", "integer", "percent", "duration_hms"),
+    "bool": ("yes_no", "not_yes_no"),
+    "date": ("date", "date_dayfirst"),
+    "datetime": ("datetime", "datetime_dayfirst", "date", "date_dayfirst"),
+    "str": ("text",),
+    "month": ("month",),
+    "interval_start": ("time_hhmm",),
+    "utc_offset": (),
+}
+
+
 def mapping_problems(mapping: Mapping) -> list[tuple[str, str, object]]:
     """(key path, message, value) of every name a mapping uses that its table does not have, and of every
     value not of its column's type: what can be checked without reading a data file."""
@@ -344,6 +358,12 @@ def mapping_problems(mapping: Mapping) -> list[tuple[str, str, object]]:
             if name not in spec.columns and not (section == "derive" and name in helpers):
                 found.append((f"{section}.{name}", f"{name!r} is not a column of table {spec.name}; table "
                               f"columns: {table_columns}", None))
+    for name, parser in mapping.parse.items():
+        if name in spec.columns and parser not in PARSERS_FOR[spec.columns[name].type]:
+            kind = spec.columns[name].type
+            fits = ", ".join(PARSERS_FOR[kind]) or "none (write the values as data.md says)"
+            found.append((f"parse.{name}", f"{parser} does not give {_WHAT[kind]}, the type of {name}; parsers "
+                          f"for it: {fits}", parser))
     for name, value in mapping.constants.items():
         if name in spec.columns:
             check_values(f"constants.{name}", [value], name)
