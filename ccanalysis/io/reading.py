@@ -7,7 +7,6 @@ marked in `native` (column → boolean Series) so that they take no part in sepa
 
 from __future__ import annotations
 
-import codecs
 from pathlib import Path
 
 import numpy as np
@@ -20,18 +19,7 @@ from ccanalysis.io.problems import FileProblems
 
 def _read_csv(path: Path, mapping: Mapping | None, out: FileProblems) -> pd.DataFrame | None:
     encoding = mapping.encoding if mapping else "utf-8"
-    sep = mapping.sep if mapping else ","
-    where = (mapping.source if mapping else None) or "the mapping"
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        out.add(f"unknown encoding {encoding!r} in {where}: write one such as utf-8, cp1252, latin-1 or "
-                "utf-16", column="encoding", value=encoding)
-        return None
-    if len(sep) != 1 or sep in "\r\n\"":
-        out.add(f"`sep` in {where} must be one character: write ',' or ';' (or '\\t' for tabs)", column="sep",
-                value=sep)
-        return None
+    sep = mapping.sep if mapping else ","  # a mapping's encoding and sep are checked when it is read
     if encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig"):
         encoding = "utf-8-sig"  # tolerate a byte-order mark
     if mapping is None and _other_separator(path, encoding, out):
