@@ -121,6 +121,7 @@ def test_a_changed_input_rebuilds_exactly_the_reports_that_read_it(demo_root, tm
 
     def rebuilt_after(relative: str) -> list[str]:
         before = [job_hash(j) for j in jobs]
+        assert (tmp_path / relative).is_file(), relative
         with (tmp_path / relative).open("a", encoding="utf-8") as handle:
             handle.write("\n# edited\n" if relative.endswith(".yaml") else "\n")
         return [j.name.split("/")[1] for j, old in zip(jobs, before, strict=True) if job_hash(j) != old]
@@ -129,5 +130,5 @@ def test_a_changed_input_rebuilds_exactly_the_reports_that_read_it(demo_root, tm
     # the mapping of eastline's invoice files is read by eastline's report (and the portfolio), no other
     assert rebuilt_after("parameters/demo/mappings/eastline_invoices.yaml") == ["eastline", "portfolio"]
     assert rebuilt_after("data/demo/activity/northwind.csv") == ["northwind", "portfolio"]
-    assert rebuilt_after("data/demo/invoices/southpoint/2026-08.csv") == ["southpoint", "portfolio"]
+    assert rebuilt_after("data/demo/invoices/eastline/2026-09.csv") == ["eastline", "portfolio"]
     assert rebuilt_after("parameters/demo/engagement.yaml") == ["northwind", "southpoint", "eastline", "portfolio"]
