@@ -336,41 +336,42 @@ def _previous_end(eng: Engagement, supplier: str, month: str) -> date | None:
     return pd.Timestamp(lines["period_end"].max()).date()
 
 
-def _sla_facts(eng: Engagement, supplier: str, month: str) -> dict[tuple[str | None, str], dict[str, Any]]:
-    """Per (service, SLA charge id) the KPI a finding on it is explained with."""
-    contract = eng.contract(supplier)
-    period = contract.period(month)
-    if contract.active_days(period) == 0:
-        return {}
-    charges, activities = _rated(eng, supplier, month)
+def _sla_facts(lines: list[Line]) -> dict[tuple[str | None, str], dict[str, Any]]:
+    """Per (service, SLA charge id) of the expected invoice's SLA lines, the KPI a finding on it is explained
+    with (read from the lines' facts: nothing is recomputed)."""
     out: dict[tuple[str | None, str], dict[str, Any]] = {}
-    for service in contract.services_for(period):
-        if not service.sla:
+    for line in lines:
+        if line.kind != "sla":
             continue
-        result = invoice.sla_assessment(service, charges, activities[service.id], period)
-        for item in list(result.lines) + list(result.tracked):
-            if item.kind == "sla_cap" or item.kpi is None:
-                continue
-            out[(service.id, item.charge)] = {"kpi": item.kpi, "kpi_value": item.value,
-                                              "kpi_unit": _kpis.REGISTRY[item.kpi].variant(item.variant).unit, "fraction": item.fraction,
-                                              "base": item.base}
+        item = next((f.figures["line"] for f in line.facts if f.code == "sla_line"), None)
+        if item is None or item.kpi is None:
+            continue
+        out[(line.service, line.charge)] = {"kpi": item.kpi, "kpi_value": item.value,
+                                            "kpi_unit": _kpis.REGISTRY[item.kpi].variant(item.variant).unit,
+                                            "fraction": item.fraction, "base": item.base}
     return out
 
 
-def matched_lines(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
-    """The period's billed lines, each matched to a contract service and charge (`audit.matching`)."""
+def matched_lines(eng: Engagement, supplier: str, month: str, expected: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The period's billed lines matched to the contract (`audit.matching.match_lines`: a person's decision,
+    the supplier's ids, the supplier's rules, then the classifier trained on every month of the supplier's
+    lines matched by ids, rules or decisions). `expected`: the expected invoice's lines, which resolve the
+    service of a charge several services bill (computed here when not given)."""
+    from ccanalysis.audit import matching
+
     contract = eng.contract(supplier)
     period = contract.period(month)
-    billed = billed_lines(eng, supplier, month).copy()
-    known = {(s.id, c["id"]) for s in contract.services_for(period) for c in s.charges}
-    billed["billed_service"] = billed["service"]
-    billed["billed_charge"] = billed["charge"]
-    ok = [(s, c) in known or (isinstance(c, str) and (c.startswith("sla:") or c == "minimum_commitment"
-                                                      or ":" in c))
-          for s, c in zip(billed["service"], billed["charge"], strict=True)]
-    billed["match_method"] = ["ids" if k else None for k in ok]
-    billed.loc[[not k for k in ok], ["service", "charge"]] = None
-    return billed
+    rules = eng.invoice_rules.get(supplier, ())
+    labels = eng.invoice_labels
+    if expected is None and contract.active_days(period) > 0:
+        expected = expected_invoice(eng, supplier, month)
+    everything = eng.invoices[eng.invoices["supplier"] == supplier] if len(eng.invoices) else eng.invoices
+    training = matching.training_set(everything, lambda m: matching.catalogue(contract, contract.period(m)),
+                                     rules, labels)
+    return matching.match_lines(billed_lines(eng, supplier, month).reset_index(drop=True),
+                                matching.catalogue(contract, period), rules=rules, labels=labels,
+                                training=training, threshold=float(eng.settings.match_threshold),
+                                expected=expected)
 
 
 def audit(eng: Engagement, supplier: str, month: str, lang: str | None = None) -> Any:
@@ -383,15 +384,17 @@ def audit(eng: Engagement, supplier: str, month: str, lang: str | None = None) -
     contract = eng.contract(supplier)
     period = contract.period(month)
     if contract.active_days(period) > 0:
-        expected = expected_invoice(eng, supplier, month, lang=lang)
+        lines = invoice_lines(eng, supplier, month)
+        expected = lines_frame(lines, contract.tax_rate, lang)
     else:  # an invoice for a period the contract does not cover: every line is outside it
-        expected = pd.DataFrame(columns=invoice.LINE_COLUMNS)
-    result = audit_invoice(contract, period, expected, matched_lines(eng, supplier, month), supplier=supplier,
+        lines, expected = [], pd.DataFrame(columns=invoice.LINE_COLUMNS)
+    result = audit_invoice(contract, period, expected, matched_lines(eng, supplier, month, expected),
+                           supplier=supplier,
                            month=month, tolerances=eng.settings.tolerances,
                            max_terms_days=eng.settings.payment_terms_days,
                            invoice_months=invoice_months(eng, supplier),
                            previous_end=_previous_end(eng, supplier, month), disputes=eng.table("disputes"),
-                           sla_facts=_sla_facts(eng, supplier, month))
+                           sla_facts=_sla_facts(lines))
     names = {(None if _missing(s) else s, c): d for s, c, d
              in zip(expected["service"], expected["charge"], expected["description"], strict=True)}
     for service in contract.services_for(period):
@@ -419,3 +422,12 @@ def savings(eng: Engagement, month: str, *, months: list[str] | None = None) -> 
                          "claimable": result.claimable if result.has_invoice else None,
                          "under_billed": result.under_billed if result.has_invoice else None})
     return pd.DataFrame(rows, columns=["supplier", "supplier_name", "month", "billed_net", "claimable", "under_billed"])
+
+
+def carried_disputes(eng: Engagement, supplier: str, month: str, as_of: date | None = None) -> pd.DataFrame:
+    """The supplier's disputes of earlier months still open on `as_of` (default today), with their deadlines
+    (invoice issue date + the contract's dispute_window_days): the supplier report carries them."""
+    from ccanalysis import disputes
+
+    deadlines = disputes.deadlines(eng.invoices, {s: c.dispute_window_days for s, c in eng.contracts.items()})
+    return disputes.carried(eng.table("disputes"), supplier, month, as_of or date.today(), deadlines)
