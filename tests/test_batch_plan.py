@@ -129,6 +129,7 @@ def test_a_changed_input_rebuilds_exactly_the_reports_that_read_it(demo_root, tm
     assert rebuilt_after("parameters/demo/contracts/southpoint.yaml") == ["southpoint", "portfolio"]
     # the mapping of eastline's invoice files is read by eastline's report (and the portfolio), no other
     assert rebuilt_after("parameters/demo/mappings/eastline_invoices.yaml") == ["eastline", "portfolio"]
+    assert rebuilt_after("parameters/demo/mappings/invoice_lines_eastline.yaml") == ["eastline", "portfolio"]
     assert rebuilt_after("data/demo/activity/northwind.csv") == ["northwind", "portfolio"]
     assert rebuilt_after("data/demo/invoices/eastline/2026-09.csv") == ["eastline", "portfolio"]
     assert rebuilt_after("parameters/demo/engagement.yaml") == ["northwind", "southpoint", "eastline", "portfolio"]

@@ -22,6 +22,7 @@ from ccanalysis.batch.runner import run_batch
 from ccanalysis.engagement import Engagement, load_cached
 from ccanalysis.errors import InputError, UsageError
 from ccanalysis.i18n import check_lang, format_date, format_number, label, sentence
+from ccanalysis.io.invoice_rules import is_rules_file
 from ccanalysis.io.mapping import load_mapping, matches
 from ccanalysis.io.writing import locked
 from ccanalysis.jsonio import dumps
@@ -71,14 +72,15 @@ def plan_jobs(eng: Engagement, months: list[str], suppliers: list[str] | None = 
 
 def report_inputs(eng: Engagement, supplier: str | None = None) -> list[Path]:
     """The files a report reads, so that changing one rebuilds exactly the reports that read it: for a
-    supplier, the engagement's settings, its own contract, the data files holding its rows (or no supplier's)
-    and the mappings of those files; for the portfolio (`supplier` None), every input file."""
+    supplier, the engagement's settings, its own contract and invoice-line rules, the data files holding its
+    rows (or no supplier's), the column mappings of those files and the matching decisions; for the
+    portfolio (`supplier` None), every input file."""
     files = eng.input_files(supplier)
     if supplier is None:
         return files
     mappings = eng.parameters_dir() / "mappings"
     data = [p.relative_to(eng.data_dir()) for p in files if p.is_relative_to(eng.data_dir())]
-    return [p for p in files if p.parent != mappings or p.suffix not in (".yaml", ".yml")
+    return [p for p in files if p.parent != mappings or p.suffix not in (".yaml", ".yml") or is_rules_file(p)
             or any(matches(load_mapping(p), d) for d in data)]
 
 
