@@ -30,7 +30,9 @@ LANGS = ("es", "en")
 
 def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
     if fmt == "csv":
-        sys.stdout.write(frame.to_csv(index=False))
+        from .io.writing import csv_text
+
+        sys.stdout.write(csv_text(frame))
     elif fmt == "json":
         records = [{k: (None if _isna(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
         print(dumps(records))
