@@ -47,6 +47,17 @@ def check_writable(folders: Iterable[Path]) -> None:
                              f"writable (chmod u+w {blocked}) or free the disk, then run again") from None
 
 
+def _shown(path: Path, beside: Path) -> str:
+    """An input as the `.json` records it: relative to the project folder holding the reports
+    (`reports/ENG/YYYY-MM/x.json` → three levels up), so a shared `.json` does not show the consultant's
+    folders; a file elsewhere (the installed notebooks) by its name."""
+    root = Path(beside).resolve().parents[3] if len(Path(beside).resolve().parents) > 3 else None
+    path = Path(path).resolve()
+    if root is not None and path.is_relative_to(root):
+        return path.relative_to(root).as_posix()
+    return path.name
+
+
 def write_outputs(job: ReportJob, digest: str, out: dict) -> ReportResult:
     """Driver side: write one report's files atomically and build its result."""
     paths = job.paths()
@@ -59,7 +70,7 @@ def write_outputs(job: ReportJob, digest: str, out: dict) -> ReportResult:
             "report": job.name,
             "input_hash": digest,
             "html": html_digest(html),
-            "inputs": [str(p) for p in job.inputs],
+            "inputs": [_shown(p, paths["json"]) for p in job.inputs],
             "ccanalysis_version": ccanalysis_version(),
             "generated": datetime.now().astimezone().isoformat(timespec="seconds"),
             "parameters": to_jsonable(job.parameters),
