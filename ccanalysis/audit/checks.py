@@ -91,6 +91,15 @@ def _expected_evidence(pair: Pair) -> dict[str, Any] | None:
             "amount": e.amount}
 
 
+def _kpi_evidence(facts: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The KPI an SLA finding rests on: its name, its value (6 decimals, on its scale) and its scale."""
+    if not facts or facts.get("kpi_value") is None:
+        return None
+    value = facts["kpi_value"]
+    shown = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.000001"))
+    return {"kpi": facts["kpi"], "kpi_value": shown, "kpi_unit": facts.get("kpi_unit")}
+
+
 def _charge_key(pair: Pair) -> tuple:
     return ("charge", pair.service, pair.charge)
 
@@ -280,7 +289,7 @@ def _sla_findings(ctx: AuditContext, penalty: bool) -> list[Finding]:
                            billed=billed, expected=expected, facts=facts,
                            evidence={"billed_lines": [_line_evidence(b) for b in pair.billed],
                                      "expected_line": _expected_evidence(pair),
-                                     "kpi": ctx.sla_facts.get((pair.service, pair.charge))},
+                                     "kpi": _kpi_evidence(ctx.sla_facts.get((pair.service, pair.charge)))},
                            money_key=_charge_key(pair)))
     return out
 
