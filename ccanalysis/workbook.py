@@ -403,3 +403,19 @@ def audit(eng: Engagement, supplier: str, month: str, lang: str | None = None) -
 
 def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and pd.isna(value))
+
+
+def savings(eng: Engagement, month: str, *, months: list[str] | None = None) -> pd.DataFrame:
+    """What the audits recover: per supplier in force and billing month up to `month` (`months`, default the
+    engagement's months up to it), the billed net, the claimable and the under-billing (None without an
+    invoice). Columns: supplier, supplier_name, month, billed_net, claimable, under_billed."""
+    months = months or [m for m in eng.months() if m <= month] or [month]
+    rows = []
+    for current in months:
+        for supplier in active_suppliers(eng, current):
+            result = audit(eng, supplier, current)
+            rows.append({"supplier": supplier, "supplier_name": eng.contract(supplier).name, "month": current,
+                         "billed_net": result.billed_net,
+                         "claimable": result.claimable if result.has_invoice else None,
+                         "under_billed": result.under_billed if result.has_invoice else None})
+    return pd.DataFrame(rows, columns=["supplier", "supplier_name", "month", "billed_net", "claimable", "under_billed"])

@@ -328,3 +328,18 @@ def test_json_is_strict_for_missing_and_infinite_values():
                   "g": D("1.50")})
     assert json.loads(text, parse_constant=lambda c: pytest.fail(c)) == {"a": None, "b": None, "c": None, "d": None,
                                                                          "e": None, "f": None, "g": "1.50"}
+
+
+def test_one_invoice_id_in_two_period_files_is_a_load_error(tmp_path):
+    from tests.engagements import load_problems, write_engagement
+
+    header = ("invoice_id,issue_date,period_start,period_end,line,description,quantity,unit_price,amount,"
+              "tax_rate\n")
+    write_engagement(tmp_path)
+    folder = tmp_path / "data" / "tiny" / "invoices" / "acme"
+    folder.mkdir(parents=True)
+    (folder / "2026-08.csv").write_text(header + "A-1,2026-09-02,2026-08-01,2026-08-31,1,x,1,1.00,1.00,0.21\n")
+    (folder / "2026-09.csv").write_text(header + "A-1,2026-10-02,2026-09-01,2026-09-30,1,x,1,1.00,1.00,0.21\n")
+    problems = [p for p in load_problems(tmp_path) if p.column == "invoice_id"]
+    assert len(problems) == 1
+    assert problems[0].file.endswith("2026-09.csv") and problems[0].row == 2 and "2026-08.csv" in problems[0].message

@@ -54,3 +54,22 @@ def test_a_file_that_is_not_utf8_or_empty_is_one_problem(tmp_path):
     empty.write_text("  \n")
     with pytest.raises(EngagementError, match="the file is empty"):
         load_yaml(empty)
+
+
+def test_a_key_written_twice_is_an_error_naming_both_lines():
+    with pytest.raises(EngagementError) as info:
+        load_yaml_text("amount: 1500.00\nunit: month\namount: 15000.00\n", "contracts/acme.yaml")
+    problem = info.value.problems[0]
+    assert problem.column == "line 3, column 1"
+    assert "duplicate key 'amount'" in problem.message and "line 1" in problem.message
+
+
+def test_duplicate_keys_in_nested_mappings_and_lists_too():
+    with pytest.raises(EngagementError, match="duplicate key 'unit_price'"):
+        load_yaml_text("charges:\n  - {id: a, unit_price: 1.0, unit_price: 2.0}\n", "c.yaml")
+
+
+def test_scalars_follow_yaml_1_2_core():
+    data = load_yaml_text("a: yes\nb: 1:30.5\nc: no\nd: on\ne: 0o17\nf: 017\ng: true\nh: 0x1F\ni: 1_000\n", "x.yaml")
+    assert data == {"a": "yes", "b": "1:30.5", "c": "no", "d": "on", "e": 15, "f": 17, "g": True, "h": 31,
+                    "i": 1000}

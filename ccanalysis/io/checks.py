@@ -267,6 +267,17 @@ def check_invoice_periods(eng: Engagement) -> list[Problem]:
     invoices = eng.tables.get("invoice_lines")
     if invoices is None or invoices.empty:
         return problems
+    for _, lines in invoices.groupby("supplier", dropna=True):
+        files = lines.groupby("invoice_id", sort=False)["_file"].unique()
+        for invoice_id, names in files.items():
+            if len(names) > 1:
+                rows = lines[lines["invoice_id"] == invoice_id]
+                first, other = rows.iloc[0], rows[rows["_file"] != rows["_file"].iloc[0]].iloc[0]
+                problems.append(Problem(file=other["_file"], row=_row(other), column="invoice_id", value=invoice_id,
+                                        message=f"invoice {invoice_id} is also in {first['_file']} (row "
+                                        f"{_row(first)}): each invoice belongs to one billing period's file, under "
+                                        "its own id (a corrective invoice has its own id and names the one it "
+                                        "corrects in corrects_invoice_id)"))
     for (supplier, month), lines in invoices.groupby(["supplier", "month"], dropna=True):
         if supplier not in eng.contracts and supplier in eng.settings.suppliers:
             continue  # its contract is invalid, already reported
