@@ -336,24 +336,19 @@ def _previous_end(eng: Engagement, supplier: str, month: str) -> date | None:
     return pd.Timestamp(lines["period_end"].max()).date()
 
 
-def _sla_facts(eng: Engagement, supplier: str, month: str) -> dict[tuple[str | None, str], dict[str, Any]]:
-    """Per (service, SLA charge id) the KPI a finding on it is explained with."""
-    contract = eng.contract(supplier)
-    period = contract.period(month)
-    if contract.active_days(period) == 0:
-        return {}
-    charges, activities = _rated(eng, supplier, month)
+def _sla_facts(lines: list[Line]) -> dict[tuple[str | None, str], dict[str, Any]]:
+    """Per (service, SLA charge id) of the expected invoice's SLA lines, the KPI a finding on it is explained
+    with (read from the lines' facts: nothing is recomputed)."""
     out: dict[tuple[str | None, str], dict[str, Any]] = {}
-    for service in contract.services_for(period):
-        if not service.sla:
+    for line in lines:
+        if line.kind != "sla":
             continue
-        result = invoice.sla_assessment(service, charges, activities[service.id], period)
-        for item in list(result.lines) + list(result.tracked):
-            if item.kind == "sla_cap" or item.kpi is None:
-                continue
-            out[(service.id, item.charge)] = {"kpi": item.kpi, "kpi_value": item.value,
-                                              "kpi_unit": _kpis.REGISTRY[item.kpi].variant(item.variant).unit, "fraction": item.fraction,
-                                              "base": item.base}
+        item = next((f.figures["line"] for f in line.facts if f.code == "sla_line"), None)
+        if item is None or item.kpi is None:
+            continue
+        out[(line.service, line.charge)] = {"kpi": item.kpi, "kpi_value": item.value,
+                                            "kpi_unit": _kpis.REGISTRY[item.kpi].variant(item.variant).unit,
+                                            "fraction": item.fraction, "base": item.base}
     return out
 
 
@@ -383,15 +378,16 @@ def audit(eng: Engagement, supplier: str, month: str, lang: str | None = None) -
     contract = eng.contract(supplier)
     period = contract.period(month)
     if contract.active_days(period) > 0:
-        expected = expected_invoice(eng, supplier, month, lang=lang)
+        lines = invoice_lines(eng, supplier, month)
+        expected = lines_frame(lines, contract.tax_rate, lang)
     else:  # an invoice for a period the contract does not cover: every line is outside it
-        expected = pd.DataFrame(columns=invoice.LINE_COLUMNS)
+        lines, expected = [], pd.DataFrame(columns=invoice.LINE_COLUMNS)
     result = audit_invoice(contract, period, expected, matched_lines(eng, supplier, month), supplier=supplier,
                            month=month, tolerances=eng.settings.tolerances,
                            max_terms_days=eng.settings.payment_terms_days,
                            invoice_months=invoice_months(eng, supplier),
                            previous_end=_previous_end(eng, supplier, month), disputes=eng.table("disputes"),
-                           sla_facts=_sla_facts(eng, supplier, month))
+                           sla_facts=_sla_facts(lines))
     names = {(None if _missing(s) else s, c): d for s, c, d
              in zip(expected["service"], expected["charge"], expected["description"], strict=True)}
     for service in contract.services_for(period):

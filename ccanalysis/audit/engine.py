@@ -29,9 +29,10 @@ from ccanalysis.audit.pairing import (
     Billed,
     Expected,
     Pair,
-    billed_from_frame,
+    billed_from_records,
     expected_from_frame,
     read_lines,
+    sorted_records,
 )
 from ccanalysis.audit.result import (
     CREDIT_COLUMNS,
@@ -107,9 +108,10 @@ def audit_invoice(contract: Contract, period: BillingPeriod, expected: pd.DataFr
     """
     invoice_months = dict(invoice_months or {})
     tolerances = tolerances or Tolerances()
-    lines = billed_from_frame(billed) if not billed.empty else []
+    records = sorted_records(billed) if not billed.empty else []
+    lines = billed_from_records(records)
     expected_lines = expected_from_frame(expected)
-    invoices = _invoices(billed, lines, contract)
+    invoices = _invoices(records, lines, contract)
     reading = read_lines(lines, expected_lines, month=month, invoice_months=invoice_months, disputes=disputes)
     in_force = [v.valid_from for v in contract.versions if v.valid_from <= period.start]
     ctx = AuditContext(
@@ -146,20 +148,21 @@ def audit_invoice(contract: Contract, period: BillingPeriod, expected: pd.DataFr
                               for c in reading.credits], columns=CREDIT_COLUMNS))
 
 
-def _invoices(frame: pd.DataFrame, lines: list[Billed], contract: Contract) -> list[Invoice]:
+def _invoices(records: list[dict[str, Any]], lines: list[Billed], contract: Contract) -> list[Invoice]:
     """The period's invoices with their headers; a header that differs between rows of one invoice (two
     invoices with the same id) or a currency other than the contract's is an error naming the rows."""
-    if frame.empty:
+    if not records:
         return []
     problems: list[Problem] = []
     out = []
-    by_id = {i: g for i, g in frame.groupby("invoice_id", sort=False)}
-    for invoice_id, group in by_id.items():
-        rows = group.to_dict("records")
+    by_id: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        by_id.setdefault(record["invoice_id"], []).append(record)
+    for invoice_id, rows in by_id.items():
         header: dict[str, Any] = {}
         for column in ("issue_date", "period_start", "period_end", "due_date", "corrects_invoice_id",
                        "total_net", "total_tax", "total_gross"):
-            if column not in group.columns:
+            if column not in rows[0]:
                 header[column] = None
                 continue
             values = [(_value(r.get(column)), r) for r in rows]
@@ -173,7 +176,7 @@ def _invoices(frame: pd.DataFrame, lines: list[Billed], contract: Contract) -> l
                                         "(a corrective invoice names the one it corrects in corrects_invoice_id)",
                                         row=other[1].get("_row"), column=column, value=_show(other[0])))
             header[column] = values[0][0]
-        if "currency" in group.columns:
+        if "currency" in rows[0]:
             for r in rows:
                 currency = r.get("currency")
                 if isinstance(currency, str) and currency.strip() and currency.strip() != contract.currency:

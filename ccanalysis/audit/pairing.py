@@ -152,10 +152,14 @@ def _decimal(value: object) -> Decimal | None:
     return to_decimal(value)
 
 
-def billed_from_frame(frame: pd.DataFrame) -> list[Billed]:
-    """The matched billed lines (columns of data.md invoice lines + the match columns) as `Billed`s, in
-    reading order: invoices by issue date and id, lines by number."""
-    rows = frame.sort_values(["issue_date", "invoice_id", "line"], kind="stable").to_dict("records")
+def sorted_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The billed lines' rows in reading order: invoices by issue date and id, lines by number."""
+    return frame.sort_values(["issue_date", "invoice_id", "line"], kind="stable").to_dict("records")
+
+
+def billed_from_records(rows: list[dict[str, Any]]) -> list[Billed]:
+    """The matched billed lines (columns of data.md invoice lines + the match columns; `sorted_records`)
+    as `Billed`s."""
     out = []
     for order, row in enumerate(rows):
         confidence = row.get("match_confidence")
