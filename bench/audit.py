@@ -6,7 +6,7 @@
 1. A 5,000-line invoice (`bench/audit_engagement.py`): a supplier billing per agent and day (250 agents ×
    20 working days, ids on the lines), clean but for three planted errors (a duplicated line, a wrong amount,
    a wrong price). The audit must find exactly those three and claim exactly their sum. Times, in the same
-   run and with the workbook's memos cleared before every repetition (median of --repeat): (a)
+   run, taken in turns and with the workbook's memos cleared before every call (median of --repeat): (a)
    `workbook.expected_invoice` alone and (b) `workbook.audit`, which builds the expected invoice and audits
    the invoice against it; then the user's commands end to end in-process, `ccanalysis expected … --format
    json` and `ccanalysis audit … --format json`. Prints both times and the ratio b / a (target ≤ 1.5×).
@@ -53,15 +53,17 @@ def clear_memos() -> None:
     workbook.CHARGES_TO_DATE.clear()
 
 
-def median_time(function: Callable[[], object], repeat: int) -> float:
-    """Median wall time of `repeat` calls, the workbook's memos cleared before each."""
-    timings = []
+def median_times(first: Callable[[], object], second: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median wall times of `repeat` calls of each, taken in turns (first, second, first, …) so that both see
+    the same machine load, the workbook's memos cleared before every call."""
+    timings: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        clear_memos()
-        started = time.perf_counter()
-        function()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
+        for function, out in ((first, timings[0]), (second, timings[1])):
+            clear_memos()
+            started = time.perf_counter()
+            function()
+            out.append(time.perf_counter() - started)
+    return statistics.median(timings[0]), statistics.median(timings[1])
 
 
 def verdict(ratio: float) -> str:
@@ -117,12 +119,14 @@ def agent_day_invoice(root: Path, args: argparse.Namespace) -> bool:
     for problem in problems:
         print(f"  AUDIT FAULT: {problem}")
 
-    expected_s = median_time(lambda: workbook.expected_invoice(eng, s, m), args.repeat)
-    audit_s = median_time(lambda: workbook.audit(eng, s, m), args.repeat)
+    expected_s, audit_s = median_times(lambda: workbook.expected_invoice(eng, s, m),
+                                       lambda: workbook.audit(eng, s, m), args.repeat)
     print(ratio_line(f"workbook, {written.lines:,} lines (median of {args.repeat})", expected_s, audit_s))
+    print(f"  the audit above the expected invoice: {(audit_s - expected_s) / written.lines * 1e6:.0f} µs per "
+          "billed line")
     common = [written.engagement, "--supplier", s, "--month", m, "--format", "json", "--root", str(root)]
-    cli_expected_s = median_time(lambda: quiet_cli(["expected", *common]), args.repeat)
-    cli_audit_s = median_time(lambda: quiet_cli(["audit", *common]), args.repeat)
+    cli_expected_s, cli_audit_s = median_times(lambda: quiet_cli(["expected", *common]),
+                                               lambda: quiet_cli(["audit", *common]), args.repeat)
     print(ratio_line(f"commands end to end, in-process (median of {args.repeat})", cli_expected_s, cli_audit_s))
     if args.profile:
         profile_audit(eng, s, m, args.profile)
@@ -159,8 +163,8 @@ def demo_months(root: Path, args: argparse.Namespace) -> bool:
     exact = 0
     costs: dict[tuple[str, str], float] = {}
     for s, m in pairs:
-        expected_s = median_time(lambda s=s, m=m: workbook.expected_invoice(eng, s, m), args.repeat)
-        audit_s = median_time(lambda s=s, m=m: workbook.audit(eng, s, m), args.repeat)
+        expected_s, audit_s = median_times(lambda s=s, m=m: workbook.expected_invoice(eng, s, m),
+                                           lambda s=s, m=m: workbook.audit(eng, s, m), args.repeat)
         total_expected += expected_s
         total_audit += audit_s
         costs[(s, m)] = audit_s - expected_s
