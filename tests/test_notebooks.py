@@ -32,11 +32,14 @@ def test_notebook_is_thin_and_stripped(name):
     assert sum(".publish(" in c.source for c in code) == 1
 
 
-def _injected(demo_root, supplier, month):
-    """Σ of the errors the demo generator injected into the supplier's invoice lines for the month."""
+def _injected(demo_root, supplier, month, *, lines_only=False):
+    """Σ of the over-billing the demo generator injected into the supplier's invoice for the month (its
+    positive differences; `lines_only`: leaving out the header total's)."""
     truth = pd.read_csv(demo_root / "data" / "demo" / "truth" / "injected_errors.csv", dtype=str)
-    rows = truth[(truth["supplier"] == supplier) & (truth["month"] == month) & (truth["check"] != "totals")]
-    return sum((Decimal(d) for d in rows["difference"]), Decimal(0))
+    rows = truth[(truth["supplier"] == supplier) & (truth["month"] == month)]
+    if lines_only:
+        rows = rows[rows["check"] != "totals"]
+    return sum((d for d in map(Decimal, rows["difference"]) if d > 0), Decimal(0))
 
 
 def _run(notebook, demo_root, out, **parameters):
@@ -49,8 +52,9 @@ def test_the_supplier_notebook_finds_the_injected_errors(demo_root, tmp_path, mo
     monkeypatch.setenv("CCANALYSIS_HOME", str(demo_root))
     results = runner.extract_results(_run("supplier_month.ipynb", demo_root, tmp_path / "n.ipynb"))  # defaults
     # demo, northwind 2026-08: line 2's quantity inflated (+1,979.15) and the SLA penalty left off (+3,444.44)
-    assert results["difference"] == "5423.59" == results["to_claim"]
-    assert Decimal(results["difference"]) == _injected(demo_root, "northwind", "2026-08")
+    assert results["difference"] == "5423.59" == results["to_claim"] == results["claimable"]
+    assert Decimal(results["claimable"]) == _injected(demo_root, "northwind", "2026-08")
+    assert results["findings"] == 2 and results["needs_review"] == 0 and results["invoice_id"] == "NW-202608-001"
 
 
 def test_the_portfolio_notebook_finds_the_injected_errors(demo_root, tmp_path, monkeypatch):
@@ -61,7 +65,9 @@ def test_the_portfolio_notebook_finds_the_injected_errors(demo_root, tmp_path, m
     # 2026-08: northwind +1,979.15 +3,444.44; southpoint +45.00 +555.00; eastline none
     assert differences == {"northwind": Decimal("5423.59"), "southpoint": Decimal("600.00"), "eastline": 0}
     for supplier, difference in differences.items():
-        assert difference == _injected(demo_root, supplier, "2026-08")
+        assert difference == _injected(demo_root, supplier, "2026-08", lines_only=True)
+    claimed = {s: Decimal(v) for s, v in results["savings_by_supplier"].items()}
+    assert claimed == {s: _injected(demo_root, s, "2026-08") for s in billed}
 
 
 def test_the_summary_checks_left_the_package():
@@ -81,8 +87,9 @@ def test_supplier_notebook_runs_with_injected_parameters(demo_root, demo_engagem
     expected = totals(expected_invoice(demo_engagement, "southpoint", "2026-09"))
     assert results["supplier"] == "southpoint" and results["month"] == "2026-09"
     assert results["expected_net"] == str(expected.net)
-    # southpoint 2026-09: only the invoice's header total was falsified (+250.00): its lines match
-    assert Decimal(results["difference"]) == 0 and Decimal(results["to_claim"]) == 0
+    # southpoint 2026-09: only the invoice's header total was falsified (+250.00): its lines match, and the
+    # audit claims the 250.00 the header asks for on top of them
+    assert Decimal(results["difference"]) == 0 and Decimal(results["to_claim"]) == Decimal("250.00")
     page = notebook_to_html(nb, title="t", header={}, lang="en")
     assert "Informe mensual" not in page  # the bilingual title cell is hidden
 

@@ -26,19 +26,21 @@ def cell(source: str, **kw):
 def supplier_month() -> nbformat.NotebookNode:
     cells = [
         new_markdown_cell("# Supplier month report · Informe mensual del proveedor\n\n"
-                          "Expected invoice, billed vs expected, KPIs under the contract's definitions with SLA "
+                          "The invoice audit (findings, claim, review list, disputes), billed vs expected by charge, "
+                          "expected invoice, KPIs under the contract's definitions with SLA "
                           "adjustments, daily activity and cost, compliance scorecard.", metadata=HIDDEN),
         cell('engagement: str = "demo"\nsupplier: str = "northwind"\nmonth: str = "2026-08"\nlang: str = "es"',
              metadata={"tags": ["parameters"]}),
         cell("from ccanalysis import report\n\n"
              "eng = report.open_engagement(engagement)\n"
              "report.check_parameters(eng, supplier, month, lang)"),
+        cell("audit = report.audit_section(eng, supplier, month, lang)\naudit"),
         cell("summary = report.summary_section(eng, supplier, month, lang)\nsummary"),
         cell("invoice = report.expected_invoice_section(eng, supplier, month, lang)\ninvoice"),
         cell("kpis = report.kpi_section(eng, supplier, month, lang)\nkpis"),
         cell("activity = report.activity_section(eng, supplier, month, lang)\nactivity"),
         cell("scorecard = report.compliance_section(eng, supplier, month, lang)\nscorecard"),
-        cell("report.publish(summary, invoice, kpis, activity, scorecard)"),
+        cell("report.publish(audit, summary, invoice, kpis, activity, scorecard)"),
     ]
     return new_notebook(cells=cells, metadata=KERNEL)
 
@@ -46,17 +48,19 @@ def supplier_month() -> nbformat.NotebookNode:
 def portfolio() -> nbformat.NotebookNode:
     cells = [
         new_markdown_cell("# Supplier portfolio report · Informe de cartera\n\n"
-                          "All suppliers side by side: cost, unit costs, KPI attainment under each contract's "
+                          "What the audits recover (savings), then all suppliers side by side: cost, unit costs, "
+                          "KPI attainment under each contract's "
                           "definitions, share of handled contacts and concentration (HHI), budget vs actual.",
                           metadata=HIDDEN),
         cell('engagement: str = "demo"\nmonth: str = "2026-08"\nlang: str = "es"', metadata={"tags": ["parameters"]}),
         cell("from ccanalysis import report\n\n"
              "eng = report.open_engagement(engagement)\n"
              "report.check_parameters(eng, None, month, lang)"),
+        cell("savings = report.portfolio_savings_section(eng, month, lang)\nsavings"),
         cell("cost = report.portfolio_cost_section(eng, month, lang)\ncost"),
         cell("attainment = report.portfolio_kpi_section(eng, month, lang)\nattainment"),
         cell("budget = report.portfolio_budget_section(eng, month, lang)\nbudget"),
-        cell("report.publish(cost, attainment, budget)"),
+        cell("report.publish(savings, cost, attainment, budget)"),
     ]
     return new_notebook(cells=cells, metadata=KERNEL)
 

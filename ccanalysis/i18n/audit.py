@@ -1,4 +1,4 @@
-"""The audit's words: check names and one sentence per finding cause, in Spanish and English.
+"""The audit's words: one sentence per finding cause, in Spanish and English (check names are labels).
 
 `describe(finding, lang, names)` writes a finding's description from its `cause` and `facts` (the pure
 audit's codes and numbers); `names` gives the contract's name of each (service, charge) in `lang`. An
@@ -13,22 +13,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ccanalysis.i18n import check_lang, format_date, format_number
+from ccanalysis.i18n import check_lang, format_date, format_number, label
 from ccanalysis.i18n import domain as words
-
-CHECK_NAMES: dict[str, dict[str, str]] = {
-    "rate": {"es": "precio", "en": "rate"},
-    "quantity": {"es": "cantidad", "en": "quantity"},
-    "arithmetic": {"es": "aritmética", "en": "arithmetic"},
-    "duplicate": {"es": "duplicado", "en": "duplicate"},
-    "not_in_contract": {"es": "fuera de contrato", "en": "not in contract"},
-    "missing_penalty": {"es": "penalización omitida", "en": "missing penalty"},
-    "unearned_bonus": {"es": "bonificación no ganada", "en": "unearned bonus"},
-    "minimum_commitment": {"es": "compromiso mínimo", "en": "minimum commitment"},
-    "period": {"es": "periodo", "en": "period"},
-    "payment_terms": {"es": "plazo de pago", "en": "payment terms"},
-    "unbilled": {"es": "no facturado", "en": "unbilled"},
-}
 
 MATCH_METHODS: dict[str, dict[str, str]] = {
     "ids": {"es": "identificadores", "en": "ids"},
@@ -39,9 +25,8 @@ MATCH_METHODS: dict[str, dict[str, str]] = {
 
 
 def check_name(check: str, lang: str) -> str:
-    if check not in CHECK_NAMES:
-        raise KeyError(f"no words for audit check {check!r} (checks with words: {', '.join(CHECK_NAMES)})")
-    return CHECK_NAMES[check][check_lang(lang)]
+    """A registered check's name in `lang` (its `check_<name>` label in `i18n/report.py`)."""
+    return label(f"check_{check}", lang)
 
 
 def method_name(method: str | None, lang: str) -> str:

@@ -110,19 +110,18 @@ SENTENCES: dict[str, dict[str, str]] = {
         "es": "{table}: {files} fichero(s), {rows} filas{span}",
         "en": "{table}: {files} file(s), {rows} rows{span}",
     },
-    # summary (billed vs expected)
-    "summary": {
-        "es": "{supplier} facturó {billed} netos por el periodo {start}–{end}; según el contrato y la actividad "
-              "registrada, la factura debía sumar {expected}. El importe facturado por encima de lo esperado, "
-              "a reclamar, es {claim}.",
-        "en": "{supplier} billed {billed} net for {start}–{end}; under the contract and the recorded activity the "
-              "invoice should total {expected}. The amount billed above what was expected, to claim, is {claim}.",
+    # billed vs expected by charge
+    "by_charge": {
+        "es": "Lo facturado por concepto del contrato (cada línea en el concepto al que la auditoría la asigna) "
+              "frente a lo esperado según el contrato y la actividad registrada.",
+        "en": "What was billed per contract charge (each line under the charge the audit matched it to) against "
+              "what the contract and the recorded activity give.",
     },
     "unidentified_lines": {
-        "es": "{count} líneas facturadas no indican el concepto del contrato: se comparan solo los totales hasta "
-              "que se asignen a sus conceptos.",
-        "en": "{count} billed lines do not name their contract charge: only the totals are compared until they "
-              "are matched to their charges.",
+        "es": "{count} líneas facturadas no corresponden a ningún concepto del contrato: figuran como «sin "
+              "identificar» y son hallazgos de la auditoría hasta que una regla o una decisión las asigne.",
+        "en": "{count} billed lines match no charge of the contract: they show as “unidentified” and are audit "
+              "findings until a rule or a decision matches them.",
     },
     # expected invoice
     "invoice_period": {
@@ -193,3 +192,162 @@ SENTENCES: dict[str, dict[str, str]] = {
                          "en": "No supplier is over its budget in {month}."},
     "supplier_amount": {"es": "{supplier} ({amount})", "en": "{supplier} ({amount})"},
 }
+
+# the invoice audit (`report/audit.py`) and the dispute pack (`io/dispute_pack.py`)
+LABELS.update({
+    "audit": {"es": "Auditoría de la factura", "en": "Invoice audit"},
+    "invoice": {"es": "Factura", "en": "Invoice"},
+    "issue_date": {"es": "Fecha de emisión", "en": "Issue date"},
+    "due_date": {"es": "Vencimiento", "en": "Due date"},
+    "billed_net": {"es": "Facturado (base imponible)", "en": "Billed (net)"},
+    "header_net": {"es": "Base imponible según la cabecera", "en": "Net on the invoice header"},
+    "expected_net": {"es": "Esperado (base imponible)", "en": "Expected (net)"},
+    "claim_tax": {"es": "IVA de la reclamación", "en": "VAT on the claim"},
+    "withhold_gross": {"es": "Total a retener", "en": "Gross to withhold"},
+    "under_billed": {"es": "Facturado de menos", "en": "Under-billed"},
+    "findings": {"es": "Hallazgos", "en": "Findings"},
+    "finding": {"es": "Ref. del hallazgo", "en": "Finding ref."},
+    "line": {"es": "Línea", "en": "Line"},
+    "check": {"es": "Comprobación", "en": "Check"},
+    "cause": {"es": "Causa", "en": "Cause"},
+    "evidence": {"es": "Evidencia", "en": "Evidence"},
+    "needs_review": {"es": "Líneas pendientes de revisión", "en": "Lines that need review"},
+    "suggestion": {"es": "Sugerencia", "en": "Suggestion"},
+    "confidence": {"es": "Confianza", "en": "Confidence"},
+    "carried_disputes": {"es": "Reclamaciones abiertas de meses anteriores",
+                         "en": "Open disputes from earlier months"},
+    "dispute": {"es": "Reclamación", "en": "Dispute"},
+    "amount_claimed": {"es": "Importe reclamado", "en": "Amount claimed"},
+    "deadline": {"es": "Plazo", "en": "Deadline"},
+    "days_to_deadline": {"es": "Días hasta el plazo", "en": "Days to deadline"},
+    "summary_sheet": {"es": "Resumen", "en": "Summary"},
+    "total": {"es": "Total", "en": "Total"},
+    "count": {"es": "Número", "en": "Count"},
+    "other_differences": {"es": "Otras diferencias", "en": "Other differences"},
+    "without_invoice": {"es": "sin factura", "en": "no invoice"},
+    "billed_header": {"es": "Facturado (cabecera)", "en": "Billed (header)"},
+    "savings": {"es": "Ahorro de la auditoría de facturas", "en": "Savings from the invoice audit"},
+    "saving": {"es": "Ahorro", "en": "Saving"},
+    "cumulative": {"es": "Acumulado", "en": "Cumulative"},
+    "share_of_invoice": {"es": "% de lo facturado", "en": "% of the invoice"},
+    "cumulative_share": {"es": "% acumulado", "en": "Cumulative %"},
+    "savings_by_month": {"es": "Ahorro por mes", "en": "Savings by month"},
+    # the keys of a finding's evidence (`AuditResult.findings.evidence`), where no label above names them
+    "evidence_lines": {"es": "Líneas", "en": "Lines"},
+    "evidence_duplicate_of": {"es": "Duplica la línea", "en": "Repeats line"},
+    "evidence_expected_quantity": {"es": "Cantidad esperada", "en": "Expected quantity"},
+    "evidence_billed_quantity": {"es": "Cantidad facturada", "en": "Billed quantity"},
+    "evidence_expected_unit_price": {"es": "Precio esperado", "en": "Expected price"},
+    "evidence_price_version": {"es": "Versión de precios", "en": "Price version"},
+    "evidence_total_net": {"es": "Base imponible de la cabecera", "en": "Header net"},
+    "evidence_total_tax": {"es": "Impuesto de la cabecera", "en": "Header tax"},
+    "evidence_total_gross": {"es": "Total de la cabecera", "en": "Header gross"},
+    "evidence_header_net": {"es": "Base imponible de la cabecera", "en": "Header net"},
+    "evidence_lines_net": {"es": "Suma de las líneas", "en": "Sum of the lines"},
+    "evidence_header_tax": {"es": "Impuesto de la cabecera", "en": "Header tax"},
+    "evidence_header_gross": {"es": "Total de la cabecera", "en": "Header gross"},
+    "evidence_terms_days": {"es": "Plazo de pago (días)", "en": "Payment terms (days)"},
+    "evidence_limit_days": {"es": "Plazo máximo (días)", "en": "Longest terms (days)"},
+    "evidence_kpi_value": {"es": "Valor del indicador", "en": "KPI value"},
+    "evidence_tolerance": {"es": "Tolerancia", "en": "Tolerance"},
+    "evidence_valid_from": {"es": "Vigente desde", "en": "Valid from"},
+    "evidence_valid_to": {"es": "Vigente hasta", "en": "Valid to"},
+    "evidence_currency": {"es": "Moneda", "en": "Currency"},
+    # the registered audit checks (`ccanalysis.audit.checks.CHECKS`)
+    "check_rate": {"es": "Precio", "en": "Rate"},
+    "check_quantity": {"es": "Cantidad", "en": "Quantity"},
+    "check_arithmetic": {"es": "Aritmética", "en": "Arithmetic"},
+    "check_duplicate": {"es": "Duplicado", "en": "Duplicate"},
+    "check_not_in_contract": {"es": "Fuera de contrato", "en": "Not in contract"},
+    "check_missing_penalty": {"es": "Penalización no aplicada", "en": "Missing penalty"},
+    "check_unearned_bonus": {"es": "Bonificación no ganada", "en": "Unearned bonus"},
+    "check_minimum_commitment": {"es": "Compromiso mínimo", "en": "Minimum commitment"},
+    "check_period": {"es": "Periodo", "en": "Period"},
+    "check_payment_terms": {"es": "Plazo de pago", "en": "Payment terms"},
+    "check_unbilled": {"es": "No facturado", "en": "Unbilled"},
+    # the states of a dispute (data.md, the disputes table)
+    "dispute_detected": {"es": "detectada", "en": "detected"},
+    "dispute_validated": {"es": "validada", "en": "validated"},
+    "dispute_submitted": {"es": "presentada", "en": "submitted"},
+    "dispute_accepted": {"es": "aceptada", "en": "accepted"},
+    "dispute_partially_accepted": {"es": "aceptada en parte", "en": "partially accepted"},
+    "dispute_rejected": {"es": "rechazada", "en": "rejected"},
+    "dispute_credited": {"es": "abonada", "en": "credited"},
+    "dispute_verified": {"es": "verificada", "en": "verified"},
+    "dispute_closed": {"es": "cerrada", "en": "closed"},
+    "dispute_cancelled": {"es": "anulada", "en": "cancelled"},
+    # the reserved charge ids of audit.md, named for a reader
+    "charge_sla": {"es": "ANS", "en": "SLA"},
+    "charge_cap_penalty": {"es": "Tope de penalizaciones ANS", "en": "SLA penalty cap"},
+    "charge_cap_bonus": {"es": "Tope de bonificaciones ANS", "en": "SLA bonus cap"},
+    "charge_minimum_commitment": {"es": "Compromiso mínimo — regularización", "en": "Minimum commitment — true-up"},
+    "charge_minimum": {"es": "mínimo", "en": "minimum"},
+    "charge_maximum": {"es": "máximo", "en": "maximum"},
+})
+
+SENTENCES.update({
+    "audit_result": {
+        "es": "{supplier} facturó {billed} netos en la factura {invoice}; según el contrato y la actividad del "
+              "cliente debía facturar {expected}. Se reclaman {claim} más {tax} de IVA: retenga {gross} hasta que "
+              "se resuelva la reclamación.",
+        "en": "{supplier} billed {billed} net on invoice {invoice}; under the contract and the client's activity "
+              "it should have billed {expected}. The claim is {claim} plus {tax} VAT: withhold {gross} until the "
+              "claim is settled.",
+    },
+    "audit_clean": {
+        "es": "La factura {invoice} de {supplier} coincide con la esperada ({expected} netos): no hay nada que "
+              "reclamar.",
+        "en": "Invoice {invoice} from {supplier} agrees with the expected invoice ({expected} net): there is "
+              "nothing to claim.",
+    },
+    "audit_no_claim": {
+        "es": "{supplier} facturó {billed} netos en la factura {invoice}; según el contrato y la actividad del "
+              "cliente debía facturar {expected}. No hay nada facturado de más que reclamar.",
+        "en": "{supplier} billed {billed} net on invoice {invoice}; under the contract and the client's activity "
+              "it should have billed {expected}. Nothing was over-billed: there is nothing to claim.",
+    },
+    "audit_no_invoice": {
+        "es": "No hay factura de {supplier} para este periodo: no hay importe que reclamar. Según el contrato y la "
+              "actividad, el periodo suma {expected} netos.",
+        "en": "There is no invoice from {supplier} for this period: there is no amount to claim. Under the contract "
+              "and the activity the period comes to {expected} net.",
+    },
+    "audit_header_differs": {
+        "es": "La cabecera de la factura declara {header} netos, y sus líneas suman {lines}.",
+        "en": "The invoice header states {header} net, and its lines add up to {lines}.",
+    },
+    "audit_under_billed": {
+        "es": "Además, {supplier} facturó {amount} de menos en conceptos que el contrato prevé. Se muestra para "
+              "acordarlo con el proveedor; no se descuenta de la reclamación.",
+        "en": "In addition, {supplier} under-billed {amount} on charges the contract provides for. It is shown so "
+              "it can be agreed with the supplier; it is never netted against the claim.",
+    },
+    "audit_needs_review": {
+        "es": "Líneas que no se han podido asignar a un concepto del contrato con confianza suficiente: {count}. Se "
+              "auditan como fuera de contrato hasta que una regla o una decisión (ccanalysis match) las asigne.",
+        "en": "Lines that could not be matched to a contract charge with enough confidence: {count}. They are "
+              "audited as not in the contract until a rule or a decision (ccanalysis match) matches them.",
+    },
+    "audit_carried": {
+        "es": "Reclamaciones de meses anteriores aún abiertas: {count}, por {amount}; de ese importe, {at_risk} "
+              "vence en los próximos {days} días.",
+        "en": "Disputes from earlier months still open: {count}, for {amount}; of that, {at_risk} expires in the "
+              "next {days} days.",
+    },
+    "waterfall_title": {"es": "De lo esperado a lo facturado", "en": "From expected to billed"},
+    "waterfall_step": {"es": "{line} {number} · {check}", "en": "{line} {number} · {check}"},
+    "waterfall_others": {"es": "Otros {count} hallazgos", "en": "{count} other findings"},
+    "charge_tier": {"es": "{charge} — tramo {tier}", "en": "{charge} — tier {tier}"},
+    "charge_sla_rule": {"es": "ANS — {rule}", "en": "SLA — {rule}"},
+    "charge_limit": {"es": "{charge} ({limit})", "en": "{charge} ({limit})"},
+    "savings_narrative": {
+        "es": "El ahorro es lo reclamado a los proveedores por facturar por encima del contrato y la actividad: "
+              "{total} de {billed} facturados ({share}) entre {first} y {last}. Lo facturado de menos ({under}) se "
+              "muestra aparte y no cuenta como ahorro.",
+        "en": "Savings are what was claimed from suppliers for billing above the contract and the activity: "
+              "{total} of {billed} billed ({share}) from {first} to {last}. Under-billing ({under}) is shown apart "
+              "and does not count as a saving.",
+    },
+    "savings_none": {"es": "No hay facturas auditadas en el periodo.",
+                     "en": "There are no audited invoices in the period."},
+})

@@ -129,3 +129,68 @@ def shares(names: Sequence[str], values: Sequence[float], lang: str, title: str 
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_percent(v / 100, lang, 0)))
         fig.subplots_adjust(left=0.16)  # room for supplier names
     return fig
+
+
+WATERFALL_SIZE_IN = (8.0, 4.2)
+#: Colours of a waterfall: the two totals, money billed above what was expected, and below it.
+WATERFALL_COLOURS = {"total": PALETTE[0], "over": "#c00000", "under": PALETTE[2]}
+
+
+def waterfall(start: tuple[str, float], steps: Sequence[tuple[str, float]], end: tuple[str, float], lang: str,
+              title: str | None = None) -> Figure:
+    """A waterfall from the `start` total through each step (label, signed amount: up when positive) to the
+    `end` total; each bar is labelled with its amount. The steps should add up from start to end (a caller
+    adds a step for any rest). The axis spans the levels reached, not zero, so small steps stay visible
+    beside large totals."""
+    names = [start[0], *(name for name, _ in steps), end[0]]
+    bottoms, heights, colours = [0.0], [start[1]], [WATERFALL_COLOURS["total"]]
+    level = start[1]
+    levels = [level, end[1]]
+    for _, amount in steps:
+        bottoms.append(level if amount >= 0 else level + amount)
+        heights.append(abs(amount))
+        colours.append(WATERFALL_COLOURS["over" if amount >= 0 else "under"])
+        level += amount
+        levels.append(level)
+    bottoms.append(0.0)
+    heights.append(end[1])
+    colours.append(WATERFALL_COLOURS["total"])
+    low, high = min(levels), max(levels)
+    pad = max((high - low) * 0.25, abs(high) * 0.002, 1.0)
+    with plt.rc_context({**STYLE, "figure.subplot.bottom": 0.3}):  # room for the slanted step names
+        fig, ax = plt.subplots(figsize=WATERFALL_SIZE_IN)
+        plt.close(fig)
+        ax.set_title(title or "", loc="left")
+        positions = range(len(names))
+        ax.bar(positions, heights, bottom=bottoms, color=colours, width=0.6)
+        ax.set_ylim(low - pad, high + pad)
+        signed = [start[1], *(amount for _, amount in steps), end[1]]
+        for position, bottom, height, amount, is_step in zip(positions, bottoms, heights, signed,
+                                                               [False, *([True] * len(steps)), False], strict=True):
+            text = format_number(amount, lang, 2)
+            if is_step and amount > 0:
+                text = "+" + text
+            ax.annotate(text, (position, bottom + height), xytext=(0, 2), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=7)
+        ax.set_xticks(list(positions), names, rotation=30, ha="right")
+        ax.grid(axis="x", visible=False)
+        _number_axis(ax, lang)
+    return fig
+
+
+def stacked_bars(categories: Sequence[str], series: Mapping[str, Sequence[float]], lang: str,
+                 title: str | None = None) -> Figure:
+    """Bars per category (e.g. month) stacked by series (e.g. supplier), amounts on the value axis."""
+    with plt.rc_context(STYLE):
+        fig, ax = _new(title or "")
+        positions = list(range(len(categories)))
+        bottoms = [0.0] * len(categories)
+        for name, values in series.items():
+            ax.bar(positions, list(values), 0.6, bottom=bottoms, label=name)
+            bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+        ax.set_xticks(positions, list(categories))
+        ax.margins(y=0.2)
+        ax.grid(axis="x", visible=False)
+        _number_axis(ax, lang)
+        ax.legend(loc="upper left", ncols=min(len(series), 4) or 1)
+    return fig

@@ -23,6 +23,13 @@ from ccanalysis.report.section import Section
 HIGH_CONCENTRATION = 2500
 
 
+def portfolio_savings_section(eng: Engagement, month: str, lang: str) -> Section:
+    """What the audits recover, per supplier and month and cumulative, in money and as % of the invoice."""
+    from ccanalysis.report import audit as audit_report
+
+    return audit_report.savings_section(workbook.savings(eng, month), lang=lang, currency=eng.settings.currency)
+
+
 def portfolio_cost_section(eng: Engagement, month: str, lang: str) -> Section:
     """All suppliers side by side: billed and expected cost, cost per contact and per productive hour."""
     frame = workbook.portfolio_frame(eng, month)

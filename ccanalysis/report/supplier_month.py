@@ -20,34 +20,41 @@ from ccanalysis.report import figures, text
 from ccanalysis.report.section import Section
 
 
+def audit_section(eng: Engagement, supplier: str, month: str, lang: str) -> Section:
+    """Page 1: the audit of the supplier's invoice — the claim, every finding in words, the lines that need
+    review, the disputes carried from earlier months, the waterfall from expected to billed."""
+    from ccanalysis.report import audit as audit_report
+
+    contract = eng.contract(supplier)
+    result = workbook.audit(eng, supplier, month, lang)
+    expected = workbook.expected_invoice(eng, supplier, month, lang=lang) if result.expected_net or len(
+        result.lines) else None
+    period = contract.period(month)
+    names = text.charge_names(contract.services_for(period), expected) if expected is not None else None
+    return audit_report.audit_section(result, workbook.carried_disputes(eng, supplier, month), lang=lang,
+                                      supplier_name=contract.name, charge_names=names)
+
+
 def summary_section(eng: Engagement, supplier: str, month: str, lang: str) -> Section:
-    """The figure that matters first: billed against expected, and the difference to claim."""
+    """Billed against expected per service and charge, each billed line counted under the charge the audit
+    matched it to (credits of earlier invoices left out); the claim itself is the audit's (page 1)."""
     contract = eng.contract(supplier)
     period = contract.period(month)
     lines = workbook.expected_invoice(eng, supplier, month, lang=lang)
     expected = workbook.totals(lines)
-    comparison = workbook.billed_vs_expected(eng, supplier, month, lang)
+    result = workbook.audit(eng, supplier, month, lang)
     currency = contract.currency
     names = text.charge_names(contract.services_for(period), lines)
 
     def money(value: Decimal | None) -> str:
         return text.money(value, lang, currency)
 
-    net = label("net", lang).lower()
-    headline = [(f"{label('expected', lang)} ({net})", money(expected.net), False)]
-    billed, difference, over = comparison.billed_net, comparison.difference, comparison.to_claim
-    if billed is not None:
-        headline += [(f"{label('billed', lang)} ({net})", money(billed), False),
-                     (label("difference", lang), money(difference), difference > 0),
-                     (label("to_claim", lang), money(over), over > 0)]
-        narrative = sentence("summary", lang, supplier=contract.name, billed=money(billed),
-                             start=format_date(period.start, lang), end=format_date(period.end, lang),
-                             expected=money(expected.net), claim=money(over))
-    else:
-        narrative = label("no_invoice", lang)
-    if comparison.unidentified_lines:
-        narrative += "\n\n" + sentence("unidentified_lines", lang, count=comparison.unidentified_lines)
-    by_charge = comparison.by_charge
+    billed = result.lines[result.lines["role"] != "credit"] if len(result.lines) else result.lines
+    by_charge = billing.by_charge(lines, billed[["service", "charge", "amount"]])
+    unmatched = int(billed["charge"].isna().sum()) if len(billed) else 0
+    narrative = sentence("by_charge", lang) if result.has_invoice else label("no_invoice", lang)
+    if unmatched:
+        narrative += "\n\n" + sentence("unidentified_lines", lang, count=unmatched)
     table = pd.DataFrame({
         label("service", lang): by_charge["service"],
         label("charge", lang): [label("unidentified", lang) if c == billing.UNIDENTIFIED
@@ -57,13 +64,16 @@ def summary_section(eng: Engagement, supplier: str, month: str, lang: str) -> Se
         label("billed", lang): [money(v) for v in by_charge["billed"]],
         label("difference", lang): [money(v) for v in by_charge["difference"]],
     })
-    fig = figures.billed_vs_expected([label("net", lang)], [float(billed or 0)], [float(expected.net)], lang)
+    billed_net = result.billed_net
+    fig = figures.billed_vs_expected([label("net", lang)], [float(billed_net or 0)], [float(expected.net)], lang)
     results = {"supplier": supplier, "month": month, "currency": currency,
                "expected_net": expected.net, "expected_tax": expected.tax, "expected_gross": expected.gross,
-               "billed_net": billed, "difference": difference, "to_claim": over,
-               "unidentified_lines": comparison.unidentified_lines}
-    return Section(f"{label('billed', lang)} / {label('expected', lang)}", narrative, headline,
-                   [("", table)], [fig], results)
+               "billed_net": billed_net,
+               "difference": None if billed_net is None else billed_net - expected.net,
+               "to_claim": result.claimable if result.has_invoice else None,
+               "unidentified_lines": unmatched}
+    return Section(f"{label('billed', lang)} / {label('expected', lang)}", narrative, [], [("", table)], [fig],
+                   results)
 
 
 def expected_invoice_section(eng: Engagement, supplier: str, month: str, lang: str) -> Section:
