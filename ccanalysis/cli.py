@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from .commands import audit, dispute, match
 from .errors import EXIT_BUG, EXIT_DONE, CcanalysisError, EngagementError, InputError
 from .jsonio import dumps
 
@@ -143,9 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.set_defaults(func=cmd_expected)
 
-    from ccanalysis.commands import audit as audit_command
-
-    audit_command.add_parser(sub, common)
+    audit.add_parser(sub, common)
 
     p = sub.add_parser("report", help="write HTML reports per supplier and month, plus the portfolio report")
     p.add_argument("engagement")
@@ -159,6 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-portfolio", action="store_true", help="skip the portfolio report")
     common(p)
     p.set_defaults(func=cmd_report)
+    match.add_parser(sub, common)
+    dispute.add_parser(sub, common)
     return parser
 
 

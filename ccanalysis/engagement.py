@@ -15,8 +15,10 @@ import pandas as pd
 
 from . import config
 from . import contacts as contact_records
+from .audit.matching import Rule
 from .contract import BillingPeriod, Contract, EngagementSettings, Service
 from .errors import UsageError
+from .io.invoice_rules import RULES_PREFIX, empty_labels, is_rules_file, labels_path
 from .io.schemas import TABLES
 
 #: Service-level thresholds used when a contract's `kpis:` block does not set them.
@@ -52,6 +54,10 @@ class Engagement:
     #: sha256 of every parameter and data file's path and bytes: equal fingerprints, equal inputs
     #: (the key of results memoised per engagement, see `ccanalysis.io.loader.input_fingerprint`)
     fingerprint: str = ""
+    #: supplier -> its rules for matching invoice lines (parameters/ENG/mappings/invoice_lines_SUPPLIER.yaml)
+    invoice_rules: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
+    #: people's decisions on invoice lines (data/ENG/labels/invoice_lines.csv; the latest per line wins)
+    invoice_labels: pd.DataFrame = field(default_factory=empty_labels)
 
     # ---- tables (empty frames with the canonical columns when absent)
     def table(self, name: str) -> pd.DataFrame:
@@ -99,15 +105,17 @@ class Engagement:
 
     def input_files(self, supplier: str | None = None) -> list[Path]:
         """The files the engagement was loaded from (for incremental report rebuilds); with `supplier`,
-        only the ones that can change that supplier's figures (its contract, shared settings and
-        mappings, and data files holding its rows)."""
+        only the ones that can change that supplier's figures (its contract and invoice-line rules, shared
+        settings and mappings, the matching decisions, and data files holding its rows)."""
         params = sorted(p for p in self.parameters_dir().rglob("*") if p.is_file())
         if supplier is not None:
             contracts = self.parameters_dir() / "contracts"
-            params = [p for p in params if p.parent != contracts or p.stem == supplier]
+            params = [p for p in params if (p.parent != contracts or p.stem == supplier)
+                      and not (is_rules_file(p) and p.stem != f"{RULES_PREFIX}{supplier}")]
         data = [self.root / s.file for s in self.sources if supplier is None or supplier in s.suppliers
                 or not s.suppliers]
-        return params + sorted(set(data))
+        labels = labels_path(self.data_dir())
+        return params + sorted(set(data)) + ([labels] if labels.is_file() else [])
 
     # ---- service-level thresholds
     def thresholds(self, supplier: str, service: Service | str, on: date | None = None) -> tuple[int, int]:

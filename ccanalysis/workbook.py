@@ -352,20 +352,26 @@ def _sla_facts(lines: list[Line]) -> dict[tuple[str | None, str], dict[str, Any]
     return out
 
 
-def matched_lines(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
-    """The period's billed lines, each matched to a contract service and charge (`audit.matching`)."""
+def matched_lines(eng: Engagement, supplier: str, month: str, expected: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The period's billed lines matched to the contract (`audit.matching.match_lines`: a person's decision,
+    the supplier's ids, the supplier's rules, then the classifier trained on every month of the supplier's
+    lines matched by ids, rules or decisions). `expected`: the expected invoice's lines, which resolve the
+    service of a charge several services bill (computed here when not given)."""
+    from ccanalysis.audit import matching
+
     contract = eng.contract(supplier)
     period = contract.period(month)
-    billed = billed_lines(eng, supplier, month).copy()
-    known = {(s.id, c["id"]) for s in contract.services_for(period) for c in s.charges}
-    billed["billed_service"] = billed["service"]
-    billed["billed_charge"] = billed["charge"]
-    ok = [(s, c) in known or (isinstance(c, str) and (c.startswith("sla:") or c == "minimum_commitment"
-                                                      or ":" in c))
-          for s, c in zip(billed["service"], billed["charge"], strict=True)]
-    billed["match_method"] = ["ids" if k else None for k in ok]
-    billed.loc[[not k for k in ok], ["service", "charge"]] = None
-    return billed
+    rules = eng.invoice_rules.get(supplier, ())
+    labels = eng.invoice_labels
+    if expected is None and contract.active_days(period) > 0:
+        expected = expected_invoice(eng, supplier, month)
+    everything = eng.invoices[eng.invoices["supplier"] == supplier] if len(eng.invoices) else eng.invoices
+    training = matching.training_set(everything, lambda m: matching.catalogue(contract, contract.period(m)),
+                                     rules, labels)
+    return matching.match_lines(billed_lines(eng, supplier, month).reset_index(drop=True),
+                                matching.catalogue(contract, period), rules=rules, labels=labels,
+                                training=training, threshold=float(eng.settings.match_threshold),
+                                expected=expected)
 
 
 def audit(eng: Engagement, supplier: str, month: str, lang: str | None = None) -> Any:
@@ -382,7 +388,8 @@ def audit(eng: Engagement, supplier: str, month: str, lang: str | None = None) -
         expected = lines_frame(lines, contract.tax_rate, lang)
     else:  # an invoice for a period the contract does not cover: every line is outside it
         lines, expected = [], pd.DataFrame(columns=invoice.LINE_COLUMNS)
-    result = audit_invoice(contract, period, expected, matched_lines(eng, supplier, month), supplier=supplier,
+    result = audit_invoice(contract, period, expected, matched_lines(eng, supplier, month, expected),
+                           supplier=supplier,
                            month=month, tolerances=eng.settings.tolerances,
                            max_terms_days=eng.settings.payment_terms_days,
                            invoice_months=invoice_months(eng, supplier),
@@ -417,8 +424,10 @@ def savings(eng: Engagement, month: str, *, months: list[str] | None = None) -> 
     return pd.DataFrame(rows, columns=["supplier", "supplier_name", "month", "billed_net", "claimable", "under_billed"])
 
 
-def carried_disputes(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
-    """The supplier's disputes of earlier months still open, with their deadlines (the report shows them)."""
-    from ccanalysis.report.audit import CARRIED_COLUMNS
+def carried_disputes(eng: Engagement, supplier: str, month: str, as_of: date | None = None) -> pd.DataFrame:
+    """The supplier's disputes of earlier months still open on `as_of` (default today), with their deadlines
+    (invoice issue date + the contract's dispute_window_days): the supplier report carries them."""
+    from ccanalysis import disputes
 
-    return pd.DataFrame(columns=CARRIED_COLUMNS)
+    deadlines = disputes.deadlines(eng.invoices, {s: c.dispute_window_days for s, c in eng.contracts.items()})
+    return disputes.carried(eng.table("disputes"), supplier, month, as_of or date.today(), deadlines)

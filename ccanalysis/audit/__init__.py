@@ -1,6 +1,7 @@
 """The invoice audit (audit.md): match every billed line, name every error, claim each euro once.
 
     result    AuditResult and the columns of its tables (findings, lines, review, credits)
+    matching  which contract service and charge each billed line bills: ids, rules, classifier, decisions
     pairing   every billed line set beside the expected line it bills (credits, cancellations, duplicates,
               unmatched lines, tiers by order, quantity and price)
     checks    the registered checks (`CHECKS`): one function each, whose parts add up to billed − expected

@@ -90,6 +90,18 @@ def write_demo_inputs(root: Path, *, seed: int = DEFAULT_SEED, contacts_scale: f
 
 INVOICE_MAPPING = {"table": "invoice_lines", "files": ["invoices/eastline/*.csv"], "sep": ";", "decimal": ",",
                    "thousands": "."}
+#: Eastline's invoices carry no ids: its lines are matched by these rules (the SLA lines name only the charge,
+#: both services having one: the expected invoice tells which service a line's base is).
+EASTLINE_RULES = {"rules": [
+    {"pattern": r"paquetes de \d+ correos", "service": "email", "charge": "email_packages"},
+    {"pattern": "equipo dedicado back office", "service": "email", "charge": "email_capacity"},
+    {"pattern": "cuota gestion documental", "service": "email", "charge": "email_platform"},
+    {"pattern": "sesiones de chat", "service": "chat", "charge": "chat_sessions"},
+    {"pattern": "licencias plataforma chat", "service": "chat", "charge": "chat_licences"},
+    {"pattern": "tope penalizaciones ans", "charge": "sla:cap_penalty"},
+    {"pattern": "tope bonificaciones ans", "charge": "sla:cap_bonus"},
+    {"pattern": "(bonificacion|penalizacion) ans nivel de servicio", "charge": "sla:service_level"},
+]}
 
 
 def write_invoices(root: Path, expected_fn: Callable[[str, str], pd.DataFrame], *, seed: int = DEFAULT_SEED,
@@ -98,7 +110,8 @@ def write_invoices(root: Path, expected_fn: Callable[[str, str], pd.DataFrame], 
 
     `expected_fn(supplier, month)` returns the expected invoice lines. Writes
     `data/demo/invoices/<supplier>/<YYYY-MM>.<csv|xlsx>`, `data/demo/truth/injected_errors.csv` and
-    `parameters/demo/mappings/eastline_invoices.yaml`; returns the injected-error records.
+    `parameters/demo/mappings/eastline_invoices.yaml` (its layout) and `invoice_lines_eastline.yaml` (its
+    matching rules); returns the injected-error records.
     """
     root = Path(root)
     plan = DEFAULT_ERRORS if errors is None else errors
@@ -128,13 +141,17 @@ def write_invoices(root: Path, expected_fn: Callable[[str, str], pd.DataFrame], 
         (staging / "mappings" / "eastline_invoices.yaml").write_text(
             yaml_text(INVOICE_MAPPING, "Eastline invoices: semicolons, decimal commas, '.' thousands"),
             encoding="utf-8")
+        (staging / "mappings" / "invoice_lines_eastline.yaml").write_text(
+            yaml_text(EASTLINE_RULES, "Eastline invoice lines (no ids): which contract charge each line bills"),
+            encoding="utf-8")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     data = root / "data" / DEMO_ID
-    mapping_target = root / "parameters" / DEMO_ID / "mappings" / "eastline_invoices.yaml"
+    mappings = root / "parameters" / DEMO_ID / "mappings"
     commit(staging, [(staging / "invoices", data / "invoices"), (staging / "truth", data / "truth"),
-                      (staging / "mappings" / "eastline_invoices.yaml", mapping_target)])
+                      *((staging / "mappings" / name, mappings / name)
+                        for name in ("eastline_invoices.yaml", "invoice_lines_eastline.yaml"))])
     return truth
 
 

@@ -1,4 +1,5 @@
-"""Loading one engagement: settings, contracts, mappings and every table, validated as a whole.
+"""Loading one engagement: settings, contracts, mappings, invoice-line rules and decisions and every table,
+validated as a whole.
 
 `load("demo")` reads `parameters/demo/` and `data/demo/`, collects every problem of every file (via the
 per-table reader `ccanalysis.io.tables.read_table` and the row rules of `ccanalysis.io.rows`) and the
@@ -19,7 +20,7 @@ from ccanalysis import config
 from ccanalysis.contract import Contract, parse_contract, parse_settings
 from ccanalysis.engagement import Engagement, Source
 from ccanalysis.errors import EngagementError, Problem, ProblemCollector
-from ccanalysis.io import checks, tables
+from ccanalysis.io import checks, invoice_rules, tables
 from ccanalysis.io import rows as table_rows
 from ccanalysis.io.mapping import Mapping, load_mapping, matches
 from ccanalysis.io.schemas import TABLES
@@ -89,10 +90,20 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
     # ---- mappings
     mappings: list[tuple[str, Mapping]] = []
     for path in sorted((params / "mappings").glob("*.y*ml")):
+        if invoice_rules.is_rules_file(path):
+            continue
         try:
             mappings.append((shown(path), load_mapping(path, display_path=shown(path))))
         except EngagementError as exc:
             found.extend(exc.problems)
+
+    # ---- how invoice lines are matched: the suppliers' rules, the people's decisions
+    rules, problems = invoice_rules.read_rules(params / "mappings", contracts,
+                                               settings.suppliers if settings else contracts, shown)
+    found.extend(problems)
+    labels_file = invoice_rules.labels_path(data)
+    labels, problems = invoice_rules.read_labels(labels_file, shown(labels_file), contracts)
+    found.extend(problems)
 
     # ---- tables
     frames: dict[str, pd.DataFrame] = {}
@@ -133,7 +144,8 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
                   "a country and subdivision such as ES-MD", column="holidays", value=settings.holidays)
         holiday_days = frozenset()
     eng = Engagement(id=engagement, root=root, settings=settings, contracts=contracts, holidays=holiday_days,
-                     tables=frames, sources=sources, fingerprint=input_fingerprint(engagement, root))
+                     tables=frames, sources=sources, fingerprint=input_fingerprint(engagement, root),
+                     invoice_rules=rules, invoice_labels=labels)
 
     # ---- cross-file checks
     if contracts:
@@ -148,9 +160,11 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
 
 
 def input_files(engagement: str, root: Path) -> list[Path]:
-    """Every parameter file and table file of the engagement, in a stable order."""
+    """Every parameter file, table file and the matching decisions of the engagement, in a stable order."""
     params, data = config.parameters_dir(engagement, root), config.data_dir(engagement, root)
-    return sorted(p for p in params.rglob("*") if p.is_file()) + [p for _, p in _table_files(data)]
+    labels = invoice_rules.labels_path(data)
+    return (sorted(p for p in params.rglob("*") if p.is_file()) + [p for _, p in _table_files(data)]
+            + ([labels] if labels.is_file() else []))
 
 
 def input_fingerprint(engagement: str, root: Path) -> str:
