@@ -188,12 +188,8 @@ def demo_months(root: Path, args: argparse.Namespace) -> bool:
 
 
 def classifier(args: argparse.Namespace) -> None:
-    try:
-        from ccanalysis.audit import matching
-    except ImportError:
-        print("matching not available (ccanalysis.audit.matching is not on this branch)")
-        return
     from bench.audit_engagement import PREDICTED_MONTH, classifier_lines
+    from ccanalysis.audit import matching
 
     data = classifier_lines(args.classifier_lines)
     catalogue = matching.catalogue(data.contract, data.contract.period(PREDICTED_MONTH))
