@@ -84,3 +84,114 @@ def test_matches_globs_relative_to_the_data_folder():
     assert not matches(mapping, "old/contacts/phonenow1.xlsx")  # globs are anchored at the data folder
     assert not matches(mapping, "contacts/sub/phonenow1.xlsx")  # * does not cross folders
     assert matches(mapping, "kpis/a/b/x.csv") and matches(mapping, "kpis/x.csv")
+
+
+def problems_of(tmp_path, text):
+    with pytest.raises(EngagementError) as err:
+        load_mapping(write(tmp_path, text))
+    return err.value.problems
+
+
+BASE = "table: contacts\nfiles: [calls.csv]\ncolumns: {answered: Answered, queue_s: Queue}\n"
+
+
+def test_blanks_codes_and_ids(tmp_path):
+    mapping = load_mapping(write(tmp_path, BASE + """
+fill: {talk_s: {value: 0, when: {answered: false}}, hold_s: 0}
+optional_when: {queue_s: {answered: false, outcome: [abandoned, timeout]}}
+values: {answered: {Success: true, Abandoned: false, 1: true}}
+values_ignore_case: true
+id: {contact_id: {hash: [Date, Time, Agent]}, customer_id: row}
+"""))
+    assert mapping.fill["talk_s"].value == 0 and mapping.fill["talk_s"].when == {"answered": False}
+    assert mapping.fill["hold_s"].value == 0 and mapping.fill["hold_s"].when == {}
+    assert mapping.optional_when["queue_s"] == {"answered": False, "outcome": ["abandoned", "timeout"]}
+    assert mapping.values["answered"] == {"Success": True, "Abandoned": False, "1": True}  # a key is text
+    assert mapping.record_ids["contact_id"].hash == ["Date", "Time", "Agent"]
+    assert mapping.record_ids["customer_id"].row
+    assert mapping.helpers() == set()  # answered and outcome are columns of contacts
+
+
+def test_a_key_written_twice_is_an_error(tmp_path):
+    problems = problems_of(tmp_path, "table: contacts\nfiles: [a.csv]\nconstants: {supplier: a}\n"
+                                     "constants: {supplier: b}\n")
+    assert len(problems) == 1
+    assert "duplicate key 'constants' (first written on line 3)" in problems[0].message
+    assert problems[0].column == "line 4, column 1"
+
+
+def test_yaml_1_2_scalars(tmp_path):
+    mapping = load_mapping(write(tmp_path, "table: contacts\nfiles: [a.csv]\nconstants: {service: yes, "
+                                           "supplier: 1:30}\nvalues: {answered: {Y: true, N: false}}\n"))
+    assert mapping.constants == {"service": "yes", "supplier": "1:30"}  # YAML 1.1: True and 90
+    assert mapping.values["answered"] == {"Y": True, "N": False}
+
+
+def test_unknown_keys_name_their_path_and_the_keys_allowed_there(tmp_path):
+    problems = problems_of(tmp_path, BASE + "fill: {talk_s: {value: 0, whenn: {answered: false}}}\n"
+                                            "filll: {}\n")
+    by_key = {p.column: p.message for p in problems}
+    assert by_key["fill.talk_s.whenn"] == "unknown key; allowed: value, when"
+    assert by_key["filll"].startswith("unknown key; allowed: table, files, columns,")
+    assert "fill, optional_when, values, values_ignore_case, id" in by_key["filll"]
+
+
+def test_id_is_row_or_a_hash(tmp_path):
+    for text in ("id: {contact_id: rows}", "id: {contact_id: {hash: []}}", "id: {contact_id: {row: true, "
+                                                                             "hash: [A]}}"):
+        problems = problems_of(tmp_path, "table: contacts\nfiles: [a.csv]\n" + text + "\n")
+        assert [p.column for p in problems] == ["id.contact_id" + (".hash" if "[]" in text else "")]
+
+
+def test_separator_and_encoding_are_checked(tmp_path):
+    problems = problems_of(tmp_path, 'table: contacts\nfiles: [a.csv]\nsep: ""\nencoding: utf9\n')
+    by_key = {p.column: p.message for p in problems}
+    assert "a column separator is one character" in by_key["sep"]
+    assert "unknown encoding 'utf9'" in by_key["encoding"] and "cp1252" in by_key["encoding"]
+
+
+def test_names_and_values_are_checked_against_the_table(tmp_path):
+    problems = problems_of(tmp_path, BASE + """
+fill: {talk_s: {value: none, when: {answerd: false}}, talk_time: 0}
+optional_when: {queue_s: {answered: maybe}}
+values: {answered: {"Y": si, "N": false}, queue_s: {}}
+parse: {answered: yes_no}
+id: {start: row}
+constants: {supplier: 7}
+""")
+    by_key = {p.column: p.message for p in problems}
+    assert by_key["fill.talk_s.value"] == "'none' is not a number (the type of talk_s)"
+    assert "neither a column of table contacts" in by_key["fill.talk_s.when.answerd"]
+    assert by_key["fill.talk_time"].startswith("'talk_time' is not a column of table contacts; table columns: "
+                                               "contact_id, supplier,")
+    assert by_key["optional_when.queue_s.answered"] == "'maybe' is not true or false (the type of answered)"
+    assert "both a value map and a parser" in by_key["values.answered"]
+    assert "an empty value map" in by_key["values.queue_s"]
+    assert by_key["id.start"] == "an id is text; 'start' is a datetime"
+    assert "constants.supplier" not in by_key  # 7 is the text "7"
+    assert all(p.file == str(tmp_path / "m.yaml") for p in problems)
+
+
+def test_value_map_texts_differing_only_in_case(tmp_path):
+    problems = problems_of(tmp_path, BASE + "values: {answered: {Y: true, y: false}}\nvalues_ignore_case: true\n")
+    assert [p.column for p in problems] == ["values.answered"]
+    assert "differ only in case" in problems[0].message
+
+
+def test_a_value_that_is_not_one_value_is_one_problem(tmp_path):
+    problems = problems_of(tmp_path, "table: contacts\nfiles: [a.csv]\nconstants: {supplier: {a: 1}}\n"
+                                     "fill: {talk_s: {value: 0, when: {answered: {x: 1}}}}\n")
+    assert [(p.column, p.message) for p in problems] == [
+        ("constants.supplier", "expected one value: a text, a number, true/false or a date"),
+        ("fill.talk_s.when.answered", "expected one value: a text, a number, true/false or a date")]
+
+
+def test_a_parser_must_give_the_columns_type(tmp_path):
+    problems = problems_of(tmp_path, "table: contacts\nfiles: [a.csv]\nparse: {talk_s: text, answered: number, "
+                                     "start: date, queue_s: duration_hms, contact_id: month}\n")
+    assert [(p.column, p.message) for p in problems] == [
+        ("parse.talk_s", "text does not give a number, the type of talk_s; parsers for it: number, integer, "
+                         "percent, duration_hms"),
+        ("parse.answered", "number does not give true or false, the type of answered; parsers for it: yes_no, "
+                           "not_yes_no"),
+        ("parse.contact_id", "month does not give a text, the type of contact_id; parsers for it: text")]

@@ -1,5 +1,6 @@
 """Cell parsers: exact decimals, the separator rule, percentages, durations, flags, dates, times."""
 
+from datetime import date
 from decimal import Decimal
 
 import pandas as pd
@@ -128,3 +129,24 @@ def test_times_months_offsets():
 @pytest.mark.parametrize("value", [1.005, 0.1, 123456.78])
 def test_decimal_from_float_uses_repr(value):
     assert parsing.decimal_from_float(value) == Decimal(repr(value))
+
+
+def test_numbers_of_18_digits_or_more_are_errors_not_overflows():
+    values, bad = parsing.parse_int(pd.Series(["12345678901234567890123", "1.234", "999999999999999999"]),
+                                    thousands=".")
+    assert bad.tolist() == [True, False, False]
+    assert values.tolist()[1:] == [1234, 999999999999999999]
+    values, bad, _ = parsing.parse_column(pd.Series(["12345678901234567890123", "5"]), "number")
+    assert bad.tolist() == [True, False] and values.iloc[1] == 5
+    values, bad, _ = parsing.parse_column(pd.Series([1e30, 2.5]), "number")  # a typed Parquet column
+    assert bad.tolist() == [True, False] and values.iloc[1] == Decimal("2.5")
+    values, bad = parsing.parse_duration(pd.Series(["99999999999999999999:00:00", "1:00:00"]))
+    assert bad.tolist() == [True, False] and values.iloc[1] == 3600
+
+
+def test_scalar_text_of_values_written_in_a_mapping():
+    assert parsing.scalar_text(True) == ("true", False)
+    assert parsing.scalar_text(Decimal("1E+3")) == ("1000", True)
+    assert parsing.scalar_text(0) == ("0", True)
+    assert parsing.scalar_text(date(2021, 1, 11)) == ("2021-01-11", False)
+    assert parsing.scalar_text("N") == ("N", False)

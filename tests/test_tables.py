@@ -1,5 +1,6 @@
 """Reading one table file (CSV, XLSX, Parquet) into canonical types, every bad cell reported, row rules."""
 
+import hashlib
 from decimal import Decimal
 
 import pandas as pd
@@ -306,4 +307,139 @@ def test_mapping_to_an_unknown_column_is_reported(tmp_path):
                                                               "aht_s": "AHT"},
                       constants={"supplier": "n", "service": "care"})
     _, problems = read_table(path, "plan", mapping=mapping)
-    assert {p.column for p in problems} == {"offerd", "offered"}  # the typo, and the column still missing
+    assert {p.column for p in problems} == {"columns.offerd", "offered"}  # the typo, and the column missing
+
+
+# ------------------------------------------------------------------------- blanks, codes and ids of exports
+
+CALLS = ("Agent,Date,Time,Answered,Queue,Talk\n"
+         "Ann,2021-01-11,9:00:00,Y,12,0:02:00\n"
+         "Bob,2021-01-11,9:05:00,N,,\n"
+         "Ann,2021-01-11,9:07:30,Y,30,\n"
+         "Cid,2021-01-11,9:09:00,N,,\n")
+
+
+def cells(column):
+    return [None if pd.isna(v) else v for v in column]
+
+
+def calls_mapping(**extra):
+    rules = {"columns": {"start": ["Date", "Time"], "answered": "Answered", "abandoned": "Answered",
+                         "queue_s": "Queue", "talk_s": "Talk"},
+             "constants": {"supplier": "s", "service": "care", "hold_s": 0, "acw_s": 0},
+             "parse": {"talk_s": "duration_hms"},
+             "values": {"answered": {"Y": True, "N": False}, "abandoned": {"Y": False, "N": True}},
+             "id": {"contact_id": "row"}}
+    rules.update(extra)
+    return Mapping(table="contacts", files=["calls.csv"], **rules)
+
+
+def test_fill_when_a_condition_holds_and_optional_when(tmp_path):
+    path = csv(tmp_path, CALLS, name="calls.csv")
+    mapping = calls_mapping(fill={"talk_s": {"value": 0, "when": {"answered": False}}},
+                            optional_when={"queue_s": {"answered": False}})
+    df, problems = read_table(path, "contacts", mapping=mapping)
+    # row 4 is answered with a blank talk time: not filled, still an error
+    assert [(p.row, p.column, p.message) for p in problems] == [(4, "talk_s", "required value is blank")]
+    assert cells(df["talk_s"]) == [120, 0, None, 0]
+    assert cells(df["queue_s"]) == [12, None, 30, None]  # blank where not answered: allowed
+    assert df["answered"].tolist() == [True, False, True, False]
+    assert df["abandoned"].tolist() == [False, True, False, True]
+    assert df["contact_id"].tolist() == ["calls.csv:2", "calls.csv:3", "calls.csv:4", "calls.csv:5"]
+
+
+def test_optional_when_does_not_allow_blanks_elsewhere(tmp_path):
+    path = csv(tmp_path, CALLS.replace("Y,30,", "Y,,0:01:00"), name="calls.csv")
+    mapping = calls_mapping(fill={"talk_s": 0}, optional_when={"queue_s": {"answered": False}})
+    df, problems = read_table(path, "contacts", mapping=mapping)
+    assert [(p.row, p.column, p.message) for p in problems] == [(4, "queue_s", "required value is blank")]
+    assert df["talk_s"].tolist() == [120, 0, 60, 0]  # unconditional fill: every blank
+
+
+def test_a_condition_on_a_list_of_values(tmp_path):
+    path = csv(tmp_path, CALLS.replace("Answered", "Outcome").replace(",Y,", ",ok,").replace("Bob,2021-01-11,9:05:00,N",
+               "Bob,2021-01-11,9:05:00,hangup").replace(",N,", ",timeout,"), name="calls.csv")
+    mapping = calls_mapping(columns={"start": ["Date", "Time"], "outcome": "Outcome", "answered": "Outcome",
+                                     "abandoned": "Outcome", "queue_s": "Queue", "talk_s": "Talk"},
+                            values={"answered": {"ok": True, "hangup": False, "timeout": False},
+                                    "abandoned": {"ok": False, "hangup": True, "timeout": True}},
+                            fill={"talk_s": {"value": 0, "when": {"outcome": ["hangup", "timeout"]}}},
+                            optional_when={"queue_s": {"outcome": ["hangup", "timeout"]}})
+    df, problems = read_table(path, "contacts", mapping=mapping)
+    assert [(p.row, p.column) for p in problems] == [(4, "talk_s")]
+    assert cells(df["talk_s"]) == [120, 0, None, 0]
+
+
+def test_a_text_not_in_the_value_map_is_named_with_the_mapped_ones(tmp_path):
+    path = csv(tmp_path, CALLS.replace("Bob,2021-01-11,9:05:00,N", "Bob,2021-01-11,9:05:00,n"), name="calls.csv")
+    _, problems = read_table(path, "contacts", mapping=calls_mapping(fill={"talk_s": 0}))
+    mapped = [p for p in problems if "value map" in p.message]
+    assert [(p.row, p.column, p.value) for p in mapped] == [(3, "answered", "n"), (3, "abandoned", "n")]
+    assert mapped[0].message.endswith("(values.answered in the mapping); mapped texts: 'Y', 'N'")
+    df, problems = read_table(path, "contacts", mapping=calls_mapping(
+        fill={"talk_s": 0}, optional_when={"queue_s": {"answered": False}}, values_ignore_case=True))
+    assert problems == [] and df["answered"].tolist() == [True, False, True, False]
+
+
+def test_a_blank_cell_can_be_mapped(tmp_path):
+    path = csv(tmp_path, "Id,Resolved\n1,Y\n2,\n", name="calls.csv")
+    mapping = Mapping(table="contacts", files=["calls.csv"], columns={"contact_id": "Id", "resolved": "Resolved"},
+                      values={"resolved": {"Y": True, "": False}})
+    df, _ = read_table(path, "contacts", mapping=mapping)
+    assert df["resolved"].tolist() == [True, False]
+
+
+def test_a_hash_of_columns_as_the_record_id(tmp_path):
+    path = csv(tmp_path, CALLS + "Ann,2021-01-11, 9:00:00 ,Y,12,0:02:00\n", name="calls.csv")
+    mapping = calls_mapping(id={"contact_id": {"hash": ["Agent", "Date", "Time"]}}, fill={"talk_s": 0},
+                            optional_when={"queue_s": {"answered": False}})
+    df, problems = read_table(path, "contacts", mapping=mapping)
+    assert problems == []
+    first = hashlib.sha256(b"Ann\x1f2021-01-11\x1f9:00:00").hexdigest()[:16]
+    assert df["contact_id"].iloc[0] == first
+    assert df["contact_id"].iloc[4] == first  # spaces around a text do not change the id
+    assert [p.row for p in check_rows(df, "contacts")] == [6]  # the same call twice: a duplicate id
+
+
+def test_a_hashed_column_missing_from_the_file(tmp_path):
+    path = csv(tmp_path, CALLS, name="calls.csv")
+    _, problems = read_table(path, "contacts", mapping=calls_mapping(id={"contact_id": {"hash": ["Agent",
+                                                                                                  "Queue Id"]}}))
+    assert any(p.column == "Queue Id" and "hashed into the record id" in p.message for p in problems)
+
+
+def test_a_systematic_blank_is_summarised_before_its_rows(tmp_path):
+    rows = [f"A{i},2021-01-11,9:{i:02d}:00,{'N' if i % 3 == 0 else 'Y'},{'' if i % 3 == 0 else 20},0:01:00"
+            for i in range(1, 13)]  # rows 2..13; i = 3, 6, 9, 12 (file rows 4, 7, 10, 13) not answered
+    path = csv(tmp_path, "Agent,Date,Time,Answered,Queue,Talk\n" + "\n".join(rows) + "\n", name="calls.csv")
+    _, problems = read_table(path, "contacts", mapping=calls_mapping())
+    assert problems[0].message == ("4 rows blank in queue_s, all where Answered = N; rows 4–13; a mapping "
+                                  "(parameters/ENG/mappings/*.yaml) can `fill` them, or allow them with `optional_when`")
+    assert problems[0].column == "queue_s" and problems[0].row is None
+    assert [(p.row, p.column) for p in problems[1:]] == [(4, "queue_s"), (7, "queue_s"), (10, "queue_s"),
+                                                        (13, "queue_s")]
+
+
+def test_unreadable_cells_are_summarised_too(tmp_path):
+    rows = [f"A{i},2021-01-11,9:{i:02d}:00,Y,{'n/a' if i > 2 else 5},0:01:00" for i in range(1, 6)]
+    path = csv(tmp_path, "Agent,Date,Time,Answered,Queue,Talk\n" + "\n".join(rows) + "\n", name="calls.csv")
+    _, problems = read_table(path, "contacts", mapping=calls_mapping())
+    # every row shares Date and Answered: nothing sets the bad rows apart
+    assert problems[0].message == "3 rows not readable in queue_s; rows 4–6"
+    assert len(problems) == 4
+
+
+def test_fill_of_a_column_the_file_lacks(tmp_path):
+    path = csv(tmp_path, CALLS, name="calls.csv")
+    _, problems = read_table(path, "contacts", mapping=calls_mapping(fill={"customer_id": "x"}))
+    assert any(p.column == "fill.customer_id" and "use `constants`" in p.message for p in problems)
+
+
+def test_a_23_digit_count_is_a_problem(tmp_path):
+    path = activity_csv(tmp_path, GOOD.replace(",1000,", ",12345678901234567890123,"))
+    _, problems = read_table(path, "activity")
+    assert [(p.row, p.column, p.value) for p in problems] == [(2, "offered", "12345678901234567890123")]
+    assert problems[0].message == "expected a whole number (e.g. 120) of at most 18 digits"
+    mapping = Mapping(table="activity", files=["activity.csv"], parse={"offered": "number"})
+    _, problems = read_table(path, "activity", mapping=mapping)  # read as a number: still no overflow
+    assert [(p.row, p.column) for p in problems] == [(2, "offered")]

@@ -48,6 +48,9 @@ FALSE_WORDS = frozenset({"n", "no", "false", "f", "0", "falso"})
 
 _SIGN = r"[+-]?"
 
+#: Numbers read from a file stay below this (18 whole digits): larger ones are errors, not overflows.
+LIMIT = Decimal(10) ** 18
+
 
 def _texts(texts: Iterable | pd.Series) -> tuple[pd.Series, pd.Series]:
     """Stripped texts as a nullable string Series and the mask of blank cells."""
@@ -97,7 +100,7 @@ def parse_decimal(texts: Iterable | pd.Series, *, decimal: str | None = None, th
             norm = norm.mask(nat, s)
             good = good.mask(nat, _match(s, rf"{_SIGN}\d+(?:\.\d+)?"))
         bad = present & ~good
-        return _decimals(norm, good & present), bad
+        return in_range(_decimals(norm, good & present), bad)
 
     kinds = _classify_numbers(s)
     if native is not None:
@@ -124,7 +127,16 @@ def parse_decimal(texts: Iterable | pd.Series, *, decimal: str | None = None, th
         norm = norm.mask(kinds == "ambiguous_comma", s.str.replace(",", ".", regex=False))
         good = good | ambiguous
     bad = present & ~good
-    return _decimals(norm, good & present), bad
+    return in_range(_decimals(norm, good & present), bad)
+
+
+def in_range(values: pd.Series, bad: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Decimals of LIMIT or more (in absolute value) become bad cells."""
+    large = pd.Series([v is not None and v.is_finite() and abs(v) >= LIMIT for v in values], index=values.index,
+                      dtype=bool)
+    if large.any():
+        values = values.where(~large, None)
+    return values, bad | large
 
 
 def ambiguous_numbers(texts: Iterable | pd.Series) -> pd.Series:
@@ -163,6 +175,7 @@ def parse_int(texts: Iterable | pd.Series, *, thousands: str | None = None) -> t
         t = _re_escape(thousands)
         good = _match(s, rf"{_SIGN}(?:\d+|\d{{1,3}}(?:{t}\d{{3}})+)")
         s = s.str.replace(thousands, "", regex=False)
+        good &= _match(s, rf"{_SIGN}\d{{1,18}}")
     else:
         good = _match(s, rf"{_SIGN}\d{{1,18}}")
     bad = ~blank & ~good
@@ -190,7 +203,7 @@ def parse_duration(texts: Iterable | pd.Series) -> tuple[pd.Series, pd.Series]:
 
     Result: `exact_column` of the seconds (int64 when all are whole, else Decimal)."""
     s, blank = _texts(texts)
-    parts = s.str.extract(r"^(?:(\d+):)?(\d+):(\d{2})(\.\d+)?$")
+    parts = s.str.extract(r"^(?:(\d{1,9}):)?(\d{1,9}):(\d{2})(\.\d+)?$")
     hours = pd.to_numeric(parts[0], errors="coerce").fillna(0)
     minutes = pd.to_numeric(parts[1], errors="coerce")
     seconds = pd.to_numeric(parts[2], errors="coerce")
@@ -361,6 +374,26 @@ def seconds_text(value: timedelta) -> str:
 
 # ------------------------------------------------------------------------ cells and whole columns
 
+#: The parser (a mapping's `parse` name) a column of each canonical type is read with by default.
+DEFAULT_PARSER = {"int": "integer", "number": "number", "str": "text", "date": "date", "datetime": "datetime",
+                  "month": "month", "bool": "yes_no", "interval_start": "time_hhmm", "utc_offset": "utc_offset"}
+
+
+def scalar_text(value: object) -> tuple[str, bool]:
+    """A value written in YAML or Python (a mapping's constant, fill or condition) → (text, native number?),
+    the text read back by the column's parser."""
+    if isinstance(value, bool):
+        return ("true" if value else "false"), False
+    if isinstance(value, Decimal):
+        return (format(value, "f"), True) if value.is_finite() else (str(value), False)
+    if isinstance(value, (int, float)):
+        return cell_text(value)
+    if isinstance(value, (date, datetime)):
+        return cell_text(value)
+    return str(value), False
+
+
+
 def cell_text(value: object) -> tuple[str, bool]:
     """Spreadsheet cell → (text, native number?). Native numbers are written canonically."""
     if value is None:
@@ -387,6 +420,12 @@ def cell_text(value: object) -> tuple[str, bool]:
         return seconds_text(value), False
     return str(value), False
 
+
+
+def as_text(series: pd.Series) -> pd.Series:
+    """Any column (text, or typed Parquet) as stripped text (a nullable string Series; blank → NA)."""
+    texts = series if _is_text(series) else _typed_to_text(series)
+    return _texts(texts)[0]
 
 
 def _is_text(series: pd.Series) -> bool:
@@ -416,7 +455,8 @@ def _parse_typed(series: pd.Series, parser: str) -> tuple[pd.Series, pd.Series] 
     if parser == "number" and pd.api.types.is_float_dtype(kind):
         finite = series.isna() | np.isfinite(series.astype("float64"))
         decimals = [None if pd.isna(v) else decimal_from_float(v) for v in series.where(finite)]
-        return exact_column(pd.Series(decimals, index=series.index, dtype=object)), ~finite
+        values, bad = in_range(pd.Series(decimals, index=series.index, dtype=object), ~finite)
+        return exact_column(values), bad
     if parser in ("date", "date_dayfirst") and pd.api.types.is_datetime64_any_dtype(kind):
         values = series.dt.tz_localize(None) if getattr(kind, "tz", None) else series
         values = values.astype("datetime64[ns]")

@@ -65,15 +65,14 @@ def summary_section(eng: Engagement, supplier: str, month: str, lang: str) -> Se
         label("difference", lang): [money(v) for v in by_charge["difference"]],
     })
     billed_net = result.billed_net
-    fig = figures.billed_vs_expected([label("net", lang)], [float(billed_net or 0)], [float(expected.net)], lang)
     results = {"supplier": supplier, "month": month, "currency": currency,
                "expected_net": expected.net, "expected_tax": expected.tax, "expected_gross": expected.gross,
                "billed_net": billed_net,
                "difference": None if billed_net is None else billed_net - expected.net,
                "to_claim": result.claimable if result.has_invoice else None,
                "unidentified_lines": unmatched}
-    return Section(f"{label('billed', lang)} / {label('expected', lang)}", narrative, [], [("", table)], [fig],
-                   results)
+    return Section(f"{label('billed', lang)} / {label('expected', lang)}", narrative, [], [("", table)], [],
+                   results)  # the audit's waterfall (page 1) is the chart of billed against expected
 
 
 def expected_invoice_section(eng: Engagement, supplier: str, month: str, lang: str) -> Section:
