@@ -65,6 +65,8 @@ class Memo:
 CHARGES = Memo(32)
 #: Step-1 lines rated up to a date, by (engagement fingerprint, supplier, month, until): lines only.
 CHARGES_TO_DATE = Memo(512)
+#: Audit results, by (engagement fingerprint, supplier, month, lang): a report's sections share one audit.
+AUDITS = Memo(64)
 
 
 def _key(eng: Engagement, *parts: Hashable) -> tuple | None:
@@ -377,10 +379,14 @@ def matched_lines(eng: Engagement, supplier: str, month: str, expected: pd.DataF
 def audit(eng: Engagement, supplier: str, month: str, lang: str | None = None) -> Any:
     """The audit of the supplier's invoices for billing period `month` (`ccanalysis.audit.AuditResult`),
     every finding described in `lang` (default: the engagement's language)."""
+    lang = _lang(eng, lang)
+    return AUDITS.get(_key(eng, supplier, month, lang), lambda: _audit(eng, supplier, month, lang))
+
+
+def _audit(eng: Engagement, supplier: str, month: str, lang: str) -> Any:
     from ccanalysis.audit.engine import audit_invoice
     from ccanalysis.i18n import audit as audit_words
 
-    lang = _lang(eng, lang)
     contract = eng.contract(supplier)
     period = contract.period(month)
     if contract.active_days(period) > 0:

@@ -343,3 +343,24 @@ def test_one_invoice_id_in_two_period_files_is_a_load_error(tmp_path):
     problems = [p for p in load_problems(tmp_path) if p.column == "invoice_id"]
     assert len(problems) == 1
     assert problems[0].file.endswith("2026-09.csv") and problems[0].row == 2 and "2026-08.csv" in problems[0].message
+
+
+def test_every_check_and_every_cause_has_words_in_both_languages():
+    import ast
+    import inspect
+
+    from ccanalysis.audit import checks as check_module
+    from ccanalysis.i18n import audit as words
+
+    causes = set()
+    for node in ast.walk(ast.parse(inspect.getsource(check_module))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Finding" and len(node.args) > 1:
+            if isinstance(node.args[1], ast.Constant):
+                causes.add(node.args[1].value)
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "cause" for t in node.targets):
+            causes |= {c.value for c in ast.walk(node.value) if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+    assert len(causes) > 20
+    for lang in ("es", "en"):
+        assert causes <= set(words.SENTENCES[lang]), causes - set(words.SENTENCES[lang])
+        for name in CHECKS.names():
+            assert words.check_name(name, lang)
