@@ -50,8 +50,10 @@ DEMO_MONTHS = ("2026-08", "2026-09", "2026-10")
 
 
 def clear_memos() -> None:
-    workbook.CHARGES.clear()
-    workbook.CHARGES_TO_DATE.clear()
+    """Clear every memo of the workbook (CHARGES, CHARGES_TO_DATE, AUDITS, …): each call computes afresh."""
+    for value in vars(workbook).values():
+        if isinstance(value, workbook.Memo):
+            value.clear()
 
 
 def median_times(first: Callable[[], object], second: Callable[[], object], repeat: int) -> tuple[float, float]:
