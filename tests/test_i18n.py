@@ -48,8 +48,8 @@ def test_the_issue_formats_in_both_languages():
 def test_a_missing_key_names_the_close_keys():
     with pytest.raises(KeyError, match="no label 'biled'.*close keys: billed"):
         label("biled", "es")
-    with pytest.raises(KeyError, match="no sentence 'sumary'.*close keys: summary"):
-        sentence("sumary", "en")
+    with pytest.raises(KeyError, match="no sentence 'by_chrge'.*close keys: by_charge"):
+        sentence("by_chrge", "en")
 
 
 def test_sentences_fill_their_fields():

@@ -35,11 +35,13 @@ def test_to_claim_is_the_over_billed_charges_when_lines_name_them(tmp_path):
     assert section.results["to_claim"] == Decimal("15.00")  # the under-billed fee does not offset it
 
 
-def test_to_claim_falls_back_to_the_total_when_lines_are_unidentified(tmp_path):
+def test_lines_matching_no_charge_are_claimed_until_matched(tmp_path):
+    # neither line names a charge and there is no rule or decision: both are not_in_contract findings
+    # (165.00 + 90.00 claimed) and the two expected charges are unbilled (shown, never claimed)
     section = report.summary_section(_eng(tmp_path, False), "acme", "2026-09", "es")
-    assert section.results["to_claim"] == Decimal("5.00")
+    assert section.results["to_claim"] == Decimal("255.00")
     assert section.results["unidentified_lines"] == 2
-    assert "2 líneas facturadas no indican el concepto" in section.narrative
+    assert "2 líneas facturadas no corresponden a ningún concepto" in section.narrative
     assert "255,00 €" in section._repr_html_()
 
 
