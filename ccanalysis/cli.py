@@ -14,6 +14,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -29,7 +30,9 @@ LANGS = ("es", "en")
 
 def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
     if fmt == "csv":
-        sys.stdout.write(frame.to_csv(index=False))
+        from .io.writing import csv_text
+
+        sys.stdout.write(csv_text(frame))
     elif fmt == "json":
         records = [{k: (None if _isna(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
         print(dumps(records))
@@ -49,25 +52,43 @@ def _isna(value: object) -> bool:
 # --------------------------------------------------------------------------- commands
 def cmd_validate(args: argparse.Namespace) -> int:
     from .engagement import load
+    from .io.warnings import reportable_months, validation_warnings
 
     eng = load(args.engagement, root=args.root, progress=sys.stderr.isatty())
     summary = validation_summary(eng)
+    today = date.today()
+    warnings = validation_warnings(eng, today)
+    months = reportable_months(eng, today)
     if args.format == "json":
         print(dumps({"engagement": eng.id, "client": eng.settings.client, "valid": True,
                      "suppliers": {s: sorted(c.all_service_ids()) for s, c in eng.contracts.items()},
-                     "sources": summary.to_dict("records")}))
+                     "sources": summary.to_dict("records"),
+                     "warnings": [{"file": w.file, "row": w.row, "column": w.column, "message": w.message}
+                                  for w in warnings],
+                     "reportable_months": months}))
     elif args.format == "csv":
         _print_frame(summary, "csv")
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
     else:
         print(f"Engagement {eng.id} ({eng.settings.client}): valid")
         for supplier, contract in eng.contracts.items():
             services = ", ".join(s.id for s in contract.services)
             print(f"  {supplier}: {contract.name} — services {services}")
-        months = eng.months()
-        if months:
-            print(f"  months with activity: {months[0]} .. {months[-1]}")
+        active = eng.months()
+        if active:
+            print(f"  months with activity: {active[0]} .. {active[-1]}")
         print()
         _print_frame(summary, "table")
+        print()
+        print("Reportable months (activity while the contract is in force):")
+        for supplier, found in months.items():
+            print(f"  {supplier}: {', '.join(found) if found else '(none)'}")
+        if warnings:
+            print()
+            print(f"Warnings ({len(warnings)}): what is loaded but not used")
+            for warning in warnings:
+                print(f"  - {warning}")
     return 0
 
 

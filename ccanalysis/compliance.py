@@ -159,6 +159,9 @@ def _validate_kpi(clause: Mapping[str, object], where: str, kind: str) -> None:
     for key in ("min", "max", "threshold_s", "short_abandon_s"):
         if key in clause:
             to_decimal(clause[key], what=f"{where}.{key}")
+    for key in ("min", "max"):
+        if key in clause:
+            kpis.check_scale(name, clause.get("variant"), clause[key], f"{where}.{key}")
     try:
         kpis.check_aggregation(clause.get("aggregation"))
     except ValueError as error:

@@ -38,9 +38,59 @@ def _exact(value: Any) -> Decimal:
     return to_decimal(value)
 
 
+def _fraction(value: Any) -> Decimal:
+    """A fraction 0–1; 21 for a tax rate looks like a percentage and the error says to write 0.21."""
+    number = _exact(value)
+    if 1 < number <= 100:
+        raise ValueError(f"{number} looks like a percentage: this is a fraction, write "
+                         f"{kpi_registry.plain_number(number / 100)}")
+    if not 0 <= number <= 1:
+        raise ValueError(f"{number} is not a fraction from 0 to 1 (0.21 = 21 %)")
+    return number
+
+
 Exact = Annotated[Decimal, BeforeValidator(_exact)]
-Fraction01 = Annotated[Decimal, BeforeValidator(_exact), Field(ge=0, le=1)]
+Fraction01 = Annotated[Decimal, BeforeValidator(_fraction)]
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+
+#: Active ISO 4217 currency codes (the funds, precious metals and testing codes left out).
+CURRENCIES = frozenset("""
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN BWP BYN BZD
+    CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP
+    GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW
+    KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN
+    NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL
+    SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES
+    VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
+""".split())
+
+
+def _currency(value: Any) -> str:
+    if not isinstance(value, str) or value not in CURRENCIES:
+        hint = f"; write {value.upper()}" if isinstance(value, str) and value.upper() in CURRENCIES else ""
+        raise ValueError(f"{value!r} is not an ISO 4217 currency code{hint} (e.g. EUR, USD, GBP, MXN, COP)")
+    return value
+
+
+Currency = Annotated[str, BeforeValidator(_currency)]
+
+
+def _holiday_calendar(value: Any) -> str:
+    """A country (`ES`) or country and subdivision (`ES-MD`) the `holidays` package has a calendar for."""
+    import holidays
+
+    if not isinstance(value, str):
+        raise ValueError(f"expected a country code such as ES or ES-MD, got {value!r}")
+    supported = holidays.list_supported_countries()
+    country, _, subdivision = value.partition("-")
+    if len(country) != 2 or country not in supported:
+        codes = ", ".join(sorted(c for c in supported if len(c) == 2))
+        raise ValueError(f"no public-holiday calendar for country {country!r}; valid codes: {codes}")
+    if subdivision and subdivision not in supported[country]:
+        codes = ", ".join(f"{country}-{s}" for s in supported[country] if re.fullmatch(r"[A-Z0-9]{1,3}", s))
+        raise ValueError(f"no public-holiday calendar for {value!r}: {country} has no subdivision {subdivision!r}; "
+                         f"valid: {country} or {codes or 'no subdivision'}")
+    return value
 
 
 class Strict(BaseModel):
@@ -63,9 +113,9 @@ class EngagementSettings(Strict):
 
     id: Identifier
     client: Annotated[str, Field(min_length=1)]
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR"
+    currency: Currency = "EUR"
     lang: Literal["es", "en"] = "es"
-    holidays: Annotated[str, Field(pattern=r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")] = "ES"
+    holidays: Annotated[str, BeforeValidator(_holiday_calendar)] = "ES"
     suppliers: Annotated[list[Identifier], Field(min_length=1)]
     tolerances: Tolerances = Tolerances()
     alerts: Alerts = Alerts()
@@ -178,7 +228,7 @@ class Contract(Strict):
 
     supplier: Identifier
     name: Annotated[str, Field(min_length=1)]
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR"
+    currency: Currency = "EUR"
     tax_rate: Fraction01
     tax_note: str | None = None
     valid_from: date

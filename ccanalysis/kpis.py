@@ -207,6 +207,47 @@ def required_columns(name: str, variant: str | None = None) -> set[str]:
     return set(variant_of(name, variant).columns)
 
 
+#: The scale limits and band bounds of a score KPI are written on (kpis.md: QA 0–100, CSAT 1–5; a band
+#: may start from 0 below CSAT's lowest score); other units by `UNIT_RANGES`.
+SCORE_RANGES = {"qa_score": (Decimal(0), Decimal(100)), "csat": (Decimal(0), Decimal(5))}
+#: The scale of a KPI's limits per unit (None: open); a fraction is 0–1, never a percentage.
+UNIT_RANGES = {"fraction": (Decimal(0), Decimal(1)), "seconds": (Decimal(0), None), "hours": (Decimal(0), None),
+               "money": (Decimal(0), None)}
+
+
+def value_range(name: str, variant: str | None = None) -> tuple[Decimal | None, Decimal | None]:
+    """(lowest, highest) limit or band bound of KPI `name` on its scale (None: open): a fraction 0–1, QA
+    0–100, CSAT 0–5…"""
+    unit = variant_of(name, variant).unit
+    return SCORE_RANGES[name] if unit == "score" else UNIT_RANGES[unit]
+
+
+def check_scale(name: str, variant: str | None, value: object, path: str) -> None:
+    """ValueError naming `path` when `value` (a limit or band bound of KPI `name`) is off the KPI's scale,
+    with the value to write: 75 for a fraction is a percentage (write 0.75), 0.85 for a 0–100 score a
+    fraction (write 85)."""
+    number = to_decimal(value, what=path)
+    unit = variant_of(name, variant).unit
+    low, high = value_range(name, variant)
+    if unit == "score" and high == 100 and 0 < number < 1:  # a QA minimum of 0.85 means 85
+        raise ValueError(f"{path}: {number} looks like a fraction: {name} is a 0–100 score, write "
+                         f"{plain_number(number * 100)}")
+    if (low is None or number >= low) and (high is None or number <= high):
+        return
+    if unit == "fraction" and 1 < number <= 100:
+        raise ValueError(f"{path}: {number} looks like a percentage: {name} is a fraction, write "
+                         f"{plain_number(number / 100)}")
+    span = f"{plain_number(low)}–{plain_number(high)}" if high is not None else f"≥ {plain_number(low)}"
+    what = {"fraction": "a fraction (0.75 = 75 %)", "score": f"a {span} score", "seconds": "seconds",
+            "hours": "hours", "money": "money"}[unit]
+    raise ValueError(f"{path}: {number} is off the scale of {name}, which is {what}: write a value {span}")
+
+
+def plain_number(value: Decimal) -> str:
+    """A Decimal without exponent or trailing zeros (0.75, 85, -0.02)."""
+    return format(value.normalize(), "f")
+
+
 # --------------------------------------------------------------------------- rounding
 
 def round_on_scale(value: Fraction, unit: str, decimals: int) -> Fraction:

@@ -86,13 +86,17 @@ class RuleKind:
     """One kind of SLA rule, written under its own key in a rule (`bands:`, `linear:`).
 
     parse(raw, path, kpi unit) → its parameters (ValueError naming the key path);
-    evaluate(parameters, value, unit) → Outcome; target(parameters, unit) → the rule's target as a fact.
+    evaluate(parameters, value, unit) → Outcome; target(parameters, unit) → the rule's target as a fact;
+    scaled(raw) → (key under the kind, "kpi" | "adjustment", value) for every value written on the KPI's
+    scale or the base's (a fraction), checked before `parse` so that a percentage written for a fraction is
+    refused as such (not as bands out of order).
     """
 
     name: str
     parse: Callable[[object, str, str], object]
     evaluate: Callable[[object, Fraction, str], Outcome]
     target: Callable[[object, str], Fact]
+    scaled: Callable[[object], list[tuple[str, str, object]]] = lambda raw: []
 
 
 RULE_KINDS: Registry[RuleKind] = Registry("SLA rule kind", "kinds")
@@ -230,6 +234,15 @@ def _parse_bands(raw: object, path: str, unit: str) -> tuple[Band, ...]:
     return tuple(bands)
 
 
+def _bands_scaled(raw: object) -> list[tuple[str, str, object]]:
+    out: list[tuple[str, str, object]] = []
+    for i, band in enumerate(raw if isinstance(raw, list) else []):
+        if isinstance(band, Mapping):
+            out += [(f"[{i}].{key}", "kpi" if key != "adjustment" else "adjustment", band[key])
+                    for key in ("from", "below", "adjustment") if band.get(key) is not None]
+    return out
+
+
 def _bands_target(bands: object, unit: str) -> Fact:
     assert isinstance(bands, tuple)
     return Fact("bands", {"bands": tuple(b.fact(unit) for b in bands)})
@@ -272,6 +285,13 @@ def _parse_linear(raw: object, path: str, unit: str) -> Linear:
     return linear
 
 
+def _linear_scaled(raw: object) -> list[tuple[str, str, object]]:
+    if not isinstance(raw, Mapping):
+        return []
+    scales = {"target": "kpi", "min": "adjustment", "max": "adjustment"}
+    return [(f".{key}", scale, raw[key]) for key, scale in scales.items() if raw.get(key) is not None]
+
+
 def _linear_target(linear: object, unit: str) -> Fact:
     assert isinstance(linear, Linear)
     return Fact("linear", {"target": linear.target, "worse": linear.worse, "side": linear.side,
@@ -302,8 +322,8 @@ def _evaluate_linear(linear: object, value: Fraction, unit: str) -> Outcome:
     return Outcome(adjustment, how, _linear_target(linear, unit))
 
 
-RULE_KINDS.register(RuleKind("bands", _parse_bands, _evaluate_bands, _bands_target))
-RULE_KINDS.register(RuleKind("linear", _parse_linear, _evaluate_linear, _linear_target))
+RULE_KINDS.register(RuleKind("bands", _parse_bands, _evaluate_bands, _bands_target, _bands_scaled))
+RULE_KINDS.register(RuleKind("linear", _parse_linear, _evaluate_linear, _linear_target, _linear_scaled))
 
 
 # --------------------------------------------------------------------------- parsing
@@ -340,8 +360,28 @@ def _parse_rule(raw: object, path: str) -> Rule:
         raise ValueError(f"{path}.id: {rule_id!r} is reserved for cap lines")
     options = {k: entry[k] for k in ("variant", "threshold_s", "short_abandon_s", "aggregation") if k in entry}
     kind = RULE_KINDS.get(given[0])
-    return Rule(id=rule_id, kpi=name, options=options, decimals=decimals, kind=kind.name,
-                parameters=kind.parse(entry[kind.name], f"{path}.{kind.name}", spec_variant.unit))
+    for key, scale, value in kind.scaled(entry[kind.name]):
+        where = f"{path}.{kind.name}{key}"
+        if scale == "kpi":
+            kpis.check_scale(name, spec_variant.name, value, where)
+        else:
+            check_fraction_of_base(_number(value, where), where, "an adjustment", signed=True)
+    parameters = kind.parse(entry[kind.name], f"{path}.{kind.name}", spec_variant.unit)
+    return Rule(id=rule_id, kpi=name, options=options, decimals=decimals, kind=kind.name, parameters=parameters)
+
+
+def check_fraction_of_base(value: Decimal, path: str, what: str, *, signed: bool) -> None:
+    """ValueError naming `path` unless `value` is a fraction of the SLA base within [−1, 1] ([0, 1] unless
+    `signed`); a value such as −2 or 10 looks like a percentage and the error says what to write."""
+    low = -1 if signed else 0
+    if low <= value <= 1:
+        return
+    example = "-0.02 = a 2 % penalty" if signed else "0.1 = 10 % of the base"
+    if 1 < abs(value) <= 100 and (signed or value > 0):
+        raise ValueError(f"{path}: {value} looks like a percentage: {what} is a fraction of the SLA base "
+                         f"({example}), write {kpis.plain_number(value / 100)}")
+    raise ValueError(f"{path}: {value} is not a fraction of the SLA base from {low} to 1: {what} is a fraction "
+                     f"of the base ({example})")
 
 
 def parse(sla: Mapping[str, object], path: str = "sla") -> SlaRules:
@@ -354,8 +394,8 @@ def parse(sla: Mapping[str, object], path: str = "sla") -> SlaRules:
     caps = {}
     for key in ("penalty_cap", "bonus_cap"):
         cap = _optional_number(sla.get(key), f"{path}.{key}")
-        if cap is not None and cap < 0:
-            raise ValueError(f"{path}.{key}: a cap is a fraction of the base ≥ 0, got {cap}")
+        if cap is not None:
+            check_fraction_of_base(cap, f"{path}.{key}", "a cap", signed=False)
         caps[key] = cap
     raw_rules = sla.get("rules") or []
     if not isinstance(raw_rules, list):

@@ -106,3 +106,30 @@ def test_no_import_cycle_between_the_batch_the_report_layer_and_the_cli():
         assert not {m for m in _imported_modules(path) if m.startswith("ccanalysis.batch")}, path
     for path in (package / "batch").rglob("*.py"):  # and the batch never for the command line
         assert "ccanalysis.cli" not in _imported_modules(path), path
+
+
+def test_a_changed_input_rebuilds_exactly_the_reports_that_read_it(demo_root, tmp_path):
+    import shutil
+
+    from ccanalysis.batch.rebuild import job_hash
+    from ccanalysis.engagement import load
+
+    for folder in ("parameters", "data"):
+        shutil.copytree(demo_root / folder / "demo", tmp_path / folder / "demo")
+    jobs = plan_jobs(load("demo", root=tmp_path), ["2026-08"])
+    assert [j.name.split("/")[1] for j in jobs] == ["northwind", "southpoint", "eastline", "portfolio"]
+
+    def rebuilt_after(relative: str) -> list[str]:
+        before = [job_hash(j) for j in jobs]
+        assert (tmp_path / relative).is_file(), relative
+        with (tmp_path / relative).open("a", encoding="utf-8") as handle:
+            handle.write("\n# edited\n" if relative.endswith(".yaml") else "\n")
+        return [j.name.split("/")[1] for j, old in zip(jobs, before, strict=True) if job_hash(j) != old]
+
+    assert rebuilt_after("parameters/demo/contracts/southpoint.yaml") == ["southpoint", "portfolio"]
+    # the mapping of eastline's invoice files is read by eastline's report (and the portfolio), no other
+    assert rebuilt_after("parameters/demo/mappings/eastline_invoices.yaml") == ["eastline", "portfolio"]
+    assert rebuilt_after("parameters/demo/mappings/invoice_lines_eastline.yaml") == ["eastline", "portfolio"]
+    assert rebuilt_after("data/demo/activity/northwind.csv") == ["northwind", "portfolio"]
+    assert rebuilt_after("data/demo/invoices/eastline/2026-09.csv") == ["eastline", "portfolio"]
+    assert rebuilt_after("parameters/demo/engagement.yaml") == ["northwind", "southpoint", "eastline", "portfolio"]

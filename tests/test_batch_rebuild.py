@@ -60,3 +60,30 @@ def test_a_corrupted_record_is_rebuilt_not_a_crash(tmp_path):
     (tmp_path / "ok.json").write_text("[]")  # valid JSON, not a record
     assert run_batch([job], progress=False)[0].status == "ok"
     assert run_batch([job], progress=False)[0].status == "skipped"
+
+
+def test_a_truncated_or_edited_html_is_rebuilt_when_its_record_is_intact(tmp_path):
+    import hashlib
+    import json
+
+    from ccanalysis.batch.rebuild import is_up_to_date
+
+    job = notebook_job("ok", OK_NB, tmp_path)
+    assert run_batch([job], progress=False)[0].status == "ok"
+    page = tmp_path / "ok.html"
+    html = page.read_bytes()
+    record = json.loads((tmp_path / "ok.json").read_text())
+    assert record["html"] == {"sha256": hashlib.sha256(html).hexdigest(), "bytes": len(html)}
+    assert record["inputs"] == []
+    assert is_up_to_date(job, job_hash(job))
+
+    page.write_bytes(html[: len(html) // 2])  # a copy or a disk cut short
+    assert not is_up_to_date(job, job_hash(job))
+    page.write_bytes(html.replace(b"3703.50", b"3703.05"))  # same size, other bytes
+    assert not is_up_to_date(job, job_hash(job))
+    page.write_bytes(html)
+    assert is_up_to_date(job, job_hash(job))
+
+    page.write_bytes(html[:100])
+    assert run_batch([job], progress=False)[0].status == "ok"  # rebuilt, whole again
+    assert page.read_bytes().endswith(b"</html>\n") and is_up_to_date(job, job_hash(job))

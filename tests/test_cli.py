@@ -64,7 +64,7 @@ def test_wrong_usage_exits_2(capsys):
 def test_validate_json_and_csv(tiny, capsys):
     assert run(tiny, "validate", "tiny", "--format", "json") == 0
     out = json.loads(capsys.readouterr().out)
-    assert list(out) == ["engagement", "client", "valid", "suppliers", "sources"]
+    assert list(out) == ["engagement", "client", "valid", "suppliers", "sources", "warnings", "reportable_months"]
     assert out["engagement"] == "tiny" and out["valid"] is True and out["suppliers"] == {"acme": ["care"]}
     assert out["sources"] == [{"table": "activity", "files": 1, "rows": 2, "from": "2026-09-01", "to": "2026-09-02"}]
     assert run(tiny, "validate", "tiny", "--format", "csv") == 0

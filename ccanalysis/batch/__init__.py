@@ -8,5 +8,6 @@
 - `execute`: one report in a worker (papermill, or a kept-alive kernel), its HTML rendered there.
 - `kernel`: the kept-alive kernels of `--reuse-kernel`, reset between reports.
 - `cells`: reading an executed notebook (failing cell, cell timings).
-- `outputs`: the driver's atomic writes of `.html`, `.ipynb` and `.json`.
+- `outputs`: the driver's atomic writes of `.html`, `.ipynb` and `.json`; the writable-folder check.
+- `watchdog`: a local worker ends, with its kernels, when the driver dies (even by SIGKILL).
 """

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import nbformat
 
-#: Tags papermill gives to the cells it adds (injected parameters, error markers); not the author's cells.
-PAPERMILL_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
+from ccanalysis.report.html import PAPERMILL_TAGS
+
 #: Tag of the cell a kept-alive kernel runs before each report (see `batch.kernel`).
 RESET_TAG = "ccanalysis-kernel-reset"
 

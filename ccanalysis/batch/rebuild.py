@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from ccanalysis.batch.jobs import ReportJob
+from ccanalysis.batch.outputs import html_digest
 from ccanalysis.fingerprint import package_fingerprint
 from ccanalysis.jsonio import to_jsonable
 
@@ -47,14 +48,18 @@ def job_hash(job: ReportJob) -> str:
 
 
 def is_up_to_date(job: ReportJob, digest: str) -> bool:
-    """True when the report's HTML exists and its `.json` records the same input hash (an unreadable or
-    corrupted `.json` is not up to date: the report is rebuilt)."""
+    """True when the report's `.json` records the same input hash and the HTML beside it has the size and
+    sha256 the `.json` recorded (a missing, truncated or edited HTML, or an unreadable `.json`, is not up
+    to date: the report is rebuilt)."""
     paths = job.paths()
-    if not paths["html"].is_file() or not paths["json"].is_file():
-        return False
     try:
         record = json.loads(paths["json"].read_text(encoding="utf-8"))
+        if not isinstance(record, dict) or record.get("input_hash") != digest:
+            return False
+        expected = record.get("html")
+        if not isinstance(expected, dict) or paths["html"].stat().st_size != expected.get("bytes"):
+            return False
+        return html_digest(paths["html"].read_bytes()) == expected
     except (OSError, ValueError):
         return False
-    return isinstance(record, dict) and record.get("input_hash") == digest
 

@@ -1,7 +1,7 @@
 """Batch execution of parameterised report notebooks: parallel, incremental, failure-isolated, atomic.
 
-One driver process validates every job, skips reports whose rebuild key did not change (`batch.rebuild`),
-and sends the rest to workers (a local process pool, or a dask.distributed cluster). A worker executes
+One driver process validates every job and checks its output folders are writable, skips reports whose
+rebuild key did not change (`batch.rebuild`), and sends the rest to workers (a local process pool, or a dask.distributed cluster). A worker executes
 the notebook (`batch.execute`: papermill, or with `reuse_kernel` a kept-alive kernel from `batch.kernel`),
 renders the HTML in-process and returns the executed notebook, HTML and key results; the driver alone
 writes the output folder (`batch.outputs`).
@@ -23,9 +23,10 @@ from pathlib import Path
 from ccanalysis.batch.execute import execute_report
 from ccanalysis.batch.jobs import FAILED, SKIPPED, ReportJob, ReportResult, exit_code, summary_table
 from ccanalysis.batch.kernel import shutdown_worker_kernels
-from ccanalysis.batch.outputs import write_outputs
+from ccanalysis.batch.outputs import check_writable, write_outputs
 from ccanalysis.batch.parameters import validate_parameters
 from ccanalysis.batch.rebuild import is_up_to_date, job_hash
+from ccanalysis.batch.watchdog import start_time, watch_driver
 from ccanalysis.errors import UsageError
 
 # the names a notebook, a benchmark or a test imports from the runner
@@ -78,6 +79,16 @@ class _Progress:
             self.bar.close()
 
 
+def _watchdog_args() -> tuple[int, str | None] | None:
+    """What a local worker needs to watch this driver (None on Windows, where workers die with their job)."""
+    return None if sys.platform == "win32" else (os.getpid(), start_time(os.getpid()))
+
+
+def _watch(args: tuple[int, str | None] | None) -> None:
+    if args is not None:
+        watch_driver(*args)
+
+
 def _run_pool(payloads: list[dict], workers: int, on_done) -> None:
     if sys.platform == "win32":
         context = multiprocessing.get_context("spawn")
@@ -86,7 +97,8 @@ def _run_pool(payloads: list[dict], workers: int, on_done) -> None:
         # worker's modules once and forks every worker from it, so a worker starts in milliseconds
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(list(WORKER_PRELOAD))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_watch,
+                             initargs=(_watchdog_args(),)) as pool:
         pending: dict[Future, int] = {pool.submit(execute_report, p): i for i, p in enumerate(payloads)}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -114,6 +126,7 @@ def _run_dask(payloads: list[dict], workers: int, scheduler: str, reuse_kernel: 
         options.update(cluster_kwargs or {})
         cluster = LocalCluster(**options)
         client = Client(cluster)
+        client.run(_watch, _watchdog_args())  # local workers end with this driver, even killed
     else:
         client = Client(scheduler)
     try:
@@ -161,8 +174,10 @@ def run_batch(
 ) -> list[ReportResult]:
     """Build every report in `jobs`, in parallel, and return one result per job in the same order.
 
-    Parameters are validated for every job before any kernel starts (UsageError, one line). Reports whose
-    input hash is unchanged and whose HTML exists are skipped unless `force`. `jobs_n` workers (default:
+    Parameters are validated for every job before any kernel starts (UsageError, one line), and every
+    output folder is checked writable (InputError naming it). Reports whose input hash is unchanged and whose
+    HTML is the one their `.json` recorded are skipped unless `force`. Local workers watch this process: if
+    it dies (even by SIGKILL) they end, with their kernels, within a second. `jobs_n` workers (default:
     the machine's cores) run locally, or on dask when `scheduler` is "local" (a LocalCluster, options
     from `cluster_kwargs`) or a scheduler address. `reuse_kernel` keeps one kernel per worker, reset
     between reports (`warm_imports` are imported once in it). `cwd` is the kernels' working directory
@@ -177,6 +192,7 @@ def run_batch(
     names = [job.name for job in jobs]
     if len(set(names)) != len(names):
         raise UsageError("report names must be unique in a batch")
+    check_writable(Path(job.output_stem).parent for job in jobs)
 
     results: list[ReportResult | None] = [None] * len(jobs)
     digests = [job_hash(job) for job in jobs]

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ccanalysis.errors import UsageError
 from ccanalysis.i18n.matching import method_label, recorded
+from ccanalysis.io.writing import csv_text
 from ccanalysis.jsonio import dumps
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ def cmd_match(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(dumps(frame.to_dict("records")))
     elif args.format == "csv":
-        sys.stdout.write(frame.to_csv(index=False))
+        sys.stdout.write(csv_text(frame))
     else:
         shown = frame.assign(match_method=[method_label(m, lang) for m in frame["match_method"]],
                              match_confidence=[None if c is None else f"{float(c):.2f}"

@@ -298,3 +298,44 @@ def check_invoice_periods(eng: Engagement) -> list[Problem]:
                 "rename the file or fix the period",
             ))
     return problems
+
+
+def check_invoice_currency(eng: Engagement) -> list[Problem]:
+    """An invoice line's `currency` (optional column) is its supplier's contract currency: an invoice in
+    another currency cannot be compared with the expected one (there is no FX table)."""
+    invoices = eng.tables.get("invoice_lines")
+    if invoices is None or invoices.empty or "currency" not in invoices.columns:
+        return []
+    problems: list[Problem] = []
+    for supplier, lines in invoices.groupby("supplier", dropna=True):
+        contract = eng.contracts.get(supplier)
+        if contract is None:
+            continue
+        bad = lines[lines["currency"].notna() & (lines["currency"] != contract.currency)]
+        problems += _grouped_problems(bad, "currency", f"the invoice is not in the contract's currency "
+                                      f"{contract.currency} (contracts/{supplier}.yaml currency); write "
+                                      f"{contract.currency} or ask the supplier for an invoice in it")
+    return problems
+
+
+def check_reported_scales(eng: Engagement) -> list[Problem]:
+    """A KPI column of `reported_kpis` is on the KPI's scale (data.md: ratios as fractions, 94.01 % →
+    0.9401; QA 0–100): a percentage written for a fraction is a problem saying what to write."""
+    reported = eng.tables.get("reported_kpis")
+    if reported is None or reported.empty:
+        return []
+    problems: list[Problem] = []
+    for name in kpi_registry.REGISTRY:
+        if name not in reported.columns:
+            continue
+        shown = 0
+        for _, row in reported[reported[name].notna()].iterrows():
+            try:
+                kpi_registry.check_scale(name, None, row[name], name)
+            except ValueError as exc:
+                problems.append(Problem(file=row["_file"], row=_row(row), column=name, value=str(row[name]),
+                                        message=str(exc).removeprefix(f"{name}: ")))
+                shown += 1
+                if shown == 20:
+                    break
+    return problems

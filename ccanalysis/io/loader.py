@@ -10,6 +10,7 @@ cross-file checks of data.md (`ccanalysis.io.checks`), and either returns a type
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -19,13 +20,16 @@ import pandas as pd
 from ccanalysis import config
 from ccanalysis.contract import Contract, parse_contract, parse_settings
 from ccanalysis.engagement import Engagement, Source
-from ccanalysis.errors import EngagementError, Problem, ProblemCollector
+from ccanalysis.errors import EngagementError, Problem, ProblemCollector, UsageError
 from ccanalysis.io import checks, invoice_rules, tables
 from ccanalysis.io import rows as table_rows
 from ccanalysis.io.mapping import Mapping, load_mapping, matches
 from ccanalysis.io.schemas import TABLES
 from ccanalysis.io.yamlio import load_yaml
 from ccanalysis.periods import MONTH_PATTERN, holiday_calendar
+
+#: An engagement id names its folders `parameters/<id>/` and `data/<id>/`: no path, no `..`.
+ENGAGEMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*")
 
 
 def load(engagement: str, root: Path | str | None = None, *, progress: bool = False) -> Engagement:
@@ -34,6 +38,7 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
     Raises `EngagementError` listing every problem (file, row, column or key path, value, what to fix);
     nothing is computed from an invalid engagement.
     """
+    check_engagement_id(engagement)
     root = Path(root).resolve() if root is not None else config.project_root()
     params = config.parameters_dir(engagement, root)
     data = config.data_dir(engagement, root)
@@ -77,6 +82,10 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
             found.add(shown(path), f"supplier is {contract.supplier!r} but the file is named {path.name}; "
                       f"name the file {contract.supplier}.yaml", column="supplier", value=contract.supplier)
         contracts[contract.supplier] = contract
+        if settings is not None and contract.currency != settings.currency:
+            found.add(shown(path), f"the contract is in {contract.currency} but the engagement in "
+                      f"{settings.currency} (engagement.yaml currency): write {settings.currency}, or convert the "
+                      "contract's prices (there is no FX table)", column="currency", value=contract.currency)
     if settings is not None:
         for supplier in settings.suppliers:
             if supplier not in contracts and supplier not in broken:
@@ -89,6 +98,7 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
 
     # ---- mappings
     mappings: list[tuple[str, Mapping]] = []
+    unmapped: list[Mapping] = []  # the `files` of invalid mappings: their files are not read without them
     for path in sorted((params / "mappings").glob("*.y*ml")):
         if invoice_rules.is_rules_file(path):
             continue
@@ -96,6 +106,7 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
             mappings.append((shown(path), load_mapping(path, display_path=shown(path))))
         except EngagementError as exc:
             found.extend(exc.problems)
+            unmapped.append(Mapping.model_construct(files=_mapping_files(path)))
 
     # ---- how invoice lines are matched: the suppliers' rules, the people's decisions
     rules, problems = invoice_rules.read_rules(params / "mappings", contracts,
@@ -115,34 +126,42 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
 
         iterator = tqdm(files, desc="Reading files", unit="file", leave=False)
     per_table: dict[str, list[pd.DataFrame]] = {}
+    failed: set[str] = set()  # tables with a file that failed its own checks: left out of the cross-file checks
+    incomplete: set[str] = set()  # tables with a file lacking a required column: left out of the row rules too
     for table, path in iterator:
         relative = path.relative_to(data).as_posix()
+        before = len(found.problems)
         mapping = _mapping_for(relative, table, mappings, found, shown(path))
+        if mapping is None and any(matches(m, relative) for m in unmapped):
+            failed.add(table)  # its mapping is invalid (reported): read without it, it would only add noise
+            continue
         if mapping is not None:
             table = mapping.table
         frame, problems = tables.read_table(path, table, mapping=mapping, display_path=shown(path))
         found.extend(problems)
-        if frame is None or frame.empty and problems:
-            continue
-        if table == "invoice_lines":
+        if frame is not None and not (frame.empty and problems) and table == "invoice_lines":
             frame = _tag_invoice(frame, path, data, shown(path), found)
+        if frame is None or len(found.problems) > before:
+            failed.add(table)
+            if frame is None or not set(TABLES[table].required()) <= set(frame.columns):
+                incomplete.add(table)
+                continue
         per_table.setdefault(table, []).append(frame)
         sources.append(_source(table, shown(path), frame))
     for table, parts in per_table.items():
-        frames[table] = concat_aligned(parts)
-        found.extend(table_rows.check_rows(frames[table], table))
+        if table in incomplete:
+            continue
+        frame = concat_aligned(parts)
+        found.extend(table_rows.check_rows(frame, table))
+        if table not in failed:
+            frames[table] = frame
     if "contacts" in frames:
         frames["contacts"] = _compact_text(frames["contacts"])
 
     if settings is None:
         found.raise_if_any(f"Engagement {engagement!r} has errors")
     assert settings is not None
-    try:
-        holiday_days = holiday_set(settings.holidays, frames)
-    except NotImplementedError as exc:  # the `holidays` package has no such country or subdivision
-        found.add(shown(settings_file), f"no public-holiday calendar: {exc}; use a country code such as ES or "
-                  "a country and subdivision such as ES-MD", column="holidays", value=settings.holidays)
-        holiday_days = frozenset()
+    holiday_days = holiday_set(settings.holidays, frames)
     eng = Engagement(id=engagement, root=root, settings=settings, contracts=contracts, holidays=holiday_days,
                      tables=frames, sources=sources, fingerprint=input_fingerprint(engagement, root),
                      invoice_rules=rules, invoice_labels=labels)
@@ -155,12 +174,23 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
         found.extend(checks.check_kpi_columns(eng))
         found.extend(checks.check_contact_charges(eng))
         found.extend(checks.check_invoice_periods(eng))
+        found.extend(checks.check_invoice_currency(eng))
+        found.extend(checks.check_reported_scales(eng))
     found.raise_if_any(f"Engagement {engagement!r} has errors")
     return eng
 
 
+def check_engagement_id(engagement: object) -> None:
+    """UsageError unless `engagement` is an id naming folders (`ENGAGEMENT_ID`): an absolute path or a `..`
+    is refused before any file is read."""
+    if not isinstance(engagement, str) or not ENGAGEMENT_ID.fullmatch(engagement):
+        raise UsageError(f"engagement id {engagement!r} is not a folder name: an id is letters, digits, '_', "
+                         "'.' and '-', starting with a letter or digit (e.g. demo, acme-2026), never a path")
+
+
 def input_files(engagement: str, root: Path) -> list[Path]:
     """Every parameter file, table file and the matching decisions of the engagement, in a stable order."""
+    check_engagement_id(engagement)
     params, data = config.parameters_dir(engagement, root), config.data_dir(engagement, root)
     labels = invoice_rules.labels_path(data)
     return (sorted(p for p in params.rglob("*") if p.is_file()) + [p for _, p in _table_files(data)]
@@ -182,6 +212,18 @@ def _read_yaml_model(path: Path, display: str, parse):
     except EngagementError as exc:
         return None, exc.problems
     return parse(data, display)
+
+
+def _mapping_files(path: Path) -> list[str]:
+    """The `files` globs of a mapping file that failed its checks, when they can be read at all."""
+    try:
+        data = load_yaml(path, str(path))
+    except EngagementError:
+        return []
+    files = data.get("files") if isinstance(data, dict) else None
+    if isinstance(files, str):
+        files = [files]
+    return [f for f in files if isinstance(f, str)] if isinstance(files, list) else []
 
 
 def _table_files(data: Path) -> Iterable[tuple[str, Path]]:

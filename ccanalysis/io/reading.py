@@ -19,10 +19,13 @@ from ccanalysis.io.problems import FileProblems
 
 def _read_csv(path: Path, mapping: Mapping | None, out: FileProblems) -> pd.DataFrame | None:
     encoding = mapping.encoding if mapping else "utf-8"
+    sep = mapping.sep if mapping else ","  # a mapping's encoding and sep are checked when it is read
     if encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig"):
         encoding = "utf-8-sig"  # tolerate a byte-order mark
+    if mapping is None and _other_separator(path, encoding, out):
+        return None
     try:
-        frame = pd.read_csv(path, sep=mapping.sep if mapping else ",", dtype=str, keep_default_na=False,
+        frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, header=None,
                             encoding=encoding, skip_blank_lines=False, na_filter=False)
     except UnicodeDecodeError as exc:
         out.add(f"the file is not {encoding} text ({exc.reason} at byte {exc.start}); declare its "
@@ -34,9 +37,37 @@ def _read_csv(path: Path, mapping: Mapping | None, out: FileProblems) -> pd.Data
     except (pd.errors.ParserError, ValueError) as exc:
         out.add(f"cannot read the file as CSV: {exc}")
         return None
-    frame.columns = [str(c).strip() for c in frame.columns]
+    names = [str(c).strip() for c in frame.iloc[0]]
+    frame = frame.iloc[1:].reset_index(drop=True)
+    if _duplicated_header(names, out):
+        return None
+    frame.columns = names
     frame.insert(0, "_row", np.arange(2, len(frame) + 2))
     return frame
+
+
+def _other_separator(path: Path, encoding: str, out: FileProblems) -> bool:
+    """A header with no comma but semicolons or tabs: the file is not comma-separated and needs a mapping."""
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        header = handle.readline()
+    other = next((s for s in (";", "\t", "|") if s in header), None) if "," not in header else None
+    if other is not None:
+        out.add(f"the header has no comma but {other!r}: the file is separated by {other!r}; declare "
+                f"`sep: {other!r}` in a mapping ({MAPPING_HINT})", row=1)
+    return other is not None
+
+
+def _duplicated_header(names: list[str], out: FileProblems) -> bool:
+    """A header naming one column twice is a problem naming both positions (pandas would rename one)."""
+    seen: dict[str, int] = {}
+    twice = False
+    for position, name in enumerate(names, start=1):
+        if name and name in seen:
+            out.add(f"the header names column {name!r} twice (columns {seen[name]} and {position}): rename or "
+                    "delete one", row=1, column=name)
+            twice = True
+        seen.setdefault(name, position)
+    return twice
 
 
 def _read_xlsx(path: Path, mapping: Mapping | None, out: FileProblems,
@@ -67,6 +98,8 @@ def _read_xlsx(path: Path, mapping: Mapping | None, out: FileProblems,
             out.add("the sheet is empty: expected a header row and data rows")
             return None
         names = [parsing.cell_text(v)[0].strip() for v in header]
+        if _duplicated_header(names, out):
+            return None
         texts: list[list[str]] = [[] for _ in names]
         natives: list[list[bool]] = [[] for _ in names]
         for row in rows:

@@ -72,7 +72,16 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decima
     return Decimal(text)
 
 
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:  # 2026-02-30: the shape of a date, not a day of the calendar
+        raise yaml.constructor.ConstructorError(None, None, f"{node.value} is not a date ({exc})",
+                                                node.start_mark) from None
+
+
 ExactLoader.add_constructor(_INT, _construct_int)
+ExactLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 ExactLoader.add_constructor(_FLOAT, _construct_decimal)
 
 

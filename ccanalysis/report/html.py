@@ -2,8 +2,9 @@
 
 The body comes from nbconvert's `basic` template (cells only, no `<head>`, so none of the `lab`/`classic`
 templates' require.js, MathJax CDN script or web fonts), wrapped in a minimal page with inline CSS and a
-Content-Security-Policy that forbids loading anything but `data:` URIs. Figures are embedded as
-`data:` URIs by the notebook outputs themselves (matplotlib inline PNG/SVG).
+Content-Security-Policy that forbids loading anything but `data:` URIs and running any script. Figures are
+embedded as `data:` URIs by the notebook outputs themselves (matplotlib inline PNG/SVG). The same executed
+notebook gives the same bytes, apart from the header's generation time.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ import ccanalysis
 from ccanalysis.i18n import check_lang, format_date, label
 from ccanalysis.report.results import RESULTS_MIME
 
+#: Tags papermill gives to the cells it adds (injected parameters, error markers); not the author's cells.
+PAPERMILL_TAGS = frozenset({"injected-parameters", "papermill-error-cell-tag"})
+
 #: Output MIME types never shown in a client report (interactive-only, or machine-readable results).
 HIDDEN_MIMES = (
     RESULTS_MIME,
@@ -31,12 +35,14 @@ HIDDEN_MIMES = (
     "application/vnd.jupyter.widget-state+json",
 )
 
-#: Header labels per report language; keys not listed are shown with their name humanised.
-#: Only `data:` resources and inline style/script: a browser contacts no host even if an output slips one in.
+#: Only `data:` resources and inline style, no script at all (reports have none; `<script>` elements are
+#: removed from the page too): a browser contacts no host and runs nothing, even if an output slips one in.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; img-src data:; font-src data:; media-src data:; "
-    "style-src 'unsafe-inline'; script-src 'unsafe-inline'"
+    "style-src 'unsafe-inline'; script-src 'none'"
 )
+
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>|<script\b[^>]*/?>", re.IGNORECASE | re.DOTALL)
 
 REPORT_CSS = """
 :root { --ink: #1f2933; --muted: #52606d; --rule: #d9e2ec; --band: #f5f7fa; --accent: #1f4e79; }
@@ -69,10 +75,15 @@ a.anchor-link { display: none; }
 
 
 def _drop_hidden_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy without interactive/machine-only outputs and stderr streams (warnings are not for clients)."""
+    """A copy without interactive/machine-only outputs and stderr streams (warnings are not for clients),
+    whose cells added by papermill get fixed ids (papermill draws random ones: the HTML would differ)."""
     nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)
-    for cell in nb.cells:
+    for index, cell in enumerate(nb.cells):
+        tags = cell.get("metadata", {}).get("tags", [])
+        added = [tag for tag in tags if tag in PAPERMILL_TAGS]
+        if added:
+            cell["id"] = f"{added[0]}-{index}"
         if cell.get("cell_type") != "code":
             continue
         kept = []
@@ -174,6 +185,7 @@ def notebook_to_html(
     )
     exporter.register_preprocessor(tags, enabled=True)
     body, _ = exporter.from_notebook_node(_drop_hidden_outputs(nb))
+    body = _SCRIPT.sub("", body)
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'

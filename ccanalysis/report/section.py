@@ -20,6 +20,9 @@ from ccanalysis.report.results import publish_results
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+#: Salt of the ids in embedded SVG figures: fixed, so the same figure gives the same bytes.
+SVG_HASH_SALT = "ccanalysis"
+
 CSS = """
 <style>
 .cca-section h2 {font-family: system-ui, sans-serif; color: #1f4e79; border-bottom: 2px solid #1f4e79;
@@ -94,9 +97,15 @@ def _table_html(table: pd.DataFrame) -> str:
 
 
 def _svg(fig: Figure) -> str:
-    """The figure as base64 SVG: vector (sharp at any zoom), embedded, and quicker to render than PNG."""
+    """The figure as base64 SVG: vector (sharp at any zoom), embedded, and quicker to render than PNG.
+
+    Byte-stable: element ids from a fixed salt (not a random one) and no creation date in the metadata."""
+    import matplotlib
+
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg")  # figures are laid out by tight_layout when built
+    with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
+        # figures are laid out by tight_layout when built
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

@@ -1,0 +1,16 @@
+"""Every CSV and XLSX the workbook writes keeps text that a spreadsheet would evaluate (=, +, -, @) as text."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ccanalysis import cli
+
+FORMULAS = ["=HYPERLINK(\"http://x\")", "+34 600 000 000", "-1+2", "@SUM(A1)"]
+
+
+def test_csv_printed_by_the_command_line_neutralises_formulas(capsys):
+    cli._print_frame(pd.DataFrame({"note": FORMULAS, "amount": [-1, 2, -3.5, 4]}), "csv")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["note,amount", "\"'=HYPERLINK(\"\"http://x\"\")\",-1.0", "'+34 600 000 000,2.0",
+                     "'-1+2,-3.5", "'@SUM(A1),4.0"]
