@@ -9,6 +9,7 @@ BENCHMARKS = [
     ("staffing: ccanalysis vs pyworkforce", ["staffing.py"]),
     ("rating: vectorised per-contact rounding vs a Python loop", ["rating.py"]),
     ("contacts → daily activity vs a bare Parquet read", ["aggregate_contacts.py"]),
+    ("audit: a 5,000-line invoice and the demo supplier-months vs the expected invoice", ["audit.py"]),
     ("report batch: --jobs 1, --jobs 2, --reuse-kernel and the floor",
      ["batch.py", "--engagement", "demo", "--month", "2026-08..2026-10"]),
 ]
