@@ -67,6 +67,8 @@ CHARGES = Memo(32)
 CHARGES_TO_DATE = Memo(512)
 #: Audit results, by (engagement fingerprint, supplier, month, lang): a report's sections share one audit.
 AUDITS = Memo(64)
+#: The classifier's training lines of a supplier (every month), by (engagement fingerprint, supplier).
+TRAINING = Memo(16)
 
 
 def _key(eng: Engagement, *parts: Hashable) -> tuple | None:
@@ -367,9 +369,13 @@ def matched_lines(eng: Engagement, supplier: str, month: str, expected: pd.DataF
     labels = eng.invoice_labels
     if expected is None and contract.active_days(period) > 0:
         expected = expected_invoice(eng, supplier, month)
-    everything = eng.invoices[eng.invoices["supplier"] == supplier] if len(eng.invoices) else eng.invoices
-    training = matching.training_set(everything, lambda m: matching.catalogue(contract, contract.period(m)),
-                                     rules, labels)
+    def training() -> pd.DataFrame:
+        def compute() -> pd.DataFrame:
+            everything = eng.invoices[eng.invoices["supplier"] == supplier] if len(eng.invoices) else eng.invoices
+            return matching.training_set(everything, lambda m: matching.catalogue(contract, contract.period(m)),
+                                         rules, labels)
+        return TRAINING.get(_key(eng, supplier), compute)
+
     return matching.match_lines(billed_lines(eng, supplier, month).reset_index(drop=True),
                                 matching.catalogue(contract, period), rules=rules, labels=labels,
                                 training=training, threshold=float(eng.settings.match_threshold),

@@ -29,10 +29,10 @@ from ccanalysis.audit.pairing import (
     Billed,
     Expected,
     Pair,
-    billed_from_records,
+    billed_from_frame,
     expected_from_frame,
     read_lines,
-    sorted_records,
+    sorted_lines,
 )
 from ccanalysis.audit.result import (
     CREDIT_COLUMNS,
@@ -108,10 +108,10 @@ def audit_invoice(contract: Contract, period: BillingPeriod, expected: pd.DataFr
     """
     invoice_months = dict(invoice_months or {})
     tolerances = tolerances or Tolerances()
-    records = sorted_records(billed) if not billed.empty else []
-    lines = billed_from_records(records)
+    frame = sorted_lines(billed) if not billed.empty else billed
+    lines = billed_from_frame(frame) if not billed.empty else []
     expected_lines = expected_from_frame(expected)
-    invoices = _invoices(records, lines, contract)
+    invoices = _invoices(frame, lines, contract)
     reading = read_lines(lines, expected_lines, month=month, invoice_months=invoice_months, disputes=disputes)
     in_force = [v.valid_from for v in contract.versions if v.valid_from <= period.start]
     ctx = AuditContext(
@@ -148,46 +148,58 @@ def audit_invoice(contract: Contract, period: BillingPeriod, expected: pd.DataFr
                               for c in reading.credits], columns=CREDIT_COLUMNS))
 
 
-def _invoices(records: list[dict[str, Any]], lines: list[Billed], contract: Contract) -> list[Invoice]:
+_HEADER = ("issue_date", "period_start", "period_end", "due_date", "corrects_invoice_id", "total_net", "total_tax",
+           "total_gross")
+
+
+def _invoices(frame: pd.DataFrame, lines: list[Billed], contract: Contract) -> list[Invoice]:
     """The period's invoices with their headers; a header that differs between rows of one invoice (two
     invoices with the same id) or a currency other than the contract's is an error naming the rows."""
-    if not records:
+    if frame.empty:
         return []
     problems: list[Problem] = []
+    n = len(frame)
+    columns = {c: frame[c].tolist() for c in (*_HEADER, "currency") if c in frame.columns}
+    files = frame["_file"].tolist() if "_file" in frame.columns else [None] * n
+    rows = frame["_row"].tolist() if "_row" in frame.columns else [None] * n
+    positions: dict[str, list[int]] = {}
+    for k, invoice_id in enumerate(frame["invoice_id"].tolist()):
+        positions.setdefault(invoice_id, []).append(k)
+    by_invoice: dict[str, list[Billed]] = {}
+    for b in lines:
+        by_invoice.setdefault(b.invoice_id, []).append(b)
     out = []
-    by_id: dict[str, list[dict[str, Any]]] = {}
-    for record in records:
-        by_id.setdefault(record["invoice_id"], []).append(record)
-    for invoice_id, rows in by_id.items():
+    for invoice_id, where in positions.items():
         header: dict[str, Any] = {}
-        for column in ("issue_date", "period_start", "period_end", "due_date", "corrects_invoice_id",
-                       "total_net", "total_tax", "total_gross"):
-            if column not in rows[0]:
+        for column in _HEADER:
+            values = columns.get(column)
+            if values is None:
                 header[column] = None
                 continue
-            values = [(_value(r.get(column)), r) for r in rows]
-            distinct = {v for v, _ in values}
-            if len(distinct) > 1:
-                first = values[0]
-                other = next((v, r) for v, r in values if v != first[0])
-                problems.append(Problem(str(other[1].get("_file")), f"invoice {invoice_id} has {column} "
-                                        f"{_show(first[0])} on row {first[1].get('_row')} but {_show(other[0])} "
-                                        "here: two invoices with the same id? Give each invoice its own id "
-                                        "(a corrective invoice names the one it corrects in corrects_invoice_id)",
-                                        row=other[1].get("_row"), column=column, value=_show(other[0])))
-            header[column] = values[0][0]
-        if "currency" in rows[0]:
-            for r in rows:
-                currency = r.get("currency")
-                if isinstance(currency, str) and currency.strip() and currency.strip() != contract.currency:
-                    problems.append(Problem(str(r.get("_file")), f"invoice {invoice_id} is in {currency.strip()} "
-                                            f"but the contract is in {contract.currency}; convert it or write "
-                                            f"{contract.currency}", row=r.get("_row"), column="currency",
-                                            value=currency))
-        mine = [b for b in lines if b.invoice_id == invoice_id]
+            first_raw = values[where[0]]
+            first = _value(first_raw)
+            for k in where[1:]:
+                if values[k] is first_raw or values[k] == first_raw:
+                    continue
+                other = _value(values[k])
+                if other != first:
+                    problems.append(Problem(str(files[k]), f"invoice {invoice_id} has {column} {_show(first)} on "
+                                            f"row {rows[where[0]]} but {_show(other)} here: two invoices with the "
+                                            "same id? Give each invoice its own id (a corrective invoice names the "
+                                            "one it corrects in corrects_invoice_id)",
+                                            row=rows[k], column=column, value=_show(other)))
+                    break
+            header[column] = first
+        for k in where if "currency" in columns else ():
+            currency = columns["currency"][k]
+            if isinstance(currency, str) and currency.strip() and currency.strip() != contract.currency:
+                problems.append(Problem(str(files[k]), f"invoice {invoice_id} is in {currency.strip()} but the "
+                                        f"contract is in {contract.currency}; convert it or write "
+                                        f"{contract.currency}", row=rows[k], column="currency", value=currency))
         out.append(Invoice(str(invoice_id), header["issue_date"], header["period_start"], header["period_end"],
                            header["due_date"], header["corrects_invoice_id"], _money(header["total_net"]),
-                           _money(header["total_tax"]), _money(header["total_gross"]), mine))
+                           _money(header["total_tax"]), _money(header["total_gross"]),
+                           by_invoice.get(str(invoice_id), [])))
     if problems:
         raise EngagementError(problems, "The invoice cannot be audited")
     return sorted(out, key=lambda i: (i.issue_date, i.invoice_id))

@@ -399,13 +399,14 @@ def training_set(lines: pd.DataFrame, catalogue_for: Callable[[str], Catalogue],
 
 
 def match_lines(billed: pd.DataFrame, catalogue: Catalogue, *, rules: Sequence[Rule], labels: pd.DataFrame | None,
-                training: pd.DataFrame, threshold: float, expected: pd.DataFrame | None = None,
-                classifier: LineClassifier | None = None) -> pd.DataFrame:
+                training: pd.DataFrame | Callable[[], pd.DataFrame], threshold: float,
+                expected: pd.DataFrame | None = None, classifier: LineClassifier | None = None) -> pd.DataFrame:
     """The billed lines of one period with how each is matched (MATCH_COLUMNS added; see the module doc).
 
     `expected`: the expected invoice's lines (service, charge, quantity, amount) to tell which service an
     SLA line without ids bills; `threshold`: the engagement's `match_threshold` (a fraction); `classifier`
-    reuses one trained on `training`."""
+    reuses one trained on `training`; `training` may be a function giving it, called only when some line is
+    left for the classifier (a supplier whose lines all carry ids never pays for it)."""
     out = billed.copy()
     for column_name in ("service", "charge"):
         given = out[column_name] if column_name in out else pd.Series(None, index=out.index, dtype=object)
@@ -414,7 +415,7 @@ def match_lines(billed: pd.DataFrame, catalogue: Catalogue, *, rules: Sequence[R
     matches = _settled(lines, catalogue, rules, _decisions(labels), expected)
     pending = [i for i, m in enumerate(matches) if not m.decided]
     if pending:
-        model = classifier if classifier is not None else LineClassifier(training)
+        model = classifier if classifier is not None else LineClassifier(training() if callable(training) else training)
         guesses = model.predict([lines[i].description for i in pending])
         for i, guess in zip(pending, guesses, strict=True):
             if guess is None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -29,9 +29,9 @@ from ccanalysis.money import round_money, to_decimal
 OPEN_FOR_CREDIT = ("detected", "validated", "submitted", "accepted", "partially_accepted", "credited")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class Billed:
-    """One billed line as the audit reads it (money exact)."""
+    """One billed line as the audit reads it (money exact); `tier` is set when it is paired."""
 
     invoice_id: str
     line: int
@@ -67,9 +67,10 @@ class Billed:
             return self.amount
         return self.computed if price is None else round_money(self.quantity * price)
 
-    def identity(self) -> tuple:
-        return (self.service or self.billed_service, self.charge or self.billed_charge, _normal(self.description),
-                self.quantity, self.unit_price, self.amount)
+    def figures(self) -> tuple:
+        """What two identical lines share, but the description (compared only when these agree)."""
+        return (self.service or self.billed_service, self.charge or self.billed_charge, self.quantity,
+                self.unit_price, self.amount)
 
 
 @dataclass(frozen=True)
@@ -152,30 +153,38 @@ def _decimal(value: object) -> Decimal | None:
     return to_decimal(value)
 
 
-def sorted_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The billed lines' rows in reading order: invoices by issue date and id, lines by number."""
-    return frame.sort_values(["issue_date", "invoice_id", "line"], kind="stable").to_dict("records")
+def sorted_lines(frame: pd.DataFrame) -> pd.DataFrame:
+    """The billed lines in reading order: invoices by issue date and id, lines by number."""
+    return frame.sort_values(["issue_date", "invoice_id", "line"], kind="stable").reset_index(drop=True)
 
 
-def billed_from_records(rows: list[dict[str, Any]]) -> list[Billed]:
-    """The matched billed lines (columns of data.md invoice lines + the match columns; `sorted_records`)
-    as `Billed`s."""
+_LINE_COLUMNS = ("invoice_id", "line", "description", "quantity", "unit", "unit_price", "amount", "tax_rate",
+                 "service", "charge", "billed_service", "billed_charge", "match_method", "match_confidence",
+                 "match_rule", "suggested_service", "suggested_charge", "corrects_invoice_id", "_file", "_row")
+
+
+def billed_from_frame(frame: pd.DataFrame) -> list[Billed]:
+    """The matched billed lines (columns of data.md invoice lines + the match columns; `sorted_lines`) as
+    `Billed`s, read column by column (no row objects)."""
+    n = len(frame)
+    cols = {c: (frame[c].tolist() if c in frame.columns else [None] * n) for c in _LINE_COLUMNS}
     out = []
-    for order, row in enumerate(rows):
-        confidence = row.get("match_confidence")
-        rule = row.get("match_rule")
+    for order in range(n):
+        confidence, rule, row = cols["match_confidence"][order], cols["match_rule"][order], cols["_row"][order]
         out.append(Billed(
-            invoice_id=str(row["invoice_id"]), line=int(row["line"]), description=_text(row.get("description")) or "",
-            quantity=_decimal(row.get("quantity")) or Decimal(0), unit=_text(row.get("unit")),
-            unit_price=_decimal(row.get("unit_price")), amount=_decimal(row.get("amount")) or Decimal(0),
-            tax_rate=_decimal(row.get("tax_rate")), service=_text(row.get("service")), charge=_text(row.get("charge")),
-            billed_service=_text(row.get("billed_service")), billed_charge=_text(row.get("billed_charge")),
-            match_method=_text(row.get("match_method")),
+            invoice_id=str(cols["invoice_id"][order]), line=int(cols["line"][order]),
+            description=_text(cols["description"][order]) or "",
+            quantity=_decimal(cols["quantity"][order]) or Decimal(0), unit=_text(cols["unit"][order]),
+            unit_price=_decimal(cols["unit_price"][order]), amount=_decimal(cols["amount"][order]) or Decimal(0),
+            tax_rate=_decimal(cols["tax_rate"][order]), service=_text(cols["service"][order]),
+            charge=_text(cols["charge"][order]), billed_service=_text(cols["billed_service"][order]),
+            billed_charge=_text(cols["billed_charge"][order]), match_method=_text(cols["match_method"][order]),
             match_confidence=None if confidence is None or pd.isna(confidence) else float(confidence),
             match_rule=None if rule is None or pd.isna(rule) else int(rule),
-            suggested_service=_text(row.get("suggested_service")), suggested_charge=_text(row.get("suggested_charge")),
-            corrects_invoice_id=_text(row.get("corrects_invoice_id")), file=_text(row.get("_file")),
-            row=None if row.get("_row") is None or pd.isna(row.get("_row")) else int(row["_row"]), order=order))
+            suggested_service=_text(cols["suggested_service"][order]),
+            suggested_charge=_text(cols["suggested_charge"][order]),
+            corrects_invoice_id=_text(cols["corrects_invoice_id"][order]), file=_text(cols["_file"][order]),
+            row=None if row is None or pd.isna(row) else int(row), order=order))
     return out
 
 
@@ -287,14 +296,17 @@ def _cancellations(billed: list[Billed]) -> tuple[list[tuple[Billed, Billed]], l
 
 
 def _duplicates(billed: list[Billed]) -> tuple[list[tuple[Billed, Billed]], list[Billed]]:
-    first: dict[tuple, Billed] = {}
+    # identical = the same service, charge, quantity, price, amount and description (spaces collapsed)
+    seen: dict[tuple, dict[str, Billed]] = {}
     dups, rest = [], []
     for b in billed:
-        key = b.identity()
-        if b.amount != 0 and key in first:
-            dups.append((b, first[key]))
+        bucket = seen.setdefault(b.figures(), {})
+        text = " ".join(b.description.split())
+        first = bucket.get(text)
+        if b.amount != 0 and first is not None:
+            dups.append((b, first))
         else:
-            first.setdefault(key, b)
+            bucket.setdefault(text, b)
             rest.append(b)
     return dups, rest
 
@@ -318,14 +330,17 @@ def _pair_charge(key: tuple[str | None, str], expected: list[Expected], billed: 
         return [Pair(service, charge, kind_of(charge), None, [b]) for b in billed]
     pairs = [Pair(service, charge, e.kind, e) for e in expected]
     if len(expected) == 1:
-        pairs[0].billed = [replace(b, tier=expected[0].tier) for b in billed]
+        for b in billed:
+            b.tier = expected[0].tier
+        pairs[0].billed = list(billed)
         return pairs
     taken: dict[int, Pair] = {}
     extra: list[Pair] = []
 
     def take(index: int, b: Billed) -> None:
         pair = pairs[index]
-        pair.billed.append(replace(b, tier=pair.expected.tier))
+        b.tier = pair.expected.tier
+        pair.billed.append(b)
         taken[index] = pair
 
     for b in billed:
@@ -342,7 +357,8 @@ def _pair_charge(key: tuple[str | None, str], expected: list[Expected], billed: 
         else:
             same = [p for p in pairs if p.expected.unit_price == b.unit_price and b.unit_price is not None]
             if same:
-                same[0].billed.append(replace(b, tier=same[0].expected.tier))
+                b.tier = same[0].expected.tier
+                same[0].billed.append(b)
             else:
                 extra.append(Pair(service, charge, kind_of(charge), None, [b]))
     return pairs + extra
