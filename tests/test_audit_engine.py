@@ -364,3 +364,21 @@ def test_every_check_and_every_cause_has_words_in_both_languages():
         assert causes <= set(words.SENTENCES[lang]), causes - set(words.SENTENCES[lang])
         for name in CHECKS.names():
             assert words.check_name(name, lang)
+
+
+def test_a_negative_quantity_that_is_not_a_credit_is_a_finding():
+    # line 1 bills −100 contacts (−150.00) on the period's own invoice, naming no earlier invoice: it is not
+    # a credit; against the 150.00 due it is 300.00 under-billed, shown and not claimed
+    result = run(billed(replace_line(CLEAN, 1, quantity="-100", amount="-150.00")))
+    assert findings(result) == [("quantity", 1, D("-300.00"), D("0"))]
+    assert result.credits.empty and result.under_billed == D("300.00")
+
+
+def test_an_invoice_for_a_month_without_activity():
+    # no activity: the expected contacts and minutes are 0 (the fee and the SLA rule give nothing either)
+    exp = expected([(1, "care", "care_contacts", None, "charge", "0", "handled_contact", "1.50", "0.00"),
+                    (2, "care", "care_platform", None, "charge", "1", "month", "100.00", "100.00")])
+    rows = [r for r in CLEAN if r[0] in (1, 4)]
+    result = run(billed(rows), exp)
+    assert findings(result) == [("quantity", 1, D("150.00"), D("150.00"))]
+    assert result.findings.iloc[0]["facts"]["expected_quantity"] == D("0")
