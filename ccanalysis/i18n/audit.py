@@ -262,46 +262,27 @@ def signed_money(value: Decimal | None, lang: str) -> str:
     return "" if value is None else words.money(value, lang)
 
 
-#: Words of the `ccanalysis audit` terminal output and CSV header.
+#: Words of the `ccanalysis audit` terminal output that the reports do not have (the others are the
+#: report's labels, `i18n/report.py`).
 LABELS: dict[str, dict[str, str]] = {
     "audit_of": {"es": "Auditoría de factura", "en": "Invoice audit"},
     "billing_period": {"es": "periodo de facturación", "en": "billing period"},
-    "invoice": {"es": "Factura", "en": "Invoice"},
     "issued": {"es": "emitida", "en": "issued"},
     "due": {"es": "vence", "en": "due"},
-    "no_invoice": {"es": "No se ha recibido factura para este periodo: no hay nada que reclamar.",
-                   "en": "No invoice was received for this period: there is nothing to claim."},
-    "billed_net": {"es": "Facturado (base)", "en": "Billed (net)"},
-    "expected_net": {"es": "Esperado (base)", "en": "Expected (net)"},
     "claimable": {"es": "A reclamar (base)", "en": "Claimable (net)"},
     "claimable_tax": {"es": "IVA de la reclamación", "en": "VAT on the claim"},
-    "withhold_gross": {"es": "A retener (total)", "en": "To withhold (gross)"},
-    "under_billed": {"es": "Infrafacturado (a favor del proveedor)", "en": "Under-billed (in the supplier's favour)"},
-    "findings": {"es": "Hallazgos", "en": "Findings"},
     "no_findings": {"es": "Sin hallazgos: la factura es correcta.", "en": "No findings: the invoice is right."},
-    "needs_review": {"es": "Líneas pendientes de revisión", "en": "Lines that need review"},
     "credits": {"es": "Abonos de facturas anteriores", "en": "Credits of earlier invoices"},
-    "finding_id": {"es": "id", "en": "id"},
-    "check": {"es": "control", "en": "check"},
-    "service": {"es": "servicio", "en": "service"},
-    "charge": {"es": "concepto", "en": "charge"},
-    "line": {"es": "línea", "en": "line"},
-    "billed": {"es": "facturado", "en": "billed"},
-    "expected": {"es": "esperado", "en": "expected"},
-    "difference": {"es": "diferencia", "en": "difference"},
-    "claim": {"es": "reclamable", "en": "claimable"},
-    "description": {"es": "descripción", "en": "description"},
-    "suggestion": {"es": "sugerencia", "en": "suggestion"},
-    "confidence": {"es": "confianza", "en": "confidence"},
-    "amount": {"es": "importe", "en": "amount"},
+    "finding_id": {"es": "Id", "en": "Id"},
+    "claim": {"es": "Reclamable", "en": "Claimable"},
     "credits_invoice": {"es": "abona la factura", "en": "credits invoice"},
-    "dispute": {"es": "reclamación", "en": "dispute"},
     "review_hint": {"es": "Decida cada una con: ccanalysis match ENG --supplier S --month M --line N --charge C",
                     "en": "Decide each with: ccanalysis match ENG --supplier S --month M --line N --charge C"},
 }
 
 
 def word(key: str, lang: str) -> str:
-    if key not in LABELS:
-        raise KeyError(f"no audit label {key!r} (labels: {', '.join(LABELS)})")
-    return LABELS[key][check_lang(lang)]
+    """An audit word: its own label here, else the report's label of that name."""
+    if key in LABELS:
+        return LABELS[key][check_lang(lang)]
+    return label(key, lang)
