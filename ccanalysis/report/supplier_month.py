@@ -26,11 +26,12 @@ def audit_section(eng: Engagement, supplier: str, month: str, lang: str) -> Sect
     from ccanalysis.report import audit as audit_report
 
     contract = eng.contract(supplier)
-    result = workbook.audit(eng, supplier, month, lang)
-    expected = workbook.expected_invoice(eng, supplier, month, lang=lang) if result.expected_net or len(
-        result.lines) else None
     period = contract.period(month)
-    names = text.charge_names(contract.services_for(period), expected) if expected is not None else None
+    result = workbook.audit(eng, supplier, month, lang)
+    names = None
+    if contract.active_days(period) > 0:  # the charges' names in the contract in force
+        names = text.charge_names(contract.services_for(period),
+                                  workbook.expected_invoice(eng, supplier, month, lang=lang))
     return audit_report.audit_section(result, workbook.carried_disputes(eng, supplier, month), lang=lang,
                                       supplier_name=contract.name, charge_names=names)
 
