@@ -14,6 +14,7 @@ import contextlib
 import csv
 import io
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -69,10 +70,15 @@ def locked(path: Path, timeout_s: float = LOCK_TIMEOUT_S) -> Iterator[None]:
                          "wait for it to finish and run again") from exc
 
 
+#: A plain signed decimal ("-1500.00", "+0.5") is a number to a spreadsheet, not a formula: left as it is,
+#: so registers the workbook reads back keep their negative amounts.
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
 def neutralise(value: object) -> object:
     """A text that a spreadsheet would evaluate (starting with =, +, -, @, tab or CR) prefixed with an
-    apostrophe, so it stays text; numbers and everything else unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    apostrophe, so it stays text; plain signed numbers, non-text values and everything else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 
