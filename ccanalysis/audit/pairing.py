@@ -141,14 +141,17 @@ def _normal(text: object) -> str:
 
 
 def _text(value: object) -> str | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if isinstance(value, str):  # the common case first: this runs on every cell of every billed line
+        return value.strip() or None
+    if value is None or pd.isna(value):
         return None
-    text = str(value).strip()
-    return text or None
+    return str(value).strip() or None
 
 
 def _decimal(value: object) -> Decimal | None:
-    if value is None or (not isinstance(value, Decimal) and pd.isna(value)):
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if value is None or pd.isna(value):
         return None
     return to_decimal(value)
 
