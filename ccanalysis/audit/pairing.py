@@ -18,9 +18,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pandas as pd
 
@@ -365,14 +363,3 @@ def _pair_charge(key: tuple[str | None, str], expected: list[Expected], billed: 
             else:
                 extra.append(Pair(service, charge, kind_of(charge), None, [b]))
     return pairs + extra
-
-
-def header_value(rows: list[dict[str, Any]], column: str) -> Decimal | None:
-    values = {_decimal(r.get(column)) for r in rows} - {None}
-    return next(iter(values)) if len(values) == 1 else (None if not values else min(values))
-
-
-def as_date(value: object) -> date | None:
-    if value is None or (not isinstance(value, date) and pd.isna(value)):
-        return None
-    return value.date() if hasattr(value, "date") and callable(value.date) else value  # type: ignore[return-value]

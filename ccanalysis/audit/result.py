@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -61,7 +61,6 @@ class AuditResult:
     needs_review: pd.DataFrame  # REVIEW_COLUMNS
     lines: pd.DataFrame  # MATCHED_COLUMNS
     credits: pd.DataFrame  # CREDIT_COLUMNS
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def has_invoice(self) -> bool:

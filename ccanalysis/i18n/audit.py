@@ -16,21 +16,10 @@ from typing import Any
 from ccanalysis.i18n import check_lang, format_date, format_number, label
 from ccanalysis.i18n import domain as words
 
-MATCH_METHODS: dict[str, dict[str, str]] = {
-    "ids": {"es": "identificadores", "en": "ids"},
-    "rule": {"es": "regla", "en": "rule"},
-    "learned": {"es": "aprendido", "en": "learned"},
-    "human": {"es": "decisión", "en": "decision"},
-}
-
 
 def check_name(check: str, lang: str) -> str:
     """A registered check's name in `lang` (its `check_<name>` label in `i18n/report.py`)."""
     return label(f"check_{check}", lang)
-
-
-def method_name(method: str | None, lang: str) -> str:
-    return "" if not method else MATCH_METHODS.get(method, {}).get(lang, method)
 
 
 def _line(f: Mapping[str, Any], lang: str) -> str:
@@ -245,10 +234,6 @@ _EN: dict[str, Sentence] = {
 SENTENCES = {"es": _ES, "en": _EN}
 
 
-def causes() -> tuple[str, ...]:
-    return tuple(_EN)
-
-
 def describe(cause: str, facts: Mapping[str, Any], lang: str, names: Mapping | None = None) -> str:
     """A finding's description in `lang`, capitalised, from its cause and facts."""
     table = SENTENCES[check_lang(lang)]
@@ -256,10 +241,6 @@ def describe(cause: str, facts: Mapping[str, Any], lang: str, names: Mapping | N
         raise KeyError(f"no words for audit finding cause {cause!r} (causes: {', '.join(table)})")
     text = table[cause](facts, names or {}, lang)
     return text[:1].upper() + text[1:]
-
-
-def signed_money(value: Decimal | None, lang: str) -> str:
-    return "" if value is None else words.money(value, lang)
 
 
 #: Words of the `ccanalysis audit` terminal output that the reports do not have (the others are the
