@@ -1,7 +1,8 @@
 """What a supplier billed for a period, set beside what it should have billed, by charge.
 
-This is the totals view of the monthly report (billed vs expected per service and charge, and the amount
-to claim); the line-by-line audit with findings is its own module. Pure: invoice lines in, facts out.
+This is the totals view of the monthly report (billed vs expected per service and charge); the line-by-line
+audit, which matches the lines and says what to claim, is `ccanalysis.audit`. Pure: invoice lines in, facts
+out.
 """
 
 from __future__ import annotations
@@ -31,31 +32,28 @@ def billed_net(lines: pd.DataFrame) -> Decimal | None:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Billed against expected for one supplier and period."""
+    """Billed against expected for one supplier and period, by charge. The amount to claim is the audit's
+    (`ccanalysis.audit`: each euro once, under-billing never), carried here, not computed."""
 
     expected_net: Decimal
     billed_net: Decimal | None  # None: no invoice for the period
     by_charge: pd.DataFrame  # service, charge, expected, billed, difference
-    unidentified_lines: int  # billed lines that name no contract charge
-    to_claim: Decimal  # the amount billed above what was expected
+    unidentified_lines: int  # billed lines matched to no contract charge
+    to_claim: Decimal | None  # the audit's claimable; None without an invoice
 
     @property
     def difference(self) -> Decimal | None:
         return None if self.billed_net is None else self.billed_net - self.expected_net
 
 
-def compare(expected: pd.DataFrame, expected_net: Decimal, billed: pd.DataFrame) -> Comparison:
-    """Billed lines against the expected invoice (its lines and net). The amount to claim is the sum of the
-    over-billed charges (an under-billed charge does not offset it); while some billed lines name no charge
-    they cannot be set against one, and only the invoice total is compared."""
+def compare(expected: pd.DataFrame, expected_net: Decimal, billed: pd.DataFrame,
+            to_claim: Decimal | None) -> Comparison:
+    """Billed lines (each with the `service` and `charge` it bills, None when it matches none) against the
+    expected invoice's lines and net; `to_claim` is the audit's claim."""
     net = billed_net(billed)
-    comparison = by_charge(expected, billed)
     unidentified = int(billed["charge"].isna().sum()) if "charge" in billed.columns else len(billed)
-    if unidentified:
-        over = max(ZERO, (net or ZERO) - expected_net)
-    else:
-        over = sum((d for d in comparison["difference"] if d > 0), ZERO)
-    return Comparison(expected_net, net, comparison, unidentified, over)
+    return Comparison(expected_net, net, by_charge(expected, billed), unidentified,
+                      None if net is None else to_claim)
 
 
 def by_charge(expected: pd.DataFrame, billed: pd.DataFrame) -> pd.DataFrame:

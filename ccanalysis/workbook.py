@@ -244,9 +244,13 @@ def billed_net(eng: Engagement, supplier: str, month: str) -> Decimal | None:
 
 
 def billed_vs_expected(eng: Engagement, supplier: str, month: str, lang: str | None = None) -> _billing.Comparison:
-    """The supplier's billed lines against its expected invoice for billing period `month`."""
+    """The supplier's billed lines, each under the charge the audit matched it to (credits of earlier
+    invoices left out), against its expected invoice for billing period `month`; to claim: the audit's."""
     expected = expected_invoice(eng, supplier, month, lang=lang)
-    return _billing.compare(expected, totals(expected).net, billed_lines(eng, supplier, month))
+    result = audit(eng, supplier, month, lang)
+    billed = result.lines[result.lines["role"] != "credit"] if len(result.lines) else result.lines
+    return _billing.compare(expected, totals(expected).net, billed[["service", "charge", "amount"]],
+                            result.claimable if result.has_invoice else None)
 
 
 def accrual(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:

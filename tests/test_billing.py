@@ -1,4 +1,4 @@
-"""Billed against expected on tiny hand-made frames: lines of a period, totals by charge, the amount to claim."""
+"""Billed against expected on tiny hand-made frames: lines of a period, totals by charge (the claim is the audit's)."""
 
 from decimal import Decimal
 
@@ -28,11 +28,11 @@ def test_billed_lines_of_one_supplier_and_period():
     assert billing.billed_lines(pd.DataFrame(), "acme", "2026-09").empty
 
 
-def test_to_claim_is_the_over_billed_charges():
+def test_billed_against_expected_by_charge():
     # billed 165.00 for contacts (15.00 over) and 90.00 for the platform (10.00 under)
-    result = billing.compare(_expected(), Decimal("250.00"), _billed(["contacts", "platform"], ["165.00", "90.00"]))
+    result = billing.compare(_expected(), Decimal("250.00"), _billed(["contacts", "platform"], ["165.00", "90.00"]),
+                             Decimal("15.00"))
     assert result.billed_net == Decimal("255.00") and result.difference == Decimal("5.00")
-    assert result.to_claim == Decimal("15.00")  # the under-billed fee does not offset it
     assert result.unidentified_lines == 0
     by_charge = result.by_charge.set_index("charge")
     assert by_charge.loc["contacts", "difference"] == Decimal("15.00")
@@ -40,19 +40,22 @@ def test_to_claim_is_the_over_billed_charges():
     assert by_charge.loc["minimum_commitment", "service"] == ""
 
 
-def test_unidentified_lines_compare_only_the_total():
-    result = billing.compare(_expected(), Decimal("250.00"), _billed([None, None], ["165.00", "90.00"]))
+def test_lines_matched_to_no_charge_are_grouped_as_unidentified():
+    result = billing.compare(_expected(), Decimal("250.00"), _billed([None, None], ["165.00", "90.00"]),
+                             Decimal("255.00"))
     assert result.unidentified_lines == 2
-    assert result.to_claim == Decimal("5.00")  # 255.00 − 250.00
     assert billing.UNIDENTIFIED in set(result.by_charge["charge"])
+    row = result.by_charge.set_index("charge").loc[billing.UNIDENTIFIED]
+    assert row["billed"] == Decimal("255.00") and row["expected"] == 0
 
 
 def test_a_line_without_service_takes_the_service_of_its_charge():
-    result = billing.compare(_expected(), Decimal("250.00"), _billed(["platform"], ["100.00"], services=[None]))
+    result = billing.compare(_expected(), Decimal("250.00"), _billed(["platform"], ["100.00"], services=[None]),
+                             Decimal("0"))
     row = result.by_charge.set_index("charge").loc["platform"]
     assert row["service"] == "care" and row["difference"] == Decimal("0.00")
 
 
-def test_no_invoice_has_no_difference():
-    result = billing.compare(_expected(), Decimal("250.00"), _billed([], []))
-    assert result.billed_net is None and result.difference is None and result.to_claim == 0
+def test_no_invoice_has_no_difference_and_nothing_to_claim():
+    result = billing.compare(_expected(), Decimal("250.00"), _billed([], []), Decimal("0"))
+    assert result.billed_net is None and result.difference is None and result.to_claim is None

@@ -43,19 +43,17 @@ def summary_section(eng: Engagement, supplier: str, month: str, lang: str) -> Se
     period = contract.period(month)
     lines = workbook.expected_invoice(eng, supplier, month, lang=lang)
     expected = workbook.totals(lines)
-    result = workbook.audit(eng, supplier, month, lang)
+    comparison = workbook.billed_vs_expected(eng, supplier, month, lang)
     currency = contract.currency
     names = text.charge_names(contract.services_for(period), lines)
 
     def money(value: Decimal | None) -> str:
         return text.money(value, lang, currency)
 
-    billed = result.lines[result.lines["role"] != "credit"] if len(result.lines) else result.lines
-    by_charge = billing.by_charge(lines, billed[["service", "charge", "amount"]])
-    unmatched = int(billed["charge"].isna().sum()) if len(billed) else 0
-    narrative = sentence("by_charge", lang) if result.has_invoice else label("no_invoice", lang)
-    if unmatched:
-        narrative += "\n\n" + sentence("unidentified_lines", lang, count=unmatched)
+    narrative = sentence("by_charge", lang) if comparison.billed_net is not None else label("no_invoice", lang)
+    if comparison.unidentified_lines:
+        narrative += "\n\n" + sentence("unidentified_lines", lang, count=comparison.unidentified_lines)
+    by_charge = comparison.by_charge
     table = pd.DataFrame({
         label("service", lang): by_charge["service"],
         label("charge", lang): [label("unidentified", lang) if c == billing.UNIDENTIFIED
@@ -65,13 +63,10 @@ def summary_section(eng: Engagement, supplier: str, month: str, lang: str) -> Se
         label("billed", lang): [money(v) for v in by_charge["billed"]],
         label("difference", lang): [money(v) for v in by_charge["difference"]],
     })
-    billed_net = result.billed_net
     results = {"supplier": supplier, "month": month, "currency": currency,
                "expected_net": expected.net, "expected_tax": expected.tax, "expected_gross": expected.gross,
-               "billed_net": billed_net,
-               "difference": None if billed_net is None else billed_net - expected.net,
-               "to_claim": result.claimable if result.has_invoice else None,
-               "unidentified_lines": unmatched}
+               "billed_net": comparison.billed_net, "difference": comparison.difference,
+               "to_claim": comparison.to_claim, "unidentified_lines": comparison.unidentified_lines}
     return Section(f"{label('billed', lang)} / {label('expected', lang)}", narrative, [], [("", table)], [],
                    results)  # the audit's waterfall (page 1) is the chart of billed against expected
 
