@@ -194,12 +194,14 @@ def test_prorated_fixed_fee_line_shows_its_unit_price_in_cents(tmp_path):
 
 def test_expected_invoice_is_computed_once_and_callers_get_their_own_copy(commitment_engagement):
     workbook.CHARGES.clear()
+    workbook.EXPECTED.clear()
     eng = load("tiny", root=commitment_engagement)
     first = expected_invoice(eng, "acme", "2026-09")
     first.loc[0, "amount"] = D("0.00")  # a caller editing its frame must not change the next answer
     second = expected_invoice(eng, "acme", "2026-09")
     assert second.loc[0, "amount"] == D("2865.00")
-    assert len(workbook.CHARGES) == 1  # the step-1 charge lines, memoised on the engagement's inputs
+    # the step-1 charge lines and the invoice's lines, memoised on the engagement's inputs
+    assert len(workbook.CHARGES) == 1 and len(workbook.EXPECTED) == 1
 
 
 def test_invoice_lines_from_plain_inputs_without_an_engagement():
