@@ -136,6 +136,18 @@ def test_a_draft_dated_after_the_basis_and_its_sla_start_are_replayed_as_in_forc
     assert (net["charges"], net["sla"]) == (D("300.00"), D("-8.00"))  # as in the first test
 
 
+def test_a_linear_rule_clipped_at_its_minimum():
+    # AHT 40000 s / 100 = 400 s, 100 s above 300 → −0.001 × 100 = −0.10, clipped to min −0.03 → −3.00 of 100.00;
+    # 250 s (February) is on the better side → 0.
+    aht = {"kpi": "aht_s", "linear": {"target": 300, "per_unit": "-0.001", "worse": "above", "min": "-0.03",
+                                      "max": 0}}
+    months = basis({"2026-01": rows_activity("2026-01", talk_s=40000),
+                    "2026-02": rows_activity("2026-02", talk_s=25000)})
+    bands = clauses.stress_test([candidate(PER_CONTACT, sla={"rules": [aht]})], months).bands.set_index("code")
+    assert (bands.loc["linear_clipped", "months"], bands.loc["linear_clipped", "amount"]) == (1, D("-3.00"))
+    assert bands.loc["sla_zero", "months"] == 1 and "linear_gap" not in bands.index
+
+
 # ------------------------------------------------------------------------------------------ KPI clauses as money
 
 def _variant_contacts() -> list[dict[str, Any]]:
@@ -303,3 +315,17 @@ def test_the_own_kpi_money_is_the_sla_money_of_the_replayed_invoice(demo_engagem
     # minimum 30 s and 6 s increments only ever add seconds: every month leaks a positive amount.
     assert list(leakage["code"]) == ["leakage"] * 3 and (leakage["leakage"] > 0).all()
     assert (leakage["amount_rounded"] - leakage["amount_exact"] == leakage["leakage"]).all()
+
+
+def test_rules_counting_service_level_under_two_variants_add_the_own_assessment():
+    # sl_offered counts 7/10 = 0.70 (< 0.80 → −5 % × 8.00 = −0.40); sl_handled 7/8 = 0.875 (0 band, no money).
+    rules = [{"id": "sl_offered", "kpi": "service_level", "variant": "offered", "bands": SL_BANDS},
+             {"id": "sl_handled", "kpi": "service_level", "variant": "handled", "bands": SL_BANDS}]
+    offer = candidate(PER_CONTACT, kpis=SL_OFFERED, sla={"rules": rules})
+    frame = clauses.kpi_clause_money([offer], basis({"2026-01": contacts_activity("2026-01", _variant_contacts())}))
+    own = frame[frame["own"]]
+    assert set(own["definition"]) == {"own"} and list(own["variant"]) == ["offered", "handled"]
+    assert list(own["amount"]) == [D("-0.40"), 0]
+    # Under "handled" both rules count 0.875 → no money; under "offered" both count 0.70 → −0.40 each.
+    assert list(frame.loc[frame["definition"] == "handled", "amount"]) == [0, 0]
+    assert list(frame.loc[frame["definition"] == "offered", "amount"]) == [D("-0.40"), D("-0.40")]

@@ -119,9 +119,9 @@ def replay_month(candidate: Candidate, month: str, activity: ServiceActivity,
     charges: list[Line] = []
     for charge in service.charges:
         charges += invoice.charge_lines(service, charge, activity, active_days=period.days, period_days=period.days)
-    services, terms = candidate.contract.version_on(period.start)
+    services, commitment_terms = candidate.contract.version_on(period.start)
     status, commitment = "none", []
-    if terms is not None:
+    if commitment_terms is not None:
         status = "other_services" if any(s.id != candidate.service_id for s in services) else "assessed"
         if status == "assessed":
             commitment = invoice.minimum_commitment(candidate.contract, period, charges, period.days)
@@ -382,7 +382,7 @@ def _scaled_column(values: pd.Series, factor: Fraction) -> pd.Series:
     """values × factor: whole and float seconds as floats carrying the exact decimal (v × num / den is one
     correctly rounded division, whose shortest repr is the exact product for the 1 % steps used here),
     Decimal columns exactly."""
-    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+    if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
         return values.astype("float64") * factor.numerator / factor.denominator
     return values.map(lambda v: v if v is None or pd.isna(v)
                       else Decimal(str(v)) * factor.numerator / factor.denominator)
