@@ -58,6 +58,8 @@ class Usage:
 
 
 ModelFunction = Callable[[Mapping[str, Any], Usage], list[RatedPart]]
+#: Where a price sits in a charge: ("unit_price",) or ("tiers", 0, "unit_price").
+PricePath = tuple["str | int", ...]
 #: (charge, units, active_days, period_days) → float64 amounts before the per-charge minimum and maximum, one
 #: per value of units (an array of shape (n,); capacity: dimension → array; event models: (n, k) event
 #: values too). The Monte Carlo's rating of many draws at once (`pricing.rating.rate_array`).
@@ -85,7 +87,9 @@ class ChargeModel:
     (`dimensions`, not `unit`); needs_units: rating needs units (fixed: no); counts_activity: may have
     `applies_to`; tiered: its lines are per tier (the description says the tier);
     rate_array: the same rating as `rate` in float64 over an array of units (many Monte Carlo draws at once),
-    equal to it to 1e-6 relative (tests/test_rate_array.py); None: the model cannot be simulated.
+    equal to it to 1e-6 relative (tests/test_rate_array.py); None: the model cannot be simulated;
+    prices(charge): the key paths of its prices (("unit_price",), ("tiers", 0, "unit_price"), …), what the
+    break-even and the tornado move.
     """
 
     name: str
@@ -102,6 +106,7 @@ class ChargeModel:
     counts_activity: bool = True
     tiered: bool = False
     rate_array: ArrayFunction | None = None
+    prices: Callable[[Mapping[str, Any]], tuple[PricePath, ...]] = lambda charge: ()
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -242,3 +247,21 @@ def ceil_array(values: np.ndarray) -> np.ndarray:
 def floor_array(values: np.ndarray) -> np.ndarray:
     """⌊values⌋ ignoring float noise (2.9999999999999996 → 3)."""
     return np.floor(values + _ARRAY_NOISE * np.maximum(1.0, np.abs(values)))
+
+
+def key_prices(*keys: str) -> Callable[[Mapping[str, Any]], tuple[PricePath, ...]]:
+    """`ChargeModel.prices` of a model whose prices are top-level keys (those the charge sets)."""
+    return lambda charge: tuple((key,) for key in keys if charge.get(key) is not None)
+
+
+def tier_prices(price_key: str) -> Callable[[Mapping[str, Any]], tuple[PricePath, ...]]:
+    """`ChargeModel.prices` of a tiered model: each tier's price."""
+    return lambda charge: tuple(("tiers", i, price_key) for i in range(len(charge.get("tiers") or [])))
+
+
+def price_label(path: PricePath) -> str:
+    """A price path as written in the contract: unit_price, tiers[1].unit_price."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out

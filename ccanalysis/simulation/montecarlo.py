@@ -327,7 +327,8 @@ class CandidatePricer:
 
 # ------------------------------------------------------------------------------------------ simulate
 
-def _cents(value: float) -> Decimal:
+def cents(value: float) -> Decimal:
+    """A float amount as a Decimal rounded half-up to cents."""
     return round_money(Decimal(repr(float(value))))
 
 
@@ -359,9 +360,9 @@ def summarise(candidates: Sequence[str], costs: np.ndarray) -> pd.DataFrame:
     for index, candidate in enumerate(candidates):
         column = costs[:, index]
         p5, p50, p95 = np.percentile(column, PERCENTILES)
-        rows.append({"candidate": candidate, "mean": _cents(column.mean()),
-                     "sd": _cents(column.std(ddof=1) if column.size > 1 else 0.0), "p5": _cents(p5),
-                     "p50": _cents(p50), "p95": _cents(p95), "p_cheapest": float(cheapest[index])})
+        rows.append({"candidate": candidate, "mean": cents(column.mean()),
+                     "sd": cents(column.std(ddof=1) if column.size > 1 else 0.0), "p5": cents(p5),
+                     "p50": cents(p50), "p95": cents(p95), "p_cheapest": float(cheapest[index])})
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 

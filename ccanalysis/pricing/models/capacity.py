@@ -14,13 +14,14 @@ from ccanalysis.pricing.base import (
     Fact,
     RatedPart,
     Usage,
-    check_number,
     array_units,
+    check_number,
     number,
     partial_days,
     prorate,
     prorate_factor,
     prorates,
+    tier_prices,
 )
 from ccanalysis.pricing.registry import register
 from ccanalysis.pricing.tiers import zero_part
@@ -118,4 +119,5 @@ def validate(charge: Mapping[str, Any]) -> None:
 
 MODEL = register(ChargeModel("capacity", rate, required=("dimensions", "tiers"), optional=("peak_over",),
                              validate=validate, line_unit=lambda charge: "month", unit_price_in_cents=True,
-                             periodic=True, dimensions=True, rate_array=rate_array))
+                             periodic=True, dimensions=True, rate_array=rate_array,
+                             prices=tier_prices("price")))

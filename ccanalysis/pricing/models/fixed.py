@@ -13,11 +13,12 @@ from ccanalysis.pricing.base import (
     Fact,
     RatedPart,
     Usage,
-    check_numbers,
-    get,
-    partial_days,
     array_units,
+    check_numbers,
     fnumber,
+    get,
+    key_prices,
+    partial_days,
     prorate,
     prorate_factor,
     prorates,
@@ -49,4 +50,5 @@ def validate(charge: Mapping[str, Any]) -> None:
 
 MODEL = register(ChargeModel("fixed", rate, required=("amount",), validate=validate,
                              line_unit=lambda charge: "month", unit_price_in_cents=True, periodic=True,
-                             needs_units=False, counts_activity=False, rate_array=rate_array))
+                             needs_units=False, counts_activity=False, rate_array=rate_array,
+                             prices=key_prices("amount")))

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ccanalysis.money import ZERO
 import numpy as np
 
-from ccanalysis.pricing.base import ChargeModel, RatedPart, Usage, array_units, units_of
+from ccanalysis.money import ZERO
+from ccanalysis.pricing.base import ChargeModel, RatedPart, Usage, array_units, tier_prices, units_of
 from ccanalysis.pricing.registry import register
 from ccanalysis.pricing.tiers import check_flat_fee_at_zero, check_tiers, graduated_array, graduated_parts
 
@@ -32,4 +32,5 @@ def validate(charge: Mapping[str, Any]) -> None:
 
 
 MODEL = register(ChargeModel("graduated_percentage", rate, required=("tiers",), optional=("flat_fee_at_zero",),
-                             validate=validate, events=True, tiered=True, rate_array=rate_array))
+                             validate=validate, events=True, tiered=True, rate_array=rate_array,
+                             prices=tier_prices("rate")))

@@ -14,13 +14,14 @@ from ccanalysis.pricing.base import (
     Fact,
     RatedPart,
     Usage,
-    check_number,
     array_units,
     ceil_array,
+    check_number,
     check_numbers,
     floor_array,
     fnumber,
     get,
+    key_prices,
     units_of,
 )
 from ccanalysis.pricing.registry import register
@@ -58,4 +59,5 @@ def validate(charge: Mapping[str, Any]) -> None:
 
 MODEL = register(ChargeModel("package", rate, required=("package_size", "package_price"),
                              optional=("free_units", "package_rounding"), validate=validate,
-                             line_unit=lambda charge: "package", rate_array=rate_array))
+                             line_unit=lambda charge: "package", rate_array=rate_array,
+                             prices=key_prices("package_price")))

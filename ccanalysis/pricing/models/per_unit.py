@@ -16,6 +16,7 @@ from ccanalysis.pricing.base import (
     check_numbers,
     fnumber,
     get,
+    key_prices,
     units_of,
 )
 from ccanalysis.pricing.registry import register
@@ -36,4 +37,5 @@ def validate(charge: Mapping[str, Any]) -> None:
     check_numbers(charge, "unit_price")
 
 
-MODEL = register(ChargeModel("per_unit", rate, required=("unit_price",), validate=validate, rate_array=rate_array))
+MODEL = register(ChargeModel("per_unit", rate, required=("unit_price",), validate=validate, rate_array=rate_array,
+                             prices=key_prices("unit_price")))

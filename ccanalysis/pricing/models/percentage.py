@@ -15,13 +15,14 @@ from ccanalysis.pricing.base import (
     Fact,
     RatedPart,
     Usage,
+    array_units,
     check_not_above,
     check_number,
     check_numbers,
-    array_units,
     check_whole,
     fnumber,
     get,
+    key_prices,
 )
 from ccanalysis.pricing.registry import register
 
@@ -116,4 +117,5 @@ def validate(charge: Mapping[str, Any]) -> None:
 MODEL = register(ChargeModel("percentage", rate, required=("rate",),
                              optional=("fixed_per_event", "min_per_event", "max_per_event", "free_events",
                                        "free_amount"),
-                             validate=validate, events=True, rate_array=rate_array))
+                             validate=validate, events=True, rate_array=rate_array,
+                             prices=key_prices("rate", "fixed_per_event")))

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ccanalysis.pricing.base import ChargeModel, RatedPart, Usage, array_units, flag, units_of
+from ccanalysis.pricing.base import ChargeModel, RatedPart, Usage, array_units, flag, tier_prices, units_of
 from ccanalysis.pricing.registry import register
 from ccanalysis.pricing.tiers import (
     check_flat_fee_at_zero,
@@ -47,4 +47,5 @@ def validate(charge: Mapping[str, Any]) -> None:
 
 MODEL = register(ChargeModel("volume", rate, required=("tiers",), optional=("flat_fee_at_zero",),
                              validate=validate, line_unit=tiered_line_unit, tiered=True,
-                             rate_array=rate_array))
+                             rate_array=rate_array,
+                             prices=tier_prices("unit_price")))
