@@ -23,7 +23,13 @@ from ccanalysis.money import ZERO
 from ccanalysis.pricing.base import PricePath, price_label
 from ccanalysis.pricing.registry import CHARGE_MODELS
 from ccanalysis.simulation.model import Basis, Candidate
-from ccanalysis.simulation.montecarlo import CandidatePricer, HoursCurve, basis_cost, basis_lines, monthly_drivers
+from ccanalysis.simulation.montecarlo import (
+    CandidatePricer,
+    HoursCurve,
+    basis_cost,
+    basis_lines,
+    monthly_drivers,
+)
 
 PRICE_STEP = Decimal("0.000001")  # prices are solved to 6 decimals
 CENT = Decimal("0.01")

@@ -22,8 +22,11 @@ from ccanalysis.simulation.montecarlo import CandidatePricer, HoursCurve, cents,
 TORNADO_COLUMNS = ["candidate", "driver", "charge", "price", "base_cost", "low_cost", "high_cost", "swing"]
 
 
-def _ones(months: int) -> np.ndarray:
-    return np.ones((1, months))
+def _cost_at(pricer: CandidatePricer, hours_curve: HoursCurve | None, volume: float = 1.0, aht: float = 1.0,
+             hours: float = 1.0) -> float:
+    """The cost over the basis months with every month's volume, AHT and hours multiplied."""
+    ones = np.ones((1, len(pricer.months)))
+    return float(pricer.cost(monthly_drivers(ones * volume, ones * aht, hours_curve, hours_factor=hours))[0])
 
 
 def tornado(candidates: Sequence[Candidate], basis: Basis, *, fraction: Decimal | float = Decimal("0.10"),
@@ -41,18 +44,14 @@ def tornado(candidates: Sequence[Candidate], basis: Basis, *, fraction: Decimal 
     rows = []
     for order, candidate in enumerate(candidates):
         pricer = CandidatePricer.build(candidate, basis)
-        ones = _ones(len(basis.months))
+        ones = np.ones((1, len(basis.months)))
         at_one = monthly_drivers(ones, ones, hours_curve)
-        base = float(pricer.cost(at_one)[0])
-
-        def scaled(volume: float = 1.0, aht: float = 1.0, hours: float = 1.0) -> float:
-            drivers = monthly_drivers(ones * volume, ones * aht, hours_curve, hours_factor=hours)
-            return float(pricer.cost(drivers)[0])
-
-        moves = [("volume", None, None, scaled(volume=1 - x), scaled(volume=1 + x)),
-                 ("aht", None, None, scaled(aht=1 - x), scaled(aht=1 + x)),
-                 ("shrinkage", None, None, scaled(hours=(1 - s) / (1 - s * (1 - x))),
-                  scaled(hours=(1 - s) / (1 - s * (1 + x))))]
+        base = _cost_at(pricer, hours_curve)
+        moves = [("volume", None, None, _cost_at(pricer, hours_curve, volume=1 - x),
+                  _cost_at(pricer, hours_curve, volume=1 + x)),
+                 ("aht", None, None, _cost_at(pricer, hours_curve, aht=1 - x), _cost_at(pricer, hours_curve, aht=1 + x)),
+                 ("shrinkage", None, None, _cost_at(pricer, hours_curve, hours=(1 - s) / (1 - s * (1 - x))),
+                  _cost_at(pricer, hours_curve, hours=(1 - s) / (1 - s * (1 + x))))]
         for charge in candidate.service.charges:
             for path in price_paths(charge):
                 price = price_at(charge, path)
