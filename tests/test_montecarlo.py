@@ -220,3 +220,29 @@ def test_payments_scale_with_volume() -> None:
     fee = {"id": "fee", "model": "percentage", "unit": "collected_amount", "rate": "0.05"}
     pricer = CandidatePricer.build(make_candidate("a", fee), basis)
     assert pricer.cost(monthly_drivers(ones() * 0.8, ones() * 1.3))[0] == pytest.approx(400 * 12)
+
+
+def test_simulate_passes_the_hours_curve_to_time_paid_candidates() -> None:
+    # hours × 1.1 in every draw (volume and AHT do not vary): 12 × 1,000 h × 1.1 × 25 = 330,000
+    result = simulate([make_candidate("c", PER_HOUR)], make_basis(), Uncertainty(), draws=3, seed=0,
+                      hours_curve=lambda v, a: np.full(np.shape(v), 1.1))
+    assert np.allclose(result.costs[:, 0], 330_000)
+    assert result.summary.loc[0, "mean"] == D("330000.00")
+
+
+@pytest.mark.parametrize("charges", [
+    [{"id": "t", "model": "graduated", "unit": "productive_minute", "minimum": 30000,
+      "tiers": [{"up_to": 60000, "unit_price": "0.30"}, {"up_to": None, "unit_price": "0.2", "block_size": 7}]}],
+    [{"id": "t", "model": "volume", "unit": "handled_contact", "maximum": 21000,
+      "tiers": [{"up_to": 15000, "unit_price": "1.2"}, {"up_to": None, "unit_price": "1.1", "flat_fee": 90}]}],
+    [{"id": "p", "model": "package", "unit": "handled_contact", "package_size": 3000, "package_price": 2500}],
+    [{"id": "f", "model": "fixed", "unit": "month", "amount": "1234.567"},
+     {"id": "h", "model": "per_unit", "unit": "effective_hour", "unit_price": "21.333"}],
+], ids=["graduated", "volume", "package", "fixed+hours"])
+def test_at_the_basis_every_model_costs_what_the_exact_invoice_says(charges: list) -> None:
+    # Multipliers of 1: the vectorised cost is the exact invoice's, but for the rounding of each line to cents.
+    basis = make_basis(aux_s=360_000)
+    candidate = make_candidate("x", *charges)
+    exact = basis_cost(candidate, basis)
+    vector = CandidatePricer.build(candidate, basis).cost(monthly_drivers(ones(), ones()))[0]
+    assert abs(vector - float(exact)) <= 0.005 * 3 * 12

@@ -234,9 +234,8 @@ def prorate_factor(charge: Mapping[str, Any], active_days: int | None, period_da
 
 
 def array_units(units: Any) -> np.ndarray:
-    """Units as a float64 array (never negative)."""
-    array = np.asarray(units, dtype=np.float64)
-    return array
+    """Units as a float64 array."""
+    return np.asarray(units, dtype=np.float64)
 
 
 def ceil_array(values: np.ndarray) -> np.ndarray:

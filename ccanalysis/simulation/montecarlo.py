@@ -15,7 +15,10 @@ Simplifications (what the draws do not model):
 - Per-day draws (`uncertainty.per == "day"`) give each month one multiplier per driver: the days'
   multipliers weighted by the day's share of the driver on the basis (handled contacts for volume, handled
   seconds for volume × AHT, logged seconds for hours). Exact for sums of days; an approximation for
-  distinct customers and capacity peaks.
+  distinct customers and capacity peaks, and the weights are the whole day's (not only the hours or
+  day classes a charge's `applies_to` counts).
+- A unit's base value scales linearly with its multipliers: per-contact rounding of minutes (`rounding`),
+  capacity peaks and tier boundaries are taken on the scaled base value (the tiers themselves are exact).
 - Hours of time-paid candidates follow `hours_curve(volume_mult, aht_mult) → hours_mult` (default: hours ∝
   volume × AHT); event values (payments) scale with the volume multiplier, their number does not.
 - Only the candidate's priced service (`Candidate.service_id`) is rated; the commitment true-up compares
