@@ -10,6 +10,7 @@ BENCHMARKS = [
     ("rating: vectorised per-contact rounding vs a Python loop", ["rating.py"]),
     ("contacts → daily activity vs a bare Parquet read", ["aggregate_contacts.py"]),
     ("audit: a 5,000-line invoice and the demo supplier-months vs the expected invoice", ["audit.py"]),
+    ("simulate: 10,000 Monte Carlo draws of 5 candidates vs a per-draw loop on the exact engine", ["simulate.py"]),
     ("report batch: --jobs 1, --jobs 2, --reuse-kernel and the floor",
      ["batch.py", "--engagement", "demo", "--month", "2026-08..2026-10"]),
 ]

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
+import numpy as np
+
 from ccanalysis.money import to_decimal
 
 
@@ -56,6 +58,12 @@ class Usage:
 
 
 ModelFunction = Callable[[Mapping[str, Any], Usage], list[RatedPart]]
+#: Where a price sits in a charge: ("unit_price",) or ("tiers", 0, "unit_price").
+PricePath = tuple["str | int", ...]
+#: (charge, units, active_days, period_days) → float64 amounts before the per-charge minimum and maximum, one
+#: per value of units (an array of shape (n,); capacity: dimension → array; event models: (n, k) event
+#: values too). The Monte Carlo's rating of many draws at once (`pricing.rating.rate_array`).
+ArrayFunction = Callable[[Mapping[str, Any], Any, "int | None", "int | None"], np.ndarray]
 
 
 def _no_check(charge: Mapping[str, Any]) -> None:
@@ -77,7 +85,11 @@ class ChargeModel:
     periodic: billed per period — prorated by active days by default and left out of the SLA base
     `variable_charges`; events: rates event values (payments); dimensions: counts several units
     (`dimensions`, not `unit`); needs_units: rating needs units (fixed: no); counts_activity: may have
-    `applies_to`; tiered: its lines are per tier (the description says the tier).
+    `applies_to`; tiered: its lines are per tier (the description says the tier);
+    rate_array: the same rating as `rate` in float64 over an array of units (many Monte Carlo draws at once),
+    equal to it to 1e-6 relative (tests/test_rate_array.py); None: the model cannot be simulated;
+    prices(charge): the key paths of its prices (("unit_price",), ("tiers", 0, "unit_price"), …), what the
+    break-even and the tornado move.
     """
 
     name: str
@@ -93,6 +105,8 @@ class ChargeModel:
     needs_units: bool = True
     counts_activity: bool = True
     tiered: bool = False
+    rate_array: ArrayFunction | None = None
+    prices: Callable[[Mapping[str, Any]], tuple[PricePath, ...]] = lambda charge: ()
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -198,3 +212,55 @@ def format_quantity(value: Decimal | int) -> str:
     if -shown.as_tuple().exponent > 6:
         return f"≈{d.quantize(Decimal('0.000001')).normalize():f}"
     return f"{shown:f}"
+
+
+# ------------------------------------------------------------------------------------------------ arrays
+
+#: Float noise below this is taken as zero where a quotient is rounded up or down to whole blocks.
+_ARRAY_NOISE = 1e-9
+
+
+def fnumber(charge: Mapping[str, Any], key: str, default: float = 0.0, *, fraction: bool = False) -> float:
+    """A contract value as a float (the Monte Carlo's arrays), `default` when absent."""
+    value = get(charge, key, fraction=fraction)
+    return default if value is None else float(value)
+
+
+def prorate_factor(charge: Mapping[str, Any], active_days: int | None, period_days: int | None) -> float:
+    """active_days / period_days for a prorated period charge, else 1."""
+    if not prorates(charge) or active_days is None or period_days is None or active_days == period_days:
+        return 1.0
+    return active_days / period_days
+
+
+def array_units(units: Any) -> np.ndarray:
+    """Units as a float64 array."""
+    return np.asarray(units, dtype=np.float64)
+
+
+def ceil_array(values: np.ndarray) -> np.ndarray:
+    """⌈values⌉ ignoring float noise (2.0000000000000004 → 2)."""
+    return np.ceil(values - _ARRAY_NOISE * np.maximum(1.0, np.abs(values)))
+
+
+def floor_array(values: np.ndarray) -> np.ndarray:
+    """⌊values⌋ ignoring float noise (2.9999999999999996 → 3)."""
+    return np.floor(values + _ARRAY_NOISE * np.maximum(1.0, np.abs(values)))
+
+
+def key_prices(*keys: str) -> Callable[[Mapping[str, Any]], tuple[PricePath, ...]]:
+    """`ChargeModel.prices` of a model whose prices are top-level keys (those the charge sets)."""
+    return lambda charge: tuple((key,) for key in keys if charge.get(key) is not None)
+
+
+def tier_prices(price_key: str) -> Callable[[Mapping[str, Any]], tuple[PricePath, ...]]:
+    """`ChargeModel.prices` of a tiered model: each tier's price."""
+    return lambda charge: tuple(("tiers", i, price_key) for i in range(len(charge.get("tiers") or [])))
+
+
+def price_label(path: PricePath) -> str:
+    """A price path as written in the contract: unit_price, tiers[1].unit_price."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out

@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+
 from ccanalysis.money import ZERO, round_half_up, to_decimal
 from ccanalysis.pricing.base import (
     Fact,
@@ -122,3 +124,21 @@ def limit_line_amount(charge: Mapping[str, Any], rounded_lines_total: Decimal, *
     if maximum is not None and total > round_half_up(maximum, 2):
         return "maximum", round_half_up(maximum, 2) - total
     return None
+
+
+def rate_array(charge: Mapping[str, Any], units: Any = None, *, active_days: int | None = None,
+               period_days: int | None = None) -> np.ndarray:
+    """`rate` over many values at once, in float64 (the Monte Carlo's draws): the model's `rate_array`,
+    then the per-charge minimum and maximum (prorated as in `rate`). units: an array of shape (n,) (capacity:
+    dimension → array; event models: (n, k) event values in order, or totals); fixed: the shape only.
+    Amounts are before the per-line rounding to cents."""
+    model = CHARGE_MODELS.get(charge["model"])
+    if model.rate_array is None:
+        raise ValueError(f"model: {model.name!r} has no vectorised rating (rate_array), so it cannot be simulated")
+    amount = model.rate_array(charge, units, active_days, period_days)
+    minimum, maximum = _limits(charge, active_days, period_days)
+    if minimum is not None:
+        amount = np.maximum(amount, float(minimum))
+    if maximum is not None:
+        amount = np.minimum(amount, float(maximum))
+    return amount

@@ -8,8 +8,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+
 from ccanalysis.money import ZERO
-from ccanalysis.pricing.base import Fact, RatedPart, ceil, check_number, flag, format_quantity, number
+from ccanalysis.pricing.base import (
+    Fact,
+    RatedPart,
+    ceil,
+    ceil_array,
+    check_number,
+    flag,
+    format_quantity,
+    number,
+)
 
 PRICE_TIER_KEYS = ("up_to", "unit_price", "flat_fee", "block_size")
 RATE_TIER_KEYS = ("up_to", "rate", "flat_fee")
@@ -139,3 +150,48 @@ def check_flat_fee_at_zero(charge: Mapping[str, Any]) -> None:
     value = charge.get("flat_fee_at_zero")
     if value is not None and not isinstance(value, bool):
         raise ValueError(f"flat_fee_at_zero: must be true or false, got {value!r}")
+
+
+# ------------------------------------------------------------------------------------------ arrays
+
+def tier_arrays(charge: Mapping[str, Any], price_key: str) -> tuple[list[Tier], np.ndarray, np.ndarray]:
+    """The tiers, their lower bounds and upper bounds (inf for the last) as float arrays."""
+    rows = tiers(charge, price_key)
+    lower = np.array([float(t.lower) for t in rows])
+    upper = np.array([np.inf if t.upper is None else float(t.upper) for t in rows])
+    return rows, lower, upper
+
+
+def _tier_charge(tier: Tier, quantity: np.ndarray) -> np.ndarray:
+    """quantity × price, or whole blocks (rounded up) × price."""
+    if tier.block_size is None:
+        return quantity * float(tier.price)
+    return ceil_array(quantity / float(tier.block_size)) * float(tier.price)
+
+
+def _at_zero_fee(charge: Mapping[str, Any], first: Tier) -> float:
+    return float(first.flat_fee) if flag(charge, "flat_fee_at_zero", False) else 0.0
+
+
+def graduated_array(charge: Mapping[str, Any], price_key: str, total: np.ndarray) -> np.ndarray:
+    """`graduated_parts` summed, over an array of totals (float64)."""
+    rows, lower, upper = tier_arrays(charge, price_key)
+    amount = np.zeros(np.shape(total))
+    for tier, low, high in zip(rows, lower, upper, strict=True):
+        in_tier = np.clip(total - low, 0.0, high - low)
+        reached = total > low
+        amount += np.where(reached, _tier_charge(tier, in_tier), 0.0)
+        if tier.flat_fee:
+            amount += np.where(reached, float(tier.flat_fee), 0.0)
+    return np.where(total == 0, _at_zero_fee(charge, rows[0]), amount)
+
+
+def volume_array(charge: Mapping[str, Any], total: np.ndarray) -> np.ndarray:
+    """The volume model over an array of totals: every unit at the tier containing the total (+ its fee)."""
+    rows, _, upper = tier_arrays(charge, "unit_price")
+    index = np.searchsorted(upper, total, side="left")  # the first tier whose up_to ≥ total
+    amount = np.zeros(np.shape(total))
+    for position, tier in enumerate(rows):
+        chosen = index == position
+        amount += np.where(chosen, _tier_charge(tier, total) + float(tier.flat_fee), 0.0)
+    return np.where(total == 0, _at_zero_fee(charge, rows[0]), amount)

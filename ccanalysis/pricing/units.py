@@ -110,7 +110,11 @@ class BillableUnit:
     charge_keys: keys a charge on it must give (key → what it is);
     events: contact records give it as events (payments, in time order) rather than a total;
     peak(charge, activity, "day" | "interval"): its own peak value for capacity `peak_over` (None: the
-    largest value of a day or an interval).
+    largest value of a day or an interval);
+    drivers: how its value scales with the simulator's drivers (`ccanalysis.simulation.montecarlo`): the
+    product of the multipliers named — ("volume",) for counts of contacts, customers, sales and payments,
+    ("volume", "aht") for handled time, ("hours",) for staffed time (the hours curve of a time-paid
+    candidate), () for a unit that does not move (month). None: not simulated (a unit added without it).
     """
 
     name: str
@@ -124,7 +128,11 @@ class BillableUnit:
     charge_keys: Mapping[str, str] = field(default_factory=dict)
     events: bool = False
     peak: Callable[[Mapping[str, Any], ServiceActivity, str], Decimal] | None = None
+    drivers: tuple[str, ...] | None = None
 
+
+#: The drivers a unit's value may scale with (`BillableUnit.drivers`).
+DRIVERS: tuple[str, ...] = ("volume", "aht", "hours")
 
 #: The billable units by name (data.md "Billable units"), filled at the bottom of this module.
 UNITS: Registry[BillableUnit] = Registry("unit", "billable units", key="unit")
@@ -271,20 +279,22 @@ def _month(charge: Mapping[str, Any], act: ServiceActivity, active_days: int, pe
 
 
 for _unit in (
-    BillableUnit("logged_hour", _logged_hour, from_contacts=False),
-    BillableUnit("productive_hour", _productive_hour),
-    BillableUnit("effective_hour", _effective_hour, row_columns=("aux_s",), from_contacts=False),
-    BillableUnit("productive_minute", _productive_minute, per_contact_rounding=True),
-    BillableUnit("talk_minute", _talk_minute, per_contact_rounding=True),
-    BillableUnit("handled_contact", _handled_contact),
-    BillableUnit("offered_contact", _offered_contact),
-    BillableUnit("customer", _customer, contact_columns=("customer_id",), contacts_only=True),
+    BillableUnit("logged_hour", _logged_hour, from_contacts=False, drivers=("hours",)),
+    BillableUnit("productive_hour", _productive_hour, drivers=("volume", "aht")),
+    BillableUnit("effective_hour", _effective_hour, row_columns=("aux_s",), from_contacts=False,
+                 drivers=("hours",)),
+    BillableUnit("productive_minute", _productive_minute, per_contact_rounding=True, drivers=("volume", "aht")),
+    BillableUnit("talk_minute", _talk_minute, per_contact_rounding=True, drivers=("volume", "aht")),
+    BillableUnit("handled_contact", _handled_contact, drivers=("volume",)),
+    BillableUnit("offered_contact", _offered_contact, drivers=("volume",)),
+    BillableUnit("customer", _customer, contact_columns=("customer_id",), contacts_only=True,
+                 drivers=("volume",)),
     BillableUnit("fte", _fte, from_contacts=False, peak=_fte_peak,
-                 charge_keys={"fte_hours": "the contract's monthly hours per FTE"}),
-    BillableUnit("sale", _sale, row_columns=("sales",), contact_columns=("outcome",)),
+                 charge_keys={"fte_hours": "the contract's monthly hours per FTE"}, drivers=("hours",)),
+    BillableUnit("sale", _sale, row_columns=("sales",), contact_columns=("outcome",), drivers=("volume",)),
     BillableUnit("collected_amount", _collected_amount, row_columns=("collected_amount",),
-                 contact_columns=("outcome", "amount"), events=True),
-    BillableUnit("month", _month, from_activity=False),
+                 contact_columns=("outcome", "amount"), events=True, drivers=("volume",)),
+    BillableUnit("month", _month, from_activity=False, drivers=()),
 ):
     UNITS.register(_unit)
 

@@ -7,16 +7,21 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+
 from ccanalysis.pricing.base import (
     ChargeModel,
     Fact,
     RatedPart,
     Usage,
+    array_units,
     check_number,
     number,
     partial_days,
     prorate,
+    prorate_factor,
     prorates,
+    tier_prices,
 )
 from ccanalysis.pricing.registry import register
 from ccanalysis.pricing.tiers import zero_part
@@ -45,6 +50,28 @@ def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
     fact = Fact("capacity", {"values": dict(values), "tier": position, "past_last": past_last, "price": price,
                              "days": partial_days(usage.active_days, usage.period_days) if prorated else None})
     return [RatedPart("charge", position, Decimal(1), amount, amount, fact)]
+
+
+def rate_array(charge: Mapping[str, Any], units: Any, active_days: int | None, period_days: int | None) -> np.ndarray:
+    """units: dimension → array of values (one per draw); the price of the first tier whose limits hold."""
+    if not isinstance(units, Mapping):
+        raise ValueError("units: a capacity charge needs a mapping from each dimension to its values")
+    values = {d: array_units(units[d]) for d in charge["dimensions"]}
+    shape = np.broadcast_shapes(*(v.shape for v in values.values()))
+    tiers = charge["tiers"]
+    price = np.full(shape, float(number(tiers[-1]["price"], f"tiers[{len(tiers) - 1}].price")))
+    settled = np.zeros(shape, dtype=bool)
+    for position, tier in enumerate(tiers):
+        fits = np.ones(shape, dtype=bool)
+        for dim, value in values.items():
+            limit = tier["limits"][dim]
+            if limit is not None:
+                fits &= value <= float(number(limit, f"tiers[{position}].limits.{dim}"))
+        new = fits & ~settled
+        price = np.where(new, float(number(tier["price"], f"tiers[{position}].price")), price)
+        settled |= fits
+    all_zero = np.logical_and.reduce([v == 0 for v in values.values()]) if values else np.ones(shape, bool)
+    return np.where(all_zero, 0.0, price * prorate_factor(charge, active_days, period_days))
 
 
 def validate(charge: Mapping[str, Any]) -> None:
@@ -92,4 +119,5 @@ def validate(charge: Mapping[str, Any]) -> None:
 
 MODEL = register(ChargeModel("capacity", rate, required=("dimensions", "tiers"), optional=("peak_over",),
                              validate=validate, line_unit=lambda charge: "month", unit_price_in_cents=True,
-                             periodic=True, dimensions=True))
+                             periodic=True, dimensions=True, rate_array=rate_array,
+                             prices=tier_prices("price")))

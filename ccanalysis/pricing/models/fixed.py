@@ -6,15 +6,21 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+
 from ccanalysis.pricing.base import (
     ChargeModel,
     Fact,
     RatedPart,
     Usage,
+    array_units,
     check_numbers,
+    fnumber,
     get,
+    key_prices,
     partial_days,
     prorate,
+    prorate_factor,
     prorates,
 )
 from ccanalysis.pricing.registry import register
@@ -32,10 +38,17 @@ def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
     return [RatedPart("charge", None, Decimal(1), amount, amount, fact)]
 
 
+def rate_array(charge: Mapping[str, Any], units: Any, active_days: int | None, period_days: int | None) -> np.ndarray:
+    """The (prorated) amount for every value of units (only their shape counts)."""
+    amount = fnumber(charge, "amount") * prorate_factor(charge, active_days, period_days)
+    return np.full(np.shape(array_units(units)), amount)
+
+
 def validate(charge: Mapping[str, Any]) -> None:
     check_numbers(charge, "amount")
 
 
 MODEL = register(ChargeModel("fixed", rate, required=("amount",), validate=validate,
                              line_unit=lambda charge: "month", unit_price_in_cents=True, periodic=True,
-                             needs_units=False, counts_activity=False))
+                             needs_units=False, counts_activity=False, rate_array=rate_array,
+                             prices=key_prices("amount")))

@@ -6,13 +6,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ccanalysis.pricing.base import ChargeModel, RatedPart, Usage, units_of
+import numpy as np
+
+from ccanalysis.pricing.base import ChargeModel, RatedPart, Usage, array_units, tier_prices, units_of
 from ccanalysis.pricing.registry import register
-from ccanalysis.pricing.tiers import check_flat_fee_at_zero, check_tiers, graduated_parts, tiered_line_unit
+from ccanalysis.pricing.tiers import (
+    check_flat_fee_at_zero,
+    check_tiers,
+    graduated_array,
+    graduated_parts,
+    tiered_line_unit,
+)
 
 
 def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
     return graduated_parts(charge, "unit_price", units_of(usage, "graduated"))
+
+
+def rate_array(charge: Mapping[str, Any], units: Any, active_days: int | None, period_days: int | None) -> np.ndarray:
+    return graduated_array(charge, "unit_price", array_units(units))
 
 
 def validate(charge: Mapping[str, Any]) -> None:
@@ -21,4 +33,6 @@ def validate(charge: Mapping[str, Any]) -> None:
 
 
 MODEL = register(ChargeModel("graduated", rate, required=("tiers",), optional=("flat_fee_at_zero",),
-                             validate=validate, line_unit=tiered_line_unit, tiered=True))
+                             validate=validate, line_unit=tiered_line_unit, tiered=True,
+                             rate_array=rate_array,
+                             prices=tier_prices("unit_price")))

@@ -6,15 +6,22 @@ from collections.abc import Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR
 from typing import Any
 
+import numpy as np
+
 from ccanalysis.money import ZERO
 from ccanalysis.pricing.base import (
     ChargeModel,
     Fact,
     RatedPart,
     Usage,
+    array_units,
+    ceil_array,
     check_number,
     check_numbers,
+    floor_array,
+    fnumber,
     get,
+    key_prices,
     units_of,
 )
 from ccanalysis.pricing.registry import register
@@ -36,6 +43,13 @@ def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
     return [RatedPart("charge", None, packages, price, packages * price, fact)]
 
 
+def rate_array(charge: Mapping[str, Any], units: Any, active_days: int | None, period_days: int | None) -> np.ndarray:
+    billable = np.maximum(0.0, array_units(units) - fnumber(charge, "free_units"))
+    quotient = billable / fnumber(charge, "package_size")
+    whole = ceil_array if (charge.get("package_rounding") or "up") == "up" else floor_array
+    return whole(quotient) * fnumber(charge, "package_price")
+
+
 def validate(charge: Mapping[str, Any]) -> None:
     check_numbers(charge, "package_price", "free_units")
     check_number(charge["package_size"], "package_size", positive=True)
@@ -45,4 +59,5 @@ def validate(charge: Mapping[str, Any]) -> None:
 
 MODEL = register(ChargeModel("package", rate, required=("package_size", "package_price"),
                              optional=("free_units", "package_rounding"), validate=validate,
-                             line_unit=lambda charge: "package"))
+                             line_unit=lambda charge: "package", rate_array=rate_array,
+                             prices=key_prices("package_price")))

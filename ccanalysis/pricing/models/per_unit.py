@@ -5,7 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ccanalysis.pricing.base import ChargeModel, Fact, RatedPart, Usage, check_numbers, get, units_of
+import numpy as np
+
+from ccanalysis.pricing.base import (
+    ChargeModel,
+    Fact,
+    RatedPart,
+    Usage,
+    array_units,
+    check_numbers,
+    fnumber,
+    get,
+    key_prices,
+    units_of,
+)
 from ccanalysis.pricing.registry import register
 
 
@@ -16,8 +29,13 @@ def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
     return [RatedPart("charge", None, units, price, units * price, Fact("units_at_price", {"units": units, "price": price}))]
 
 
+def rate_array(charge: Mapping[str, Any], units: Any, active_days: int | None, period_days: int | None) -> np.ndarray:
+    return array_units(units) * fnumber(charge, "unit_price")
+
+
 def validate(charge: Mapping[str, Any]) -> None:
     check_numbers(charge, "unit_price")
 
 
-MODEL = register(ChargeModel("per_unit", rate, required=("unit_price",), validate=validate))
+MODEL = register(ChargeModel("per_unit", rate, required=("unit_price",), validate=validate, rate_array=rate_array,
+                             prices=key_prices("unit_price")))

@@ -7,17 +7,22 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+
 from ccanalysis.money import ZERO
 from ccanalysis.pricing.base import (
     ChargeModel,
     Fact,
     RatedPart,
     Usage,
+    array_units,
     check_not_above,
     check_number,
     check_numbers,
     check_whole,
+    fnumber,
     get,
+    key_prices,
 )
 from ccanalysis.pricing.registry import register
 
@@ -75,6 +80,32 @@ def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
     return [RatedPart("charge", None, value_paid_total, None, amount, fact)]
 
 
+def rate_array(charge: Mapping[str, Any], units: Any, active_days: int | None, period_days: int | None) -> np.ndarray:
+    """units: event values (n, k) in order, one row per draw, or totals (n,) each taken as one event."""
+    values = array_units(units)
+    events = values if values.ndim == 2 else values[..., None]
+    free_events = int(fnumber(charge, "free_events"))
+    free_amount = fnumber(charge, "free_amount")
+    before = np.round(np.cumsum(events, axis=-1) - events, 9)  # value of the events before each one
+    position = np.arange(events.shape[-1])
+    starts_free = np.zeros(events.shape, dtype=bool)
+    if free_events > 0 or free_amount > 0:
+        starts_free = np.broadcast_to(position < free_events if free_events > 0 else True, events.shape)
+        if free_amount > 0:
+            starts_free = starts_free & (before < free_amount)
+    left = free_amount - before
+    crosses = starts_free & (free_amount > 0) & (np.round(events - left, 9) > 0)  # pays on the part above
+    paid = np.where(crosses, events - left, events)
+    pays = ~starts_free | crosses
+    amount = paid * fnumber(charge, "rate", fraction=True) + fnumber(charge, "fixed_per_event")
+    low, high = get(charge, "min_per_event"), get(charge, "max_per_event")
+    if low is not None:
+        amount = np.maximum(amount, float(low))
+    if high is not None:
+        amount = np.minimum(amount, float(high))
+    return np.where(pays, amount, 0.0).sum(axis=-1)
+
+
 def validate(charge: Mapping[str, Any]) -> None:
     check_number(charge["rate"], "rate", fraction=True)
     check_numbers(charge, "fixed_per_event", "free_amount", "min_per_event", "max_per_event")
@@ -86,4 +117,5 @@ def validate(charge: Mapping[str, Any]) -> None:
 MODEL = register(ChargeModel("percentage", rate, required=("rate",),
                              optional=("fixed_per_event", "min_per_event", "max_per_event", "free_events",
                                        "free_amount"),
-                             validate=validate, events=True))
+                             validate=validate, events=True, rate_array=rate_array,
+                             prices=key_prices("rate", "fixed_per_event")))

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ccanalysis.pricing.base import ChargeModel, RatedPart, Usage, flag, units_of
+import numpy as np
+
+from ccanalysis.pricing.base import ChargeModel, RatedPart, Usage, array_units, flag, tier_prices, units_of
 from ccanalysis.pricing.registry import register
 from ccanalysis.pricing.tiers import (
     check_flat_fee_at_zero,
@@ -14,6 +16,7 @@ from ccanalysis.pricing.tiers import (
     tiered_line_unit,
     tiers,
     units_part,
+    volume_array,
     zero_part,
 )
 
@@ -33,10 +36,16 @@ def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
     return parts
 
 
+def rate_array(charge: Mapping[str, Any], units: Any, active_days: int | None, period_days: int | None) -> np.ndarray:
+    return volume_array(charge, array_units(units))
+
+
 def validate(charge: Mapping[str, Any]) -> None:
     check_tiers(charge, "unit_price")
     check_flat_fee_at_zero(charge)
 
 
 MODEL = register(ChargeModel("volume", rate, required=("tiers",), optional=("flat_fee_at_zero",),
-                             validate=validate, line_unit=tiered_line_unit, tiered=True))
+                             validate=validate, line_unit=tiered_line_unit, tiered=True,
+                             rate_array=rate_array,
+                             prices=tier_prices("unit_price")))
