@@ -445,7 +445,7 @@ def build_scenario(spec: ScenarioSpec, *, name: str, file: str, contracts: dict[
     basis, problems = build_basis(spec, supplier, staffing)
     found.extend(problems)
     if basis is not None:
-        for k, candidate in enumerate(candidates):
+        for candidate in candidates:
             found.extend(_in_force(candidate, basis, file))
     found.raise_if_any(title)
     return Scenario(id=name, path=file, service=spec.service, basis=basis, candidates=tuple(candidates),
