@@ -292,8 +292,10 @@ def _hours_at(intervals: pd.DataFrame, staffing: Staffing, volume_mult: np.ndarr
     staffing is computed once per distinct (volume, AHT) interval and weighted by its count."""
     pairs = np.stack([intervals["offered"].to_numpy(dtype=float), intervals["aht_s"].to_numpy(dtype=float)], axis=1)
     unique, counts = np.unique(pairs, axis=0, return_counts=True)
-    offered = unique[None, :, 0] * np.asarray(volume_mult, dtype=float).reshape(-1, 1)
-    aht = unique[None, :, 1] * np.asarray(aht_mult, dtype=float).reshape(-1, 1)
+    # rounded to 6 places: 100 × 1.1 is 110.00000000000001 in floats, which the exact ceilings would
+    # staff as more than 110 contacts
+    offered = np.round(unique[None, :, 0] * np.asarray(volume_mult, dtype=float).reshape(-1, 1), 6)
+    aht = np.round(unique[None, :, 1] * np.asarray(aht_mult, dtype=float).reshape(-1, 1), 6)
     hours = _paid_hours(offered.ravel(), aht.ravel(), staffing).reshape(offered.shape)
     return (hours * counts[None, :]).sum(axis=1)
 
