@@ -86,8 +86,9 @@ class Basis:
     historic logged time, or the staffing engine's hours on the forecast plus shrinkage), aht_s;
     intervals: the intervals the hours were staffed on (date, interval_start, offered, aht_s, logged_s):
     the interval forecast, or a historic basis's contact records counted per interval when the engagement
-    records no logged time for them; None when the hours are the recorded ones; activities: month → the `ServiceActivity` the exact engine rates (contact records
-    where the engagement has them); hours_source: "historic" | "erlang_c" | "erlang_a".
+    records no logged time for them; None when the hours are the recorded ones; activities: month → the
+    `ServiceActivity` the exact engine rates (contact records where the engagement has them);
+    hours_source: "historic" | "erlang_c" | "erlang_a".
     """
 
     service: str
