@@ -36,6 +36,7 @@ from ccanalysis.demo.files import (
 )
 from ccanalysis.demo.invoices import DEFAULT_ERRORS, TRUTH_COLUMNS, render_invoice
 from ccanalysis.demo.planning import budget_table, plan_table, workforce_table
+from ccanalysis.demo.scenarios import write_scenarios
 
 
 def _write_inputs(base: Path, seed: int, contacts_scale: float) -> None:
@@ -47,6 +48,7 @@ def _write_inputs(base: Path, seed: int, contacts_scale: float) -> None:
     for supplier, contract in demo_contracts().items():
         (params / "contracts" / f"{supplier}.yaml").write_text(
             yaml_text(contract, f"Contract of {contract['name']} (demo)"), encoding="utf-8")
+    write_scenarios(params)
 
     cal = demo_calendar()
     activity_rng = np.random.default_rng([seed, 1])

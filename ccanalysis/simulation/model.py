@@ -15,6 +15,7 @@ from decimal import Decimal
 import pandas as pd
 
 from ccanalysis.contract import Contract, Service
+from ccanalysis.periods import BillingPeriod
 from ccanalysis.pricing.units import ServiceActivity
 
 #: Distribution families of a driver multiplier (mean 1 = the basis as it is).
@@ -67,6 +68,9 @@ class Candidate:
     source: str  # "inline" or the contract file it came from (relative to the project root)
     offer: bool = False
     supplier: str | None = None
+    #: fact codes about how the candidate was built, e.g. "commitment_shared": the contract's minimum
+    #: commitment covers other services too and is left out of this service's price
+    notes: tuple[str, ...] = ()
 
     @property
     def service(self) -> Service:
@@ -80,9 +84,11 @@ class Basis:
     kind: "historic" (the engagement's months) or "forecast"; days: one row per day with date, month,
     offered, handled, abandoned, answered_within_sl, talk_s, hold_s, acw_s, logged_s (the hours staffed:
     historic logged time, or the staffing engine's hours on the forecast plus shrinkage), aht_s;
-    intervals: the interval forecast the hours were staffed on (date, interval_start, offered, aht_s), None
-    for a historic basis; activities: month → the `ServiceActivity` the exact engine rates (contact records
-    where the engagement has them); hours_source: "historic" | "erlang_c" | "erlang_a".
+    intervals: the intervals the hours were staffed on (date, interval_start, offered, aht_s, logged_s):
+    the interval forecast, or a historic basis's contact records counted per interval when the engagement
+    records no logged time for them; None when the hours are the recorded ones; activities: month → the
+    `ServiceActivity` the exact engine rates (contact records where the engagement has them);
+    hours_source: "historic" | "erlang_c" | "erlang_a".
     """
 
     service: str
@@ -93,6 +99,13 @@ class Basis:
     hours_source: str
     intervals: pd.DataFrame | None = None
     holidays: frozenset[date] = frozenset()
+    #: month → the billing period the month's activity covers (the supplier's periods for a historic basis,
+    #: calendar months for a forecast)
+    periods: dict[str, BillingPeriod] = field(default_factory=dict)
+    #: month → the activity charges on logged time (logged_hour, effective_hour, fte) are rated on, where it
+    #: differs from `activities` (contact records carry no logged time: daily rows with the staffed hours)
+    time_activities: dict[str, ServiceActivity] = field(default_factory=dict)
+    supplier: str | None = None  # whose activity a historic basis is
 
 
 @dataclass(frozen=True)
@@ -109,6 +122,7 @@ class Scenario:
     sensitivity_fraction: Decimal = Decimal("0.10")  # ± the tornado moves each driver by
     draws: int = 10_000
     seed: int = 0
+    supplier: str | None = None  # the supplier running the service (whose contract inline candidates extend)
 
     @property
     def offers(self) -> tuple[Candidate, ...]:
