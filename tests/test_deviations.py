@@ -195,3 +195,35 @@ def test_bad_frames_are_refused():
         dev.deviations(pd.concat([data, data]))
     with pytest.raises(ValueError, match="min_history"):
         dev.alert_history(data, THRESHOLDS, window=2, min_history=3)
+
+
+# --------------------------------------------------------------------------- words
+def test_every_code_has_words_in_both_languages():
+    from ccanalysis.i18n import deviations as words
+
+    codes = {"metric": dev.METRICS, "driver": dev.DRIVERS, "weekday_class": dev.WEEKDAY_CLASSES,
+             "basis": dev.BASES, "unit": tuple(dev.UNITS.values())}
+    for kind, values in codes.items():
+        assert set(words.NAMES[kind]) == set(values), kind  # no code without words, no words without a code
+        for code in values:
+            for lang in ("es", "en"):
+                assert words.name(kind, code, lang) is not None
+    with pytest.raises(KeyError, match="codes: volume, aht, hours, cost"):
+        words.name("metric", "occupancy", "es")
+
+
+def test_an_alert_in_words():
+    from ccanalysis.i18n import deviations as words
+
+    alert = {"metric": "aht", "deviation": D("0.152"), "since": date(2026, 10, 12), "units": D("45.6"),
+             "unit": "second", "money": D("4210"), "driver": "handling_time"}
+    assert words.describe(alert, "es") == ("TMO +15,2 % sobre el plan desde el 12/10 (+45,6 s; +4.210,00 €; "
+                                           "causa: tiempo de gestión)")
+    assert words.describe(alert, "en") == "AHT +15.2% over plan since Oct 12 (+45.6 s; +€4,210.00; driver: handling time)"
+    fall = {"metric": "volume", "deviation": D("-0.2"), "since": date(2026, 10, 8), "units": D("-200"),
+            "unit": "contact", "money": D("-1000.00"), "driver": "volume"}
+    assert words.describe(fall, "es") == ("Volumen -20,0 % bajo el plan desde el 08/10 (-200 contactos; "
+                                          "-1.000,00 €; causa: volumen)")
+    cost = {"metric": "cost", "deviation": D("0.05"), "since": date(2026, 10, 5), "units": D("2240.00"),
+            "unit": "money", "money": D("2240.00"), "driver": "price_mix"}
+    assert words.describe(cost, "en") == "Cost +5.0% over plan since Oct 5 (+€2,240.00; driver: price and mix)"
