@@ -31,14 +31,20 @@ only (so a backtest sees what the morning flash saw):
 
 1. **Statistical control.** The day's ratio actual ÷ plan is compared with the ratios of the last `window`
    days of the same weekday class *before the current run of deviating days began* (so a shift does not
-   become its own reference): the day is *deviating* when |ratio − mean| > k × σ (σ the sample standard
-   deviation; with σ = 0 any other ratio is outside). With fewer than `min_history` such days the control
+   become its own reference): the day is *deviating* when |ratio − mean| > k × σ, σ the larger of those
+   ratios' sample standard deviation and the spread s of rule 3 (five days give a σ too unsteady to
+   trust alone: it is floored by the day-to-day spread of the last `SPREAD_DAYS` days; with σ = 0 any
+   other ratio is outside). With fewer than `min_history` such days the control
    cannot judge and the day is deviating when its fraction is beyond the daily threshold. Consecutive
    deviating days on the same side of plan form a run.
 2. **Daily alert**: a deviating day whose fraction of plan is beyond ``alerts.daily_deviation`` (|fraction|
    > threshold): a day over the threshold that is the usual behaviour of its weekday class (e.g. Sundays
    that always run 12 % over plan) is not alerted day by day.
-3. **Cumulative alert**: the month-to-date fraction is beyond ``alerts.cumulative_deviation``.
+3. **Cumulative alert**: the month-to-date fraction F is beyond ``alerts.cumulative_deviation`` and
+   beyond the noise of n days: |F| > k × s ÷ √n, s the sample standard deviation of the daily fractions of
+   the last `SPREAD_DAYS` days before the current run of deviating days began (any class) and n the days
+   of the period so far (without `min_history` such days, the threshold alone). So the first days of a
+   month, whose month to date is one or two noisy days, do not raise a cumulative alert on noise alone.
 
 An alert (`ALERT_COLUMNS`) says what (``metric``), where (``supplier, service``), which rule (``basis``:
 daily, cumulative or both), since when (``since``: the first day of the run of consecutive alerted or
@@ -74,7 +80,8 @@ DEVIATION_COLUMNS = ["date", "period", "supplier", "service", "weekday_class", "
                      "deviation", "fraction", "ratio", "cum_actual", "cum_plan", "cum_deviation", "cum_fraction"]
 EFFECT_COLUMNS = ["date", "period", "supplier", "service", "cost_actual", "cost_plan", "total", "volume_effect",
                   "aht_effect", "price_effect", "driver"]
-SIGNAL_COLUMNS = [*DEVIATION_COLUMNS, "reference_mean", "reference_sigma", "reference_days", "deviating",
+SIGNAL_COLUMNS = [*DEVIATION_COLUMNS, "reference_mean", "reference_sigma", "reference_days", "spread",
+                  "period_days", "deviating",
                   "daily_alert", "cumulative_alert", "alert", "basis", "since"]
 ALERT_COLUMNS = ["as_of", "supplier", "service", "metric", "basis", "since", "deviation", "units", "unit",
                  "money", "driver", "volume_effect", "aht_effect", "price_effect", "day_fraction",
@@ -84,6 +91,8 @@ ALERT_COLUMNS = ["as_of", "supplier", "service", "metric", "basis", "since", "de
 #: last digit must not tip a threshold (8 % on 5,000 of 8,000 planned is 5 %, not over it)
 FRACTION_PLACES = 12
 DEFAULT_K = Decimal(3)
+#: days of daily fractions whose spread judges a month-to-date deviation
+SPREAD_DAYS = 20
 DEFAULT_WINDOW = 5
 DEFAULT_MIN_HISTORY = 3
 
@@ -289,7 +298,7 @@ def _judged(daily: pd.DataFrame, thresholds: Thresholds, k: Decimal | int, windo
 def _judge(series: list[dict[str, Any]], k: Decimal, window: int, min_history: int, daily_limit: Decimal,
            cum_limit: Decimal) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    run_start, run_sign = 0, 0
+    run_start, run_sign, period_days = 0, 0, 0
     for i, row in enumerate(series):
         previous = out[-1] if out else None
         continuing = previous is not None and previous["deviating"]
@@ -300,6 +309,9 @@ def _judge(series: list[dict[str, Any]], k: Decimal, window: int, min_history: i
             ratios = _reference(series, attempt, row["weekday_class"], window)
             days = len(ratios)
             mean, sigma = _mean_sigma(ratios) if len(ratios) >= min_history else (None, None)
+            spread = _spread(series, attempt, min_history)
+            if sigma is not None and spread is not None:
+                sigma = max(sigma, spread)
             deviating, sign = _deviating(row, mean, sigma, k, daily_limit)
             if not (deviating and attempt != i and sign != run_sign):
                 start = attempt
@@ -307,10 +319,13 @@ def _judge(series: list[dict[str, Any]], k: Decimal, window: int, min_history: i
         if deviating:
             run_start, run_sign = start, sign
         fraction, cum = row["fraction"], row["cum_fraction"]
+        period_days = period_days + 1 if previous is not None and previous["period"] == row["period"] else 1
+        spread = _spread(series, start, min_history)
         daily_alert = bool(deviating and fraction is not None and abs(fraction) > daily_limit)
-        cum_alert = bool(cum is not None and abs(cum) > cum_limit)
+        cum_alert = bool(cum is not None and abs(cum) > cum_limit
+                         and (spread is None or abs(cum) > k * spread / Decimal(period_days).sqrt()))
         judged = {**row, "reference_mean": mean, "reference_sigma": sigma,
-                  "reference_days": days,
+                  "reference_days": days, "spread": spread, "period_days": period_days,
                   "deviating": deviating, "daily_alert": daily_alert, "cumulative_alert": cum_alert,
                   "alert": daily_alert or cum_alert,
                   "basis": ("both" if daily_alert and cum_alert else "daily" if daily_alert
@@ -326,6 +341,13 @@ def _judge(series: list[dict[str, Any]], k: Decimal, window: int, min_history: i
                 first -= 1
             judged["since"] = series[first]["date"]
     return out
+
+
+def _spread(series: Sequence[dict[str, Any]], before: int, min_history: int) -> Decimal | None:
+    """The sample standard deviation of the daily fractions of the last `SPREAD_DAYS` days before row
+    `before` (None with fewer than `min_history`)."""
+    fractions = [r["fraction"] for r in series[max(0, before - SPREAD_DAYS):before] if r["fraction"] is not None]
+    return _mean_sigma(fractions)[1] if len(fractions) >= min_history else None
 
 
 def _mean_sigma(ratios: list[Decimal]) -> tuple[Decimal, Decimal]:

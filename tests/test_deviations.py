@@ -164,7 +164,8 @@ def test_a_small_rise_is_alerted_when_the_month_to_date_crosses_its_threshold():
     assert min(history["as_of"]) == date(2026, 10, 10)
     first = history[history["as_of"] == date(2026, 10, 10)].set_index("metric")
     assert set(first.index) == {"aht", "hours", "cost"} and set(first["basis"]) == {"cumulative"}
-    # since: the deviating days began on 5 Oct (ratio 1.08 against a reference of 1.00 with σ = 0)
+    # since: the deviating days began on 5 Oct (ratio 1.08 against a reference of 1.00 with σ = 0); the
+    # spread of the 20 days before 5 Oct is 0, so the month-to-date threshold alone decides
     assert set(first["since"]) == {date(2026, 10, 5)}
     assert first.loc["aht", "deviation"] == D("0.08") and first.loc["aht", "units"] == D("24.00")
     # 5–9 Oct: 1,000 × 324 ÷ 3,600 × 60 = 5,400.00 (+400.00) a day; 10 Oct: 600 × 324 s → 3,240.00 (+240.00)
@@ -174,6 +175,23 @@ def test_a_small_rise_is_alerted_when_the_month_to_date_crosses_its_threshold():
     # plan 1–10 Oct: 7 weekdays (35,000) + 2 Saturdays (6,000) + 1 Sunday (2,000) = 43,000;
     # 2,240 ÷ 43,000 = 0.052093023255813…
     assert first.loc["cost", "cum_fraction"] == D("0.052093023256")
+
+
+def test_the_first_noisy_days_of_a_month_raise_no_cumulative_alert():
+    # September's volume alternates +8 % / −8 % (even / odd ordinal); October runs 12 % over plan from day 1.
+    data = frame(date(2026, 9, 1), date(2026, 10, 31),
+                 volume=lambda d: D("0.12") if d.month == 10 else D("0.08") if d.toordinal() % 2 == 0 else D("-0.08"))
+    signals = dev.signals(data, THRESHOLDS).set_index(["metric", "date"])
+    first = signals.loc[("volume", date(2026, 10, 1))]
+    # 1 Oct: month to date 12 % > 5 %, but the 20 days before (11–30 Sep, ten at +8 %, ten at −8 %) spread
+    # s = √(20 × 0.08² ÷ 19) = 0.0821, and 12 % < 3 × 0.0821 ÷ √1 = 24.6 %: noise of one day, no alert.
+    # Daily: the five weekdays before (24, 25, 28, 29, 30 Sep: 0.92, 1.08, 0.92, 1.08, 0.92) have mean 0.984 and
+    # σ = 0.0876; |1.12 − 0.984| = 0.136 < 3σ = 0.263: not deviating either.
+    assert first["cum_fraction"] == D("0.12") and not first["deviating"] and not first["alert"]
+    assert first["spread"].quantize(D("0.0001")) == D("0.0821")
+    # 31 Oct: the 20 days before (11–30 Oct) are all +12 %: s = 0, and 12 % > 5 %: alerted month to date
+    last = signals.loc[("volume", date(2026, 10, 31))]
+    assert last["spread"] == 0 and last["cumulative_alert"]
 
 
 def test_a_fall_in_volume_is_alerted_under_plan():
