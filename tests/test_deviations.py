@@ -131,7 +131,8 @@ def test_a_month_that_follows_its_plan_raises_no_alert():
 def test_a_15_percent_aht_rise_is_alerted_the_day_it_starts_with_handling_time_as_driver():
     # AHT noise on the five weekdays before 14 Oct (7, 8, 9, 12, 13): +2 %, −1 %, 0, +1 %, −2 %, then +15 %
     # from Wednesday 14 Oct. Reference of 14 Oct: ratios 1.02, 0.99, 1.00, 1.01, 0.98: mean 1.00,
-    # σ = √((4 + 1 + 0 + 1 + 4) × 10⁻⁴ ÷ 4) = 0.0158; |1.15 − 1.00| = 0.15 > 3σ = 0.047 and 15 % > 10 %:
+    # σ = √((4 + 1 + 0 + 1 + 4) × 10⁻⁴ ÷ 4) = 0.0158 (above the spread of 1–13 Oct, √(10 × 10⁻⁴ ÷ 12) =
+    # 0.0091, which floors it); |1.15 − 1.00| = 0.15 > 3σ = 0.047 and 15 % > 10 %:
     # a daily alert on 14 Oct, none before.
     before = {7: "0.02", 8: "-0.01", 9: "0", 12: "0.01", 13: "-0.02"}
     data = frame(date(2026, 10, 1), date(2026, 10, 15),
