@@ -137,6 +137,8 @@ def test_a_15_percent_aht_rise_is_alerted_the_day_it_starts_with_handling_time_a
     before = {7: "0.02", 8: "-0.01", 9: "0", 12: "0.01", 13: "-0.02"}
     data = frame(date(2026, 10, 1), date(2026, 10, 15),
                  aht=lambda d: D("0.15") if d.day >= 14 else D(before.get(d.day, "0")))
+    judged = dev.signals(data, THRESHOLDS).set_index(["metric", "date"]).loc[("aht", date(2026, 10, 14))]
+    assert judged["reference_mean"] == 1 and judged["reference_sigma"].quantize(D("0.0001")) == D("0.0158")
     history = dev.alert_history(data, THRESHOLDS)
     aht = history[history["metric"] == "aht"]
     assert list(aht["as_of"]) == [date(2026, 10, 14), date(2026, 10, 15)]
