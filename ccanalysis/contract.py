@@ -154,6 +154,8 @@ class Service(Strict):
     channel: Annotated[str, Field(min_length=1)] = "voice"
     valid_from: date | None = None
     valid_to: date | None = None
+    #: who acts on this service's plan deviations (e.g. "planning@client"): the `owner` of its alerts
+    owner: Annotated[str, Field(min_length=1)] | None = None
     kpis: dict[str, KpiSetting] = {}
     charges: Annotated[list[dict[str, Any]], Field(min_length=1)]
     sla: dict[str, Any] | None = None

@@ -1,4 +1,5 @@
-"""Suppliers side by side for one month: cost, unit costs, KPI attainment, shares, concentration, budget.
+"""Suppliers side by side for one month: cost, unit costs, KPI attainment, shares, concentration, budget
+(the budget comparison itself is `ccanalysis.budget`'s).
 
 Pure functions of per-supplier facts (costs, activity, SLA evaluations, budget rows), which
 `ccanalysis.workbook` gathers from an engagement; exact Decimals for money and Fractions for shares.
@@ -13,10 +14,13 @@ from typing import Any
 
 import pandas as pd
 
+from . import budget as _budget
 from .money import ZERO, exact_sum, round_money
 
 COMPARISON_INPUT = ["supplier", "billed_net", "expected_net", "handled", "productive_hours"]
 COSTS_INPUT = ["supplier", "month", "billed_net", "expected_net"]
+BUDGET_COLUMNS = ["supplier", "month", "budget", "actual", "deviation", "deviation_fraction", "billed",
+                  "billed_deviation", "billed_deviation_fraction"]
 
 
 def activity_totals(days: Iterable[pd.DataFrame]) -> dict[str, Decimal]:
@@ -81,22 +85,21 @@ def kpi_attainment(evaluations: Mapping[str, Mapping[str, Sequence[Any]]]) -> pd
 
 def budget_vs_actual(budget: pd.DataFrame, costs: pd.DataFrame) -> pd.DataFrame:
     """Per row of `costs` (supplier, month, billed_net — None before the invoice —, expected_net): the
-    budget (Σ of the supplier's budget rows of the month: every service row, or its `*` row), the actual
-    cost (billed net, or expected net where not yet invoiced), the deviation and its fraction of budget."""
-    rows = []
+    supplier's total of `budget.month_comparison` (the budget is Σ of its budget rows of the month: every
+    service row, or its `*` row). The actual is the expected net (the cost under the contract), the billed
+    net beside it: a line billed twice is an audit finding, not a budget overrun. Columns: BUDGET_COLUMNS."""
+    rows = costs[COSTS_INPUT].assign(service=_budget.TOTAL)
+    totals = _budget.month_comparison(budget, rows)
+    totals = totals[totals["service"] == _budget.TOTAL].set_index(["supplier", "month"])
+    out = []
     for row in costs[COSTS_INPUT].to_dict("records"):
-        supplier, current = row["supplier"], row["month"]
-        lines = (budget[(budget["supplier"] == supplier) & (budget["month"] == current)]
-                 if not budget.empty else budget)
-        amount = exact_sum(lines["amount"]) if not lines.empty else None
-        billed = None if _missing(row["billed_net"]) else row["billed_net"]
-        actual = billed if billed is not None else row["expected_net"]
-        deviation = actual - amount if amount is not None else None
-        rows.append({"supplier": supplier, "month": current, "budget": amount, "actual": actual,
-                     "deviation": deviation, "deviation_fraction": (deviation / amount) if amount else None,
-                     "actual_source": "billed" if billed is not None else "expected"})
-    return pd.DataFrame(rows, columns=["supplier", "month", "budget", "actual", "deviation", "deviation_fraction",
-                                       "actual_source"])
+        t = totals.loc[(row["supplier"], row["month"])]
+        out.append({"supplier": row["supplier"], "month": row["month"], "budget": t["budget"],
+                    "actual": t["expected"], "deviation": t["deviation"],
+                    "deviation_fraction": t["deviation_fraction"], "billed": t["billed"],
+                    "billed_deviation": t["billed_deviation"],
+                    "billed_deviation_fraction": t["billed_deviation_fraction"]})
+    return pd.DataFrame(out, columns=BUDGET_COLUMNS)
 
 
 def _missing(value: object) -> bool:

@@ -297,8 +297,8 @@ def portfolio_attainment(eng: Engagement, month: str, lang: str | None = None) -
 
 
 def portfolio_budget(eng: Engagement, month: str, *, months: list[str] | None = None) -> pd.DataFrame:
-    """`portfolio.budget_vs_actual` per supplier in force and month (`months`, default the engagement's
-    months up to `month`)."""
+    """`portfolio.budget_vs_actual` (actual = the expected net, billed beside it; `ccanalysis.budget`) per
+    supplier in force and month (`months`, default the engagement's months up to `month`)."""
     months = months or [m for m in eng.months() if m <= month] or [month]
     rows = [{"supplier": supplier, "month": current, "billed_net": billed_net(eng, supplier, current),
              "expected_net": totals(expected_invoice(eng, supplier, current)).net}

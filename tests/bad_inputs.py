@@ -402,6 +402,10 @@ CASES: list[Case] = [
     # ---- budget, plan, workforce
     Case("budget-month", cell(BUDGET, 2, "month", "2026-13"), (BUDGET, "row 2", "month")),
     Case("budget-service-unknown", cell(BUDGET, 3, "service", "billings"), (BUDGET, "row 3", "service")),
+    Case("budget-supplier-unknown", cell(BUDGET, 4, "supplier", "northwynd"),
+         (BUDGET, "row 4", "supplier", "northwynd", "eastline, northwind, southpoint")),
+    Case("budget-month-mid-date", cell(BUDGET, 2, "month", "2026-08-15"), (BUDGET, "row 2", "month")),
+    Case("budget-month-blank", cell(BUDGET, 5, "month", ""), (BUDGET, "row 5", "month")),
     Case("budget-duplicate", copy_line(BUDGET, 2, 3), (BUDGET, "row 3", "duplicate")),
     Case("budget-header-twice", replace(BUDGET, "month,supplier,service,amount", "month,supplier,service,amount,amount"),
          (BUDGET, "row 1", "amount", "twice")),

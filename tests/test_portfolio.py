@@ -50,8 +50,9 @@ def test_budget_vs_actual(tmp_path):
     frame = workbook.portfolio_budget(_engagement(tmp_path), "2026-09").set_index("supplier")
     assert frame.loc["acme", "deviation"] == Decimal("50.00")  # 450 billed − 400 budget (whole supplier, `*`)
     assert frame.loc["acme", "deviation_fraction"] == Decimal("0.125")
+    assert frame.loc["acme", "billed_deviation"] == Decimal("50.00")  # billed 450 (= expected) − 400
     assert frame.loc["beta", "deviation"] == Decimal("-50.00")  # 200 expected − 250 budget
-    assert frame.loc["beta", "actual_source"] == "expected"
+    assert frame.loc["beta", "billed"] is None and frame.loc["beta", "billed_deviation"] is None  # no invoice
 
 
 def test_hhi_bounds():
@@ -89,9 +90,13 @@ def test_budget_vs_actual_of_plain_rows():
                           "billed_net": [Decimal("110.00"), None, None],
                           "expected_net": [Decimal("100.00"), Decimal("4.00"), Decimal("7.00")]})
     frame = portfolio.budget_vs_actual(budget, costs).set_index("supplier")
-    assert frame.loc["a", "budget"] == 100 and frame.loc["a", "deviation"] == Decimal("10.00")  # 110 − (60 + 40)
-    assert frame.loc["a", "deviation_fraction"] == Decimal("0.1")
-    assert frame.loc["b", "actual"] == Decimal("4.00") and frame.loc["b", "actual_source"] == "expected"
+    # a billed 110.00 for an expected 100.00 (say a line billed twice): the cost is on budget (100 − (60 + 40)
+    # = 0), the invoice 10.00 over it
+    assert frame.loc["a", "budget"] == 100 and frame.loc["a", "actual"] == Decimal("100.00")
+    assert frame.loc["a", "deviation"] == 0 and frame.loc["a", "deviation_fraction"] == 0
+    assert frame.loc["a", "billed_deviation"] == Decimal("10.00")
+    assert frame.loc["a", "billed_deviation_fraction"] == Decimal("0.1")
+    assert frame.loc["b", "actual"] == Decimal("4.00") and frame.loc["b", "billed"] is None
     assert frame.loc["b", "deviation"] == Decimal("-1.00")
     assert frame.loc["c", "budget"] is None and frame.loc["c", "deviation"] is None  # no budget rows
 

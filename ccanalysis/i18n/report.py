@@ -184,8 +184,10 @@ SENTENCES: dict[str, dict[str, str]] = {
               "invoice). HHI is the sum of squared shares of handled contacts in percentage points: above "
               "{limit} the portfolio is highly concentrated.",
     },
-    "budget_actual_is": {"es": "Real = importe facturado (o esperado si aún no hay factura).",
-                         "en": "Actual = billed net (expected net where there is no invoice yet)."},
+    "budget_actual_is": {"es": "Real = coste esperado según el contrato y la actividad; lo facturado, al lado "
+                               "(una línea facturada dos veces es un hallazgo de la auditoría, no un desvío).",
+                         "en": "Actual = the expected cost under the contract and the activity; the billed net "
+                               "beside it (a line billed twice is an audit finding, not an overrun)."},
     "budget_over": {"es": "Por encima del presupuesto en {month}: {suppliers}.",
                     "en": "Over budget in {month}: {suppliers}."},
     "budget_none_over": {"es": "Ningún proveedor supera su presupuesto en {month}.",

@@ -78,7 +78,7 @@ def portfolio_kpi_section(eng: Engagement, month: str, lang: str) -> Section:
 
 def portfolio_budget_section(eng: Engagement, month: str, lang: str) -> Section:
     """Cost against budget per supplier and month, from the first month with data to the report's month
-    (billed net; expected net where not yet invoiced)."""
+    (actual: the expected net; the billed net and its deviation beside it)."""
     frame = workbook.portfolio_budget(eng, month)
     currency = eng.settings.currency
     table = pd.DataFrame({
@@ -88,6 +88,9 @@ def portfolio_budget_section(eng: Engagement, month: str, lang: str) -> Section:
         label("actual", lang): [text.money(v, lang, currency) for v in frame["actual"]],
         label("deviation", lang): [text.money(v, lang, currency) for v in frame["deviation"]],
         "%": [format_percent(v, lang, 1) if v is not None else "" for v in frame["deviation_fraction"]],
+        label("billed", lang): [text.money(v, lang, currency) for v in frame["billed"]],
+        f"{label('billed', lang)} − {label('budget', lang)}": [text.money(v, lang, currency)
+                                                               for v in frame["billed_deviation"]],
     }) if not frame.empty else pd.DataFrame()
     current = frame[frame["month"] == month]
     over = [(s, d) for s, d, b in zip(current["supplier"], current["deviation"], current["budget"], strict=True)
