@@ -221,9 +221,23 @@ def demo_scenario(demo_root):
         path.parent.rmdir()
 
 
-def test_the_flash_and_the_simulation_render_to_their_folders_then_skip(demo_root, demo_engagement, demo_scenario,
-                                                                        capsys):
+@pytest.fixture
+def demo_reports(demo_root):
+    """reports/demo, with the flash and scenario reports a test writes there removed afterwards (the other
+    tests count the demo's reports)."""
+    import shutil
+
     reports = demo_root / "reports" / "demo"
+    there = {name: (reports / name).exists() for name in ("flash", "scenarios")}
+    yield reports
+    for name, existed in there.items():
+        if not existed:
+            shutil.rmtree(reports / name, ignore_errors=True)
+
+
+def test_the_flash_and_the_simulation_render_to_their_folders_then_skip(demo_root, demo_engagement, demo_scenario,
+                                                                        demo_reports, capsys):
+    reports = demo_reports
     runs = {"flash/2026-08-20": ["--flash", "2026-08-20"],
             f"scenarios/{demo_scenario}": ["--scenario", demo_scenario, "--draws", "100", "--seed", "3"]}
     for name, flags in runs.items():
