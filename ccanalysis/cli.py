@@ -167,9 +167,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit.add_parser(sub, common)
 
-    p = sub.add_parser("report", help="write HTML reports per supplier and month, plus the portfolio report")
+    p = sub.add_parser("report", help="write HTML reports: per supplier and month plus the portfolio (--month), "
+                                      "the daily flash (--flash) or a payment-model simulation (--scenario)")
     p.add_argument("engagement")
-    p.add_argument("--month", required=True, help="YYYY-MM or a range YYYY-MM..YYYY-MM")
+    p.add_argument("--month", default=None, help="YYYY-MM or a range YYYY-MM..YYYY-MM: the monthly reports")
+    p.add_argument("--flash", default=None, metavar="YYYY-MM-DD",
+                   help="the daily flash of every supplier on this as-of date (reports/ENG/flash/DATE.html)")
+    p.add_argument("--scenario", default=None, metavar="NAME",
+                   help="the simulation of parameters/ENG/scenarios/NAME.yaml (reports/ENG/scenarios/NAME.html)")
+    p.add_argument("--draws", type=int, default=None, help="with --scenario: Monte Carlo draws (default: the file's)")
+    p.add_argument("--seed", type=int, default=None, help="with --scenario: random seed (default: the file's)")
     p.add_argument("--supplier", action="append", default=None, help="only these suppliers (repeatable)")
     p.add_argument("--jobs", type=int, default=None, help="parallel reports (default: the machine's cores)")
     p.add_argument("--scheduler", default=None, help="dask.distributed scheduler address, or 'local'")

@@ -1,4 +1,4 @@
-"""Every section of both report notebooks, rendered for the demo in Spanish and in English, holds no phrase of
+"""Every section of every report notebook, rendered for the demo in Spanish and in English, holds no phrase of
 the other language: headings, tables, narratives, notes and figure texts (ids and the contract's own
 descriptions, which are client data, are left out)."""
 
@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 
 import pytest
 from matplotlib.text import Text
@@ -17,6 +18,12 @@ SUPPLIERS = ("northwind", "southpoint", "eastline")
 SUPPLIER_SECTIONS = ("summary_section", "expected_invoice_section", "kpi_section", "activity_section",
                      "compliance_section")
 PORTFOLIO_SECTIONS = ("portfolio_cost_section", "portfolio_kpi_section", "portfolio_budget_section")
+#: The daily flash's and the simulation's sections (their registries, `report/flash.py`, `report/simulation.py`).
+FLASH_SECTIONS = ("month_to_date_section",)
+SIMULATION_SECTIONS = ("candidates_section",)
+AS_OF = date(2026, 8, 20)
+#: A scenario written into the demo for the simulation's sections (removed afterwards).
+SCENARIO = "language_check"
 
 #: Words that give away a phrase of each language (matched as whole words, case-insensitive).
 WORDS = {
@@ -33,9 +40,30 @@ OTHER = {"es": "en", "en": "es"}
 CODE = re.compile(r"(?<![\w:])[a-z]+(?:_[a-z]+)+(?![\w:])|\bsla:\w+")
 
 
+@pytest.fixture(scope="module")
+def scenario(demo_engagement):
+    from ccanalysis.report import simulation
+    from tests.engagements import write_yaml
+
+    path = simulation.scenario_path(demo_engagement, SCENARIO)
+    existed = path.parent.is_dir()
+    write_yaml(path, {"service": "care", "candidates": [
+        {"id": "per_hour", "service": {"charges": [
+            {"id": "h", "unit": "logged_hour", "model": "per_unit", "unit_price": "21.50"},
+            {"id": "base", "model": "fixed", "amount": "1000"}]}},
+        {"id": "current", "contract": "contracts/northwind.yaml", "service_id": "care"}],
+        "offers": [{"id": "bidder", "supplier": "Bidder", "contract": "contracts/southpoint.yaml",
+                    "service_id": "sales"}]})
+    yield SCENARIO
+    path.unlink()
+    if not existed:
+        path.parent.rmdir()
+
+
 def _client_data(eng) -> list[str]:
     """Ids and the client's own words (names, charge descriptions), longest first."""
-    found = {eng.settings.client}
+    found = {eng.settings.client, SCENARIO, "per_hour", "current", "bidder", "Bidder", "contracts/northwind.yaml",
+             "contracts/southpoint.yaml"}
     for supplier in eng.suppliers:
         contract = eng.contract(supplier)
         found |= {supplier, contract.name}
@@ -67,15 +95,19 @@ def _offenders(text: str, lang: str, client_data: list[str]) -> list[str]:
 
 def _cases():
     for lang in ("es", "en"):
-        for name in SUPPLIER_SECTIONS + PORTFOLIO_SECTIONS:
+        for name in SUPPLIER_SECTIONS + PORTFOLIO_SECTIONS + FLASH_SECTIONS + SIMULATION_SECTIONS:
             yield pytest.param(name, lang, id=f"{name}-{lang}")
 
 
 @pytest.mark.parametrize(("name", "lang"), list(_cases()))
-def test_a_section_speaks_one_language(demo_engagement, name, lang):
+def test_a_section_speaks_one_language(demo_engagement, scenario, name, lang):
     function = getattr(report, name)
     if name in SUPPLIER_SECTIONS:
         sections = [function(demo_engagement, supplier, MONTH, lang) for supplier in SUPPLIERS]
+    elif name in FLASH_SECTIONS:
+        sections = [function(demo_engagement, AS_OF, lang)]
+    elif name in SIMULATION_SECTIONS:
+        sections = [function(demo_engagement, scenario, None, None, lang)]
     else:
         sections = [function(demo_engagement, MONTH, lang)]
     client_data = _client_data(demo_engagement)

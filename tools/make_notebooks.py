@@ -17,6 +17,9 @@ KERNEL = {"kernelspec": {"display_name": "Python 3", "language": "python", "name
 
 
 HIDDEN = {"tags": ["remove-cell"]}
+#: nbval (`pytest` collects `notebooks/`, on the demo) skips the simulation notebook's cells while the demo has no
+#: scenario file `parameters/demo/scenarios/care_models.yaml`; set to False once the demo builder writes it.
+SKIP_SIMULATION_IN_NBVAL = True
 
 
 def cell(source: str, **kw):
@@ -65,9 +68,49 @@ def portfolio() -> nbformat.NotebookNode:
     return new_notebook(cells=cells, metadata=KERNEL)
 
 
+def daily_flash() -> nbformat.NotebookNode:
+    cells = [
+        new_markdown_cell("# Daily cost flash · Parte diario de coste\n\n"
+                          "Every supplier on one as-of date: month-to-date cost against the plan (the sections "
+                          "registered in `ccanalysis/report/flash.py`).", metadata=HIDDEN),
+        cell('engagement: str = "demo"\nas_of: str = "2026-09-15"\nlang: str = "es"', metadata={"tags": ["parameters"]}),
+        cell("from ccanalysis import report\n\n"
+             "eng = report.open_engagement(engagement)\n"
+             "day = report.check_flash_parameters(eng, as_of, lang)"),
+        cell("flash = report.flash_sections(eng, day, lang)\nflash"),
+        cell("report.publish(flash)"),
+    ]
+    return new_notebook(cells=cells, metadata=KERNEL)
+
+
+def simulation() -> nbformat.NotebookNode:
+    cells = [
+        new_markdown_cell("# Payment-model simulation · Simulación de modelos de pago\n\n"
+                          "The candidates of one scenario file priced on the same activity (the sections "
+                          "registered in `ccanalysis/report/simulation.py`).", metadata=HIDDEN),
+        cell('engagement: str = "demo"\nscenario: str = "care_models"\n'
+             "draws = None  # type: Optional[int] (None: the scenario's own)\n"
+             'seed = None  # type: Optional[int]\nlang: str = "es"', metadata={"tags": ["parameters"]}),
+        cell("from ccanalysis import report\n\n"
+             "eng = report.open_engagement(engagement)\n"
+             "report.check_scenario_parameters(eng, scenario, draws, seed, lang)"),
+        cell("simulation = report.simulation_sections(eng, scenario, draws, seed, lang)\nsimulation"),
+        cell("report.publish(simulation)"),
+    ]
+    if SKIP_SIMULATION_IN_NBVAL:
+        for c in cells[1:]:
+            c.metadata.setdefault("tags", []).append("nbval-skip")
+    return new_notebook(cells=cells, metadata=KERNEL)
+
+
+NOTEBOOK_BUILDERS = {"supplier_month.ipynb": supplier_month, "portfolio.ipynb": portfolio,
+                     "daily_flash.ipynb": daily_flash, "simulation.ipynb": simulation}
+
+
 def main() -> None:
     NOTEBOOKS.mkdir(exist_ok=True)
-    for name, nb in (("supplier_month.ipynb", supplier_month()), ("portfolio.ipynb", portfolio())):
+    for name, build in NOTEBOOK_BUILDERS.items():
+        nb = build()
         for i, c in enumerate(nb.cells):
             c["id"] = f"{name.split('.')[0]}-{i}"  # stable ids: regenerating gives no diff
         nbformat.write(nb, NOTEBOOKS / name)

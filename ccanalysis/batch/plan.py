@@ -1,7 +1,11 @@
-"""`ccanalysis report`: plan the month's reports of an engagement and run them through the batch runner.
+"""`ccanalysis report`: plan an engagement's reports and run them through the batch runner.
 
-One report per supplier and month (`notebooks/supplier_month.ipynb`) and one portfolio report per month
-(`notebooks/portfolio.ipynb`), written to `reports/ENG/YYYY-MM/`. Everything a kernel would trip on —
+With `--month`: one report per supplier and month (`notebooks/supplier_month.ipynb`) and one portfolio
+report per month (`notebooks/portfolio.ipynb`), written to `reports/ENG/YYYY-MM/`. With `--flash DATE`: the
+daily flash of every supplier on that as-of date (`notebooks/daily_flash.ipynb`), written to
+`reports/ENG/flash/DATE`; with `--scenario NAME`: the payment-model simulation of scenario file
+`parameters/ENG/scenarios/NAME.yaml` (`notebooks/simulation.ipynb`), written to `reports/ENG/scenarios/NAME`.
+Exactly one of the three. Everything a kernel would trip on —
 unknown supplier, bad month, no data — is checked here first, as a one-line error (exit code 2); a
 read-only reports folder is an input error (exit 1). One run at a time per engagement: a second one
 waits for the first's lock, then skips what the first built.
@@ -13,6 +17,7 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 from ccanalysis import config
@@ -30,6 +35,10 @@ from ccanalysis.periods import parse_months
 
 SUPPLIER_NOTEBOOK = "supplier_month.ipynb"
 PORTFOLIO_NOTEBOOK = "portfolio.ipynb"
+FLASH_NOTEBOOK = "daily_flash.ipynb"
+SIMULATION_NOTEBOOK = "simulation.ipynb"
+#: The folders of `reports/ENG/` holding the flash and the simulation reports.
+FLASH_FOLDER, SCENARIOS_FOLDER = "flash", "scenarios"
 #: The engagement's batch lock is `.report.lock` in its reports folder; a second run waits this long for it.
 LOCK_NAME = "report"
 LOCK_WAIT_S = 6 * 3600.0
@@ -70,6 +79,43 @@ def plan_jobs(eng: Engagement, months: list[str], suppliers: list[str] | None = 
     return jobs
 
 
+def plan_flash_job(eng: Engagement, as_of: str, *, lang: str | None = None, notebooks: Path | None = None,
+                   today: date | None = None) -> ReportJob:
+    """The daily flash of every supplier on `as_of` (YYYY-MM-DD), checked first: a real date, not after
+    `today`, inside the engagement's activity data (UsageError naming the range)."""
+    from ccanalysis.report import flash
+
+    lang = check_lang(lang or eng.settings.lang)
+    notebooks = notebooks or config.notebooks_dir()
+    day = flash.check_flash_parameters(eng, as_of, lang, today=today)
+    return ReportJob(
+        name=f"{FLASH_FOLDER}/{day.isoformat()}", notebook=notebooks / FLASH_NOTEBOOK,
+        parameters={"engagement": eng.id, "as_of": day.isoformat(), "lang": lang},
+        output_stem=config.reports_dir(eng.id, eng.root) / FLASH_FOLDER / day.isoformat(),
+        inputs=[notebooks / FLASH_NOTEBOOK, *report_inputs(eng)],
+        header={**flash.flash_header(eng, day, lang), "data_sources": _data_sources(eng, lang, None)},
+        title=flash.flash_title(eng, day, lang), lang=lang)
+
+
+def plan_scenario_job(eng: Engagement, scenario: str, *, draws: int | None = None, seed: int | None = None,
+                      lang: str | None = None, notebooks: Path | None = None) -> ReportJob:
+    """The simulation report of scenario file `parameters/ENG/scenarios/NAME.yaml`, checked first (an
+    unknown scenario: UsageError listing the engagement's scenarios); draws/seed None: the file's own."""
+    from ccanalysis.report import simulation
+
+    lang = check_lang(lang or eng.settings.lang)
+    notebooks = notebooks or config.notebooks_dir()
+    simulation.check_scenario_parameters(eng, scenario, draws, seed, lang)
+    return ReportJob(
+        name=f"{SCENARIOS_FOLDER}/{scenario}", notebook=notebooks / SIMULATION_NOTEBOOK,
+        parameters={"engagement": eng.id, "scenario": scenario, "draws": draws, "seed": seed, "lang": lang},
+        output_stem=config.reports_dir(eng.id, eng.root) / SCENARIOS_FOLDER / scenario,
+        inputs=[notebooks / SIMULATION_NOTEBOOK, *report_inputs(eng)],
+        header={**simulation.simulation_header(eng, scenario, lang),
+                "data_sources": _data_sources(eng, lang, None)},
+        title=simulation.simulation_title(eng, scenario, lang), lang=lang)
+
+
 def report_inputs(eng: Engagement, supplier: str | None = None) -> list[Path]:
     """The files a report reads, so that changing one rebuilds exactly the reports that read it: for a
     supplier, the engagement's settings, its own contract and invoice-line rules, the data files holding its
@@ -96,6 +142,12 @@ def _header(eng: Engagement, month: str, lang: str, supplier: str | None) -> dic
     else:
         header["month"] = month
         header["suppliers"] = ", ".join(eng.suppliers)
+    header["data_sources"] = _data_sources(eng, lang, supplier)
+    return header
+
+
+def _data_sources(eng: Engagement, lang: str, supplier: str | None) -> str:
+    """Each data source (of `supplier`'s, or all) with its files, rows and date range, in `lang`."""
     sources = []
     for table in sorted({s.table for s in eng.sources}):
         parts = [s for s in eng.sources if s.table == table and (supplier is None or supplier in s.suppliers
@@ -108,8 +160,7 @@ def _header(eng: Engagement, month: str, lang: str, supplier: str | None) -> dic
         rows = sum(s.rows for s in parts)
         sources.append(sentence("data_source", lang, table=label(f"table_{table}", lang), files=len(parts),
                                 rows=format_number(rows, lang, 0), span=span))
-    header["data_sources"] = "; ".join(sources)
-    return header
+    return "; ".join(sources)
 
 
 @contextlib.contextmanager
@@ -129,11 +180,33 @@ def engagement_lock(reports: Path) -> Iterator[None]:
         yield
 
 
+def check_report_kind(args: argparse.Namespace) -> str:
+    """"month", "flash" or "scenario": which of `--month`, `--flash`, `--scenario` was given (exactly one),
+    and that the options given belong to it; UsageError (one line) otherwise."""
+    given = [kind for kind in ("month", "flash", "scenario") if getattr(args, kind, None) is not None]
+    if len(given) != 1:
+        shown = " and ".join(f"--{kind}" for kind in given) if given else "none of them"
+        raise UsageError(f"give exactly one of --month YYYY-MM, --flash YYYY-MM-DD or --scenario NAME "
+                         f"(got {shown})")
+    kind = given[0]
+    belongs = {"supplier": "month", "no_portfolio": "month", "draws": "scenario", "seed": "scenario"}
+    for option, owner in belongs.items():
+        if getattr(args, option, None) not in (None, False) and owner != kind:
+            raise UsageError(f"--{option.replace('_', '-')} goes with --{owner}, not with --{kind}")
+    return kind
+
+
 def report_command(args: argparse.Namespace) -> int:
     """Run `ccanalysis report` (see cli.py): 0 when every report is ok or skipped, 1 when any failed."""
-    months = parse_months(args.month)
+    kind = check_report_kind(args)
+    months = parse_months(args.month) if kind == "month" else []
     eng = load_cached(args.engagement, root=args.root)  # validated once, reused by every report kernel
-    jobs = plan_jobs(eng, months, args.supplier, lang=args.lang, portfolio=not args.no_portfolio)
+    if kind == "flash":
+        jobs = [plan_flash_job(eng, args.flash, lang=args.lang)]
+    elif kind == "scenario":
+        jobs = [plan_scenario_job(eng, args.scenario, draws=args.draws, seed=args.seed, lang=args.lang)]
+    else:
+        jobs = plan_jobs(eng, months, args.supplier, lang=args.lang, portfolio=not args.no_portfolio)
     with engagement_lock(config.reports_dir(eng.id, eng.root)):
         results = run_batch(jobs, jobs_n=args.jobs, scheduler=args.scheduler, force=args.force,
                             reuse_kernel=args.reuse_kernel, progress=sys.stderr.isatty(), cwd=eng.root)

@@ -377,3 +377,41 @@ SENTENCES.update({
     "savings_none": {"es": "No hay facturas auditadas en el periodo.",
                      "en": "There are no audited invoices in the period."},
 })
+
+# the daily flash (`report/flash.py`) and the payment-model simulation (`report/simulation.py`)
+LABELS.update({
+    "header_scenario": {"es": "Escenario", "en": "Scenario"},
+    "flash_report": {"es": "Parte diario de coste", "en": "Daily cost flash"},
+    "simulation_report": {"es": "Simulación de modelos de pago", "en": "Payment-model simulation"},
+    "month_to_date": {"es": "Coste del mes hasta la fecha de corte", "en": "Month-to-date cost"},
+    "days_elapsed": {"es": "Días transcurridos", "en": "Days elapsed"},
+    "accrued_to_date": {"es": "Devengado", "en": "Accrued"},
+    "planned_to_date": {"es": "Plan", "en": "Plan"},
+    "not_in_force": {"es": "contrato no vigente", "en": "contract not in force"},
+    "no_plan": {"es": "sin plan", "en": "no plan"},
+    "plan_incomplete": {"es": "plan incompleto", "en": "plan incomplete"},
+    "candidates": {"es": "Modelos candidatos y ofertas", "en": "Candidate models and offers"},
+    "candidate": {"es": "Candidato", "en": "Candidate"},
+    "offer": {"es": "Oferta", "en": "Offer"},
+    "origin": {"es": "Origen", "en": "Source"},
+    "inline_candidate": {"es": "definido en el escenario", "en": "defined in the scenario"},
+    "charge_models": {"es": "Modelos de pago", "en": "Payment models"},
+})
+
+SENTENCES.update({
+    "flash_narrative": {
+        "es": "Coste devengado por cada proveedor desde el inicio de su periodo de facturación hasta el {as_of}, "
+              "según el contrato y la actividad registrada, frente al coste del plan en esos mismos días.",
+        "en": "The cost each supplier has accrued from the start of its billing period to {as_of}, under the "
+              "contract and the recorded activity, against the plan's cost over the same days.",
+    },
+    "flash_no_activity": {"es": "sin actividad registrada el {as_of}", "en": "no activity recorded on {as_of}"},
+    "days_of": {"es": "{elapsed} de {days}", "en": "{elapsed} of {days}"},
+    "model_of_unit": {"es": "{model} ({unit})", "en": "{model} ({unit})"},
+    "scenario_narrative": {
+        "es": "Formas de pago que compara el escenario {scenario} para el servicio {service}: cada candidato es "
+              "un contrato que se valora sobre la misma actividad.",
+        "en": "The ways of paying scenario {scenario} compares for service {service}: each candidate is a "
+              "contract priced on the same activity.",
+    },
+})

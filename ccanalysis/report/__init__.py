@@ -3,6 +3,8 @@
 - `section` — the `Section` type, its HTML, and `publish` (the report's key results for the `.json`);
 - `notebook` — the first cell's calls: `open_engagement`, `check_parameters`;
 - `supplier_month`, `portfolio` — the sections of each report notebook, one function each;
+- `flash`, `simulation` — the daily flash and the simulation report: a registry of sections each, which
+  their notebook builds in one call (`flash_sections`, `simulation_sections`);
 - `text` — display text shared by sections (money, quantities, KPI values, compliance facts);
 - `figures` — matplotlib figures; `html` — notebook → HTML; `results` — the results MIME bundle.
 
@@ -19,9 +21,13 @@ import importlib
 
 #: The notebooks' first and last calls, by the module that defines them.
 CALLS = {"Section": "ccanalysis.report.section", "publish": "ccanalysis.report.section",
-         "open_engagement": "ccanalysis.report.notebook", "check_parameters": "ccanalysis.report.notebook"}
+         "open_engagement": "ccanalysis.report.notebook", "check_parameters": "ccanalysis.report.notebook",
+         "flash_sections": "ccanalysis.report.flash", "check_flash_parameters": "ccanalysis.report.flash",
+         "simulation_sections": "ccanalysis.report.simulation",
+         "check_scenario_parameters": "ccanalysis.report.simulation"}
 #: The modules of sections, one per report notebook: `report.NAME_section` is found in them.
-SECTION_MODULES = ("ccanalysis.report.supplier_month", "ccanalysis.report.portfolio")
+SECTION_MODULES = ("ccanalysis.report.supplier_month", "ccanalysis.report.portfolio", "ccanalysis.report.flash",
+                   "ccanalysis.report.simulation")
 
 
 def __getattr__(name: str):

@@ -10,11 +10,13 @@ from __future__ import annotations
 import base64
 import html
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ccanalysis.registry import Registry
 from ccanalysis.report.results import publish_results
 
 if TYPE_CHECKING:
@@ -115,3 +117,44 @@ def publish(*sections: Section) -> None:
     for section in sections:
         merged.update(section.results)
     publish_results(merged)
+
+
+# --------------------------------------------------------------------------- sections from a registry
+@dataclass(frozen=True)
+class SectionRecord:
+    """One section of a report whose notebook renders a registry (the flash, the simulation): its `name`
+    (the registry key), the function building it and a line for developers on what it shows."""
+
+    name: str
+    function: Callable[..., Section]
+    description: str
+
+
+class Sections(tuple):
+    """The sections of a registry built for one page, in registry order: one notebook cell displays them
+    all, and `publish(sections)` merges their results."""
+
+    def _repr_html_(self) -> str:
+        return "\n".join(section._repr_html_() for section in self)
+
+    @property
+    def results(self) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        for section in self:
+            merged.update(section.results)
+        return merged
+
+
+def build_sections(registry: Registry[SectionRecord], *args: Any) -> Sections:
+    """Every registered section of a report, each built with the same arguments."""
+    return Sections(record.function(*args) for record in registry.records())
+
+
+def section_decorator(registry: Registry[SectionRecord]) -> Callable[[str, str], Callable]:
+    """`@section(name, description)` registering the function it decorates in `registry`."""
+    def section(name: str, description: str) -> Callable:
+        def register(function: Callable[..., Section]) -> Callable[..., Section]:
+            registry.register(SectionRecord(name, function, description))
+            return function
+        return register
+    return section
