@@ -63,8 +63,13 @@ class Memo:
 
 #: A period's step-1 lines and the activities they were rated on, by (engagement fingerprint, supplier, month).
 CHARGES = Memo(32)
-#: Step-1 lines rated up to a date, by (engagement fingerprint, supplier, month, until): lines only.
-CHARGES_TO_DATE = Memo(512)
+#: The accrual engine (each service's activity split by day, each charge's units per day), by
+#: (engagement fingerprint, supplier, month).
+ACCRUAL = Memo(32)
+#: The accrual's lines of every day up to a date, by (engagement fingerprint, supplier, month, until).
+ACCRUAL_DAYS = Memo(64)
+#: Kept for callers that clear every memo (the month-to-date charges now come from ACCRUAL_DAYS).
+CHARGES_TO_DATE = ACCRUAL_DAYS
 #: The expected invoice's lines (facts, frozen), by (engagement fingerprint, supplier, month): a report's
 #: sections and the audit share one.
 EXPECTED = Memo(32)
@@ -114,17 +119,6 @@ def _rated(eng: Engagement, supplier: str, month: str) -> tuple[list[Line], dict
     return CHARGES.get(_key(eng, supplier, month), compute)
 
 
-def _rated_to_date(eng: Engagement, supplier: str, month: str, until: date) -> list[Line]:
-    """The period's step-1 lines rated on activity up to `until` (periodic charges prorated to date)."""
-    def compute() -> list[Line]:
-        contract = eng.contract(supplier)
-        period = contract.period(month)
-        end = min(until, period.end)
-        return invoice.step_one(contract, period, _activities(eng, supplier, contract, period, end), end)
-
-    return CHARGES_TO_DATE.get(_key(eng, supplier, month, until), compute)
-
-
 def invoice_lines(eng: Engagement, supplier: str, month: str) -> list[Line]:
     """The expected invoice's lines, as facts."""
     contract = eng.contract(supplier)
@@ -156,8 +150,13 @@ def expected_invoice(eng: Engagement, supplier: str, month: str, lang: str | Non
 
 
 def charges_to_date(eng: Engagement, supplier: str, month: str, until: date) -> Decimal:
-    """The rounded step-1 charges of billing period `month` rated on activity up to `until` inclusive."""
-    return sum((line.amount for line in _rated_to_date(eng, supplier, month, until)), ZERO)
+    """The rounded step-1 charges (charge, flat fee, minimum and maximum lines) of billing period `month`
+    accrued on activity up to `until` inclusive (`accrual_lines`)."""
+    period = eng.period(supplier, month)
+    if until < period.start:
+        return ZERO
+    _, lines = accrual_days(eng, supplier, month, until)[-1]
+    return sum((line.amount for line in lines if line.kind in invoice.STEP_ONE_KINDS), ZERO)
 
 
 def sla_evaluations(eng: Engagement, supplier: str, month: str, *, include_neutral: bool = False,
@@ -259,11 +258,63 @@ def billed_vs_expected(eng: Engagement, supplier: str, month: str, lang: str | N
                             result.claimable if result.has_invoice else None)
 
 
-def accrual(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
-    """The month-to-date cost of billing period `month`, day by day up to the last day with activity."""
+def accrual_engine(eng: Engagement, supplier: str, month: str) -> _accrual.Engine:
+    """The accrual engine of billing period `month` (`ccanalysis.accrual.engine`: the period's activity split
+    by day, each charge's units per day computed once), memoised."""
+    def compute() -> _accrual.Engine:
+        contract = eng.contract(supplier)
+        period = contract.period(month)
+        if contract.active_days(period) == 0:
+            invoice.invoice_lines(contract, period, {}, [], supplier=supplier)  # raises: not in force
+        activities = _activities(eng, supplier, contract, period, None)
+        kpi_days = {}
+        for service in contract.services_for(period):
+            if service.sla and not activities[service.id].contacts.empty:
+                first, last = contract.active_range(period, service)
+                kpi_days[service.id] = eng.daily_activity(supplier, service.id, first, last)
+        return _accrual.engine(contract, period, activities, kpi_days)
+
+    return ACCRUAL.get(_key(eng, supplier, month), compute)
+
+
+def accrual_days(eng: Engagement, supplier: str, month: str, until: date | None = None
+                 ) -> list[tuple[date, list[Line]]]:
+    """(day, the accrual's lines of days 1..day) for every day of billing period `month` up to `until`
+    (default: the period end), memoised; the last day of the period is the expected invoice."""
     period = eng.period(supplier, month)
-    last = _accrual.last_activity_day(eng.activity, eng.contacts, supplier, period.start, period.end)
-    return _accrual.daily_cost(period.start, last, lambda day: charges_to_date(eng, supplier, month, day))
+    until = period.end if until is None else min(until, period.end)
+    return ACCRUAL_DAYS.get(_key(eng, supplier, month, until),
+                            lambda: accrual_engine(eng, supplier, month).days(until))
+
+
+def last_activity_day(eng: Engagement, supplier: str, month: str) -> date | None:
+    """The last day of billing period `month` with an activity row or contact record of the supplier."""
+    period = eng.period(supplier, month)
+    return _accrual.last_activity_day(eng.activity, eng.contacts, supplier, period.start, period.end)
+
+
+def accrual(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
+    """The month-to-date cost of billing period `month`, day by day up to the last day with activity:
+    date, cost (Decimal, the day's increment), cumulative (Decimal, the accrued net of every line kind:
+    charges, fees, minimums, the commitment true-up, SLA); the period's last day is the expected net."""
+    last = last_activity_day(eng, supplier, month)
+    if last is None:
+        return _accrual.daily_totals([])
+    return _accrual.daily_totals(accrual_days(eng, supplier, month, last))
+
+
+def accrual_lines(eng: Engagement, supplier: str, month: str, as_of: date | None = None) -> pd.DataFrame:
+    """The accrual per line, day by day up to `as_of` (default: the last day with activity): date, service,
+    charge, tier, kind, accrued (Decimal, month to date), increment (Decimal, the day's change); see
+    `ccanalysis.accrual.lines_frame`. UsageError for an as-of date outside the period's data."""
+    from ccanalysis import projection as _projection
+
+    period = eng.period(supplier, month)
+    last = last_activity_day(eng, supplier, month)
+    until = last if as_of is None else _projection.check_as_of(as_of, period, last, supplier)
+    if until is None:
+        return _accrual.lines_frame([])
+    return _accrual.lines_frame(accrual_days(eng, supplier, month, until))
 
 
 def service_days(eng: Engagement, supplier: str, month: str) -> dict[str, pd.DataFrame]:
