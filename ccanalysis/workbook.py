@@ -317,6 +317,97 @@ def accrual_lines(eng: Engagement, supplier: str, month: str, as_of: date | None
     return _accrual.lines_frame(accrual_days(eng, supplier, month, until))
 
 
+#: Projections by (engagement fingerprint, supplier, month, as_of).
+PROJECTIONS = Memo(64)
+
+
+def plan_activity(eng: Engagement, supplier: str, month: str) -> dict[str, dict[date, ServiceActivity]]:
+    """The plan (table `plan`) of every service of billing period `month` as activity rows per day
+    (`projection.plan_rows`): handled, when the plan leaves it blank, from the service's answer rate over the
+    period's and the previous period's actuals; logged time, when blank, from the staffing engine
+    (`projection.plan_hours`: Erlang C on the day's volume spread over the service's intraday profile, the
+    SLA's service-level target, the engagement's `staffing:` shrinkage). Services without plan rows: absent."""
+    from ccanalysis import projection as _projection
+
+    table = eng.table("plan")
+    contract = eng.contract(supplier)
+    period = contract.period(month)
+    if table.empty:
+        return {}
+    mine = table[(table["supplier"] == supplier) & (table["date"] >= pd.Timestamp(period.start))
+                 & (table["date"] <= pd.Timestamp(period.end))]
+    settings = eng.settings.staffing
+    out: dict[str, dict[date, ServiceActivity]] = {}
+    for service in contract.services_for(period):
+        rows = mine[mine["service"] == service.id].sort_values("date")
+        if rows.empty:
+            continue
+        before = period.start - timedelta(days=28)
+        seen = eng.daily_activity(supplier, service.id, before, period.end)
+        offered = int(pd.to_numeric(seen.get("offered", pd.Series(dtype=float))).fillna(0).sum()) if len(seen) else 0
+        handled = int(pd.to_numeric(seen.get("handled", pd.Series(dtype=float))).fillna(0).sum()) if len(seen) else 0
+        rate = Decimal(handled) / Decimal(offered) if offered else None
+        hours = None
+        blank = rows["logged_s"].isna() if "logged_s" in rows else pd.Series(True, index=rows.index)
+        if blank.any():
+            threshold, _ = eng.thresholds(supplier, service, period.start)
+            profile = _projection.intraday_profile(eng.activity_rows(supplier, service.id, before, period.end),
+                                                   settings.opening_hours, 1800)
+            hours = _projection.plan_hours(rows[blank], profile,
+                                           sl_target_=_projection.sl_target(service, settings.sl_target),
+                                           threshold_s=float(threshold), shrinkage=float(settings.shrinkage))
+        like = service_activity(eng, supplier, service, period)
+        out[service.id] = _projection.plan_activity(
+            _projection.plan_rows(rows, service, answer_rate=rate, hours=hours), like)
+    return out
+
+
+def _plan_file(eng: Engagement) -> str:
+    files = [s.file for s in eng.sources if s.table == "plan"]
+    return ", ".join(files) if files else f"data/{eng.id}/plan/"
+
+
+def projected_close(eng: Engagement, supplier: str, month: str, as_of: date) -> Any:
+    """The projected close of billing period `month` on `as_of` (`ccanalysis.projection.Projection`:
+    accrued_net, projected_net, projected_low, projected_high (80 % band), planned_net, lines [service,
+    charge, accrued, projected, planned], daily [date, actual, projected, projected_low, projected_high,
+    planned] for the chart, gaps, methods). UsageError for an as-of date in the future, outside the period
+    or after the supplier's data."""
+    from ccanalysis import projection as _projection
+
+    period = eng.period(supplier, month)
+    last = last_activity_day(eng, supplier, month)
+    first = None
+    if last is not None:
+        lines = accrual_engine(eng, supplier, month)
+        starts = [min(sp.daily.days) for sp in lines.services.values() if sp.daily.days]
+        first = min(starts) if starts else None
+    _projection.check_as_of(as_of, period, last, supplier, first=first)
+
+    def compute() -> Any:
+        actual = accrual_engine(eng, supplier, month)
+        plan = plan_activity(eng, supplier, month)
+        history = None
+        previous = eng.contract(supplier).period_containing(period.start - timedelta(days=1)).month
+        if eng.contract(supplier).active_days(eng.period(supplier, previous)) > 0:
+            history = accrual_engine(eng, supplier, previous)
+        return _projection.project(actual, as_of, plan=plan, holidays=eng.holidays, history=history,
+                                   planned=_projection.planned_engine(actual, plan), plan_file=_plan_file(eng),
+                                   supplier=supplier, actual_days=accrual_days(eng, supplier, month, as_of))
+
+    return PROJECTIONS.get(_key(eng, supplier, month, as_of), compute)
+
+
+def planned_cost(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
+    """The plan of billing period `month` priced by the contract engine, per day, service and charge: date,
+    service, charge, planned (Decimal, the day's planned cost), planned_cumulative (month to date). Empty
+    without plan rows for the supplier."""
+    from ccanalysis import projection as _projection
+
+    engine = _projection.planned_engine(accrual_engine(eng, supplier, month), plan_activity(eng, supplier, month))
+    return _projection.planned_frame(engine.days() if engine is not None else [])
+
+
 def service_days(eng: Engagement, supplier: str, month: str) -> dict[str, pd.DataFrame]:
     """The daily activity of every service of the supplier in force in billing period `month`, by service id."""
     contract = eng.contract(supplier)
