@@ -205,6 +205,7 @@ class Stream:
     actual: dict[date, Decimal]  # month-to-date days with data
     expected: dict[date, Decimal]  # plan (or profile) units of every day in force
     method: str  # "plan" or "profile"
+    filled: frozenset[date] = frozenset()  # plan days missing, filled by the profile (taken as they are)
     future: dict[date, Decimal] = field(default_factory=dict)
     spread: float = 0.0  # c: the relative half-width of the band of the remaining total
 
@@ -253,7 +254,8 @@ def fit(stream: Stream, past: list[date], remaining: list[date], holidays: froze
             residuals.append(math.log(float(a) / float(p)) - math.log(float(r)))
     used = max(1, len(residuals) - len(sums))
     sigma = math.sqrt(sum(e * e for e in residuals) / used) if len(residuals) >= MIN_DAYS else DEFAULT_SIGMA
-    stream.future = {day: stream.expected.get(day, ZERO) * ratio.get(classes[day], pooled) for day in remaining}
+    stream.future = {day: stream.expected.get(day, ZERO) * (1 if day in stream.filled else ratio.get(classes[day], pooled))
+                     for day in remaining}
     total = sum(stream.future.values(), ZERO)
     if total <= 0:
         stream.spread = 0.0
@@ -409,8 +411,9 @@ def _stream(item: ChargeDays, dim: str | None, daily: accrual.DailyActivity,
         profile = profile_units(seen, past + rest, as_of)
         if not expected:
             expected, method = profile, "profile"
-        else:  # plan days missing (reported as gaps): the profile fills them
-            expected = {**profile, **expected}
+        else:  # plan days missing (reported as gaps): the profile of actuals fills them, without the ratio
+            filled = frozenset(d for d in rest if d not in expected)
+            return Stream(actual, {**profile, **expected}, method, filled=filled)
     return Stream(actual, expected, method)
 
 
