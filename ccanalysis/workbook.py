@@ -303,15 +303,17 @@ def accrual(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
     return _accrual.daily_totals(accrual_days(eng, supplier, month, last))
 
 
-def accrual_lines(eng: Engagement, supplier: str, month: str, as_of: date | None = None) -> pd.DataFrame:
+def accrual_lines(eng: Engagement, supplier: str, month: str, as_of: date | None = None, *,
+                  today: date | None = None) -> pd.DataFrame:
     """The accrual per line, day by day up to `as_of` (default: the last day with activity): date, service,
     charge, tier, kind, accrued (Decimal, month to date), increment (Decimal, the day's change); see
-    `ccanalysis.accrual.lines_frame`. UsageError for an as-of date outside the period's data."""
+    `ccanalysis.accrual.lines_frame`. UsageError for an as-of date outside the period's data or after
+    `today` (default: the machine's date)."""
     from ccanalysis import projection as _projection
 
     period = eng.period(supplier, month)
     last = last_activity_day(eng, supplier, month)
-    until = last if as_of is None else _projection.check_as_of(as_of, period, last, supplier)
+    until = last if as_of is None else _projection.check_as_of(as_of, period, last, supplier, today=today)
     if until is None:
         return _accrual.lines_frame([])
     return _accrual.lines_frame(accrual_days(eng, supplier, month, until))
@@ -367,12 +369,12 @@ def _plan_file(eng: Engagement) -> str:
     return ", ".join(files) if files else f"data/{eng.id}/plan/"
 
 
-def projected_close(eng: Engagement, supplier: str, month: str, as_of: date) -> Any:
+def projected_close(eng: Engagement, supplier: str, month: str, as_of: date, *, today: date | None = None) -> Any:
     """The projected close of billing period `month` on `as_of` (`ccanalysis.projection.Projection`:
     accrued_net, projected_net, projected_low, projected_high (80 % band), planned_net, lines [service,
     charge, accrued, projected, planned], daily [date, actual, projected, projected_low, projected_high,
-    planned] for the chart, gaps, methods). UsageError for an as-of date in the future, outside the period
-    or after the supplier's data."""
+    planned] for the chart, gaps, methods, unplanned). UsageError for an as-of date after `today` (default:
+    the machine's date), outside the period or after the supplier's data."""
     from ccanalysis import projection as _projection
 
     period = eng.period(supplier, month)
@@ -382,7 +384,7 @@ def projected_close(eng: Engagement, supplier: str, month: str, as_of: date) -> 
         lines = accrual_engine(eng, supplier, month)
         starts = [min(sp.daily.days) for sp in lines.services.values() if sp.daily.days]
         first = min(starts) if starts else None
-    _projection.check_as_of(as_of, period, last, supplier, first=first)
+    _projection.check_as_of(as_of, period, last, supplier, first=first, today=today)
 
     def compute() -> Any:
         actual = accrual_engine(eng, supplier, month)

@@ -14,6 +14,8 @@ from tests.engagements import activity_row, contract, write_engagement
 
 D = Decimal
 SEPT = "2026-09"
+#: the tests' "today" (the data are of 2026, whatever the machine's date)
+TODAY = date(2026, 12, 1)
 
 
 def _day(days, day):
@@ -72,7 +74,7 @@ def test_tiers_fee_commitment_and_sla_accrue_day_by_day(tiered):
 
 
 def test_lines_frame_increments_and_daily_totals(tiered):
-    frame = workbook.accrual_lines(tiered, "acme", SEPT, as_of=date(2026, 9, 3))
+    frame = workbook.accrual_lines(tiered, "acme", SEPT, as_of=date(2026, 9, 3), today=TODAY)
     assert list(frame.columns) == accrual.LINE_COLUMNS
     tier2 = frame[(frame["charge"] == "care_contacts") & (frame["tier"] == 2)]
     # tier 2 appears on day 2 at 200.00 and grows by 320.00 on day 3 (400 × 0.80)
@@ -147,9 +149,9 @@ def test_the_last_day_is_the_expected_invoice_on_every_demo_month(demo_engagemen
 
 def test_as_of_outside_the_data_is_a_usage_error(tiered):
     with pytest.raises(UsageError, match=r"after the last day .* cover 2026-09-01..2026-09-03"):
-        workbook.accrual_lines(tiered, "acme", SEPT, as_of=date(2026, 9, 10))
+        workbook.accrual_lines(tiered, "acme", SEPT, as_of=date(2026, 9, 10), today=TODAY)
     with pytest.raises(UsageError, match="outside billing period 2026-09"):
-        workbook.accrual_lines(tiered, "acme", SEPT, as_of=date(2026, 8, 31))
+        workbook.accrual_lines(tiered, "acme", SEPT, as_of=date(2026, 8, 31), today=TODAY)
     with pytest.raises(UsageError, match="in the future"):
         workbook.projected_close(tiered, "acme", SEPT, as_of=date(2999, 9, 1))
 

@@ -12,6 +12,8 @@ from tests.engagements import activity_row, contract, write_engagement
 
 D = Decimal
 SEPT = "2026-09"
+#: the tests' "today" (the data are of 2026, whatever the machine's date)
+TODAY = date(2026, 12, 1)
 
 
 def _plan(days, *, offered=100, handled="100", logged="", skip=()):
@@ -53,7 +55,7 @@ def test_fit_ratio_per_class_and_band():
 def test_projected_close_crosses_the_tier_and_plans_the_month(tmp_path):
     rows = [activity_row(f"2026-09-0{d}", 110, 110) for d in (1, 2, 3)]
     eng = _tiered(tmp_path, rows, _plan(SEPT_DAYS))
-    result = workbook.projected_close(eng, "acme", SEPT, date(2026, 9, 3))
+    result = workbook.projected_close(eng, "acme", SEPT, date(2026, 9, 3), today=TODAY)
     # accrued: 330 handled × 1.00 = 330.00
     assert result.accrued_net == D("330.00")
     # ratio 330 / 300 = 1.1 on weekdays (and for the classes not observed): 27 days × 110 = 2,970;
@@ -83,7 +85,7 @@ def test_variability_widens_the_band_around_the_central_close(tmp_path):
     rows = [activity_row("2026-09-01", 120, 120), activity_row("2026-09-02", 80, 80),
             activity_row("2026-09-03", 120, 120), activity_row("2026-09-04", 80, 80)]
     eng = _tiered(tmp_path, rows, _plan(SEPT_DAYS))
-    result = workbook.projected_close(eng, "acme", SEPT, date(2026, 9, 4))
+    result = workbook.projected_close(eng, "acme", SEPT, date(2026, 9, 4), today=TODAY)
     # ratio 400 / 400 = 1: 400 + 26 × 100 = 3,000 → 1,000 + 2,000 × 0.50 = 2,000.00
     assert result.projected_net == D("2000.00")
     assert result.projected_low < D("2000.00") < result.projected_high
@@ -92,7 +94,7 @@ def test_variability_widens_the_band_around_the_central_close(tmp_path):
 def test_gaps_in_the_activity_and_in_the_plan_are_named(tmp_path):
     rows = [activity_row("2026-09-01", 110, 110), activity_row("2026-09-03", 110, 110)]
     eng = _tiered(tmp_path, rows, _plan(SEPT_DAYS, skip=(date(2026, 9, 17),)))
-    result = workbook.projected_close(eng, "acme", SEPT, date(2026, 9, 3))
+    result = workbook.projected_close(eng, "acme", SEPT, date(2026, 9, 3), today=TODAY)
     # the 2nd is planned (100) but has no activity: a gap, not a zero; the 17th (a Thursday, a day the
     # service opens) is missing from the plan file
     assert projection.Gap("activity", "care", date(2026, 9, 2)) in result.gaps
