@@ -108,6 +108,18 @@ class Alerts(Strict):
     cumulative_deviation: Annotated[Exact, Field(ge=0)] = Decimal("0.05")
 
 
+class StaffingSettings(Strict):
+    """`staffing:` of engagement.yaml: what the staffing engine assumes when a plan gives volume and AHT but no
+    hours (`ccanalysis.projection.plan_hours`)."""
+
+    #: share of paid time not available to handle contacts (breaks, training, absence)
+    shrinkage: Annotated[Fraction01, Field(lt=1)] = Decimal("0.3")
+    #: service-level target when the service's SLA has no rule on service_level
+    sl_target: Annotated[Fraction01, Field(gt=0, lt=1)] = Decimal("0.8")
+    #: hours a day the service is open, when no interval activity gives its intraday profile (from 08:00)
+    opening_hours: Annotated[int, Field(ge=1, le=24)] = 12
+
+
 class EngagementSettings(Strict):
     """`parameters/ENG/engagement.yaml`."""
 
@@ -123,6 +135,8 @@ class EngagementSettings(Strict):
     payment_terms_days: Annotated[int, Field(ge=0, le=365)] = 60
     #: a billed line matched with less confidence than this (a fraction) goes to review, never guessed
     match_threshold: Fraction01 = Decimal("0.8")
+    #: the staffing engine's assumptions for plans without hours
+    staffing: StaffingSettings = StaffingSettings()
 
     @field_validator("suppliers")
     @classmethod

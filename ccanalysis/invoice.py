@@ -10,14 +10,15 @@ The order of adjustments is written once, here:
 
 Pure: the functions take the contract, the billing period and each service's `ServiceActivity`, and
 return `Line`s whose label and explanation are facts (codes and numbers); `ccanalysis.workbook` asks the
-engagement for the data and `ccanalysis.i18n.domain` words the facts.
+engagement for the data and `ccanalysis.i18n.domain` words the facts. The accrual (`ccanalysis.accrual`)
+builds its month-to-date lines with the same functions (`rated_lines` on cumulative units,
+`minimum_commitment`, `sla_lines`), so the last day's accrual is this invoice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -30,11 +31,13 @@ from ccanalysis.errors import UsageError
 from ccanalysis.money import ZERO, round_half_up, round_money
 from ccanalysis.pricing import Fact
 from ccanalysis.pricing.base import get as charge_value
-from ccanalysis.pricing.units import ServiceActivity, billable_units
+from ccanalysis.pricing.units import UNITS, ServiceActivity, Units, billable_units, charge_units
 
 LINE_COLUMNS = ["line", "service", "charge", "tier", "kind", "description", "quantity", "unit", "unit_price",
                 "amount", "tax_rate", "explanation"]
 KINDS = ("charge", "flat_fee", "minimum", "maximum", "minimum_commitment", "sla", "sla_cap")
+#: The kinds of step 1 (a charge's own lines).
+STEP_ONE_KINDS = ("charge", "flat_fee", "minimum", "maximum")
 #: Engagement-level functions of `ccanalysis.workbook`, importable from here too (`invoice.expected_invoice(eng, …)`).
 _WORKBOOK_NAMES = ("charges_to_date", "expected_invoice", "format_invoice_table", "invoice_json",
                    "service_activity", "sla_evaluations")
@@ -63,12 +66,37 @@ def charge_lines(service: Service, charge: Mapping[str, Any], activity: ServiceA
                  period_days: int) -> list[Line]:
     """One charge's lines for the period: a line per rated part, then its limit line on rounded lines."""
     units = billable_units(charge, activity, active_days=active_days, period_days=period_days)
+    return rated_lines(service, charge, units, active_days=active_days, period_days=period_days)
+
+
+def per_period(charge: Mapping[str, Any]) -> bool:
+    """Whether a charge's amount is a per-period amount (a fee, a capacity charge, a charge on `month`)
+    rather than a price on counted activity."""
+    if pricing.get(charge["model"]).periodic:
+        return True
+    names = charge_units(charge)
+    return bool(names) and all(name in UNITS and not UNITS.get(name).from_activity for name in names)
+
+
+def rated_lines(service: Service, charge: Mapping[str, Any], units: Units, *, active_days: int, period_days: int,
+                in_force_days: int | None = None) -> list[Line]:
+    """One charge's lines rated on given `units` (the period's, or the cumulative units of days 1..d for
+    the accrual, `ccanalysis.accrual`): a line per rated part, then its limit line on rounded lines.
+
+    active_days: the days of the period the service is in force (the accrual: in force up to day d), which
+    prorate the per-period amounts; in_force_days: the accrual's days in force in the whole period — a
+    charge with `prorate: false` then accrues its per-period amounts (fee, capacity, minimum, maximum) by
+    active_days / in_force_days; None (the invoice): no accrual."""
     kwargs: dict[str, Any] = {"active_days": active_days, "period_days": period_days}
     if units.events is not None:
         parts = pricing.rate_breakdown(charge, events=units.events, **kwargs)
     else:
         parts = pricing.rate_breakdown(charge, units.units, **kwargs)
     model = pricing.get(charge["model"])
+    share = None
+    if in_force_days and active_days != in_force_days and charge.get("prorate", True) is False:
+        share = Decimal(active_days) / Decimal(in_force_days)
+    scaled = share is not None and per_period(charge)
     description = charge.get("description") or charge["id"]
     rule = _rule_fact(charge, model, active_days, period_days)
     lines: list[Line] = []
@@ -79,6 +107,9 @@ def charge_lines(service: Service, charge: Mapping[str, Any], activity: ServiceA
         if unit_price is not None and model.unit_price_in_cents and part.quantity == 1:
             unit_price = round_money(unit_price)  # 1 × the prorated fee, written in cents as on an invoice
         amount = round_money(part.quantity * unit_price if unit_price is not None else part.amount)
+        if scaled:
+            assert share is not None
+            amount = round_money(amount * share)
         tier = part.tier if model.tiered else None
         if part.kind == "flat_fee":
             label, unit = Fact("flat_fee", {"description": description, "tier": tier}), "fee"
@@ -87,7 +118,11 @@ def charge_lines(service: Service, charge: Mapping[str, Any], activity: ServiceA
         lines.append(Line(service.id, charge["id"], part.tier, part.kind, part.quantity, unit, unit_price, amount,
                           label, (units.fact, rule, part.fact), model.periodic))
     rounded_total = sum((line.amount for line in lines), ZERO)
-    limit = pricing.limit_line_amount(charge, rounded_total, **kwargs)
+    limited = charge
+    if share is not None:  # the bounds of a charge not prorated, accrued by the days in force so far
+        limited = {**charge, **{key: charge_value(charge, key) * share for key in ("minimum", "maximum")
+                                if charge_value(charge, key) is not None}}
+    limit = pricing.limit_line_amount(limited, rounded_total, **kwargs)
     if limit is not None:
         kind, amount = limit
         amount = round_money(amount)
@@ -117,21 +152,11 @@ def kpi_data(activity: ServiceActivity) -> pd.DataFrame:
     return activity.rows
 
 
-def rated_period(period: BillingPeriod, until: date | None) -> BillingPeriod:
-    """The part of the period rated up to `until` (the month-to-date cost); the whole period by default."""
-    if until is None:
-        return period
-    return BillingPeriod(period.month, period.start, min(until, period.end))
-
-
-def step_one(contract: Contract, period: BillingPeriod, activities: Mapping[str, ServiceActivity],
-             until: date | None = None) -> list[Line]:
-    """Step 1: every service's charge lines, rated on its activity (up to `until`: periodic charges
-    prorated to date)."""
-    rated = rated_period(period, until)
+def step_one(contract: Contract, period: BillingPeriod, activities: Mapping[str, ServiceActivity]) -> list[Line]:
+    """Step 1: every service's charge lines, rated on its activity."""
     lines: list[Line] = []
     for service in contract.services_for(period):
-        active_days = contract.active_days(rated, service)
+        active_days = contract.active_days(period, service)
         for charge in service.charges:
             lines += charge_lines(service, charge, activities[service.id], active_days=active_days,
                                   period_days=period.days)
@@ -156,13 +181,20 @@ def invoice_lines(contract: Contract, period: BillingPeriod, activities: Mapping
     return lines
 
 
-def minimum_commitment(contract: Contract, period: BillingPeriod, charges: list[Line], active_days: int) -> list[Line]:
-    """Step 2: the true-up line bringing the charges of all services up to the commitment (none when met)."""
+def minimum_commitment(contract: Contract, period: BillingPeriod, charges: list[Line], active_days: int,
+                       in_force_days: int | None = None) -> list[Line]:
+    """Step 2: the true-up line bringing the charges of all services up to the commitment (none when met).
+
+    active_days: the contract's days in force in the period (the accrual: up to day d); in_force_days: the
+    accrual's days in force in the whole period — a commitment with `prorate: false` is then accrued by
+    active_days / in_force_days; None (the invoice): no accrual."""
     commitment = contract.commitment_for(period)
     if commitment is None:
         return []
     if commitment.prorate:
         committed = round_half_up(commitment.amount * active_days / period.days, 2)
+    elif in_force_days and active_days != in_force_days:
+        committed = round_half_up(commitment.amount * active_days / in_force_days, 2)
     else:
         committed = round_half_up(commitment.amount, 2)
     billed = sum((line.amount for line in charges), ZERO)

@@ -63,8 +63,13 @@ class Memo:
 
 #: A period's step-1 lines and the activities they were rated on, by (engagement fingerprint, supplier, month).
 CHARGES = Memo(32)
-#: Step-1 lines rated up to a date, by (engagement fingerprint, supplier, month, until): lines only.
-CHARGES_TO_DATE = Memo(512)
+#: The accrual engine (each service's activity split by day, each charge's units per day), by
+#: (engagement fingerprint, supplier, month).
+ACCRUAL = Memo(32)
+#: The accrual's lines of every day up to a date, by (engagement fingerprint, supplier, month, until).
+ACCRUAL_DAYS = Memo(64)
+#: Kept for callers that clear every memo (the month-to-date charges now come from ACCRUAL_DAYS).
+CHARGES_TO_DATE = ACCRUAL_DAYS
 #: The expected invoice's lines (facts, frozen), by (engagement fingerprint, supplier, month): a report's
 #: sections and the audit share one.
 EXPECTED = Memo(32)
@@ -114,17 +119,6 @@ def _rated(eng: Engagement, supplier: str, month: str) -> tuple[list[Line], dict
     return CHARGES.get(_key(eng, supplier, month), compute)
 
 
-def _rated_to_date(eng: Engagement, supplier: str, month: str, until: date) -> list[Line]:
-    """The period's step-1 lines rated on activity up to `until` (periodic charges prorated to date)."""
-    def compute() -> list[Line]:
-        contract = eng.contract(supplier)
-        period = contract.period(month)
-        end = min(until, period.end)
-        return invoice.step_one(contract, period, _activities(eng, supplier, contract, period, end), end)
-
-    return CHARGES_TO_DATE.get(_key(eng, supplier, month, until), compute)
-
-
 def invoice_lines(eng: Engagement, supplier: str, month: str) -> list[Line]:
     """The expected invoice's lines, as facts."""
     contract = eng.contract(supplier)
@@ -156,8 +150,13 @@ def expected_invoice(eng: Engagement, supplier: str, month: str, lang: str | Non
 
 
 def charges_to_date(eng: Engagement, supplier: str, month: str, until: date) -> Decimal:
-    """The rounded step-1 charges of billing period `month` rated on activity up to `until` inclusive."""
-    return sum((line.amount for line in _rated_to_date(eng, supplier, month, until)), ZERO)
+    """The rounded step-1 charges (charge, flat fee, minimum and maximum lines) of billing period `month`
+    accrued on activity up to `until` inclusive (`accrual_lines`)."""
+    period = eng.period(supplier, month)
+    if until < period.start:
+        return ZERO
+    _, lines = accrual_days(eng, supplier, month, until)[-1]
+    return sum((line.amount for line in lines if line.kind in invoice.STEP_ONE_KINDS), ZERO)
 
 
 def sla_evaluations(eng: Engagement, supplier: str, month: str, *, include_neutral: bool = False,
@@ -259,11 +258,156 @@ def billed_vs_expected(eng: Engagement, supplier: str, month: str, lang: str | N
                             result.claimable if result.has_invoice else None)
 
 
-def accrual(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
-    """The month-to-date cost of billing period `month`, day by day up to the last day with activity."""
+def accrual_engine(eng: Engagement, supplier: str, month: str) -> _accrual.Engine:
+    """The accrual engine of billing period `month` (`ccanalysis.accrual.engine`: the period's activity split
+    by day, each charge's units per day computed once), memoised."""
+    def compute() -> _accrual.Engine:
+        contract = eng.contract(supplier)
+        period = contract.period(month)
+        if contract.active_days(period) == 0:
+            invoice.invoice_lines(contract, period, {}, [], supplier=supplier)  # raises: not in force
+        activities = _activities(eng, supplier, contract, period, None)
+        kpi_days = {}
+        for service in contract.services_for(period):
+            if service.sla and not activities[service.id].contacts.empty:
+                first, last = contract.active_range(period, service)
+                kpi_days[service.id] = eng.daily_activity(supplier, service.id, first, last)
+        return _accrual.engine(contract, period, activities, kpi_days)
+
+    return ACCRUAL.get(_key(eng, supplier, month), compute)
+
+
+def accrual_days(eng: Engagement, supplier: str, month: str, until: date | None = None
+                 ) -> list[tuple[date, list[Line]]]:
+    """(day, the accrual's lines of days 1..day) for every day of billing period `month` up to `until`
+    (default: the period end), memoised; the last day of the period is the expected invoice."""
     period = eng.period(supplier, month)
-    last = _accrual.last_activity_day(eng.activity, eng.contacts, supplier, period.start, period.end)
-    return _accrual.daily_cost(period.start, last, lambda day: charges_to_date(eng, supplier, month, day))
+    until = period.end if until is None else min(until, period.end)
+    return ACCRUAL_DAYS.get(_key(eng, supplier, month, until),
+                            lambda: accrual_engine(eng, supplier, month).days(until))
+
+
+def last_activity_day(eng: Engagement, supplier: str, month: str) -> date | None:
+    """The last day of billing period `month` with an activity row or contact record of the supplier."""
+    period = eng.period(supplier, month)
+    return _accrual.last_activity_day(eng.activity, eng.contacts, supplier, period.start, period.end)
+
+
+def accrual(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
+    """The month-to-date cost of billing period `month`, day by day up to the last day with activity:
+    date, cost (Decimal, the day's increment), cumulative (Decimal, the accrued net of every line kind:
+    charges, fees, minimums, the commitment true-up, SLA); the period's last day is the expected net."""
+    last = last_activity_day(eng, supplier, month)
+    if last is None:
+        return _accrual.daily_totals([])
+    return _accrual.daily_totals(accrual_days(eng, supplier, month, last))
+
+
+def accrual_lines(eng: Engagement, supplier: str, month: str, as_of: date | None = None, *,
+                  today: date | None = None) -> pd.DataFrame:
+    """The accrual per line, day by day up to `as_of` (default: the last day with activity): date, service,
+    charge, tier, kind, accrued (Decimal, month to date), increment (Decimal, the day's change); see
+    `ccanalysis.accrual.lines_frame`. UsageError for an as-of date outside the period's data or after
+    `today` (default: the machine's date)."""
+    from ccanalysis import projection as _projection
+
+    period = eng.period(supplier, month)
+    last = last_activity_day(eng, supplier, month)
+    until = last if as_of is None else _projection.check_as_of(as_of, period, last, supplier, today=today)
+    if until is None:
+        return _accrual.lines_frame([])
+    return _accrual.lines_frame(accrual_days(eng, supplier, month, until))
+
+
+#: Projections by (engagement fingerprint, supplier, month, as_of).
+PROJECTIONS = Memo(64)
+
+
+def plan_activity(eng: Engagement, supplier: str, month: str) -> dict[str, dict[date, ServiceActivity]]:
+    """The plan (table `plan`) of every service of billing period `month` as activity rows per day
+    (`projection.plan_rows`): handled, when the plan leaves it blank, from the service's answer rate over the
+    period's and the previous period's actuals; logged time, when blank, from the staffing engine
+    (`projection.plan_hours`: Erlang C on the day's volume spread over the service's intraday profile, the
+    SLA's service-level target, the engagement's `staffing:` shrinkage). Services without plan rows: absent."""
+    from ccanalysis import projection as _projection
+
+    table = eng.table("plan")
+    contract = eng.contract(supplier)
+    period = contract.period(month)
+    if table.empty:
+        return {}
+    mine = table[(table["supplier"] == supplier) & (table["date"] >= pd.Timestamp(period.start))
+                 & (table["date"] <= pd.Timestamp(period.end))]
+    settings = eng.settings.staffing
+    out: dict[str, dict[date, ServiceActivity]] = {}
+    for service in contract.services_for(period):
+        rows = mine[mine["service"] == service.id].sort_values("date")
+        if rows.empty:
+            continue
+        before = period.start - timedelta(days=28)
+        seen = eng.daily_activity(supplier, service.id, before, period.end)
+        offered = int(pd.to_numeric(seen.get("offered", pd.Series(dtype=float))).fillna(0).sum()) if len(seen) else 0
+        handled = int(pd.to_numeric(seen.get("handled", pd.Series(dtype=float))).fillna(0).sum()) if len(seen) else 0
+        rate = Decimal(handled) / Decimal(offered) if offered else None
+        hours = None
+        blank = rows["logged_s"].isna() if "logged_s" in rows else pd.Series(True, index=rows.index)
+        if blank.any():
+            threshold, _ = eng.thresholds(supplier, service, period.start)
+            profile = _projection.intraday_profile(eng.activity_rows(supplier, service.id, before, period.end),
+                                                   settings.opening_hours, 1800)
+            hours = _projection.plan_hours(rows[blank], profile,
+                                           sl_target_=_projection.sl_target(service, settings.sl_target),
+                                           threshold_s=float(threshold), shrinkage=float(settings.shrinkage))
+        like = service_activity(eng, supplier, service, period)
+        out[service.id] = _projection.plan_activity(
+            _projection.plan_rows(rows, service, answer_rate=rate, hours=hours), like)
+    return out
+
+
+def _plan_file(eng: Engagement) -> str:
+    files = [s.file for s in eng.sources if s.table == "plan"]
+    return ", ".join(files) if files else f"data/{eng.id}/plan/"
+
+
+def projected_close(eng: Engagement, supplier: str, month: str, as_of: date, *, today: date | None = None) -> Any:
+    """The projected close of billing period `month` on `as_of` (`ccanalysis.projection.Projection`:
+    accrued_net, projected_net, projected_low, projected_high (80 % band), planned_net, lines [service,
+    charge, accrued, projected, planned], daily [date, actual, projected, projected_low, projected_high,
+    planned] for the chart, gaps, methods, unplanned). UsageError for an as-of date after `today` (default:
+    the machine's date), outside the period or after the supplier's data."""
+    from ccanalysis import projection as _projection
+
+    period = eng.period(supplier, month)
+    last = last_activity_day(eng, supplier, month)
+    first = None
+    if last is not None:
+        lines = accrual_engine(eng, supplier, month)
+        starts = [min(sp.daily.days) for sp in lines.services.values() if sp.daily.days]
+        first = min(starts) if starts else None
+    _projection.check_as_of(as_of, period, last, supplier, first=first, today=today)
+
+    def compute() -> Any:
+        actual = accrual_engine(eng, supplier, month)
+        plan = plan_activity(eng, supplier, month)
+        history = None
+        previous = eng.contract(supplier).period_containing(period.start - timedelta(days=1)).month
+        if eng.contract(supplier).active_days(eng.period(supplier, previous)) > 0:
+            history = accrual_engine(eng, supplier, previous)
+        return _projection.project(actual, as_of, plan=plan, holidays=eng.holidays, history=history,
+                                   planned=_projection.planned_engine(actual, plan), plan_file=_plan_file(eng),
+                                   supplier=supplier, actual_days=accrual_days(eng, supplier, month, as_of))
+
+    return PROJECTIONS.get(_key(eng, supplier, month, as_of), compute)
+
+
+def planned_cost(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
+    """The plan of billing period `month` priced by the contract engine, per day, service and charge: date,
+    service, charge, planned (Decimal, the day's planned cost), planned_cumulative (month to date). Empty
+    without plan rows for the supplier."""
+    from ccanalysis import projection as _projection
+
+    engine = _projection.planned_engine(accrual_engine(eng, supplier, month), plan_activity(eng, supplier, month))
+    return _projection.planned_frame(engine.days() if engine is not None else [])
 
 
 def service_days(eng: Engagement, supplier: str, month: str) -> dict[str, pd.DataFrame]:

@@ -1,28 +1,159 @@
-"""Month-to-date cost day by day, on a hand-made rating function and tiny activity frames."""
+"""The accrual (devengo): month-to-date lines priced on cumulative units, every figure worked by hand."""
 
 from datetime import date
 from decimal import Decimal
 
 import pandas as pd
+import pytest
 
-from ccanalysis import accrual
+from ccanalysis import accrual, workbook
+from ccanalysis.engagement import load
+from ccanalysis.errors import UsageError
+from ccanalysis.invoice import totals
+from tests.engagements import activity_row, contract, write_engagement
+
+D = Decimal
+SEPT = "2026-09"
+#: the tests' "today" (the data are of 2026, whatever the machine's date)
+TODAY = date(2026, 12, 1)
 
 
-def test_daily_cost_is_the_month_to_date_cost_less_the_day_before():
-    # a tiered price: 10.00 by the end of day 1, 25.00 by day 2, 27.50 by day 3
-    to_date = {date(2026, 9, 1): Decimal("10.00"), date(2026, 9, 2): Decimal("25.00"),
-               date(2026, 9, 3): Decimal("27.50")}
-    frame = accrual.daily_cost(date(2026, 9, 1), date(2026, 9, 3), to_date.__getitem__)
-    assert list(frame["cost"]) == [Decimal("10.00"), Decimal("15.00"), Decimal("2.50")]
-    assert list(frame["cumulative"]) == [Decimal("10.00"), Decimal("25.00"), Decimal("27.50")]
-    assert list(frame["date"]) == list(pd.to_datetime(["2026-09-01", "2026-09-02", "2026-09-03"]))
-    assert accrual.total(frame) == Decimal("27.50")
+def _day(days, day):
+    """{(charge, tier, kind): amount} of the accrual's lines on `day`."""
+    lines = dict(days)[day]
+    return {(line.charge, line.tier, line.kind): line.amount for line in lines}
 
 
-def test_no_activity_no_rows():
-    frame = accrual.daily_cost(date(2026, 9, 1), None, lambda day: Decimal(1))
-    assert frame.empty and list(frame.columns) == ["date", "cost", "cumulative"]
-    assert accrual.total(frame) == 0
+def _same_as_invoice(eng, supplier, month):
+    days = workbook.accrual_days(eng, supplier, month)
+    last = sorted((line.service or "", line.charge, line.tier or 0, line.kind, line.amount) for line in days[-1][1])
+    expected = sorted((line.service or "", line.charge, line.tier or 0, line.kind, line.amount)
+                      for line in workbook.invoice_lines(eng, supplier, month))
+    return last == expected, days
+
+
+@pytest.fixture
+def tiered(tmp_path):
+    """Graduated tiers crossed on day 2, a prorated fee, a minimum commitment and an SLA band."""
+    c = contract(minimum_commitment={"amount": "3000"})
+    service = c["services"][0]
+    service["charges"] = [
+        {"id": "care_contacts", "unit": "handled_contact", "model": "graduated",
+         "tiers": [{"up_to": 1000, "unit_price": "1.00"}, {"up_to": None, "unit_price": "0.80"}]},
+        {"id": "platform", "unit": "month", "model": "fixed", "amount": "300"},
+    ]
+    service["kpis"] = {"service_level": {"variant": "offered", "threshold_s": 20}}
+    service["sla"] = {"rules": [{"kpi": "service_level", "bands": [{"below": "0.80", "adjustment": "-0.05"}]}]}
+    rows = [activity_row("2026-09-01", 700, 600, abandoned=100, answered_within_sl=500),
+            activity_row("2026-09-02", 700, 650, abandoned=50, answered_within_sl=650),
+            activity_row("2026-09-03", 600, 400, abandoned=200, answered_within_sl=350)]
+    return load("tiny", root=write_engagement(tmp_path, contracts=[c], tables={"activity/a.csv": rows}))
+
+
+def test_tiers_fee_commitment_and_sla_accrue_day_by_day(tiered):
+    same, days = _same_as_invoice(tiered, "acme", SEPT)
+    assert same  # the 30th's lines are the expected invoice's, to the cent
+    day1 = _day(days, date(2026, 9, 1))
+    # 600 handled × 1.00 = 600.00; fee 300 × 1/30 = 10.00; commitment 3,000 × 1/30 = 100 ≤ 610: no true-up;
+    # SL 500 / 700 = 0.714 < 0.80 → −5 % × base 600.00 = −30.00
+    assert day1 == {("care_contacts", 1, "charge"): D("600.00"), ("platform", None, "charge"): D("10.00"),
+                    ("sla:service_level", None, "sla"): D("-30.00")}
+    day2 = _day(days, date(2026, 9, 2))
+    # cumulative 1,250: 1,000 × 1.00 + 250 × 0.80 = 200.00; fee 20.00; SL 1,150 / 1,400 = 0.821: no penalty
+    assert day2 == {("care_contacts", 1, "charge"): D("1000.00"), ("care_contacts", 2, "charge"): D("200.00"),
+                    ("platform", None, "charge"): D("20.00")}
+    day3 = _day(days, date(2026, 9, 3))
+    # cumulative 1,650: tier 2 650 × 0.80 = 520.00; fee 30.00; SL 1,500 / 2,000 = 0.75 → −5 % × 1,520 = −76.00
+    assert day3[("care_contacts", 2, "charge")] == D("520.00") and day3[("platform", None, "charge")] == D("30.00")
+    assert day3[("sla:service_level", None, "sla")] == D("-76.00")
+    last = _day(days, date(2026, 9, 30))
+    # no more activity: fee 300.00; commitment 3,000 − (1,000 + 520 + 300) = 1,180.00 true-up; SLA −76.00
+    assert last[("minimum_commitment", None, "minimum_commitment")] == D("1180.00")
+    assert last[("platform", None, "charge")] == D("300.00")
+    assert totals(workbook.expected_invoice(tiered, "acme", SEPT)).net == D("2924.00")  # 1,820 + 1,180 − 76
+
+
+def test_lines_frame_increments_and_daily_totals(tiered):
+    frame = workbook.accrual_lines(tiered, "acme", SEPT, as_of=date(2026, 9, 3), today=TODAY)
+    assert list(frame.columns) == accrual.LINE_COLUMNS
+    tier2 = frame[(frame["charge"] == "care_contacts") & (frame["tier"] == 2)]
+    # tier 2 appears on day 2 at 200.00 and grows by 320.00 on day 3 (400 × 0.80)
+    assert list(tier2["accrued"]) == [D("200.00"), D("520.00")] and list(tier2["increment"]) == [D("200.00"),
+                                                                                               D("320.00")]
+    sla = frame[frame["kind"] == "sla"]
+    # −30.00 on day 1, gone on day 2 (accrued 0.00, increment +30.00), −76.00 on day 3
+    assert list(sla["accrued"]) == [D("-30.00"), D("0.00"), D("-76.00")]
+    assert list(sla["increment"]) == [D("-30.00"), D("30.00"), D("-76.00")]
+    daily = workbook.accrual(tiered, "acme", SEPT)
+    # up to the last day with activity (the 3rd): 600 + 10 − 30 = 580.00, 1,000 + 200 + 20 = 1,220.00,
+    # 1,000 + 520 + 30 − 76 = 1,474.00
+    assert list(daily["cumulative"]) == [D("580.00"), D("1220.00"), D("1474.00")]
+    assert list(daily["cost"]) == [D("580.00"), D("640.00"), D("254.00")]
+    assert accrual.total(daily) == D("1474.00")
+    # the step-1 charges up to the 2nd: 1,000 + 200 + 20 = 1,220.00
+    assert workbook.charges_to_date(tiered, "acme", SEPT, date(2026, 9, 2)) == D("1220.00")
+
+
+def test_rounding_packages_and_a_fee_not_prorated(tmp_path):
+    c = contract()
+    c["services"][0]["charges"] = [
+        {"id": "care_minutes", "unit": "productive_minute", "model": "per_unit", "unit_price": "0.50",
+         "rounding": {"increment_s": 6, "minimum_s": 30}},
+        {"id": "care_packs", "unit": "handled_contact", "model": "package", "package_size": 2,
+         "package_price": "10"},
+        {"id": "licence", "unit": "month", "model": "fixed", "amount": "300", "prorate": False},
+    ]
+
+    def contact(cid, start, talk, hold, acw, answered=True):
+        return {"contact_id": cid, "supplier": "acme", "service": "care", "start": start, "queue_s": 5,
+                "answered": "Y" if answered else "N", "abandoned": "N" if answered else "Y", "talk_s": talk,
+                "hold_s": hold, "acw_s": acw}
+
+    contacts = [contact("c1", "2026-09-01 09:00:00", 10, 0, 0), contact("c2", "2026-09-01 09:05:00", 61, 0, 5),
+                contact("c3", "2026-09-02 10:00:00", 60, 7, 0), contact("c4", "2026-09-02 10:01:00", 0, 0, 0, False)]
+    eng = load("tiny", root=write_engagement(tmp_path, contracts=[c], tables={"contacts/c.csv": contacts}))
+    same, days = _same_as_invoice(eng, "acme", SEPT)
+    assert same
+    day1, day2 = _day(days, date(2026, 9, 1)), _day(days, date(2026, 9, 2))
+    # day 1: 10 s → 30 s, 66 s → 66 s: 96 s = 1.6 min × 0.50 = 0.80; 2 handled = 1 pack = 10.00;
+    # a licence not prorated accrues by elapsed days: 300 × 1/30 = 10.00
+    assert day1 == {("care_minutes", None, "charge"): D("0.80"), ("care_packs", None, "charge"): D("10.00"),
+                    ("licence", None, "charge"): D("10.00")}
+    # day 2: + 67 s → 72 s: 168 s = 2.8 min × 0.50 = 1.40; 3 handled → 2 packs = 20.00; licence 20.00
+    assert day2 == {("care_minutes", None, "charge"): D("1.40"), ("care_packs", None, "charge"): D("20.00"),
+                    ("licence", None, "charge"): D("20.00")}
+    assert _day(days, date(2026, 9, 30))[("licence", None, "charge")] == D("300.00")
+
+
+def test_a_weekday_charge_counts_only_its_days(tmp_path):
+    c = contract()
+    c["services"][0]["charges"] = [{"id": "weekend", "unit": "handled_contact", "model": "per_unit",
+                                    "unit_price": "2.00", "applies_to": {"days": ["saturday", "sunday"]}}]
+    # Fri 4 (not counted), Sat 5 and Sun 6 September 2026
+    rows = [activity_row("2026-09-04", 10, 10), activity_row("2026-09-05", 7, 7), activity_row("2026-09-06", 3, 3)]
+    eng = load("tiny", root=write_engagement(tmp_path, contracts=[c], tables={"activity/a.csv": rows}))
+    same, days = _same_as_invoice(eng, "acme", SEPT)
+    assert same
+    # day 4: 0 × 2.00; day 5: 7 × 2.00 = 14.00; day 6: 10 × 2.00 = 20.00
+    assert [_day(days, date(2026, 9, d))[("weekend", None, "charge")] for d in (4, 5, 6)] == \
+        [D("0.00"), D("14.00"), D("20.00")]
+
+
+def test_the_last_day_is_the_expected_invoice_on_every_demo_month(demo_engagement):
+    for supplier in demo_engagement.suppliers:
+        for month in demo_engagement.months():
+            same, days = _same_as_invoice(demo_engagement, supplier, month)
+            assert same, (supplier, month)
+            assert len(days) == demo_engagement.period(supplier, month).days
+
+
+def test_as_of_outside_the_data_is_a_usage_error(tiered):
+    with pytest.raises(UsageError, match=r"after the last day .* cover 2026-09-01..2026-09-03"):
+        workbook.accrual_lines(tiered, "acme", SEPT, as_of=date(2026, 9, 10), today=TODAY)
+    with pytest.raises(UsageError, match="outside billing period 2026-09"):
+        workbook.accrual_lines(tiered, "acme", SEPT, as_of=date(2026, 8, 31), today=TODAY)
+    with pytest.raises(UsageError, match="in the future"):
+        workbook.projected_close(tiered, "acme", SEPT, as_of=date(2999, 9, 1))
 
 
 def test_last_activity_day_of_the_supplier_in_the_period():
