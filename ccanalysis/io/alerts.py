@@ -15,7 +15,6 @@ the alerts already registered that day (the first run's row stays: the register 
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -25,8 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ccanalysis.deviations import BASES, DRIVERS, METRICS
-from ccanalysis.errors import EngagementError, Problem
-from ccanalysis.io.register import _header_problem, updating
+from ccanalysis.io.register import read_typed_csv, updating
 from ccanalysis.io.writing import append_rows
 from ccanalysis.money import round_half_up, to_decimal
 
@@ -102,27 +100,7 @@ def append_alerts(path: Path, alerts: pd.DataFrame,
 def read_alerts(path: Path) -> pd.DataFrame:
     """The register at `path` in file order (empty with `COLUMNS` when there is none): as_of and since as
     dates, figures as Decimal, blanks None. EngagementError naming file, row and column otherwise."""
-    path = Path(path)
-    if not path.exists():
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
-    wrong = _header_problem(path, COLUMNS)
-    if wrong:
-        raise EngagementError([wrong], title="The alert register cannot be read")
-    problems: list[Problem] = []
-    rows: list[dict[str, Any]] = []
-    with path.open(encoding="utf-8", newline="") as handle:
-        for number, record in enumerate(csv.DictReader(handle), start=2):
-            row: dict[str, Any] = {}
-            for column in COLUMNS:
-                text = (record.get(column) or "").strip()
-                try:
-                    row[column] = _value(column, text)
-                except ValueError as exc:
-                    problems.append(Problem(str(path), str(exc), row=number, column=column, value=text))
-            rows.append(row)
-    if problems:
-        raise EngagementError(problems, title="The alert register cannot be read")
-    return pd.DataFrame(rows, columns=COLUMNS).astype(object)
+    return read_typed_csv(path, COLUMNS, _value, "The alert register cannot be read").astype(object)
 
 
 def _value(column: str, text: str) -> Any:

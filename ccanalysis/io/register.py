@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -109,30 +109,37 @@ def append_register(path: Path, rows: Sequence[Mapping[str, Any]]) -> int:
     return append_rows(Path(path), REGISTER_COLUMNS, [{c: _cell(r.get(c)) for c in REGISTER_COLUMNS} for r in rows])
 
 
-def read_closes(path: Path) -> pd.DataFrame:
-    """The monthly closes at `path` (empty with CLOSE_COLUMNS when there is none): closed_at as date, forced
-    as bool, money as Decimal. EngagementError naming file, row and column for anything unreadable."""
+def read_typed_csv(path: Path, columns: Sequence[str], value: Callable[[str, str], Any], title: str) -> pd.DataFrame:
+    """A register the workbook writes, read back: its header checked, each cell converted by
+    `value(column, text)` (ValueError: the problem, named by file, row and column; every problem is reported
+    at once under `title`). No file: an empty frame with the columns."""
     path = Path(path)
     if not path.exists():
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in CLOSE_COLUMNS})
-    problems: list[Problem] = []
-    wrong = _header_problem(path, CLOSE_COLUMNS)
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    wrong = _header_problem(path, columns)
     if wrong:
-        raise EngagementError([wrong], title="The monthly closes cannot be read")
+        raise EngagementError([wrong], title=title)
+    problems: list[Problem] = []
     rows: list[dict[str, Any]] = []
     with path.open(encoding="utf-8", newline="") as handle:
         for number, record in enumerate(csv.DictReader(handle), start=2):
             row: dict[str, Any] = {}
-            for column in CLOSE_COLUMNS:
+            for column in columns:
                 text = (record.get(column) or "").strip()
                 try:
-                    row[column] = _close_value(column, text)
+                    row[column] = value(column, text)
                 except ValueError as exc:
                     problems.append(Problem(str(path), str(exc), row=number, column=column, value=text))
             rows.append(row)
     if problems:
-        raise EngagementError(problems, title="The monthly closes cannot be read")
-    return pd.DataFrame(rows, columns=CLOSE_COLUMNS)
+        raise EngagementError(problems, title=title)
+    return pd.DataFrame(rows, columns=list(columns))
+
+
+def read_closes(path: Path) -> pd.DataFrame:
+    """The monthly closes at `path` (empty with CLOSE_COLUMNS when there is none): closed_at as date, forced
+    as bool, money as Decimal. EngagementError naming file, row and column for anything unreadable."""
+    return read_typed_csv(path, CLOSE_COLUMNS, _close_value, "The monthly closes cannot be read")
 
 
 def _close_value(column: str, text: str) -> Any:
