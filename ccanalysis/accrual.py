@@ -111,12 +111,14 @@ def split_days(activity: ServiceActivity) -> DailyActivity:
     """The service's activity sorted by time and split by day (contacts by their start's day, rows by date)."""
     contacts, rows = activity.contacts, activity.rows
     if not contacts.empty:
-        contacts = contacts.sort_values("start", kind="stable")
+        if not contacts["start"].is_monotonic_increasing:
+            contacts = contacts.sort_values("start", kind="stable")
         contact_days = contacts["start"].to_numpy().astype("datetime64[D]")
     else:
         contact_days = np.array([], dtype="datetime64[D]")
     if not rows.empty:
-        rows = rows.sort_values("date", kind="stable")
+        if not rows["date"].is_monotonic_increasing:
+            rows = rows.sort_values("date", kind="stable")
         row_days = rows["date"].to_numpy().astype("datetime64[D]")
     else:
         row_days = np.array([], dtype="datetime64[D]")
@@ -241,14 +243,15 @@ class ServicePlan:
     #: None: the KPIs are computed on each prefix (`kpi_activity`)
     kpi_values: list[dict[date, Fraction | None]] | None = None
 
-    def kpi_values_on(self, days: Sequence[date]) -> list[list[Fraction | None]]:
+    def kpi_values_on(self, days: Sequence[date]) -> list[sla_rules.RuleValues]:
         """For each day of `days` (ascending), each rule's KPI value of days 1..day (None: no data yet)."""
-        assert self.kpi_values is not None
-        out: list[list[Fraction | None]] = []
-        current: list[Fraction | None] = [None] * len(self.kpi_values)
+        assert self.kpi_values is not None and self.service.sla
+        rules = sla_rules.parse(self.service.sla)
+        out: list[sla_rules.RuleValues] = []
+        current: tuple[Fraction | None, ...] = (None,) * len(self.kpi_values)
         for day in days:
-            current = [values.get(day, value) for values, value in zip(self.kpi_values, current, strict=True)]
-            out.append(current)
+            current = tuple(values.get(day, value) for values, value in zip(self.kpi_values, current, strict=True))
+            out.append(sla_rules.RuleValues(rules, current))
         return out
 
     def kpi_activity(self, day: date) -> ServiceActivity:
@@ -302,20 +305,38 @@ class Engine:
         return out
 
     def zero_units(self, item: ChargeDays) -> Units:
-        plan = self.services[item.service.id]
-        return billable_units(item.charge, plan.daily.empty, active_days=plan.in_force_days,
-                              period_days=self.period.days)
-
-    def price(self, day: date, units: list[Units | None], kpi_activity: Mapping[str, ServiceActivity | Sequence[
-            Fraction | None]]) -> list[Line]:
-        """The lines of days 1..`day` from each charge's cumulative `units` (None: none yet) and, per service
-        with an SLA, the records its KPIs are computed on or its rules' KPI values of days 1..`day`."""
-        charges: list[Line] = []
-        for item, total in zip(self.charges, units, strict=True):
+        key = (item.service.id, item.charge["id"])
+        if key not in self._zero:
             plan = self.services[item.service.id]
-            charges += invoice.rated_lines(item.service, item.charge, total or self.zero_units(item),
-                                           active_days=plan.active_up_to(day), period_days=self.period.days,
-                                           in_force_days=plan.in_force_days)
+            self._zero[key] = billable_units(item.charge, plan.daily.empty, active_days=plan.in_force_days,
+                                             period_days=self.period.days)
+        return self._zero[key]
+
+    @cached_property
+    def _zero(self) -> dict[tuple[str, str], Units]:
+        return {}
+
+    def price(self, day: date, units: list[Units | None],
+              kpi_activity: Mapping[str, ServiceActivity | sla_rules.RuleValues],
+              memo: dict[Any, tuple[Any, list[Line]]] | None = None) -> list[Line]:
+        """The lines of days 1..`day` from each charge's cumulative `units` (None: none yet) and, per service
+        with an SLA, the records its KPIs are computed on or its rules' KPI values of days 1..`day`.
+        `memo` (the previous day's, per charge and SLA): a charge rated on its units alone (`units_only`)
+        whose units are those of the day before, and an SLA on the same KPI values and base, keep that
+        day's lines."""
+        charges: list[Line] = []
+        for index, (item, total) in enumerate(zip(self.charges, units, strict=True)):
+            plan = self.services[item.service.id]
+            total = total or self.zero_units(item)
+            seen = None if memo is None else memo.get(index)
+            if seen is not None and _same_units(seen[0], total):
+                charges += seen[1]
+                continue
+            rated = invoice.rated_lines(item.service, item.charge, total, active_days=plan.active_up_to(day),
+                                        period_days=self.period.days, in_force_days=plan.in_force_days)
+            if memo is not None and units_only(item.charge):
+                memo[index] = (total, rated)
+            charges += rated
         first, last = self.contract.active_range(self.period)
         contract_days = max(0, (last - first).days + 1)
         elapsed = 0 if day < first else max(0, (min(day, last) - first).days + 1)
@@ -326,8 +347,18 @@ class Engine:
                 kpi = kpi_activity[plan.service.id]
                 if isinstance(kpi, ServiceActivity):
                     lines += invoice.sla_lines(plan.service, charges, kpi, self.period)
-                else:
-                    lines += invoice.sla_lines(plan.service, charges, None, self.period, kpi)
+                    continue
+                # the same KPI values on the same base as the day before: the same lines
+                key = ("sla", plan.service.id)
+                base, _ = invoice.sla_base(plan.service, charges)
+                seen = None if memo is None else memo.get(key)
+                if seen is not None and seen[0] == (kpi.values, base):
+                    lines += seen[1]
+                    continue
+                rated = invoice.sla_lines(plan.service, charges, None, self.period, kpi)
+                if memo is not None:
+                    memo[key] = ((kpi.values, base), rated)
+                lines += rated
         return lines
 
     def days(self, until: date | None = None) -> list[tuple[date, list[Line]]]:
@@ -339,13 +370,25 @@ class Engine:
         values = {sid: plan.kpi_values_on(dates) for sid, plan in self.services.items()
                   if plan.service.sla and plan.kpi_values is not None}
         out = []
+        memo: dict[Any, tuple[Any, list[Line]]] = {}
         for index, day in enumerate(dates):
-            kpi: dict[str, ServiceActivity | Sequence[Fraction | None]] = {}
+            kpi: dict[str, ServiceActivity | sla_rules.RuleValues] = {}
             for sid, plan in self.services.items():
                 if plan.service.sla:
                     kpi[sid] = values[sid][index] if sid in values else plan.kpi_activity(day)
-            out.append((day, self.price(day, [s[index] for s in series], kpi)))
+            out.append((day, self.price(day, [s[index] for s in series], kpi, memo)))
         return out
+
+
+def units_only(charge: Mapping[str, Any]) -> bool:
+    """Whether the charge's lines depend on its units alone, not on the days elapsed: a price on counted
+    activity (not a per-period amount, `invoice.per_period`) without a per-charge minimum or maximum (which
+    are prorated by days)."""
+    return not invoice.per_period(charge) and charge.get("minimum") is None and charge.get("maximum") is None
+
+
+def _same_units(a: Units, b: Units) -> bool:
+    return a is b or (a.units == b.units and a.events == b.events and a.fact == b.fact)
 
 
 def engine(contract: Contract, period: BillingPeriod, activities: Mapping[str, ServiceActivity],

@@ -17,10 +17,9 @@ builds its month-to-date lines with the same functions (`rated_lines` on cumulat
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 import pandas as pd
@@ -220,19 +219,20 @@ def sla_base(service: Service, charges: list[Line]) -> tuple[Decimal, Fact]:
 
 
 def sla_assessment(service: Service, charges: list[Line], activity: ServiceActivity | None,
-                   period: BillingPeriod, kpi_values: Sequence[Fraction | None] | None = None
+                   period: BillingPeriod, kpi_values: sla_rules.RuleValues | None = None
                    ) -> sla_rules.SlaResult:
     """Every SLA rule of the service on its base: its KPIs on `activity`, or the values given per rule
-    (`kpi_values`, e.g. the accrual's KPIs of days 1..d)."""
+    (`kpi_values`: the service's parsed rules and their values, e.g. the accrual's KPIs of days 1..d)."""
     base, _ = sla_base(service, charges)
     if kpi_values is not None:
-        return sla_rules.assess_values(service.sla, service.kpi_settings(), kpi_values, base, period.start)
+        return sla_rules.assess_values(kpi_values.rules, service.kpi_settings(), kpi_values.values, base,
+                                       period.start)
     assert activity is not None
     return sla_rules.assess(service.sla, service.kpi_settings(), kpi_data(activity), base, period.start)
 
 
 def sla_lines(service: Service, charges: list[Line], activity: ServiceActivity | None, period: BillingPeriod,
-              kpi_values: Sequence[Fraction | None] | None = None) -> list[Line]:
+              kpi_values: sla_rules.RuleValues | None = None) -> list[Line]:
     """Step 3: the service's SLA adjustment and cap lines (KPIs on `activity`, or `kpi_values` per rule)."""
     base, base_fact = sla_base(service, charges)
     out = []

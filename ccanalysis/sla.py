@@ -455,6 +455,14 @@ def rule_value(rule: Rule, service_kpis: Mapping, data: pd.DataFrame,
     return kpis.kpi(rule.kpi, data, spec_variant.name, **options)
 
 
+@dataclass(frozen=True)
+class RuleValues:
+    """A service's parsed SLA rules and each rule's KPI value (in the rules' order), to assess on."""
+
+    rules: SlaRules
+    values: tuple[Fraction | None, ...]
+
+
 def cumulative_values(sla: Mapping[str, object], service_kpis: Mapping[str, Mapping[str, object]] | None,
                       data: pd.DataFrame) -> list[dict[date, Fraction | None]] | None:
     """For each rule (in order), its KPI value on the rows of days 1..d for every day d with rows in
@@ -544,15 +552,16 @@ def assess(sla: Mapping[str, object], service_kpis: Mapping[str, Mapping[str, ob
     service_kpis = dict(service_kpis or {})
     kpis.check_settings(service_kpis)
     values = [rule_value(rule, service_kpis, data, invoice_net) for rule in rules.rules]
-    return assess_values(sla, service_kpis, values, base, period_start, invoice_net=invoice_net)
+    return assess_values(rules, service_kpis, values, base, period_start, invoice_net=invoice_net)
 
 
-def assess_values(sla: Mapping[str, object], service_kpis: Mapping[str, Mapping[str, object]] | None,
+def assess_values(sla: Mapping[str, object] | SlaRules, service_kpis: Mapping[str, Mapping[str, object]] | None,
                   values: Sequence[Fraction | None], base: Decimal, period_start: date, *,
                   invoice_net: Decimal | None = None) -> SlaResult:
     """`assess` on KPI values already computed: `values[i]` is the value of the i-th rule's KPI (None: no
-    data), e.g. of days 1..d from `cumulative_values` (the accrual)."""
-    rules = parse(sla)
+    data), e.g. of days 1..d from `cumulative_values` (the accrual); `sla` as in the contract or already
+    parsed (`parse`)."""
+    rules = sla if isinstance(sla, SlaRules) else parse(sla)
     service_kpis = dict(service_kpis or {})
     kpis.check_settings(service_kpis)
     base = to_decimal(base, what="base")
