@@ -12,12 +12,19 @@ How day d is priced (the invoice's own functions, `ccanalysis.invoice`, on other
 - every line rounded half-up to cents once, as on the invoice. On the period's last day the lines are the
   expected invoice's, to the cent.
 
-Cost: the units of every day are computed ONCE (`billable_units` on each day's contact records and
-activity rows, split once by day), then cumulated: sums for counted units, running maximum for a capacity
-peak (`peak_over: day | interval`), concatenation for payment events; a unit that is not additive over days
-(distinct customers) is counted on the records of days 1..d (a positional slice of the sorted records, no
-re-filtering). Rating the cumulative units is cheap Decimal arithmetic per day. The SLA KPIs are computed on
-the records of days 1..d (positional slices).
+Cost: the units of every day are computed ONCE, from one pass over the period's records
+(`pricing.units.daily_values`: each unit's per-record amounts — the same definition as its period value —
+summed per day; payments grouped per day), then cumulated: sums for counted units, running maximum for a
+capacity peak (`peak_over: day | interval`, each day's own records), concatenation for payment events; a unit
+that is not additive over days (distinct customers) is counted on the records of days 1..d (a positional
+slice of the sorted records, no re-filtering). The SLA KPIs of days 1..d come from one pass too
+(`sla.cumulative_values` → `kpis.cumulative_kpi`: each numerator and denominator term summed per day, the sums
+cumulated, the ratio taken on each prefix; the mean of the days so far for `mean_of_days`) and are assessed
+by `sla.assess_values` (the bands, linear rules and caps of `sla.assess`); where a KPI cannot be cumulated
+(a term on an option, `mean_of_intervals`, contact records and activity rows mixed) it is computed on the
+records of days 1..d. Rating the cumulative units is Decimal arithmetic per day; a charge rated on its
+units alone (`units_only`) whose units did not move since the day before, and an SLA on the same KPI values
+and base, keep the day before's lines.
 
 Pure: plain contract, period and `ServiceActivity` in, `Line`s and frames out (`ccanalysis.workbook` wires
 an engagement: `accrual`, `accrual_lines`).
@@ -27,10 +34,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 import numpy as np

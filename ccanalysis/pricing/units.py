@@ -5,6 +5,9 @@ columns, contact-record fields), what it needs, whether it may carry per-contact
 value is computed. Pure: `billable_units` takes the service's contact records and activity rows already
 cut to the period and returns the exact units (or event values) with the `Fact` of where they came from.
 `requirements(charge)` tells the loader what a charge needs from the data before anything is rated.
+A unit that is a plain sum over records gives its per-record `amounts` (`RecordAmounts`): its period value
+is their sum (`additive`) and `daily_values` gives a charge's units of every day at once from the same
+amounts summed per day (the accrual, `ccanalysis.accrual`), equal to `billable_units` on each day's records.
 
 To add a billable unit: one `BillableUnit(...)` record in the list below (and its name in each language in
 `ccanalysis.i18n.domain.UNIT_NAMES`), plus its tests.
@@ -23,7 +26,7 @@ import pandas as pd
 
 from ccanalysis.errors import ContractError, InputError
 from ccanalysis.kpis import DayIndex, exact_day_sums
-from ccanalysis.money import ZERO, exact_sum, to_decimal
+from ccanalysis.money import ZERO, to_decimal
 from ccanalysis.periods import working_days_between
 from ccanalysis.pricing.applies_to import applies_to_mask
 from ccanalysis.pricing.base import Fact
