@@ -49,7 +49,15 @@ from ccanalysis.contract import BillingPeriod, Contract, Service
 from ccanalysis.invoice import Line
 from ccanalysis.money import ZERO
 from ccanalysis.pricing.base import Fact
-from ccanalysis.pricing.units import UNITS, ServiceActivity, Units, billable_units, charge_units, daily_values
+from ccanalysis.pricing.units import (
+    UNITS,
+    ServiceActivity,
+    Units,
+    billable_units,
+    charge_units,
+    daily_values,
+    day_sources,
+)
 
 #: Columns of `lines_frame`.
 LINE_COLUMNS = ["date", "service", "charge", "tier", "kind", "accrued", "increment"]
@@ -78,6 +86,11 @@ class DailyActivity:
 
     def has_data(self, day: date) -> bool:
         return day in self.days
+
+    @cached_property
+    def sources(self) -> dict[date, str]:
+        """Each day's `ServiceActivity.source` (`pricing.units.day_sources`), computed once."""
+        return day_sources(self.whole)
 
     @cached_property
     def empty(self) -> ServiceActivity:
@@ -220,8 +233,8 @@ def day_units(service: Service, charge: Mapping[str, Any], daily: DailyActivity,
     mode = combine_mode(charge)
     days: dict[date, Units] = {}
     if mode in ("sum", "max"):
-        at_once = daily_values(charge, daily.whole, active_days=in_force_days, period_days=period_days) \
-            if mode == "sum" else None
+        at_once = daily_values(charge, daily.whole, active_days=in_force_days, period_days=period_days,
+                               sources=daily.sources) if mode == "sum" else None
         if at_once is not None:
             days = at_once
         else:

@@ -551,22 +551,22 @@ def day_sources(activity: ServiceActivity) -> dict[date, str]:
 
 
 def daily_values(charge: Mapping[str, Any], activity: ServiceActivity, *, active_days: int,
-                 period_days: int) -> dict[date, Units] | None:
+                 period_days: int, sources: Mapping[date, str] | None = None) -> dict[date, Units] | None:
     """The charge's units of EVERY day with records at once — for each day, what `billable_units` gives on
     that day's contact records and activity rows alone — from one pass over the records: the unit's
     per-record `amounts` (the same definition as its period value) summed per day. None when the charge's
     units are not sums over records (a unit without `amounts`: distinct customers, payments, month; or a
-    capacity peak over days or intervals)."""
+    capacity peak over days or intervals). `sources`: `day_sources(activity)` when already computed."""
     names = charge_units(charge)
     records = [UNITS.get(name) for name in names]
     if len(records) == 1 and records[0].events and not CHARGE_MODELS.get(charge.get("model")).dimensions:
-        return _daily_collected(charge, activity)
+        return _daily_collected(charge, activity, sources)
     if not records or any(r.amounts is None or r.events or not r.from_activity for r in records):
         return None
     dimensions = bool(CHARGE_MODELS.get(charge.get("model")).dimensions)
     if dimensions and charge.get("peak_over", "period") != "period":
         return None
-    sources = day_sources(activity)
+    sources = day_sources(activity) if sources is None else sources
     if not sources:
         return {}
     act = filtered(activity, charge.get("applies_to"))
@@ -587,12 +587,13 @@ def daily_values(charge: Mapping[str, Any], activity: ServiceActivity, *, active
     return out
 
 
-def _daily_collected(charge: Mapping[str, Any], activity: ServiceActivity) -> dict[date, Units] | None:
+def _daily_collected(charge: Mapping[str, Any], activity: ServiceActivity,
+                     sources: Mapping[date, str] | None = None) -> dict[date, Units] | None:
     """`_collected` of every day at once: each day's payments in time order (contact records) or its
     collected_amount total (activity rows); None for a service with both (each day then on its own)."""
     if not activity.contacts.empty and not activity.rows.empty:
         return None
-    sources = day_sources(activity)
+    sources = day_sources(activity) if sources is None else sources
     if not sources:
         return {}
     act = filtered(activity, charge.get("applies_to"))
