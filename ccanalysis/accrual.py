@@ -12,12 +12,19 @@ How day d is priced (the invoice's own functions, `ccanalysis.invoice`, on other
 - every line rounded half-up to cents once, as on the invoice. On the period's last day the lines are the
   expected invoice's, to the cent.
 
-Cost: the units of every day are computed ONCE (`billable_units` on each day's contact records and
-activity rows, split once by day), then cumulated: sums for counted units, running maximum for a capacity
-peak (`peak_over: day | interval`), concatenation for payment events; a unit that is not additive over days
-(distinct customers) is counted on the records of days 1..d (a positional slice of the sorted records, no
-re-filtering). Rating the cumulative units is cheap Decimal arithmetic per day. The SLA KPIs are computed on
-the records of days 1..d (positional slices).
+Cost: the units of every day are computed ONCE, from one pass over the period's records
+(`pricing.units.daily_values`: each unit's per-record amounts — the same definition as its period value —
+summed per day; payments grouped per day), then cumulated: sums for counted units, running maximum for a
+capacity peak (`peak_over: day | interval`, each day's own records), concatenation for payment events; a unit
+that is not additive over days (distinct customers) is counted on the records of days 1..d (a positional
+slice of the sorted records, no re-filtering). The SLA KPIs of days 1..d come from one pass too
+(`sla.cumulative_values` → `kpis.cumulative_kpi`: each numerator and denominator term summed per day, the sums
+cumulated, the ratio taken on each prefix; the mean of the days so far for `mean_of_days`) and are assessed
+by `sla.assess_values` (the bands, linear rules and caps of `sla.assess`); where a KPI cannot be cumulated
+(a term on an option, `mean_of_intervals`, contact records and activity rows mixed) it is computed on the
+records of days 1..d. Rating the cumulative units is Decimal arithmetic per day; a charge rated on its
+units alone (`units_only`) whose units did not move since the day before, and an SLA on the same KPI values
+and base, keep the day before's lines.
 
 Pure: plain contract, period and `ServiceActivity` in, `Line`s and frames out (`ccanalysis.workbook` wires
 an engagement: `accrual`, `accrual_lines`).
@@ -25,10 +32,12 @@ an engagement: `accrual`, `accrual_lines`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -40,7 +49,15 @@ from ccanalysis.contract import BillingPeriod, Contract, Service
 from ccanalysis.invoice import Line
 from ccanalysis.money import ZERO
 from ccanalysis.pricing.base import Fact
-from ccanalysis.pricing.units import UNITS, ServiceActivity, Units, billable_units, charge_units
+from ccanalysis.pricing.units import (
+    UNITS,
+    ServiceActivity,
+    Units,
+    billable_units,
+    charge_units,
+    daily_values,
+    day_sources,
+)
 
 #: Columns of `lines_frame`.
 LINE_COLUMNS = ["date", "service", "charge", "tier", "kind", "accrued", "increment"]
@@ -58,7 +75,7 @@ class DailyActivity:
     whole: ServiceActivity  # sorted: contacts by start, rows by date
     contact_days: np.ndarray  # datetime64[D] of each sorted contact
     row_days: np.ndarray  # datetime64[D] of each sorted row
-    days: dict[date, ServiceActivity] = field(default_factory=dict)
+    days: Mapping[date, ServiceActivity] = field(default_factory=dict)
 
     def up_to(self, day: date) -> ServiceActivity:
         """The records of days up to `day` inclusive (a positional slice)."""
@@ -69,6 +86,16 @@ class DailyActivity:
 
     def has_data(self, day: date) -> bool:
         return day in self.days
+
+    @cached_property
+    def sources(self) -> dict[date, str]:
+        """Each day's `ServiceActivity.source` (`pricing.units.day_sources`), computed once."""
+        return day_sources(self.whole)
+
+    @cached_property
+    def empty(self) -> ServiceActivity:
+        """The activity with no records (what a unit not counted from activity is computed on)."""
+        return _empty(self.whole)
 
 
 def daily_kpis_exact(service: Service, kpi_days: pd.DataFrame) -> bool:
@@ -104,23 +131,52 @@ def split_days(activity: ServiceActivity) -> DailyActivity:
     """The service's activity sorted by time and split by day (contacts by their start's day, rows by date)."""
     contacts, rows = activity.contacts, activity.rows
     if not contacts.empty:
-        contacts = contacts.sort_values("start", kind="stable")
+        if not contacts["start"].is_monotonic_increasing:
+            contacts = contacts.sort_values("start", kind="stable")
         contact_days = contacts["start"].to_numpy().astype("datetime64[D]")
     else:
         contact_days = np.array([], dtype="datetime64[D]")
     if not rows.empty:
-        rows = rows.sort_values("date", kind="stable")
+        if not rows["date"].is_monotonic_increasing:
+            rows = rows.sort_values("date", kind="stable")
         row_days = rows["date"].to_numpy().astype("datetime64[D]")
     else:
         row_days = np.array([], dtype="datetime64[D]")
     whole = activity.with_data(contacts, rows)
-    days: dict[date, ServiceActivity] = {}
-    for day in sorted(set(contact_days.tolist()) | set(row_days.tolist())):
-        bound = np.datetime64(day, "D")
-        c = contacts.iloc[contact_days.searchsorted(bound, "left"):contact_days.searchsorted(bound, "right")]
-        r = rows.iloc[row_days.searchsorted(bound, "left"):row_days.searchsorted(bound, "right")]
-        days[day] = activity.with_data(c, r)
+    days = DaySlices(whole, contact_days, row_days,
+                     tuple(sorted(set(contact_days.tolist()) | set(row_days.tolist()))))
     return DailyActivity(whole, contact_days, row_days, days)
+
+
+class DaySlices(Mapping[date, ServiceActivity]):
+    """Each day's own `ServiceActivity` (positional slices of the sorted records), sliced when asked."""
+
+    def __init__(self, whole: ServiceActivity, contact_days: np.ndarray, row_days: np.ndarray,
+                 days: tuple[date, ...]) -> None:
+        self._whole, self._contact_days, self._row_days = whole, contact_days, row_days
+        self._days = days
+        self._set = frozenset(days)
+        self._cache: dict[date, ServiceActivity] = {}
+
+    def __getitem__(self, day: date) -> ServiceActivity:
+        if day not in self._set:
+            raise KeyError(day)
+        if day not in self._cache:
+            bound = np.datetime64(day, "D")
+            c, r = self._contact_days, self._row_days
+            self._cache[day] = self._whole.with_data(
+                self._whole.contacts.iloc[c.searchsorted(bound, "left"):c.searchsorted(bound, "right")],
+                self._whole.rows.iloc[r.searchsorted(bound, "left"):r.searchsorted(bound, "right")])
+        return self._cache[day]
+
+    def __contains__(self, day: object) -> bool:
+        return day in self._set
+
+    def __iter__(self):  # noqa: ANN204
+        return iter(self._days)
+
+    def __len__(self) -> int:
+        return len(self._days)
 
 
 # ------------------------------------------------------------------------------------------ cumulative units
@@ -177,8 +233,13 @@ def day_units(service: Service, charge: Mapping[str, Any], daily: DailyActivity,
     mode = combine_mode(charge)
     days: dict[date, Units] = {}
     if mode in ("sum", "max"):
-        for day, act in daily.days.items():
-            days[day] = billable_units(charge, act, active_days=in_force_days, period_days=period_days)
+        at_once = daily_values(charge, daily.whole, active_days=in_force_days, period_days=period_days,
+                               sources=daily.sources) if mode == "sum" else None
+        if at_once is not None:
+            days = at_once
+        else:
+            for day, act in daily.days.items():
+                days[day] = billable_units(charge, act, active_days=in_force_days, period_days=period_days)
     return ChargeDays(service, charge, mode, days)
 
 
@@ -198,6 +259,20 @@ class ServicePlan:
     daily: DailyActivity
     #: the SLA's daily rows (contact records summed per day) when they give the records' KPIs, sorted by date
     kpi_days: pd.DataFrame | None = None
+    #: per SLA rule, its KPI value on days 1..d for every day d with records (`sla.cumulative_values`);
+    #: None: the KPIs are computed on each prefix (`kpi_activity`)
+    kpi_values: list[dict[date, Fraction | None]] | None = None
+
+    def kpi_values_on(self, days: Sequence[date]) -> list[sla_rules.RuleValues]:
+        """For each day of `days` (ascending), each rule's KPI value of days 1..day (None: no data yet)."""
+        assert self.kpi_values is not None and self.service.sla
+        rules = sla_rules.parse(self.service.sla)
+        out: list[sla_rules.RuleValues] = []
+        current: tuple[Fraction | None, ...] = (None,) * len(self.kpi_values)
+        for day in days:
+            current = tuple(values.get(day, value) for values, value in zip(self.kpi_values, current, strict=True))
+            out.append(sla_rules.RuleValues(rules, current))
+        return out
 
     def kpi_activity(self, day: date) -> ServiceActivity:
         """What the SLA KPIs of days 1..`day` are computed on: the daily rows up to `day` when they give the
@@ -238,7 +313,7 @@ class Engine:
             total: Units | None = None
             for day in days:
                 if item.mode == "period":
-                    total = billable_units(item.charge, _empty(plan.daily.whole), active_days=plan.active_up_to(day),
+                    total = billable_units(item.charge, plan.daily.empty, active_days=plan.active_up_to(day),
                                            period_days=self.period.days)
                 elif item.mode == "slice":
                     total = billable_units(item.charge, plan.daily.up_to(day), active_days=plan.in_force_days,
@@ -250,19 +325,38 @@ class Engine:
         return out
 
     def zero_units(self, item: ChargeDays) -> Units:
-        plan = self.services[item.service.id]
-        return billable_units(item.charge, _empty(plan.daily.whole), active_days=plan.in_force_days,
-                              period_days=self.period.days)
-
-    def price(self, day: date, units: list[Units | None], kpi_activity: Mapping[str, ServiceActivity]) -> list[Line]:
-        """The lines of days 1..`day` from each charge's cumulative `units` (None: none yet) and each
-        service's records the SLA KPIs are computed on."""
-        charges: list[Line] = []
-        for item, total in zip(self.charges, units, strict=True):
+        key = (item.service.id, item.charge["id"])
+        if key not in self._zero:
             plan = self.services[item.service.id]
-            charges += invoice.rated_lines(item.service, item.charge, total or self.zero_units(item),
-                                           active_days=plan.active_up_to(day), period_days=self.period.days,
-                                           in_force_days=plan.in_force_days)
+            self._zero[key] = billable_units(item.charge, plan.daily.empty, active_days=plan.in_force_days,
+                                             period_days=self.period.days)
+        return self._zero[key]
+
+    @cached_property
+    def _zero(self) -> dict[tuple[str, str], Units]:
+        return {}
+
+    def price(self, day: date, units: list[Units | None],
+              kpi_activity: Mapping[str, ServiceActivity | sla_rules.RuleValues],
+              memo: dict[Any, tuple[Any, list[Line]]] | None = None) -> list[Line]:
+        """The lines of days 1..`day` from each charge's cumulative `units` (None: none yet) and, per service
+        with an SLA, the records its KPIs are computed on or its rules' KPI values of days 1..`day`.
+        `memo` (the previous day's, per charge and SLA): a charge rated on its units alone (`units_only`)
+        whose units are those of the day before, and an SLA on the same KPI values and base, keep that
+        day's lines."""
+        charges: list[Line] = []
+        for index, (item, total) in enumerate(zip(self.charges, units, strict=True)):
+            plan = self.services[item.service.id]
+            total = total or self.zero_units(item)
+            seen = None if memo is None else memo.get(index)
+            if seen is not None and _same_units(seen[0], total):
+                charges += seen[1]
+                continue
+            rated = invoice.rated_lines(item.service, item.charge, total, active_days=plan.active_up_to(day),
+                                        period_days=self.period.days, in_force_days=plan.in_force_days)
+            if memo is not None and units_only(item.charge):
+                memo[index] = (total, rated)
+            charges += rated
         first, last = self.contract.active_range(self.period)
         contract_days = max(0, (last - first).days + 1)
         elapsed = 0 if day < first else max(0, (min(day, last) - first).days + 1)
@@ -270,7 +364,21 @@ class Engine:
         lines += invoice.minimum_commitment(self.contract, self.period, charges, elapsed, contract_days)
         for plan in self.services.values():
             if plan.service.sla:
-                lines += invoice.sla_lines(plan.service, charges, kpi_activity[plan.service.id], self.period)
+                kpi = kpi_activity[plan.service.id]
+                if isinstance(kpi, ServiceActivity):
+                    lines += invoice.sla_lines(plan.service, charges, kpi, self.period)
+                    continue
+                # the same KPI values on the same base as the day before: the same lines
+                key = ("sla", plan.service.id)
+                base, _ = invoice.sla_base(plan.service, charges)
+                seen = None if memo is None else memo.get(key)
+                if seen is not None and seen[0] == (kpi.values, base):
+                    lines += seen[1]
+                    continue
+                rated = invoice.sla_lines(plan.service, charges, None, self.period, kpi)
+                if memo is not None:
+                    memo[key] = ((kpi.values, base), rated)
+                lines += rated
         return lines
 
     def days(self, until: date | None = None) -> list[tuple[date, list[Line]]]:
@@ -278,36 +386,72 @@ class Engine:
         period end)."""
         until = self.period.end if until is None else min(until, self.period.end)
         series = self.cumulative(until)
+        dates = _dates(self.period.start, until)
+        values = {sid: plan.kpi_values_on(dates) for sid, plan in self.services.items()
+                  if plan.service.sla and plan.kpi_values is not None}
         out = []
-        for index, day in enumerate(_dates(self.period.start, until)):
-            kpi = {sid: plan.kpi_activity(day) for sid, plan in self.services.items() if plan.service.sla}
-            out.append((day, self.price(day, [s[index] for s in series], kpi)))
+        memo: dict[Any, tuple[Any, list[Line]]] = {}
+        for index, day in enumerate(dates):
+            kpi: dict[str, ServiceActivity | sla_rules.RuleValues] = {}
+            for sid, plan in self.services.items():
+                if plan.service.sla:
+                    kpi[sid] = values[sid][index] if sid in values else plan.kpi_activity(day)
+            out.append((day, self.price(day, [s[index] for s in series], kpi, memo)))
         return out
 
 
+def units_only(charge: Mapping[str, Any]) -> bool:
+    """Whether the charge's lines depend on its units alone, not on the days elapsed: a price on counted
+    activity (not a per-period amount, `invoice.per_period`) without a per-charge minimum or maximum (which
+    are prorated by days)."""
+    return not invoice.per_period(charge) and charge.get("minimum") is None and charge.get("maximum") is None
+
+
+def _same_units(a: Units, b: Units) -> bool:
+    return a is b or (a.units == b.units and a.events == b.events and a.fact == b.fact)
+
+
 def engine(contract: Contract, period: BillingPeriod, activities: Mapping[str, ServiceActivity],
-           kpi_days: Mapping[str, pd.DataFrame] | None = None) -> Engine:
+           kpi_days: Mapping[str, pd.DataFrame] | Callable[[Service], pd.DataFrame] | None = None) -> Engine:
     """The accrual engine of one supplier and billing period: each service's activity (the whole period's,
     as for the invoice) split by day and each charge's units per day computed once. `kpi_days`: per service
     whose records are contact records, its daily rows (`contacts.daily_activity` at the service's
-    thresholds); the SLA KPIs of days 1..d are then ratios of daily sums where that is exact
-    (`daily_kpis_exact`), instead of being recomputed on every record of days 1..d."""
+    thresholds), or a function giving them for a service — asked only for a service whose SLA KPIs cannot
+    be cumulated from one pass (`_kpi_values`): the SLA KPIs of days 1..d are then ratios of daily sums
+    where that is exact (`daily_kpis_exact`), instead of being recomputed on every record of days 1..d."""
     services: dict[str, ServicePlan] = {}
     charges: list[ChargeDays] = []
     for service in contract.services_for(period):
         first, last = contract.active_range(period, service)
         daily = split_days(activities[service.id])
-        rows = (kpi_days or {}).get(service.id)
-        if rows is not None and not daily.whole.contacts.empty and daily_kpis_exact(service, rows):
+        values = _kpi_values(service, daily)
+        rows = None
+        if values is None and service.sla and not daily.whole.contacts.empty:
+            rows = kpi_days(service) if callable(kpi_days) else (kpi_days or {}).get(service.id)
+        if rows is not None and daily_kpis_exact(service, rows):
             rows = rows.sort_values("date", kind="stable")
         else:
             rows = None
-        plan = ServicePlan(service, first, last, daily, rows)
+        plan = ServicePlan(service, first, last, daily, rows, values)
         services[service.id] = plan
         for charge in service.charges:
             charges.append(day_units(service, charge, daily, in_force_days=plan.in_force_days,
                                      period_days=period.days))
     return Engine(contract, period, services, charges)
+
+
+def _kpi_values(service: Service, daily: DailyActivity) -> list[dict[date, Fraction | None]] | None:
+    """Each SLA rule's KPI of days 1..d for every day d with records, from one pass over the period's records
+    (`sla.cumulative_values`), when that gives what the rule gives on the records of days 1..d: records of
+    one kind (contact records or activity rows, as `invoice.kpi_data` takes them). None otherwise, or when
+    the data cannot give a rule's KPI (the prefixes then raise what the invoice raises)."""
+    whole = daily.whole
+    if not service.sla or (not whole.contacts.empty and not whole.rows.empty):
+        return None
+    try:
+        return sla_rules.cumulative_values(service.sla, service.kpi_settings(), invoice.kpi_data(whole))
+    except ValueError:
+        return None
 
 
 def with_days(engine_: Engine, extra: Mapping[str, Mapping[date, ServiceActivity]]) -> Engine:

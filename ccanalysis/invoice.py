@@ -218,18 +218,25 @@ def sla_base(service: Service, charges: list[Line]) -> tuple[Decimal, Fact]:
     return amount, Fact("sla_base", {"base": base_kind, "service": service.id, "amount": amount})
 
 
-def sla_assessment(service: Service, charges: list[Line], activity: ServiceActivity,
-                   period: BillingPeriod) -> sla_rules.SlaResult:
-    """Every SLA rule of the service on its base."""
+def sla_assessment(service: Service, charges: list[Line], activity: ServiceActivity | None,
+                   period: BillingPeriod, kpi_values: sla_rules.RuleValues | None = None
+                   ) -> sla_rules.SlaResult:
+    """Every SLA rule of the service on its base: its KPIs on `activity`, or the values given per rule
+    (`kpi_values`: the service's parsed rules and their values, e.g. the accrual's KPIs of days 1..d)."""
     base, _ = sla_base(service, charges)
+    if kpi_values is not None:
+        return sla_rules.assess_values(kpi_values.rules, service.kpi_settings(), kpi_values.values, base,
+                                       period.start)
+    assert activity is not None
     return sla_rules.assess(service.sla, service.kpi_settings(), kpi_data(activity), base, period.start)
 
 
-def sla_lines(service: Service, charges: list[Line], activity: ServiceActivity, period: BillingPeriod) -> list[Line]:
-    """Step 3: the service's SLA adjustment and cap lines."""
+def sla_lines(service: Service, charges: list[Line], activity: ServiceActivity | None, period: BillingPeriod,
+              kpi_values: sla_rules.RuleValues | None = None) -> list[Line]:
+    """Step 3: the service's SLA adjustment and cap lines (KPIs on `activity`, or `kpi_values` per rule)."""
     base, base_fact = sla_base(service, charges)
     out = []
-    for item in sla_assessment(service, charges, activity, period).lines:
+    for item in sla_assessment(service, charges, activity, period, kpi_values).lines:
         if item.kind == "sla_cap":
             label = Fact("sla_cap", {"kind": item.target_fact.figures["kind"]})
         else:

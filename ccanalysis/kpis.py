@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
@@ -434,8 +435,9 @@ def _prepare(data: pd.DataFrame, options: Mapping[str, object]) -> pd.DataFrame:
     return data
 
 
-def _evaluate(spec_variant: KpiVariant, frame: pd.DataFrame, options: Mapping[str, object],
-              from_contacts: bool) -> Fraction | None:
+def _check_frame(spec_variant: KpiVariant, frame: pd.DataFrame, options: Mapping[str, object],
+                 from_contacts: bool) -> str:
+    """The frame has the variant's columns and the options its terms need; the aggregation asked."""
     where = f"KPI {spec_variant.kpi!r} (variant {spec_variant.name!r})"
     for column in sorted(spec_variant.columns):
         if column not in frame.columns:
@@ -447,7 +449,13 @@ def _evaluate(spec_variant: KpiVariant, frame: pd.DataFrame, options: Mapping[st
     for option in sorted(spec_variant.options):
         if options.get(option) is None:
             raise ValueError(f"{where} needs option {option} (e.g. {option}=Decimal('12345.67'))")
-    aggregation = check_aggregation(options.get("aggregation"))
+    return check_aggregation(options.get("aggregation"))
+
+
+def _evaluate(spec_variant: KpiVariant, frame: pd.DataFrame, options: Mapping[str, object],
+              from_contacts: bool) -> Fraction | None:
+    where = f"KPI {spec_variant.kpi!r} (variant {spec_variant.name!r})"
+    aggregation = _check_frame(spec_variant, frame, options, from_contacts)
     if aggregation == "ratio_of_sums":
         return _ratio(spec_variant, frame, options)
     if "date" not in frame.columns:
@@ -480,6 +488,106 @@ def kpi(name: str, data: pd.DataFrame, variant: str | None = None, *, decimals: 
     if decimals is None or value is None:
         return value
     return round_on_scale(value, spec_variant.unit, decimals)
+
+
+@dataclass(frozen=True)
+class DayIndex:
+    """The day of each row (datetime64[D]): the distinct days, ascending, and each row's position in them."""
+
+    days: np.ndarray
+    distinct: np.ndarray
+    inverse: np.ndarray
+
+    @classmethod
+    def of(cls, days: np.ndarray) -> DayIndex:
+        distinct, inverse = np.unique(days, return_inverse=True)
+        return cls(days, distinct, inverse.reshape(-1))
+
+    def dates(self) -> list[date]:
+        return self.distinct.tolist()
+
+
+def exact_day_sums(index: DayIndex, values: np.ndarray | pd.Series,
+                   mask: np.ndarray | None = None) -> list[Decimal]:
+    """Σ values per day of `index` (rows where `mask`, when given), exactly as `exact_sum`: integer sums for
+    integer or boolean values, else Decimal sums (missing values skipped); one pass."""
+    inverse = index.inverse if mask is None else index.inverse[mask]
+    if mask is not None:
+        values = values[mask]
+    dtype = values.dtype
+    if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+        ints = np.asarray(values, dtype=np.int64)
+        if len(ints) and int(np.abs(ints).max()) * len(ints) < 2**53:  # float sums of these ints are exact
+            sums = np.bincount(inverse, weights=ints, minlength=len(index.distinct))
+            return [Decimal(int(t)) for t in sums.tolist()]
+        exact = np.zeros(len(index.distinct), dtype=np.int64)
+        np.add.at(exact, inverse, ints)
+        return [Decimal(int(t)) for t in exact.tolist()]
+    totals = [Decimal(0)] * len(index.distinct)
+    for i, v in zip(inverse.tolist(), values.tolist(), strict=True):
+        if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+            continue
+        totals[i] += to_decimal(v)
+    return totals
+
+
+def _term_day_sums(term: Term, frame: pd.DataFrame, index: DayIndex) -> list[Fraction]:
+    """`_term_sum` of each day's rows, for every day of `index` at once."""
+    if term.weight is not None:
+        by_day = {pd.Timestamp(day).date(): _term_sum(term, group, {})
+                  for day, group in frame.groupby(index.days, sort=True)}
+        return [by_day.get(day, Fraction(0)) for day in index.dates()]
+    mask = None if term.present is None else frame[term.present].notna().to_numpy(dtype=bool)
+    return [Fraction(total) for total in exact_day_sums(index, frame[term.column], mask)]
+
+
+def prepared_days(data: pd.DataFrame, **options: object) -> tuple[pd.DataFrame, DayIndex] | None:
+    """What `cumulative_kpi` works on: the rows as `kpi` prepares them and their days (None without dates)."""
+    frame = _prepare(data, options)
+    if "date" not in frame.columns or frame["date"].isna().any():
+        return None
+    return frame, DayIndex.of(pd.to_datetime(frame["date"]).to_numpy().astype("datetime64[D]"))
+
+
+def cumulative_kpi(name: str, data: pd.DataFrame, variant: str | None = None, *,
+                   prepared: tuple[pd.DataFrame, DayIndex] | None = None,
+                   **options: object) -> dict[date, Fraction | None] | None:
+    """KPI `name` over the rows of days 1..d, for every day d with rows in `data` (by `date`, or a contact
+    record's start day) at once: the same value `kpi` gives on the rows up to d, from one pass.
+
+    A ratio of sums: each numerator and denominator term summed per day (`_term_sum` per day), the sums
+    cumulated and the ratio taken on each prefix; `mean_of_days`: each day's ratio from its sums, the mean
+    over the days so far. None where that is not possible (a term taken from an option such as
+    `invoice_net`, `mean_of_intervals`, data without dates): compute `kpi` on each prefix instead.
+    `prepared`: `prepared_days(data, **options)` when already computed (rules sharing thresholds)."""
+    _check_options(options)
+    spec_variant = variant_of(name, variant)
+    if prepared is None:
+        prepared = prepared_days(data, **options)
+    if prepared is None:
+        return None
+    frame, index = prepared
+    aggregation = _check_frame(spec_variant, frame, options, is_contact_records(data))
+    if spec_variant.options or aggregation == "mean_of_intervals":
+        return None
+    numerator = [_term_day_sums(t, frame, index) for t in spec_variant.numerator]
+    denominator = [_term_day_sums(t, frame, index) for t in spec_variant.denominator]
+    out: dict[date, Fraction | None] = {}
+    num = den = Fraction(0)
+    means: list[Fraction] = []
+    for i, day in enumerate(index.dates()):
+        day_num = sum((t.sign * sums[i] for t, sums in zip(spec_variant.numerator, numerator, strict=True)),
+                      Fraction(0))
+        day_den = sum((t.sign * sums[i] for t, sums in zip(spec_variant.denominator, denominator, strict=True)),
+                      Fraction(0))
+        if aggregation == "ratio_of_sums":
+            num, den = num + day_num, den + day_den
+            out[day] = None if den == 0 else num / den
+        else:  # mean_of_days: a day with no contacts has no value, it is not a zero
+            if day_den != 0:
+                means.append(day_num / day_den)
+            out[day] = sum(means, Fraction(0)) / len(means) if means else None
+    return out
 
 
 def _check_settings(settings: Mapping[str, object], path: str) -> None:

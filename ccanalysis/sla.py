@@ -17,7 +17,7 @@ explanation.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -438,16 +438,58 @@ def _rule_options(rule: Rule, service_kpis: Mapping[str, Mapping[str, object]]) 
     return {k: v for k, v in merged.items() if v is not None}, decimals
 
 
-def _evaluate_rule(rule: Rule, service_kpis: Mapping, data: pd.DataFrame, base: Decimal, in_force: bool,
-                   start: date | None, invoice_net: Decimal | None) -> SlaLine:
+def _kpi_options(rule: Rule, service_kpis: Mapping, invoice_net: Decimal | None
+                 ) -> tuple[kpis.KpiVariant, dict, int | None]:
+    """The rule's KPI variant, the options its value is computed with, and its decimals."""
     options, decimals = _rule_options(rule, service_kpis)
-    variant = options.pop("variant", None)
-    spec_variant = kpis.variant_of(rule.kpi, variant)
-    unit = spec_variant.unit
-    kind = RULE_KINDS.get(rule.kind)
+    spec_variant = kpis.variant_of(rule.kpi, options.pop("variant", None))
     if invoice_net is not None:
         options["invoice_net"] = invoice_net
-    value = kpis.kpi(rule.kpi, data, spec_variant.name, **options)
+    return spec_variant, options, decimals
+
+
+def rule_value(rule: Rule, service_kpis: Mapping, data: pd.DataFrame,
+               invoice_net: Decimal | None = None) -> Fraction | None:
+    """The rule's KPI value on `data` (the service's activity rows or contact records), exact."""
+    spec_variant, options, _ = _kpi_options(rule, service_kpis, invoice_net)
+    return kpis.kpi(rule.kpi, data, spec_variant.name, **options)
+
+
+@dataclass(frozen=True)
+class RuleValues:
+    """A service's parsed SLA rules and each rule's KPI value (in the rules' order), to assess on."""
+
+    rules: SlaRules
+    values: tuple[Fraction | None, ...]
+
+
+def cumulative_values(sla: Mapping[str, object], service_kpis: Mapping[str, Mapping[str, object]] | None,
+                      data: pd.DataFrame) -> list[dict[date, Fraction | None]] | None:
+    """For each rule (in order), its KPI value on the rows of days 1..d for every day d with rows in
+    `data`, at once (`kpis.cumulative_kpi`); None when a rule's KPI cannot be cumulated that way (then
+    `rule_value` on each prefix)."""
+    service_kpis = dict(service_kpis or {})
+    out = []
+    prepared: dict[tuple, tuple | None] = {}  # the rows prepared once per set of thresholds
+    for rule in parse(sla).rules:
+        spec_variant, options, _ = _kpi_options(rule, service_kpis, None)
+        key = tuple(sorted((k, str(v)) for k, v in options.items()))
+        if key not in prepared:
+            prepared[key] = kpis.prepared_days(data, **options)
+        if prepared[key] is None:
+            return None
+        values = kpis.cumulative_kpi(rule.kpi, data, spec_variant.name, prepared=prepared[key], **options)
+        if values is None:
+            return None
+        out.append(values)
+    return out
+
+
+def _evaluate_rule(rule: Rule, service_kpis: Mapping, value: Fraction | None, base: Decimal, in_force: bool,
+                   start: date | None, invoice_net: Decimal | None) -> SlaLine:
+    spec_variant, options, decimals = _kpi_options(rule, service_kpis, invoice_net)
+    unit = spec_variant.unit
+    kind = RULE_KINDS.get(rule.kind)
     target = kind.target(rule.parameters, unit)
     used = None if value is None or decimals is None else kpis.round_on_scale(value, unit, decimals)
     if value is not None and decimals is None:
@@ -509,13 +551,26 @@ def assess(sla: Mapping[str, object], service_kpis: Mapping[str, Mapping[str, ob
     rules = parse(sla)
     service_kpis = dict(service_kpis or {})
     kpis.check_settings(service_kpis)
+    values = [rule_value(rule, service_kpis, data, invoice_net) for rule in rules.rules]
+    return assess_values(rules, service_kpis, values, base, period_start, invoice_net=invoice_net)
+
+
+def assess_values(sla: Mapping[str, object] | SlaRules, service_kpis: Mapping[str, Mapping[str, object]] | None,
+                  values: Sequence[Fraction | None], base: Decimal, period_start: date, *,
+                  invoice_net: Decimal | None = None) -> SlaResult:
+    """`assess` on KPI values already computed: `values[i]` is the value of the i-th rule's KPI (None: no
+    data), e.g. of days 1..d from `cumulative_values` (the accrual); `sla` as in the contract or already
+    parsed (`parse`)."""
+    rules = sla if isinstance(sla, SlaRules) else parse(sla)
+    service_kpis = dict(service_kpis or {})
+    kpis.check_settings(service_kpis)
     base = to_decimal(base, what="base")
     period_start = _to_date(period_start, "period_start")
     in_force = rules.start is None or period_start >= rules.start
     lines: list[SlaLine] = []
     tracked: list[SlaLine] = []
-    for rule in rules.rules:
-        line = _evaluate_rule(rule, service_kpis, data, base, in_force, rules.start, invoice_net)
+    for rule, value in zip(rules.rules, values, strict=True):
+        line = _evaluate_rule(rule, service_kpis, value, base, in_force, rules.start, invoice_net)
         (lines if line.kind == "sla" else tracked).append(line)
     by_kpi: dict[str, list[SlaLine]] = {}
     for line in lines:

@@ -267,11 +267,10 @@ def accrual_engine(eng: Engagement, supplier: str, month: str) -> _accrual.Engin
         if contract.active_days(period) == 0:
             invoice.invoice_lines(contract, period, {}, [], supplier=supplier)  # raises: not in force
         activities = _activities(eng, supplier, contract, period, None)
-        kpi_days = {}
-        for service in contract.services_for(period):
-            if service.sla and not activities[service.id].contacts.empty:
-                first, last = contract.active_range(period, service)
-                kpi_days[service.id] = eng.daily_activity(supplier, service.id, first, last)
+        def kpi_days(service: Service) -> pd.DataFrame:  # asked only where the KPIs cannot be cumulated
+            first, last = contract.active_range(period, service)
+            return eng.daily_activity(supplier, service.id, first, last)
+
         return _accrual.engine(contract, period, activities, kpi_days)
 
     return ACCRUAL.get(_key(eng, supplier, month), compute)

@@ -165,3 +165,94 @@ def test_last_activity_day_of_the_supplier_in_the_period():
     assert accrual.last_activity_day(activity, contacts, "acme", *september) == date(2026, 9, 5)
     assert accrual.last_activity_day(activity, pd.DataFrame(), "acme", *september) == date(2026, 9, 3)
     assert accrual.last_activity_day(activity, contacts, "gamma", *september) is None
+
+
+# ------------------------------------------------------------------------------------------ per-day = per-prefix
+
+def _per_prefix_days(engine):
+    """The accrual's days the slow way, which the engine's per-day path must equal line for line: each
+    day's units by `billable_units` on that day's records, the SLA KPIs by `kpis.kpi` on the records of
+    days 1..d, every charge and SLA re-rated every day (no lines kept from the day before)."""
+    from dataclasses import replace
+
+    from ccanalysis.pricing.units import billable_units
+
+    services = {sid: replace(plan, kpi_values=None, kpi_days=None) for sid, plan in engine.services.items()}
+    charges = []
+    for item in engine.charges:
+        plan = engine.services[item.service.id]
+        days = {}
+        if item.mode in ("sum", "max"):
+            days = {day: billable_units(item.charge, act, active_days=plan.in_force_days,
+                                        period_days=engine.period.days) for day, act in plan.daily.days.items()}
+        charges.append(replace(item, days=days))
+    slow = replace(engine, services=services, charges=charges)
+    series = slow.cumulative(engine.period.end)
+    out = []
+    for index, day in enumerate(accrual._dates(engine.period.start, engine.period.end)):
+        kpi = {sid: plan.kpi_activity(day) for sid, plan in services.items() if plan.service.sla}
+        out.append((day, slow.price(day, [s[index] for s in series], kpi)))
+    return out
+
+
+def test_the_per_day_path_equals_the_per_prefix_path_on_every_demo_month(demo_engagement):
+    for supplier in demo_engagement.suppliers:
+        for month in demo_engagement.months():
+            engine = workbook.accrual_engine(demo_engagement, supplier, month)
+            assert all(plan.kpi_values is not None for plan in engine.services.values() if plan.service.sla)
+            # every line of every day, amounts and facts (units, KPI values, bases) alike
+            assert engine.days() == _per_prefix_days(engine), (supplier, month)
+
+
+def test_the_per_day_path_equals_the_per_prefix_path_by_hand(tiered):
+    engine = workbook.accrual_engine(tiered, "acme", SEPT)
+    assert engine.days() == _per_prefix_days(engine)
+    # SL of days 1..d from the daily sums: day 1 500 / 700; days 1–2 (500 + 650) / (700 + 700) = 1150 / 1400;
+    # days 1–3 (1150 + 350) / (1400 + 600) = 1500 / 2000 = 0.75 (the 4th, no rows: still 0.75)
+    plan = engine.services[next(iter(engine.services))]
+    values = plan.kpi_values_on([date(2026, 9, d) for d in (1, 2, 3, 4)])
+    from fractions import Fraction
+    assert [v.values for v in values] == [(Fraction(500, 700),), (Fraction(1150, 1400),), (Fraction(3, 4),),
+                                          (Fraction(3, 4),)]
+
+
+def test_a_charge_on_its_units_alone_keeps_its_lines_on_a_day_without_its_activity(tmp_path):
+    # weekday contacts 1.00 each: Sat 5 Sep has rows but the charge counts none, so its line stays 1,000.00
+    c = contract()
+    c["services"][0]["charges"] = [{"id": "weekday", "unit": "handled_contact", "model": "per_unit",
+                                    "unit_price": "1.00", "applies_to": {"days": ["weekday"]}}]
+    rows = [activity_row("2026-09-04", 1100, 1000), activity_row("2026-09-05", 900, 800)]
+    eng = load("tiny", root=write_engagement(tmp_path, contracts=[c], tables={"activity/a.csv": rows}))
+    days = dict(workbook.accrual_days(eng, "acme", SEPT))
+    friday, saturday = days[date(2026, 9, 4)], days[date(2026, 9, 5)]
+    assert [line.amount for line in saturday] == [D("1000.00")]  # 1,000 handled on Friday × 1.00
+    assert saturday == friday
+    assert saturday == _per_prefix_days(workbook.accrual_engine(eng, "acme", SEPT))[4][1]
+
+
+def test_cumulative_kpis_equal_the_kpi_of_every_prefix():
+    from fractions import Fraction
+
+    from ccanalysis import kpis
+
+    # daily rows over 3 days (the 2nd without qa scores): SL, AHT, QA (handled-weighted, present-only terms)
+    rows = pd.DataFrame({
+        "date": pd.to_datetime(["2026-09-01", "2026-09-01", "2026-09-02", "2026-09-03"]),
+        "offered": [100, 50, 80, 60], "handled": [90, 40, 70, 30], "abandoned": [10, 10, 10, 30],
+        "answered_within_sl": [80, 30, 50, 20], "talk_s": [9000, 4000, 7000, 3000], "hold_s": [0, 0, 0, 0],
+        "acw_s": [900, 400, 700, 300], "qa_score": [D("80"), D("90"), None, D("70")]})
+    cases = [("service_level", "offered", {}), ("aht_s", None, {}), ("qa_score", None, {}),
+             ("service_level", "offered", {"aggregation": "mean_of_days"})]
+    for name, variant, options in cases:
+        got = kpis.cumulative_kpi(name, rows, variant, **options)
+        for day in (date(2026, 9, 1), date(2026, 9, 2), date(2026, 9, 3)):
+            prefix = rows[rows["date"] <= pd.Timestamp(day)]
+            assert got[day] == kpis.kpi(name, prefix, variant, **options), (name, options, day)
+    # by hand: SL days 1..2 = (80 + 30 + 50) / (100 + 50 + 80) = 160 / 230; QA days 1..2 = (80×90 + 90×40) /
+    # (90 + 40) = 10800 / 130 (day 2 has no score); mean of days at day 3 = (110/150 + 50/80 + 20/60) / 3
+    assert kpis.cumulative_kpi("service_level", rows, "offered")[date(2026, 9, 2)] == Fraction(160, 230)
+    assert kpis.cumulative_kpi("qa_score", rows)[date(2026, 9, 2)] == Fraction(10800, 130)
+    assert kpis.cumulative_kpi("service_level", rows, "offered", aggregation="mean_of_days")[date(2026, 9, 3)] \
+        == (Fraction(110, 150) + Fraction(50, 80) + Fraction(20, 60)) / 3
+    # a KPI on an option (cost per contact on the invoice net): not cumulated (each prefix computes it)
+    assert kpis.cumulative_kpi("cost_per_contact", rows, invoice_net=D("1000")) is None

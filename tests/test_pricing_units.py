@@ -147,3 +147,95 @@ def test_requirements_of_a_charge():
     capacity = {"id": "k", "model": "capacity", "dimensions": ["fte", "sale"], "fte_hours": 160,
                 "tiers": [{"limits": {"fte": None, "sale": None}, "price": 1}]}
     assert [r.need for r in requirements(capacity)] == ["not_from_contacts", "row_column", "contact_column"]
+
+
+# ------------------------------------------------------------------------------------------ every day at once
+
+def _charge(unit, **keys):
+    return {"id": "x", "unit": unit, "model": "per_unit", "unit_price": 1, **keys}
+
+
+def _each_day(charge, activity):
+    """billable_units on each day's records alone (the definition daily_values must give at once)."""
+    out = {}
+    for day in units.day_sources(activity):
+        rows = activity.rows[activity.rows["date"].dt.date == day] if not activity.rows.empty else activity.rows
+        contacts = (activity.contacts[activity.contacts["start"].dt.date == day] if not activity.contacts.empty
+                    else activity.contacts)
+        out[day] = billable_units(charge, activity.with_data(contacts, rows), active_days=31, period_days=31)
+    return out
+
+
+#: (unit, charge keys, records) for every unit that is a sum over records (`BillableUnit.amounts`)
+ADDITIVE = [
+    ("logged_hour", {}, "rows"), ("productive_hour", {}, "rows"), ("productive_hour", {}, "contacts"),
+    ("effective_hour", {}, "rows"), ("productive_minute", {}, "rows"), ("productive_minute", {}, "contacts"),
+    ("productive_minute", {"rounding": {"increment_s": 6, "minimum_s": 30}}, "contacts"),
+    ("talk_minute", {}, "rows"), ("talk_minute", {}, "contacts"),
+    ("talk_minute", {"rounding": {"increment_s": 60}}, "contacts"),
+    ("handled_contact", {}, "rows"), ("handled_contact", {}, "contacts"), ("offered_contact", {}, "rows"),
+    ("offered_contact", {}, "contacts"), ("fte", {"fte_hours": 160}, "rows"), ("sale", {}, "rows"),
+    ("sale", {}, "contacts"),
+]
+
+
+def _records(kind):
+    if kind == "rows":
+        return _activity(rows=_rows(aux_s=[3600, 0], sales=[2, 3]))
+    return _activity(contacts=_contacts(outcome=["sale", None, "sale"]))
+
+
+def test_every_additive_unit_is_covered():
+    with_amounts = {u.name for u in units.UNITS.records() if u.amounts is not None}
+    assert with_amounts == {name for name, _, _ in ADDITIVE}
+    assert {u.name for u in units.UNITS.records() if u.amounts is None} == {"customer", "collected_amount", "month"}
+
+
+@pytest.mark.parametrize(("unit", "keys", "kind"), ADDITIVE)
+def test_daily_values_are_each_days_billable_units(unit, keys, kind):
+    charge, activity = _charge(unit, **keys), _records(kind)
+    daily = units.daily_values(charge, activity, active_days=31, period_days=31)
+    assert daily == _each_day(charge, activity)  # value and fact (source, scope) of every day
+    # the period's value is the same per-record amounts, summed over every record
+    record = units.UNITS.get(unit)
+    assert record.value(charge, activity, 31, 31) == record.amounts(charge, activity).value()
+
+
+def test_daily_values_by_hand():
+    rows = _activity(rows=_rows())
+    daily = units.daily_values(_charge("logged_hour"), rows, active_days=31, period_days=31)
+    # 3 Aug: 7,200 s / 3,600 = 2 h; 4 Aug: 10,800 s / 3,600 = 3 h (the period: 18,000 / 3,600 = 5 h)
+    assert {d: u.units for d, u in daily.items()} == {date(2026, 8, 3): D(2), date(2026, 8, 4): D(3)}
+    contacts = _activity(contacts=_contacts())
+    minutes = units.daily_values(_charge("productive_minute", rounding={"increment_s": 6, "minimum_s": 30}),
+                                 contacts, active_days=31, period_days=31)
+    # 3 Aug: c1 100 + 20 + 10 = 130 s → 132 s (22 × 6), c2 not answered → 0; 132 / 60 = 2.2 min
+    # 4 Aug: c3 50 + 0 + 5 = 55 s → 60 s; 60 / 60 = 1 min
+    assert {d: u.units for d, u in minutes.items()} == {date(2026, 8, 3): D("2.2"), date(2026, 8, 4): D(1)}
+
+
+def test_daily_values_count_only_the_days_a_charge_applies_to():
+    # 1 Aug 2026 is a Saturday, 3 Aug a Monday: a weekday charge counts 0 on the 1st (a day with rows)
+    rows = _activity(rows=_rows(date=pd.to_datetime(["2026-08-01", "2026-08-03"])))
+    charge = _charge("handled_contact", applies_to={"days": ["weekday"]})
+    daily = units.daily_values(charge, rows, active_days=31, period_days=31)
+    assert {d: u.units for d, u in daily.items()} == {date(2026, 8, 1): D(0), date(2026, 8, 3): D(18)}
+    assert daily == _each_day(charge, rows)
+
+
+def test_daily_payments_are_each_days_events_in_time_order():
+    contacts = _contacts(outcome=["payment", "payment", "payment"], amount=[D("10.50"), D("4"), D("7.25")],
+                         start=pd.to_datetime(["2026-08-03 11:00", "2026-08-03 09:00", "2026-08-04 09:30"]))
+    activity = _activity(contacts=contacts)
+    charge = {"id": "x", "unit": "collected_amount", "model": "percentage", "rate": "0.1"}
+    daily = units.daily_values(charge, activity, active_days=31, period_days=31)
+    # 3 Aug: 4 (09:00) then 10.50 (11:00), total 14.50; 4 Aug: 7.25
+    assert daily[date(2026, 8, 3)].events == [D("4"), D("10.50")]
+    assert daily[date(2026, 8, 4)].events == [D("7.25")]
+    assert daily == _each_day(charge, activity)
+
+
+def test_daily_values_refuse_what_is_not_a_sum_over_records():
+    contacts = _activity(contacts=_contacts())
+    assert units.daily_values(_charge("customer"), contacts, active_days=31, period_days=31) is None
+    assert units.daily_values(_charge("month"), contacts, active_days=31, period_days=31) is None

@@ -5,6 +5,9 @@ columns, contact-record fields), what it needs, whether it may carry per-contact
 value is computed. Pure: `billable_units` takes the service's contact records and activity rows already
 cut to the period and returns the exact units (or event values) with the `Fact` of where they came from.
 `requirements(charge)` tells the loader what a charge needs from the data before anything is rated.
+A unit that is a plain sum over records gives its per-record `amounts` (`RecordAmounts`): its period value
+is their sum (`additive`) and `daily_values` gives a charge's units of every day at once from the same
+amounts summed per day (the accrual, `ccanalysis.accrual`), equal to `billable_units` on each day's records.
 
 To add a billable unit: one `BillableUnit(...)` record in the list below (and its name in each language in
 `ccanalysis.i18n.domain.UNIT_NAMES`), plus its tests.
@@ -22,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from ccanalysis.errors import ContractError, InputError
-from ccanalysis.money import ZERO, exact_sum, to_decimal
+from ccanalysis.kpis import DayIndex, exact_day_sums
+from ccanalysis.money import ZERO, to_decimal
 from ccanalysis.periods import working_days_between
 from ccanalysis.pricing.applies_to import applies_to_mask
 from ccanalysis.pricing.base import Fact
@@ -111,6 +115,10 @@ class BillableUnit:
     events: contact records give it as events (payments, in time order) rather than a total;
     peak(charge, activity, "day" | "interval"): its own peak value for capacity `peak_over` (None: the
     largest value of a day or an interval);
+    amounts(charge, activity): the unit as one exact amount per record (`RecordAmounts`) when its value is
+    a plain sum over records — then `value` is that sum (`additive`) and `daily_values` gives the value of
+    every day at once from the same amounts; None for a unit that is not a sum over records (distinct
+    customers, payment events, month);
     drivers: how its value scales with the simulator's drivers (`ccanalysis.simulation.montecarlo`): the
     product of the multipliers named — ("volume",) for counts of contacts, customers, sales and payments,
     ("volume", "aht") for handled time, ("hours",) for staffed time (the hours curve of a time-paid
@@ -129,6 +137,7 @@ class BillableUnit:
     events: bool = False
     peak: Callable[[Mapping[str, Any], ServiceActivity, str], Decimal] | None = None
     drivers: tuple[str, ...] | None = None
+    amounts: Callable[[Mapping[str, Any], ServiceActivity], RecordAmounts] | None = None
 
 
 #: The drivers a unit's value may scale with (`BillableUnit.drivers`).
@@ -140,96 +149,185 @@ UNITS: Registry[BillableUnit] = Registry("unit", "billable units", key="unit")
 
 # ------------------------------------------------------------------------------------------ sums
 
-def column_sum(act: ServiceActivity, column: str, *,
-               from_contacts: Callable[[pd.DataFrame], Decimal] | None = None) -> Decimal:
-    """Σ of an activity column over rows, plus the same quantity derived from contact records."""
-    total = ZERO
+def exact_values(values: pd.Series) -> np.ndarray:
+    """A column as exact per-record amounts: int64 for integer or boolean columns, else Decimal objects
+    (missing values as 0, as `exact_sum` skips them)."""
+    if pd.api.types.is_integer_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
+        return values.to_numpy(dtype=np.int64)
+    return np.array([ZERO if v is None or pd.isna(v) else to_decimal(v) for v in values.tolist()], dtype=object)
+
+
+def _array_sum(values: np.ndarray) -> Decimal:
+    if values.dtype == object:
+        return sum(values.tolist(), ZERO)
+    return Decimal(int(values.sum()))
+
+
+@dataclass(frozen=True)
+class RecordAmounts:
+    """A unit's value as an exact sum over records: one amount per activity row (`rows`, aligned with the
+    activity's rows) and per contact record (`contacts`), int64 or Decimal objects; the value is
+    Σ amounts divided in turn by each of `divisors` (e.g. seconds → hours)."""
+
+    rows: np.ndarray
+    contacts: np.ndarray
+    divisors: tuple[Decimal, ...] = ()
+
+    def scaled(self, numerator: Decimal) -> Decimal:
+        """The unit's value of records whose amounts sum to `numerator`."""
+        for divisor in self.divisors:
+            numerator = numerator / divisor
+        return numerator
+
+    def value(self) -> Decimal:
+        return self.scaled(_array_sum(self.rows) + _array_sum(self.contacts))
+
+    def __add__(self, other: RecordAmounts) -> RecordAmounts:
+        """Amounts of the same records added (a difference of columns: `other` already signed)."""
+        return RecordAmounts(_add(self.rows, other.rows), _add(self.contacts, other.contacts), self.divisors)
+
+    def __neg__(self) -> RecordAmounts:
+        return RecordAmounts(-self.rows, -self.contacts, self.divisors)
+
+    def over(self, *divisors: Decimal) -> RecordAmounts:
+        return RecordAmounts(self.rows, self.contacts, self.divisors + tuple(divisors))
+
+
+def _add(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if a.dtype == object or b.dtype == object:
+        return np.array([Decimal(x) + Decimal(y) for x, y in zip(a.tolist(), b.tolist(), strict=True)], dtype=object)
+    return a + b
+
+
+def _none(frame: pd.DataFrame) -> np.ndarray:
+    return np.zeros(len(frame), dtype=np.int64)
+
+
+def column_amounts(act: ServiceActivity, column: str, *,
+                   from_contacts: Callable[[pd.DataFrame], np.ndarray] | None = None) -> RecordAmounts:
+    """An activity column per row, plus the same quantity derived per contact record (`from_contacts`:
+    the per-contact amounts)."""
+    rows = _none(act.rows)
     if not act.rows.empty:
         if column not in act.rows.columns:
             raise InputError(f"the activity rows have no `{column}` column, which this charge is billed on")
-        total += exact_sum(act.rows[column])
+        rows = exact_values(act.rows[column])
+    contacts = _none(act.contacts)
     if not act.contacts.empty:
         if from_contacts is None:
             raise InputError(f"`{column}` cannot be derived from contact records; give activity rows with it")
-        total += from_contacts(act.contacts)
-    return total
+        contacts = from_contacts(act.contacts)
+    return RecordAmounts(rows, contacts)
+
+
+def column_sum(act: ServiceActivity, column: str, *,
+               from_contacts: Callable[[pd.DataFrame], np.ndarray] | None = None) -> Decimal:
+    """Σ of an activity column over rows, plus the same quantity derived from contact records."""
+    return column_amounts(act, column, from_contacts=from_contacts).value()
+
+
+def _answered(contacts: pd.DataFrame) -> np.ndarray:
+    return contacts["answered"].astype(bool).to_numpy()
 
 
 def handled_contacts(contacts: pd.DataFrame) -> pd.DataFrame:
     return contacts[contacts["answered"].astype(bool)]
 
 
-def _productive_s(frame: pd.DataFrame) -> Decimal:
-    return exact_sum(frame["talk_s"]) + exact_sum(frame["hold_s"]) + exact_sum(frame["acw_s"])
+def _handled_values(contacts: pd.DataFrame, column: str) -> np.ndarray:
+    """A contact field of the handled contacts (0 for the others)."""
+    values = exact_values(contacts[column])
+    answered = _answered(contacts)
+    if values.dtype == object:
+        return np.where(answered, values, ZERO)
+    return np.where(answered, values, 0).astype(np.int64)
+
+
+def _productive_amounts(act: ServiceActivity) -> RecordAmounts:
+    """talk + hold + ACW seconds of each row and each handled contact."""
+    rows, contacts = _none(act.rows), _none(act.contacts)
+    parts = []
+    for column in ("talk_s", "hold_s", "acw_s"):
+        part = RecordAmounts(exact_values(act.rows[column]) if not act.rows.empty else rows,
+                             _handled_values(act.contacts, column) if not act.contacts.empty else contacts)
+        parts.append(part)
+    return parts[0] + parts[1] + parts[2]
 
 
 def productive_seconds(act: ServiceActivity) -> Decimal:
     """talk + hold + ACW seconds of the rows and of the handled contacts."""
-    total = ZERO
-    if not act.rows.empty:
-        total += _productive_s(act.rows)
-    if not act.contacts.empty:
-        total += _productive_s(handled_contacts(act.contacts))
-    return total
+    return _productive_amounts(act).value()
 
 
-def _rounded_minutes(charge: Mapping[str, Any], hold_and_acw: bool, act: ServiceActivity) -> Decimal:
-    """Minutes under per-contact `rounding` (pricing.md), from handled contact records only: on
-    talk + hold + ACW for productive minutes, on talk alone for talk minutes."""
+def _rounded_amounts(charge: Mapping[str, Any], hold_and_acw: bool, act: ServiceActivity) -> RecordAmounts:
+    """Seconds under per-contact `rounding` (pricing.md) of each contact, handled contact records only: on
+    talk + hold + ACW for productive minutes, on talk alone for talk minutes (÷ 60: minutes)."""
     if act.contacts.empty and not act.rows.empty:
         raise ContractError(f"charge {charge.get('id')!r} rounds each contact (`rounding`), which needs "
                             "contact records in data/ENG/contacts/, but this service has only activity rows",
                             "rounding")
     contacts = act.contacts
     if contacts.empty:
-        return ZERO
+        return RecordAmounts(_none(act.rows), _none(contacts), (SECONDS_PER_MINUTE,))
     talk = contacts["talk_s"].to_numpy()
     if hold_and_acw:
         hold, acw = contacts["hold_s"].to_numpy(), contacts["acw_s"].to_numpy()
     else:
         hold = acw = np.zeros(len(contacts), dtype=np.int64)
     seconds = billable_seconds(talk, hold, acw, contacts["answered"].to_numpy(dtype=bool), charge["rounding"])
-    return Decimal(int(np.asarray(seconds, dtype=np.int64).sum())) / SECONDS_PER_MINUTE
+    return RecordAmounts(_none(act.rows), np.asarray(seconds, dtype=np.int64), (SECONDS_PER_MINUTE,))
+
+
+def _rounded_minutes(charge: Mapping[str, Any], hold_and_acw: bool, act: ServiceActivity) -> Decimal:
+    """Minutes under per-contact `rounding` (`_rounded_amounts`)."""
+    return _rounded_amounts(charge, hold_and_acw, act).value()
 
 
 # ------------------------------------------------------------------------------------------ the units
 
-def _logged_hour(charge: Mapping[str, Any], act: ServiceActivity, active_days: int, period_days: int) -> Decimal:
-    return column_sum(act, "logged_s") / SECONDS_PER_HOUR
+AmountsOf = Callable[[Mapping[str, Any], ServiceActivity], RecordAmounts]
 
 
-def _productive_hour(charge: Mapping[str, Any], act: ServiceActivity, active_days: int,
-                     period_days: int) -> Decimal:
-    return productive_seconds(act) / SECONDS_PER_HOUR
+def additive(amounts: AmountsOf) -> UnitValue:
+    """The value function of a unit that is a sum over records: Σ of its `amounts` (one definition for the
+    period's value and every day's, `daily_values`)."""
+    def value(charge: Mapping[str, Any], act: ServiceActivity, active_days: int, period_days: int) -> Decimal:
+        return amounts(charge, act).value()
+
+    return value
 
 
-def _effective_hour(charge: Mapping[str, Any], act: ServiceActivity, active_days: int,
-                    period_days: int) -> Decimal:
-    return (column_sum(act, "logged_s") - column_sum(act, "aux_s")) / SECONDS_PER_HOUR
+def _logged_hour(charge: Mapping[str, Any], act: ServiceActivity) -> RecordAmounts:
+    return column_amounts(act, "logged_s").over(SECONDS_PER_HOUR)
 
 
-def _productive_minute(charge: Mapping[str, Any], act: ServiceActivity, active_days: int,
-                       period_days: int) -> Decimal:
+def _productive_hour(charge: Mapping[str, Any], act: ServiceActivity) -> RecordAmounts:
+    return _productive_amounts(act).over(SECONDS_PER_HOUR)
+
+
+def _effective_hour(charge: Mapping[str, Any], act: ServiceActivity) -> RecordAmounts:
+    return (column_amounts(act, "logged_s") + -column_amounts(act, "aux_s")).over(SECONDS_PER_HOUR)
+
+
+def _productive_minute(charge: Mapping[str, Any], act: ServiceActivity) -> RecordAmounts:
     if charge.get("rounding"):
-        return _rounded_minutes(charge, True, act)
-    return productive_seconds(act) / SECONDS_PER_MINUTE
+        return _rounded_amounts(charge, True, act)
+    return _productive_amounts(act).over(SECONDS_PER_MINUTE)
 
 
-def _talk_minute(charge: Mapping[str, Any], act: ServiceActivity, active_days: int, period_days: int) -> Decimal:
+def _talk_minute(charge: Mapping[str, Any], act: ServiceActivity) -> RecordAmounts:
     if charge.get("rounding"):
-        return _rounded_minutes(charge, False, act)
-    return column_sum(act, "talk_s", from_contacts=lambda c: exact_sum(handled_contacts(c)["talk_s"])) \
-        / SECONDS_PER_MINUTE
+        return _rounded_amounts(charge, False, act)
+    return column_amounts(act, "talk_s", from_contacts=lambda c: _handled_values(c, "talk_s")) \
+        .over(SECONDS_PER_MINUTE)
 
 
-def _handled_contact(charge: Mapping[str, Any], act: ServiceActivity, active_days: int,
-                     period_days: int) -> Decimal:
-    return column_sum(act, "handled", from_contacts=lambda c: Decimal(int(c["answered"].astype(bool).sum())))
+def _handled_contact(charge: Mapping[str, Any], act: ServiceActivity) -> RecordAmounts:
+    return column_amounts(act, "handled", from_contacts=lambda c: _answered(c).astype(np.int64))
 
 
-def _offered_contact(charge: Mapping[str, Any], act: ServiceActivity, active_days: int,
-                     period_days: int) -> Decimal:
-    return column_sum(act, "offered", from_contacts=lambda c: Decimal(len(c)))
+def _offered_contact(charge: Mapping[str, Any], act: ServiceActivity) -> RecordAmounts:
+    return column_amounts(act, "offered", from_contacts=lambda c: np.ones(len(c), dtype=np.int64))
 
 
 def _customer(charge: Mapping[str, Any], act: ServiceActivity, active_days: int, period_days: int) -> Decimal:
@@ -243,9 +341,9 @@ def _customer(charge: Mapping[str, Any], act: ServiceActivity, active_days: int,
     return Decimal(int(act.contacts["customer_id"].dropna().nunique()))
 
 
-def _fte(charge: Mapping[str, Any], act: ServiceActivity, active_days: int, period_days: int) -> Decimal:
+def _fte(charge: Mapping[str, Any], act: ServiceActivity) -> RecordAmounts:
     fte_hours = to_decimal(charge["fte_hours"], what="fte_hours")
-    return column_sum(act, "logged_s") / SECONDS_PER_HOUR / fte_hours
+    return column_amounts(act, "logged_s").over(SECONDS_PER_HOUR, fte_hours)
 
 
 def _fte_peak(charge: Mapping[str, Any], act: ServiceActivity, over: str) -> Decimal:
@@ -262,14 +360,15 @@ def _fte_peak(charge: Mapping[str, Any], act: ServiceActivity, over: str) -> Dec
                     / (fte_hours / working_days) for _, day_rows in rows.groupby("date", sort=True))
 
 
-def _sale(charge: Mapping[str, Any], act: ServiceActivity, active_days: int, period_days: int) -> Decimal:
-    return column_sum(act, "sales", from_contacts=lambda c: Decimal(int((c.get("outcome") == "sale").sum()))
-                      if "outcome" in c else ZERO)
+def _sale(charge: Mapping[str, Any], act: ServiceActivity) -> RecordAmounts:
+    return column_amounts(act, "sales", from_contacts=lambda c: (c["outcome"] == "sale").fillna(False).to_numpy(dtype=bool)
+                          .astype(np.int64) if "outcome" in c else _none(c))
 
 
 def _collected_amount(charge: Mapping[str, Any], act: ServiceActivity, active_days: int,
                       period_days: int) -> Decimal:
-    return column_sum(act, "collected_amount", from_contacts=lambda c: sum(payments(c), ZERO))
+    return column_sum(act, "collected_amount",
+                      from_contacts=lambda c: np.array([sum(payments(c), ZERO)], dtype=object))
 
 
 def _month(charge: Mapping[str, Any], act: ServiceActivity, active_days: int, period_days: int) -> Decimal:
@@ -279,19 +378,24 @@ def _month(charge: Mapping[str, Any], act: ServiceActivity, active_days: int, pe
 
 
 for _unit in (
-    BillableUnit("logged_hour", _logged_hour, from_contacts=False, drivers=("hours",)),
-    BillableUnit("productive_hour", _productive_hour, drivers=("volume", "aht")),
-    BillableUnit("effective_hour", _effective_hour, row_columns=("aux_s",), from_contacts=False,
-                 drivers=("hours",)),
-    BillableUnit("productive_minute", _productive_minute, per_contact_rounding=True, drivers=("volume", "aht")),
-    BillableUnit("talk_minute", _talk_minute, per_contact_rounding=True, drivers=("volume", "aht")),
-    BillableUnit("handled_contact", _handled_contact, drivers=("volume",)),
-    BillableUnit("offered_contact", _offered_contact, drivers=("volume",)),
+    BillableUnit("logged_hour", additive(_logged_hour), from_contacts=False, drivers=("hours",),
+                 amounts=_logged_hour),
+    BillableUnit("productive_hour", additive(_productive_hour), drivers=("volume", "aht"), amounts=_productive_hour),
+    BillableUnit("effective_hour", additive(_effective_hour), row_columns=("aux_s",), from_contacts=False,
+                 drivers=("hours",), amounts=_effective_hour),
+    BillableUnit("productive_minute", additive(_productive_minute), per_contact_rounding=True,
+                 drivers=("volume", "aht"), amounts=_productive_minute),
+    BillableUnit("talk_minute", additive(_talk_minute), per_contact_rounding=True, drivers=("volume", "aht"),
+                 amounts=_talk_minute),
+    BillableUnit("handled_contact", additive(_handled_contact), drivers=("volume",), amounts=_handled_contact),
+    BillableUnit("offered_contact", additive(_offered_contact), drivers=("volume",), amounts=_offered_contact),
     BillableUnit("customer", _customer, contact_columns=("customer_id",), contacts_only=True,
                  drivers=("volume",)),
-    BillableUnit("fte", _fte, from_contacts=False, peak=_fte_peak,
-                 charge_keys={"fte_hours": "the contract's monthly hours per FTE"}, drivers=("hours",)),
-    BillableUnit("sale", _sale, row_columns=("sales",), contact_columns=("outcome",), drivers=("volume",)),
+    BillableUnit("fte", additive(_fte), from_contacts=False, peak=_fte_peak,
+                 charge_keys={"fte_hours": "the contract's monthly hours per FTE"}, drivers=("hours",),
+                 amounts=_fte),
+    BillableUnit("sale", additive(_sale), row_columns=("sales",), contact_columns=("outcome",), drivers=("volume",),
+                 amounts=_sale),
     BillableUnit("collected_amount", _collected_amount, row_columns=("collected_amount",),
                  contact_columns=("outcome", "amount"), events=True, drivers=("volume",)),
     BillableUnit("month", _month, from_activity=False, drivers=()),
@@ -394,8 +498,7 @@ def billable_units(charge: Mapping[str, Any], activity: ServiceActivity, *, acti
     if CHARGE_MODELS.get(charge.get("model")).dimensions:
         values = {dim: _dimension_value(charge, dim, act, active_days=active_days, period_days=period_days)
                   for dim in charge_units(charge)}
-        return Units(values, None, Fact("dimensions", {"values": values,
-                                                       "peak": charge.get("peak_over", "period"), **figures}))
+        return _dimensions(charge, values, figures)
     unit = UNITS.get(charge["unit"])
     if unit.events:
         return _collected(charge, act, figures)
@@ -404,7 +507,124 @@ def billable_units(charge: Mapping[str, Any], activity: ServiceActivity, *, acti
         prorated = charge.get("prorate", True) is not False
         return Units(value, None, Fact("period_units", {"unit": unit.name, "prorated": prorated,
                                                         "active_days": active_days, "period_days": period_days}))
-    return Units(value, None, Fact("units", {"unit": unit.name, "value": value, **figures}))
+    return _counted(unit.name, value, figures)
+
+
+def _counted(unit: str, value: Decimal, figures: Mapping[str, Any]) -> Units:
+    return Units(value, None, Fact("units", {"unit": unit, "value": value, **figures}))
+
+
+def _dimensions(charge: Mapping[str, Any], values: dict[str, Decimal], figures: Mapping[str, Any]) -> Units:
+    return Units(values, None, Fact("dimensions", {"values": values, "peak": charge.get("peak_over", "period"),
+                                                   **figures}))
+
+
+def _record_days(frame: pd.DataFrame, column: str) -> np.ndarray:
+    if frame.empty:
+        return np.array([], dtype="datetime64[D]")
+    return frame[column].to_numpy().astype("datetime64[D]")
+
+
+def _day_sums(days: np.ndarray, values: np.ndarray) -> dict[date, Decimal]:
+    """Σ values per day, exactly (`kpis.exact_day_sums`)."""
+    if len(days) == 0:
+        return {}
+    index = DayIndex.of(days)
+    return dict(zip(index.dates(), exact_day_sums(index, values), strict=True))
+
+
+def day_sources(activity: ServiceActivity) -> dict[date, str]:
+    """`ServiceActivity.source` of each day's records, for every day with a contact record or an activity
+    row (one pass)."""
+    out: dict[date, str] = {}
+    rows = activity.rows
+    if not rows.empty:
+        days = _record_days(rows, "date")
+        for day in np.unique(days).tolist():
+            out[day] = "daily"
+        if "interval_start" in rows.columns:
+            for day in np.unique(days[rows["interval_start"].notna().to_numpy(dtype=bool)]).tolist():
+                out[day] = "interval"
+    for day in np.unique(_record_days(activity.contacts, "start")).tolist():
+        out[day] = "contacts"
+    return dict(sorted(out.items()))
+
+
+def daily_values(charge: Mapping[str, Any], activity: ServiceActivity, *, active_days: int,
+                 period_days: int, sources: Mapping[date, str] | None = None) -> dict[date, Units] | None:
+    """The charge's units of EVERY day with records at once — for each day, what `billable_units` gives on
+    that day's contact records and activity rows alone — from one pass over the records: the unit's
+    per-record `amounts` (the same definition as its period value) summed per day. None when the charge's
+    units are not sums over records (a unit without `amounts`: distinct customers, payments, month; or a
+    capacity peak over days or intervals). `sources`: `day_sources(activity)` when already computed."""
+    names = charge_units(charge)
+    records = [UNITS.get(name) for name in names]
+    if len(records) == 1 and records[0].events and not CHARGE_MODELS.get(charge.get("model")).dimensions:
+        return _daily_collected(charge, activity, sources)
+    if not records or any(r.amounts is None or r.events or not r.from_activity for r in records):
+        return None
+    dimensions = bool(CHARGE_MODELS.get(charge.get("model")).dimensions)
+    if dimensions and charge.get("peak_over", "period") != "period":
+        return None
+    sources = day_sources(activity) if sources is None else sources
+    if not sources:
+        return {}
+    act = filtered(activity, charge.get("applies_to"))
+    row_days, contact_days = _record_days(act.rows, "date"), _record_days(act.contacts, "start")
+    per_unit: dict[str, tuple[RecordAmounts, dict[date, Decimal], dict[date, Decimal]]] = {}
+    for record in records:
+        amounts = record.amounts(charge, act)  # type: ignore[misc]
+        per_unit[record.name] = (amounts, _day_sums(row_days, amounts.rows),
+                                 _day_sums(contact_days, amounts.contacts))
+    scope = _scope(charge)
+    out: dict[date, Units] = {}
+    for day, source in sources.items():
+        values = {name: amounts.scaled(rows.get(day, ZERO) + contacts.get(day, ZERO))
+                  for name, (amounts, rows, contacts) in per_unit.items()}
+        figures = {"source": source, **scope}
+        out[day] = _dimensions(charge, values, figures) if dimensions else _counted(names[0], values[names[0]],
+                                                                                    figures)
+    return out
+
+
+def _daily_collected(charge: Mapping[str, Any], activity: ServiceActivity,
+                     sources: Mapping[date, str] | None = None) -> dict[date, Units] | None:
+    """`_collected` of every day at once: each day's payments in time order (contact records) or its
+    collected_amount total (activity rows); None for a service with both (each day then on its own)."""
+    if not activity.contacts.empty and not activity.rows.empty:
+        return None
+    sources = day_sources(activity) if sources is None else sources
+    if not sources:
+        return {}
+    act = filtered(activity, charge.get("applies_to"))
+    scope = _scope(charge)
+    contacts, rows = act.contacts, act.rows
+    contact_days = set(_record_days(contacts, "start").tolist())
+    events: dict[date, list[Decimal]] = {day: [] for day in contact_days}
+    if not contacts.empty:
+        payments(contacts)  # the columns it needs, checked once
+        paid = contacts[(contacts["outcome"] == "payment") & contacts["amount"].notna()]
+        paid = paid.sort_values(["start", "contact_id"], kind="stable")
+        for day, amount in zip(_record_days(paid, "start").tolist(), paid["amount"].tolist(), strict=True):
+            events[day].append(to_decimal(amount))
+    totals: dict[date, Decimal] = {}
+    if not rows.empty:
+        _collected(charge, act.with_data(contacts.iloc[0:0], rows.iloc[0:1]), {})  # per-event keys refused
+        totals = _day_sums(_record_days(rows, "date"), column_amounts(act, "collected_amount").rows)
+    empty = act.with_data(contacts.iloc[0:0], rows.iloc[0:0])
+    out: dict[date, Units] = {}
+    for day, source in sources.items():
+        figures = {"source": source, **scope}
+        if day in events:
+            day_events = events[day]
+            out[day] = Units(None, day_events, Fact("payments", {"count": len(day_events),
+                                                                 "total": sum(day_events, ZERO), **figures}))
+        elif day in totals:
+            total = totals[day]
+            out[day] = Units(total, None, Fact("collected_total", {"total": total, **figures}))
+        else:  # nothing the charge counts that day
+            out[day] = _collected(charge, empty, figures)
+    return out
 
 
 def _largest(values: Iterable[Decimal]) -> Decimal:
