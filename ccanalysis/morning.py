@@ -313,6 +313,53 @@ def planned_lines(projection: Projection) -> pd.DataFrame:
     return lines
 
 
+def supplier_budget(eng: Engagement, supplier: str, month: str) -> Decimal | None:
+    """The supplier's budget of billing month `month` (every budget row of it: `budget.month_comparison`'s
+    total), None without a budget row."""
+    table = eng.table("budget")
+    if table.empty:
+        return None
+    table = table[(table["supplier"] == supplier) & (table["month"] == month)]
+    rows = _budget.month_comparison(table.reindex(columns=_budget.BUDGET_INPUT),
+                                    pd.DataFrame(columns=_budget.COSTS_INPUT))
+    rows = rows[rows["service"] == _budget.TOTAL]
+    return rows["budget"].iloc[0] if len(rows) else None
+
+
+def unplanned_charges(eng: Engagement, supplier: str, month: str) -> list[tuple[str, str]]:
+    """(service, charge) of billing period `month` the plan does not price (their unit is not in the plan)."""
+    from ccanalysis import projection as _projection
+
+    actual = workbook.accrual_engine(eng, supplier, month)
+    planned = _projection.planned_engine(actual, workbook.plan_activity(eng, supplier, month))
+    return _projection.unplanned(actual, planned) if planned is not None else []
+
+
+def planned_cumulative(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
+    """date, planned: the plan priced (`workbook.planned_cost`), summed per day and accumulated over the
+    month (empty without a plan)."""
+    frame = workbook.planned_cost(eng, supplier, month)
+    if frame.empty:
+        return pd.DataFrame(columns=["date", "planned"])
+    days = frame.groupby("date", sort=True)["planned"].agg(lambda v: sum(v, ZERO))
+    total, rows = ZERO, []
+    for day, amount in days.items():
+        total += amount
+        rows.append({"date": pd.Timestamp(day), "planned": total})
+    return pd.DataFrame(rows, columns=["date", "planned"])
+
+
+def comparable(projection: Projection) -> tuple[Decimal | None, Decimal | None]:
+    """(projected close, planned net) over the charges the plan prices (those of `Projection.unplanned`, whose
+    unit the plan lacks, left out of both sides), so the deviation from plan compares like with like; (None,
+    None) without a plan."""
+    if projection.planned_net is None:
+        return None, None
+    lines = planned_lines(projection)
+    kept = lines[lines["planned"].notna()]
+    return sum(kept["projected"], ZERO), sum(kept["planned"], ZERO)
+
+
 def month_budget(report: pd.DataFrame, supplier: str) -> Decimal | None:
     """The supplier's budget of the report's month (its total row), None without one."""
     rows = report[(report["supplier"] == supplier) & (report["service"] == _budget.TOTAL)]
@@ -322,10 +369,18 @@ def month_budget(report: pd.DataFrame, supplier: str) -> Decimal | None:
     return None if value is None or (not isinstance(value, Decimal) and pd.isna(value)) else value
 
 
+#: Morning runs by (engagement fingerprint, as_of, supplier): the flash's sections share one.
+MORNINGS = workbook.Memo(8)
+
+
 def morning(eng: Engagement, as_of: str | date, supplier: str | None = None, *,
             today: date | None = None) -> Morning:
-    """The morning run on `as_of` (checked by `check_as_of`) for every supplier, or `supplier`."""
+    """The morning run on `as_of` (checked by `check_as_of`) for every supplier, or `supplier`, memoised."""
     day = check_as_of(eng, as_of, today=today)
+    return MORNINGS.get(workbook._key(eng, day, supplier), lambda: _morning(eng, day, supplier, today))
+
+
+def _morning(eng: Engagement, day: date, supplier: str | None, today: date | None) -> Morning:
     suppliers = check_supplier(eng, supplier)
     projections, off = {}, []
     for s in suppliers:

@@ -449,12 +449,17 @@ LABELS.update({
     "month_budget": {"es": "Presupuesto del mes", "en": "Month budget"},
     "chart_actual": {"es": "Real acumulado", "en": "Cumulative actual"},
     "chart_plan": {"es": "Plan acumulado", "en": "Cumulative plan"},
+    "chart_plan_partial": {"es": "Plan acumulado (solo conceptos planificados)",
+                           "en": "Cumulative plan (planned charges only)"},
     "chart_budget": {"es": "Presupuesto del mes", "en": "Month budget"},
     "chart_projected": {"es": "Cierre previsto", "en": "Projected close"},
     "chart_band": {"es": "Banda 80 %", "en": "80% band"},
     "chart_day": {"es": "Día", "en": "Day"},
     "no_budget": {"es": "sin presupuesto", "en": "no budget"},
     "not_projected": {"es": "sin previsión", "en": "not projected"},
+    "basis": {"es": "Regla", "en": "Rule"},
+    "month_vs_budget": {"es": "Mes frente a presupuesto", "en": "Month vs budget"},
+    "year_vs_budget": {"es": "Año frente a presupuesto", "en": "Year vs budget"},
 })
 
 SENTENCES.update({
@@ -467,6 +472,12 @@ SENTENCES.update({
     "flash_summary_vs": {
         "es": "Eso es {plan_delta} frente al plan ({planned}) y {budget_delta} frente al presupuesto ({budget}).",
         "en": "That is {plan_delta} against plan ({planned}) and {budget_delta} against budget ({budget}).",
+    },
+    "flash_summary_vs_partial": {
+        "es": "En los conceptos que el plan valora, el cierre queda {plan_delta} frente al plan ({planned}); el "
+              "cierre total queda {budget_delta} frente al presupuesto ({budget}).",
+        "en": "On the charges the plan prices, the close is {plan_delta} against plan ({planned}); the whole "
+              "close is {budget_delta} against budget ({budget}).",
     },
     "flash_summary_partial": {
         "es": "Sin actividad a esa fecha: {suppliers}.",
@@ -503,6 +514,12 @@ SENTENCES.update({
     "over_by": {"es": "{amount} más ({percent})", "en": "{amount} over ({percent})"},
     "under_by": {"es": "{amount} menos ({percent})", "en": "{amount} under ({percent})"},
     "on_target": {"es": "en línea", "en": "on target"},
+    "flash_unplanned": {
+        "es": "El plan de {supplier} no da la unidad de {charges}: esos conceptos no tienen coste planificado y "
+              "la comparación con el plan se hace sin ellos.",
+        "en": "{supplier}'s plan does not give the unit of {charges}: those charges have no planned cost and the "
+              "comparison with plan leaves them out.",
+    },
     "gap_activity": {"es": "{supplier} {service}: sin actividad el {day} (no se cuenta como cero)",
                      "en": "{supplier} {service}: no activity on {day} (not counted as zero)"},
     "gap_plan": {"es": "{supplier} {service}: el plan ({file}) no cubre el {day}",
