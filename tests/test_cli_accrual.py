@@ -152,3 +152,18 @@ def test_a_missing_day_is_a_gap_never_zero(demo_copy, capsys):
     assert {"supplier": "southpoint", "what": "activity", "service": "sales", "date": "2026-10-07",
             "file": None} in gaps
     assert "warning: southpoint sales: no activity on" in err and "not counted as zero" in err
+
+
+def test_a_plan_not_covering_the_month_names_the_file_and_the_days(demo_copy, capsys):
+    path = demo_copy / "data" / "demo" / "plan" / "plan.csv"
+    plan = pd.read_csv(path, dtype=str)
+    cut = (plan["supplier"] == "eastline") & (plan["service"] == "email") & (plan["date"] >= "2026-10-28")
+    plan[~cut].to_csv(path, index=False)
+    code, out, err = run(capsys, "accrual", "demo", "--root", str(demo_copy), "--as-of", "2026-10-20",
+                         "--supplier", "eastline", "--format", "json", "--lang", "en")
+    assert code == 0
+    missing = sorted(g["date"] for g in json.loads(out)["gaps"] if g["what"] == "plan")
+    # email opens Monday to Saturday (the weekdays it had data): 28..31 October 2026 are Wed..Sat; no Sunday
+    # in those days, so every cut day is a day it opens
+    assert missing == ["2026-10-28", "2026-10-29", "2026-10-30", "2026-10-31"]
+    assert "the plan (data/demo/plan/plan.csv) does not cover 2026-10-28" in err
