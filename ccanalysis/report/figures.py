@@ -156,7 +156,7 @@ def cost_to_close(daily: pd.DataFrame, lang: str, title: str, budget: float | No
         _close_lines(ax, lang, daily[["date", "planned"]].dropna(), budget, daily, plan_label)
         _number_axis(ax, lang)
         _date_axis(ax, lang)
-        ax.legend(loc="lower right")  # the cumulative lines rise from the lower left: that corner is free
+        ax.legend(loc="best")  # the lines rise from the lower left: the corner they leave free (fixed by the data)
         fig.autofmt_xdate()
     return fig
 
