@@ -25,6 +25,7 @@ demo: setup ## Build the demo engagement (parameters/demo, data/demo) and write 
 	$(BIN)/ccanalysis demo
 	$(BIN)/ccanalysis validate demo
 	$(BIN)/ccanalysis report demo --month $(MONTHS)
+	$(BIN)/ccanalysis report demo --flash 2026-10-20
 
 test: setup ## Run the whole test suite
 	$(BIN)/python -m pytest -q

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .commands import audit, dispute, match
+from .commands import accrual, audit, dispute, match
 from .errors import EXIT_BUG, EXIT_DONE, CcanalysisError, EngagementError, InputError
 from .jsonio import dumps
 
@@ -166,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_expected)
 
     audit.add_parser(sub, common)
+    accrual.add_parser(sub, common)
 
     p = sub.add_parser("report", help="write HTML reports: per supplier and month plus the portfolio (--month), "
                                       "the daily flash (--flash) or a payment-model simulation (--scenario)")

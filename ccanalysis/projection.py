@@ -336,8 +336,11 @@ def project(actual: Engine, as_of: date, *, plan: Mapping[str, Mapping[date, Ser
         if sid in plan:  # a remaining day the service opens on (a weekday it had data) missing from the plan
             if history is not None and sid in history.services:
                 seen |= {d.weekday() for d in history.services[sid].daily.days}
+            # a holiday is a remaining day it opens on only if it had data on a holiday before
+            open_holidays = any(d in holidays and sp.daily.has_data(d) for d in sp.daily.days)
             for day in remaining:
-                if sp.first <= day <= sp.last and day not in plan[sid] and day.weekday() in seen:
+                if sp.first <= day <= sp.last and day not in plan[sid] and day.weekday() in seen \
+                        and (day not in holidays or open_holidays):
                     gaps.append(Gap("plan", sid, day, plan_file))
     missing = {(g.service, g.day) for g in gaps if g.what == "activity"}
     cumulative = actual.cumulative(as_of)

@@ -140,8 +140,9 @@ def test_month_to_date_is_the_accrual_on_the_as_of_day_against_the_plan(tiny):
     row = section.tables[0][1].iloc[0].to_dict()
     assert row == {"Supplier": "Acme Contact S.L.", "Month": "2026-09", "Days elapsed": "2 of 30",
                    "Accrued": "€450.00", "Plan": "€300.00", "Deviation": "€150.00", "%": "50.0%"}
-    assert list(flash.SECTIONS) == ["month_to_date"]
-    assert flash.flash_sections(tiny, "2026-09-02", "en").results == section.results
+    assert list(flash.SECTIONS) == ["summary", "suppliers", "alerts", "budget", "charts", "month_to_date"]
+    results = flash.flash_sections(tiny, "2026-09-02", "en").results
+    assert {k: results[k] for k in section.results} == section.results
 
 
 def test_a_plan_missing_a_day_or_a_cost_is_shown_not_summed(tmp_path):
@@ -195,7 +196,7 @@ def test_adding_a_section_is_one_registered_function(tiny):
 
     try:
         page = flash.flash_sections(tiny, "2026-09-02", "en")
-        assert [s.title for s in page] == ["Month-to-date cost", "probe"]
+        assert [s.title for s in page][-2:] == ["Month-to-date cost", "probe"]
         assert page.results["probe"] == "2026-09-02" and "<h2>probe</h2>" in page._repr_html_()
     finally:
         flash.SECTIONS.unregister("probe")

@@ -19,9 +19,10 @@ SUPPLIER_SECTIONS = ("summary_section", "expected_invoice_section", "kpi_section
                      "compliance_section")
 PORTFOLIO_SECTIONS = ("portfolio_cost_section", "portfolio_kpi_section", "portfolio_budget_section")
 #: The daily flash's and the simulation's sections (their registries, `report/flash.py`, `report/simulation.py`).
-FLASH_SECTIONS = ("month_to_date_section",)
+FLASH_SECTIONS = ("summary_section", "suppliers_section", "alerts_section", "budget_section", "charts_section",
+                  "month_to_date_section")
 SIMULATION_SECTIONS = ("candidates_section",)
-AS_OF = date(2026, 8, 20)
+AS_OF = date(2026, 10, 20)  # a day with an alert (northwind care), so its table is checked too
 #: A scenario written into the demo for the simulation's sections (removed afterwards).
 SCENARIO = "language_check"
 

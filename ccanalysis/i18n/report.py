@@ -415,3 +415,113 @@ SENTENCES.update({
               "contract priced on the same activity.",
     },
 })
+
+# the morning run: `ccanalysis accrual` and the flash's sections (`morning.py`, `report/flash.py`)
+LABELS.update({
+    "accrual_of": {"es": "Devengo y cierre previsto", "en": "Accrual and projected close"},
+    "as_of_date": {"es": "Fecha de corte", "en": "As of"},
+    "accrued": {"es": "Devengado", "en": "Accrued"},
+    "projected": {"es": "Cierre previsto", "en": "Projected close"},
+    "projected_band": {"es": "Banda 80 %", "en": "80% band"},
+    "planned": {"es": "Plan", "en": "Plan"},
+    "vs_plan": {"es": "Frente al plan", "en": "Against plan"},
+    "vs_budget": {"es": "Frente al presupuesto", "en": "Against budget"},
+    "alerts": {"es": "Alertas", "en": "Alerts"},
+    "alert": {"es": "Alerta", "en": "Alert"},
+    "no_alerts": {"es": "Sin alertas: todo dentro del plan.", "en": "No alerts: everything within plan."},
+    "gaps": {"es": "Días sin datos", "en": "Days without data"},
+    "owner": {"es": "Responsable", "en": "Owner"},
+    "volume_effect": {"es": "Efecto volumen", "en": "Volume effect"},
+    "aht_effect": {"es": "Efecto tiempo de gestión", "en": "Handling-time effect"},
+    "price_effect": {"es": "Efecto precio y mezcla", "en": "Price and mix effect"},
+    "driver": {"es": "Causa", "en": "Driver"},
+    "flash_summary": {"es": "Resumen", "en": "Summary"},
+    "flash_suppliers": {"es": "Proveedores: devengado y cierre previsto", "en": "Suppliers: accrued and projected close"},
+    "flash_alerts": {"es": "Alertas del día frente al plan", "en": "Today's alerts against plan"},
+    "flash_budget": {"es": "Presupuesto: mes, acumulado del año y previsión anual",
+                     "en": "Budget: month, year to date and full-year projection"},
+    "flash_charts": {"es": "Coste acumulado del mes por proveedor", "en": "Month's cumulative cost by supplier"},
+    "service_total": {"es": "total proveedor", "en": "supplier total"},
+    "ytd_budget": {"es": "Presupuesto acumulado", "en": "YTD budget"},
+    "ytd_actual": {"es": "Acumulado (con cierre previsto)", "en": "YTD (with projected close)"},
+    "year_budget": {"es": "Presupuesto anual", "en": "Full-year budget"},
+    "year_projection": {"es": "Previsión anual", "en": "Full-year projection"},
+    "month_budget": {"es": "Presupuesto del mes", "en": "Month budget"},
+    "chart_actual": {"es": "Real acumulado", "en": "Cumulative actual"},
+    "chart_plan": {"es": "Plan acumulado", "en": "Cumulative plan"},
+    "chart_plan_partial": {"es": "Plan acumulado (solo conceptos planificados)",
+                           "en": "Cumulative plan (planned charges only)"},
+    "chart_budget": {"es": "Presupuesto del mes", "en": "Month budget"},
+    "chart_projected": {"es": "Cierre previsto", "en": "Projected close"},
+    "chart_band": {"es": "Banda 80 %", "en": "80% band"},
+    "chart_day": {"es": "Día", "en": "Day"},
+    "no_budget": {"es": "sin presupuesto", "en": "no budget"},
+    "not_projected": {"es": "sin previsión", "en": "not projected"},
+    "basis": {"es": "Regla", "en": "Rule"},
+    "month_vs_budget": {"es": "Mes frente a presupuesto", "en": "Month vs budget"},
+    "year_vs_budget": {"es": "Año frente a presupuesto", "en": "Year vs budget"},
+})
+
+SENTENCES.update({
+    "flash_summary_total": {
+        "es": "A {as_of} se han devengado {accrued} y el mes cerraría en {projected} (banda del 80 %: {low} – "
+              "{high}).",
+        "en": "As of {as_of}, {accrued} has been accrued and the month would close at {projected} (80% band: "
+              "{low} – {high}).",
+    },
+    "flash_summary_vs": {
+        "es": "Eso es {plan_delta} frente al plan ({planned}) y {budget_delta} frente al presupuesto ({budget}).",
+        "en": "That is {plan_delta} against plan ({planned}) and {budget_delta} against budget ({budget}).",
+    },
+    "flash_summary_vs_partial": {
+        "es": "En los conceptos que el plan valora, el cierre queda {plan_delta} frente al plan ({planned}); el "
+              "cierre total queda {budget_delta} frente al presupuesto ({budget}).",
+        "en": "On the charges the plan prices, the close is {plan_delta} against plan ({planned}); the whole "
+              "close is {budget_delta} against budget ({budget}).",
+    },
+    "flash_summary_partial": {
+        "es": "Sin actividad a esa fecha: {suppliers}.",
+        "en": "No activity on that date: {suppliers}.",
+    },
+    "flash_summary_currencies": {
+        "es": "Los proveedores facturan en monedas distintas: vea cada uno abajo.",
+        "en": "The suppliers bill in different currencies: see each one below.",
+    },
+    "flash_suppliers_narrative": {
+        "es": "Por proveedor: coste devengado a la fecha de corte, cierre previsto del periodo con su banda "
+              "del 80 %, coste del plan valorado con el contrato y presupuesto del mes.",
+        "en": "Per supplier: cost accrued to the as-of date, the period's projected close with its 80% band, "
+              "the plan priced by the contract and the month's budget.",
+    },
+    "flash_alerts_narrative": {
+        "es": "Desvíos frente al plan que superan los umbrales del encargo y el control estadístico, con el "
+              "desvío de coste repartido entre volumen, tiempo de gestión y precio y mezcla (suman el total).",
+        "en": "Deviations from plan beyond the engagement's thresholds and the statistical control, with the "
+              "cost deviation split into volume, handling time and price and mix (they add up to the total).",
+    },
+    "flash_budget_narrative": {
+        "es": "El real es el coste esperado según contrato (no lo facturado); el mes en curso cuenta con su "
+              "cierre previsto y los meses siguientes con el plan valorado.",
+        "en": "Actual is the contract's expected cost (not what was billed); the current month counts at its "
+              "projected close and later months at the priced plan.",
+    },
+    "flash_charts_narrative": {
+        "es": "Coste acumulado del mes: real hasta la fecha de corte, plan, presupuesto del mes y cierre "
+              "previsto con su banda del 80 %.",
+        "en": "The month's cumulative cost: actual up to the as-of date, plan, the month's budget and the "
+              "projected close with its 80% band.",
+    },
+    "over_by": {"es": "{amount} más ({percent})", "en": "{amount} over ({percent})"},
+    "under_by": {"es": "{amount} menos ({percent})", "en": "{amount} under ({percent})"},
+    "on_target": {"es": "en línea", "en": "on target"},
+    "flash_unplanned": {
+        "es": "El plan de {supplier} no da la unidad de {charges}: esos conceptos no tienen coste planificado y "
+              "la comparación con el plan se hace sin ellos.",
+        "en": "{supplier}'s plan does not give the unit of {charges}: those charges have no planned cost and the "
+              "comparison with plan leaves them out.",
+    },
+    "gap_activity": {"es": "{supplier} {service}: sin actividad el {day} (no se cuenta como cero)",
+                     "en": "{supplier} {service}: no activity on {day} (not counted as zero)"},
+    "gap_plan": {"es": "{supplier} {service}: el plan ({file}) no cubre el {day}",
+                 "en": "{supplier} {service}: the plan ({file}) does not cover {day}"},
+})

@@ -85,8 +85,44 @@ def daily_activity(days_by_title: Mapping[str, pd.DataFrame], lang: str) -> Figu
     return fig
 
 
-def daily_cost(days: pd.DataFrame, lang: str, title: str | None = None) -> Figure:
-    """Bars of the cost of each day and a line of the cost accumulated (columns date, cost, cumulative)."""
+#: Colours of the lines against the month's close: plan, budget, projection and its band.
+CLOSE_COLOURS = {"plan": PALETTE[2], "budget": "#7f7f7f", "projected": PALETTE[4], "band": PALETTE[4]}
+
+
+def _floats(values: pd.Series) -> list[float]:
+    return [float("nan") if v is None or (not isinstance(v, (int, float)) and pd.isna(v)) else float(v)
+            for v in values]
+
+
+def _close_lines(ax: plt.Axes, lang: str, plan: pd.DataFrame | None, budget: float | None,
+                 projection: pd.DataFrame | None, plan_label: str | None = None) -> None:
+    """On `ax` (cumulative amounts): the plan's cumulative cost (columns date, planned), the month's budget
+    (a horizontal line) and the projected close from the as-of day with its 80 % band (columns date,
+    projected, projected_low, projected_high; rows without a projection are skipped)."""
+    if plan is not None and len(plan):
+        ax.plot(pd.to_datetime(plan["date"]), _floats(plan["planned"]), color=CLOSE_COLOURS["plan"],
+                linewidth=1.4, linestyle="--", label=plan_label or label("chart_plan", lang))
+    if budget is not None:
+        ax.axhline(float(budget), color=CLOSE_COLOURS["budget"], linewidth=1.2, linestyle=":",
+                   label=label("chart_budget", lang))
+    if projection is not None and len(projection):
+        rows = projection[projection["projected"].notna()]
+        if len(rows) > 1:
+            dates = pd.to_datetime(rows["date"])
+            ax.fill_between(dates, _floats(rows["projected_low"]), _floats(rows["projected_high"]),
+                            color=CLOSE_COLOURS["band"], alpha=0.18, linewidth=0, label=label("chart_band", lang))
+            ax.plot(dates, _floats(rows["projected"]), color=CLOSE_COLOURS["projected"], linewidth=1.8,
+                    linestyle="-.", label=label("chart_projected", lang))
+    # from zero, with room above the highest line (the budget line must not sit on the frame)
+    ax.set_ylim(0, max(ax.get_ylim()[1], (budget or 0) * 1.08))
+
+
+def daily_cost(days: pd.DataFrame, lang: str, title: str | None = None, *, plan: pd.DataFrame | None = None,
+               budget: float | None = None, projection: pd.DataFrame | None = None,
+               plan_label: str | None = None) -> Figure:
+    """Bars of the cost of each day and a line of the cost accumulated (columns date, cost, cumulative);
+    with `plan` / `budget` / `projection` (see `_close_lines`) also the plan's cumulative cost, the month's
+    budget and the projected close with its band, on the cumulative axis."""
     with plt.rc_context(STYLE):
         fig, ax = _new(title or label("daily_cost", lang))
         dates = pd.to_datetime(days["date"])
@@ -96,11 +132,31 @@ def daily_cost(days: pd.DataFrame, lang: str, title: str | None = None) -> Figur
         ax2 = ax.twinx()
         ax2.plot(dates, days["cumulative"].astype(float), color=PALETTE[1], linewidth=2,
                  label=label("cumulative_cost", lang))
+        _close_lines(ax2, lang, plan, budget, projection, plan_label)
         ax2.spines["top"].set_visible(False)
         ax2.grid(False)
         _number_axis(ax2, lang)
         handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
-        ax.legend(handles, [h.get_label() for h in handles], loc="upper left")
+        ax.legend(handles, [h.get_label() for h in handles], loc="upper left", ncols=2 if len(handles) > 3 else 1)
+        ax.set_ylim(top=max(1.0, float(days["cost"].astype(float).max()) * 2.2))  # room for the legend
+        fig.autofmt_xdate()
+    return fig
+
+
+def cost_to_close(daily: pd.DataFrame, lang: str, title: str, budget: float | None = None,
+                  plan_label: str | None = None) -> Figure:
+    """The month's cumulative cost against its close: the actual (columns date, actual) up to the as-of day,
+    the plan (planned; `plan_label` when the plan leaves charges out), the budget and the projected close
+    with its 80 % band (a `Projection.daily` frame)."""
+    with plt.rc_context(STYLE):
+        fig, ax = _new(title)
+        actual = daily[daily["actual"].notna()]
+        ax.plot(pd.to_datetime(actual["date"]), _floats(actual["actual"]), color=PALETTE[1], linewidth=2.2,
+                label=label("chart_actual", lang))
+        _close_lines(ax, lang, daily[["date", "planned"]].dropna(), budget, daily, plan_label)
+        _number_axis(ax, lang)
+        _date_axis(ax, lang)
+        ax.legend(loc="best")  # the lines rise from the lower left: the corner they leave free (fixed by the data)
         fig.autofmt_xdate()
     return fig
 

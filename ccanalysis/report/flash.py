@@ -12,62 +12,36 @@ header and title in the report's language.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 
 import pandas as pd
 
-from ccanalysis import workbook
+from ccanalysis import morning, workbook
 from ccanalysis.engagement import Engagement
-from ccanalysis.errors import UsageError
 from ccanalysis.i18n import check_lang, format_date, format_percent, label, sentence
 from ccanalysis.registry import Registry
 from ccanalysis.report import text
 from ccanalysis.report.section import Section, SectionRecord, Sections, build_sections, section_decorator
 
 #: The tables whose dates are the engagement's data range for an as-of date (the activity it accrues).
-ACTIVITY_TABLES = ("activity", "contacts")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ACTIVITY_TABLES = morning.ACTIVITY_TABLES
 
 SECTIONS: Registry[SectionRecord] = Registry("flash section", "sections", key="section")
 section = section_decorator(SECTIONS)
 
 
 # --------------------------------------------------------------------------- the page
-def data_range(eng: Engagement) -> tuple[date, date] | None:
-    """First and last day of the engagement's activity data (activity rows and contact records); None
-    without any."""
-    sources = [s for s in eng.sources if s.table in ACTIVITY_TABLES and s.first and s.last]
-    if not sources:
-        return None
-    return min(s.first for s in sources), max(s.last for s in sources)
+data_range = morning.data_range
 
 
 def check_flash_parameters(eng: Engagement, as_of: str | date, lang: str, *, today: date | None = None) -> date:
-    """The as-of date as a `date`; UsageError (one line) when it is not a real YYYY-MM-DD date, lies in the
-    future (after `today`, default the machine's date) or outside the engagement's activity data (the
-    message names the range); ValueError for an unknown language."""
+    """The as-of date as a `date` (`morning.check_as_of`, the one check `ccanalysis accrual` also makes):
+    UsageError (one line) when it is not a real YYYY-MM-DD date, lies in the future (after `today`,
+    default the machine's date) or outside the engagement's activity data (the message names the range);
+    ValueError for an unknown language."""
     check_lang(lang)
-    if isinstance(as_of, date):
-        day = as_of
-    else:
-        try:
-            if not isinstance(as_of, str) or not _ISO_DATE.fullmatch(as_of):
-                raise ValueError
-            day = date.fromisoformat(as_of)
-        except ValueError:
-            raise UsageError(f"the as-of date must be a real date YYYY-MM-DD, got {as_of!r}") from None
-    today = today or date.today()
-    if day > today:
-        raise UsageError(f"the as-of date {day.isoformat()} is in the future (today is {today.isoformat()})")
-    span = data_range(eng)
-    if span is None:
-        raise UsageError(f"engagement {eng.id} has no activity data: there is no date to report on")
-    if not span[0] <= day <= span[1]:
-        raise UsageError(f"the as-of date {day.isoformat()} is outside the activity data of engagement {eng.id} "
-                         f"({span[0].isoformat()} .. {span[1].isoformat()})")
-    return day
+    return morning.check_as_of(eng, as_of, today=today)
 
 
 def flash_header(eng: Engagement, as_of: date, lang: str) -> dict:
@@ -88,6 +62,223 @@ def flash_sections(eng: Engagement, as_of: str | date, lang: str) -> Sections:
 
 
 # --------------------------------------------------------------------------- sections
+def _money(value: Decimal | None, lang: str, currency: str) -> str:
+    return text.money(value, lang, currency) if value is not None else "—"
+
+
+def _delta(actual: Decimal | None, reference: Decimal | None, lang: str, currency: str) -> str:
+    """A table cell: "+€1,200.00 (+1.5%)" / "−…" / "—" (nothing to compare)."""
+    if actual is None or reference is None:
+        return "—"
+    delta = actual - reference
+    sign = "+" if delta > 0 else ""
+    percent = f" ({sign}{format_percent(delta / reference, lang, 1)})" if reference else ""
+    return f"{sign}{text.money(delta, lang, currency)}{percent}"
+
+
+def _versus(actual: Decimal | None, reference: Decimal | None, lang: str, currency: str) -> str:
+    """For a sentence: "€1,200.00 over (1.5%)" / "on target" / "—" (nothing to compare)."""
+    if actual is None or reference is None:
+        return "—"
+    delta = actual - reference
+    if delta == 0:
+        return sentence("on_target", lang)
+    percent = format_percent(abs(delta) / reference, lang, 1) if reference else ""
+    key = "over_by" if delta > 0 else "under_by"
+    return sentence(key, lang, amount=text.money(abs(delta), lang, currency), percent=percent)
+
+
+def _run(eng: Engagement, as_of: date) -> morning.Morning:
+    return morning.morning(eng, as_of, today=date.max)
+
+
+@section("summary", "page 1 for a finance director: total accrued, projected close with its band, vs plan and budget")
+def summary_section(eng: Engagement, as_of: date, lang: str) -> Section:
+    """Two sentences over every supplier with activity on `as_of` (one currency; otherwise a pointer to the
+    suppliers' table): accrued to date, projected close and its 80 % band; the close against the plan
+    (charges the plan prices, `morning.comparable`) and against the month's budget."""
+    run = _run(eng, as_of)
+    currencies = {run.currency[s] for s in run.projections}
+    results: dict = {"as_of": as_of.isoformat()}
+    if not run.projections:
+        return Section(label("flash_summary", lang), sentence("flash_summary_partial", lang,
+                                                              suppliers=", ".join(run.not_in_force)),
+                       results=results)
+    if len(currencies) > 1:
+        return Section(label("flash_summary", lang), sentence("flash_summary_currencies", lang), results=results)
+    currency = currencies.pop()
+    projections = run.projections.values()
+    accrued = sum((p.accrued_net for p in projections), Decimal(0))
+    projected = sum((p.projected_net for p in projections), Decimal(0))
+    low = sum((p.projected_low for p in projections), Decimal(0))
+    high = sum((p.projected_high for p in projections), Decimal(0))
+    pairs = [morning.comparable(p) for p in projections]
+    planned_close = None if any(c is None for c, _ in pairs) else sum((c for c, _ in pairs), Decimal(0))
+    planned = None if any(q is None for _, q in pairs) else sum((q for _, q in pairs), Decimal(0))
+    budgets = list(run.budgets.values())
+    budget = None if any(b is None for b in budgets) else sum(budgets, Decimal(0))
+    day = format_date(as_of, lang)
+    money = lambda v: _money(v, lang, currency)  # noqa: E731
+    narrative = sentence("flash_summary_total", lang, as_of=day, accrued=money(accrued), projected=money(projected),
+                         low=money(low), high=money(high))
+    partial = any(p.unplanned for p in projections)
+    narrative += " " + sentence("flash_summary_vs_partial" if partial else "flash_summary_vs", lang,
+                                plan_delta=_versus(planned_close, planned, lang, currency),
+                                planned=money(planned), budget_delta=_versus(projected, budget, lang, currency),
+                                budget=money(budget))
+    if run.not_in_force:
+        narrative += " " + sentence("flash_summary_partial", lang, suppliers=", ".join(
+            eng.contract(s).name for s in run.not_in_force))
+    headline = [(label("accrued", lang), money(accrued), False),
+                (label("projected", lang), money(projected), False),
+                (label("projected_band", lang), f"{money(low)} – {money(high)}", False),
+                (label("vs_budget", lang), _versus(projected, budget, lang, currency),
+                 budget is not None and projected > budget)]
+    results.update(accrued_net=accrued, projected_net=projected, projected_low=low, projected_high=high,
+                   planned_net=planned, budget=budget)
+    return Section(label("flash_summary", lang), narrative, headline, results=results)
+
+
+@section("suppliers", "per supplier: accrued, projected close (low–high), planned, budget, deviations")
+def suppliers_section(eng: Engagement, as_of: date, lang: str) -> Section:
+    """One row per supplier: its billing month, accrued to `as_of`, projected close with the 80 % band, the
+    plan priced, the month's budget and the close against each. A plan that leaves charges out (their unit
+    is not in the plan) is marked and compared on the charges it prices."""
+    run = _run(eng, as_of)
+    rows, notes, results = [], [], {}
+    for supplier in eng.suppliers:
+        contract = eng.contract(supplier)
+        name = contract.name
+        if supplier not in run.projections:
+            rows.append({label("supplier", lang): name, label("accrued", lang): label("not_in_force", lang)
+                         if not morning.in_force(eng, supplier, as_of)
+                         else sentence("flash_no_activity", lang, as_of=format_date(as_of, lang))})
+            continue
+        p = run.projections[supplier]
+        currency = contract.currency
+        close, planned = morning.comparable(p)
+        marker = ""
+        if p.unplanned:
+            marker = f" ({len(notes) + 1})"
+            charges = ", ".join(f"{s}/{c}" for s, c in p.unplanned)
+            notes.append((str(len(notes) + 1), sentence("flash_unplanned", lang, supplier=name, charges=charges)))
+        budget = run.budgets.get(supplier)
+        rows.append({
+            label("supplier", lang): name, label("month", lang): p.month,
+            label("accrued", lang): _money(p.accrued_net, lang, currency),
+            label("projected", lang): _money(p.projected_net, lang, currency),
+            label("projected_band", lang): f"{_money(p.projected_low, lang, currency)} – "
+                                           f"{_money(p.projected_high, lang, currency)}",
+            label("planned", lang): _money(p.planned_net, lang, currency) + marker,
+            label("vs_plan", lang): _delta(close, planned, lang, currency) + marker,
+            label("budget", lang): _money(budget, lang, currency) if budget is not None else label("no_budget", lang),
+            label("vs_budget", lang): _delta(p.projected_net, budget, lang, currency),
+        })
+        results[supplier] = {"month": p.month, "accrued_net": p.accrued_net, "projected_net": p.projected_net,
+                             "projected_low": p.projected_low, "projected_high": p.projected_high,
+                             "planned_net": p.planned_net, "budget": budget}
+    columns = [label(k, lang) for k in ("supplier", "month", "accrued", "projected", "projected_band", "planned",
+                                         "vs_plan", "budget", "vs_budget")]
+    table = pd.DataFrame(rows).reindex(columns=columns).fillna("")
+    for supplier, gap in run.supplier_gaps():
+        notes.append((str(len(notes) + 1), sentence("gap_activity" if gap.what == "activity" else "gap_plan", lang,
+                                                    supplier=eng.contract(supplier).name, service=gap.service,
+                                                    day=format_date(gap.day, lang), file=gap.file or "")))
+    return Section(label("flash_suppliers", lang), sentence("flash_suppliers_narrative", lang), [],
+                   [("", table)], [], {"suppliers": results}, notes)
+
+
+@section("alerts", "the day's alerts against plan, each in a sentence, with the cost deviation's driver split")
+def alerts_section(eng: Engagement, as_of: date, lang: str) -> Section:
+    """The alerts of `as_of` (`morning.alerts_on`): where, the sentence (`i18n.deviations.describe`), the rule
+    and the cost deviation split into volume, handling-time and price/mix effects, and the owner."""
+    from ccanalysis.i18n import deviations as dw
+    from ccanalysis.io.alerts import service_owners
+
+    run = _run(eng, as_of)
+    owners = service_owners(eng.contracts, as_of)
+    rows = []
+    for alert in run.alerts.to_dict("records"):
+        currency = eng.contract(alert["supplier"]).currency
+        rows.append({
+            label("supplier", lang): eng.contract(alert["supplier"]).name,
+            label("service", lang): alert["service"],
+            label("alert", lang): dw.describe(alert, lang, currency),
+            label("basis", lang): dw.name("basis", alert["basis"], lang),
+            label("volume_effect", lang): text.money(alert["volume_effect"], lang, currency),
+            label("aht_effect", lang): text.money(alert["aht_effect"], lang, currency),
+            label("price_effect", lang): text.money(alert["price_effect"], lang, currency),
+            label("owner", lang): owners.get((alert["supplier"], alert["service"])) or "",
+        })
+    tables = [("", pd.DataFrame(rows))] if rows else []
+    narrative = sentence("flash_alerts_narrative", lang)
+    if not rows:
+        narrative += "\n\n" + label("no_alerts", lang)
+    return Section(label("flash_alerts", lang), narrative, [], tables, [],
+                   {"alerts": [{"supplier": a["supplier"], "service": a["service"], "metric": a["metric"],
+                                "driver": a["driver"], "money": a["money"]} for a in run.alerts.to_dict("records")]})
+
+
+@section("budget", "per supplier and service: month, year to date and full-year projection against budget")
+def budget_section(eng: Engagement, as_of: date, lang: str) -> Section:
+    """`morning.budget_on` of the as-of month: per supplier, service and the supplier's total, the month's
+    budget against its projected close, the year to date (the current month at its close) against its
+    budget and the full-year projection against the year's budget."""
+    run = _run(eng, as_of)
+    report = run.budget
+    rows, results = [], {}
+    order = {s: i for i, s in enumerate(eng.suppliers)}
+    records = sorted(report.to_dict("records"), key=lambda r: order.get(r["supplier"], len(order)))
+    shown = None
+    for r in records:
+        supplier, service = r["supplier"], r["service"]
+        name = eng.contract(supplier).name if supplier != shown else ""  # the name once per supplier
+        shown = supplier
+        currency = eng.contract(supplier).currency
+        p = run.projections.get(supplier)
+        close = None
+        if p is not None:
+            lines = p.lines
+            close = sum(lines["projected"], Decimal(0)) if service == "*" else \
+                sum(lines[lines["service"] == service]["projected"], Decimal(0))
+        ytd = None
+        if r["ytd_expected"] is not None and close is not None:
+            ytd = r["ytd_expected"] - (r["month_expected"] or Decimal(0)) + close
+        money = lambda v, c=currency: _money(v, lang, c)  # noqa: E731
+        rows.append({
+            label("supplier", lang): name,
+            label("service", lang): label("service_total", lang) if service == "*" else service,
+            label("month_budget", lang): money(r["month_budget"]) if r["month_budget"] is not None
+            else label("no_budget", lang),
+            label("projected", lang): money(close),
+            label("month_vs_budget", lang): _delta(close, r["month_budget"], lang, currency),
+            label("ytd_budget", lang): money(r["ytd_budget"]),
+            label("ytd_actual", lang): money(ytd),
+            label("year_budget", lang): money(r["year_budget"]),
+            label("year_projection", lang): money(r["year_projection"]) if r["year_projection"] is not None
+            else label("not_projected", lang),
+            label("year_vs_budget", lang): _delta(r["year_projection"], r["year_budget"], lang, currency),
+        })
+        results[f"{supplier}/{service}"] = {"month_budget": r["month_budget"], "close": close, "ytd": ytd,
+                                            "year_budget": r["year_budget"], "year_projection": r["year_projection"]}
+    tables = [("", pd.DataFrame(rows))] if rows else []
+    return Section(label("flash_budget", lang), sentence("flash_budget_narrative", lang), [], tables, [],
+                   {"budget": results})
+
+
+@section("charts", "per supplier: cumulative actual, plan, budget and the projected close with its band")
+def charts_section(eng: Engagement, as_of: date, lang: str) -> Section:
+    """One chart per supplier with activity on `as_of` (`figures.cost_to_close`)."""
+    from ccanalysis.report import figures
+
+    run = _run(eng, as_of)
+    figs = [figures.cost_to_close(p.daily, lang, f"{eng.contract(s).name} — {p.month}",
+                                  budget=float(run.budgets[s]) if run.budgets.get(s) is not None else None,
+                                  plan_label=label("chart_plan_partial", lang) if p.unplanned else None)
+            for s, p in run.projections.items()]
+    return Section(label("flash_charts", lang), sentence("flash_charts_narrative", lang), [], [], figs, {})
+
+
 @section("month_to_date", "per supplier: cost accrued from the billing period's start to as_of, and the plan's")
 def month_to_date_section(eng: Engagement, as_of: date, lang: str) -> Section:
     """Per supplier, the billing period holding `as_of`: the month-to-date cost on `as_of` (the accrual's

@@ -8,11 +8,12 @@ test.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pandas as pd
 
-from ccanalysis import accrual, billing, kpis, workbook
+from ccanalysis import accrual, billing, kpis, morning, workbook
 from ccanalysis.engagement import Engagement
 from ccanalysis.i18n import domain as words
 from ccanalysis.i18n import format_date, format_number, format_percent, label, sentence
@@ -174,7 +175,17 @@ def activity_section(eng: Engagement, supplier: str, month: str, lang: str) -> S
         figs.append(figures.daily_activity(panels, lang))
     cost = workbook.accrual(eng, supplier, month)
     if not cost.empty:
-        figs.append(figures.daily_cost(cost, lang))
+        period = contract.period(month)
+        last = pd.Timestamp(cost["date"].max()).date()
+        projection = None
+        if last < period.end:  # a month not yet closed: the projected close from its last day of data
+            projection = workbook.projected_close(eng, supplier, month, last, today=date.max).daily
+        budget = morning.supplier_budget(eng, supplier, month)
+        plan = morning.planned_cumulative(eng, supplier, month)
+        partial = bool(len(plan)) and bool(morning.unplanned_charges(eng, supplier, month))
+        figs.append(figures.daily_cost(cost, lang, plan=plan, budget=float(budget) if budget is not None else None,
+                                       projection=projection,
+                                       plan_label=label("chart_plan_partial", lang) if partial else None))
     return Section(label("daily_cost", lang), sentence("accrual_narrative", lang), [],
                    [("", pd.DataFrame(totals_rows))], figs, {"month_to_date_charges": accrual.total(cost)})
 
