@@ -71,8 +71,9 @@ def portfolio() -> nbformat.NotebookNode:
 def daily_flash() -> nbformat.NotebookNode:
     cells = [
         new_markdown_cell("# Daily cost flash · Parte diario de coste\n\n"
-                          "Every supplier on one as-of date: month-to-date cost against the plan (the sections "
-                          "registered in `ccanalysis/report/flash.py`).", metadata=HIDDEN),
+                          "Every supplier on one as-of date: the cost accrued to date, the projected month-end close "
+                          "with its 80 % band, plan and budget deviations and their driver, the day's alerts "
+                          "(the sections registered in `ccanalysis/report/flash.py`).", metadata=HIDDEN),
         cell('engagement: str = "demo"\nas_of: str = "2026-09-15"\nlang: str = "es"', metadata={"tags": ["parameters"]}),
         cell("from ccanalysis import report\n\n"
              "eng = report.open_engagement(engagement)\n"

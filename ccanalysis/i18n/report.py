@@ -383,10 +383,10 @@ LABELS.update({
     "header_scenario": {"es": "Escenario", "en": "Scenario"},
     "flash_report": {"es": "Parte diario de coste", "en": "Daily cost flash"},
     "simulation_report": {"es": "Simulación de modelos de pago", "en": "Payment-model simulation"},
-    "month_to_date": {"es": "Coste del mes hasta la fecha de corte", "en": "Month-to-date cost"},
+    "month_to_date": {"es": "Devengado frente al coste del fichero de plan", "en": "Accrued against the plan file's own cost"},
     "days_elapsed": {"es": "Días transcurridos", "en": "Days elapsed"},
     "accrued_to_date": {"es": "Devengado", "en": "Accrued"},
-    "planned_to_date": {"es": "Plan", "en": "Plan"},
+    "planned_to_date": {"es": "Coste del plan (fichero)", "en": "Plan file cost"},
     "not_in_force": {"es": "contrato no vigente", "en": "contract not in force"},
     "no_plan": {"es": "sin plan", "en": "no plan"},
     "plan_incomplete": {"es": "plan incompleto", "en": "plan incomplete"},
@@ -401,9 +401,11 @@ LABELS.update({
 SENTENCES.update({
     "flash_narrative": {
         "es": "Coste devengado por cada proveedor desde el inicio de su periodo de facturación hasta el {as_of}, "
-              "según el contrato y la actividad registrada, frente al coste del plan en esos mismos días.",
+              "según el contrato y la actividad registrada, frente al coste que trae el propio fichero de plan (columna cost) en esos mismos días; las secciones de "
+              "arriba comparan en cambio el plan valorado con el contrato.",
         "en": "The cost each supplier has accrued from the start of its billing period to {as_of}, under the "
-              "contract and the recorded activity, against the plan's cost over the same days.",
+              "contract and the recorded activity, against the cost the plan file itself gives (its cost column) over the same days; the sections "
+              "above compare with the plan priced under the contract instead.",
     },
     "flash_no_activity": {"es": "sin actividad registrada el {as_of}", "en": "no activity recorded on {as_of}"},
     "days_of": {"es": "{elapsed} de {days}", "en": "{elapsed} of {days}"},
