@@ -139,7 +139,7 @@ def test_month_to_date_is_the_accrual_on_the_as_of_day_against_the_plan(tiny):
                                "planned_to_date": {"acme": Decimal("300.00")}}
     row = section.tables[0][1].iloc[0].to_dict()
     assert row == {"Supplier": "Acme Contact S.L.", "Month": "2026-09", "Days elapsed": "2 of 30",
-                   "Accrued": "€450.00", "Plan": "€300.00", "Deviation": "€150.00", "%": "50.0%"}
+                   "Accrued": "€450.00", "Plan file cost": "€300.00", "Deviation": "€150.00", "%": "50.0%"}
     assert list(flash.SECTIONS) == ["summary", "suppliers", "alerts", "budget", "charts", "month_to_date"]
     results = flash.flash_sections(tiny, "2026-09-02", "en").results
     assert {k: results[k] for k in section.results} == section.results
@@ -154,7 +154,7 @@ def test_a_plan_missing_a_day_or_a_cost_is_shown_not_summed(tmp_path):
     assert section.results["planned_to_date"] == {"acme": None}
     assert section.results["accrued_to_date"] == {"acme": Decimal("450.00")}
     row = section.tables[0][1].iloc[0].to_dict()
-    assert row["Plan"] == "plan incompleto" and row["Desviación"] == "" and row["Devengado"] == "450,00 €"
+    assert row["Coste del plan (fichero)"] == "plan incompleto" and row["Desviación"] == "" and row["Devengado"] == "450,00 €"
 
 
 def test_without_a_plan_the_flash_says_so(tmp_path):
@@ -162,7 +162,7 @@ def test_without_a_plan_the_flash_says_so(tmp_path):
     section = flash.month_to_date_section(load("tiny", root=tmp_path), date(2026, 9, 3), "en")
     # 1.50 × (100 + 200 + 300) = 900.00
     assert section.results["accrued_to_date"] == {"acme": Decimal("900.00")}
-    assert section.tables[0][1].iloc[0]["Plan"] == "no plan"
+    assert section.tables[0][1].iloc[0]["Plan file cost"] == "no plan"
 
 
 def test_the_candidates_of_a_scenario(tiny):
@@ -196,7 +196,7 @@ def test_adding_a_section_is_one_registered_function(tiny):
 
     try:
         page = flash.flash_sections(tiny, "2026-09-02", "en")
-        assert [s.title for s in page][-2:] == ["Month-to-date cost", "probe"]
+        assert [s.title for s in page][-2:] == ["Accrued against the plan file's own cost", "probe"]
         assert page.results["probe"] == "2026-09-02" and "<h2>probe</h2>" in page._repr_html_()
     finally:
         flash.SECTIONS.unregister("probe")
@@ -257,7 +257,7 @@ def test_the_flash_and_the_simulation_render_to_their_folders_then_skip(demo_roo
 
     page, record = runs["flash/2026-08-20"]
     assert record["parameters"] == {"engagement": "demo", "as_of": "2026-08-20", "lang": "en"}
-    assert "Daily cost flash — Demo Utilities S.A. — 2026-08-20" in page and "Month-to-date cost" in page
+    assert "Daily cost flash — Demo Utilities S.A. — 2026-08-20" in page and "Accrued against the plan file's own cost" in page
     # what the kernel published is what the section gives in this process
     section = flash.month_to_date_section(demo_engagement, date(2026, 8, 20), "en")
     assert record["results"]["accrued_to_date"] == {s: str(v) for s, v in section.results["accrued_to_date"].items()}

@@ -401,7 +401,7 @@ LABELS.update({
 SENTENCES.update({
     "flash_narrative": {
         "es": "Coste devengado por cada proveedor desde el inicio de su periodo de facturación hasta el {as_of}, "
-              "según el contrato y la actividad registrada, frente al coste que trae el propio fichero de plan (columna cost) en esos mismos días; las secciones de "
+              "según el contrato y la actividad registrada, frente al coste que trae el propio fichero de plan (su columna de coste) en esos mismos días; las secciones de "
               "arriba comparan en cambio el plan valorado con el contrato.",
         "en": "The cost each supplier has accrued from the start of its billing period to {as_of}, under the "
               "contract and the recorded activity, against the cost the plan file itself gives (its cost column) over the same days; the sections "
