@@ -193,11 +193,13 @@ def sla_assessment(service: Service, charges: list[Line], activity: ServiceActiv
     return sla_rules.assess(service.sla, service.kpi_settings(), kpi_data(activity), base, period.start)
 
 
-def sla_lines(service: Service, charges: list[Line], activity: ServiceActivity, period: BillingPeriod) -> list[Line]:
-    """Step 3: the service's SLA adjustment and cap lines."""
+def sla_lines(service: Service, charges: list[Line], activity: ServiceActivity, period: BillingPeriod,
+              result: sla_rules.SlaResult | None = None) -> list[Line]:
+    """Step 3: the service's SLA adjustment and cap lines (of `result` when the assessment is done)."""
     base, base_fact = sla_base(service, charges)
+    result = sla_assessment(service, charges, activity, period) if result is None else result
     out = []
-    for item in sla_assessment(service, charges, activity, period).lines:
+    for item in result.lines:
         if item.kind == "sla_cap":
             label = Fact("sla_cap", {"kind": item.target_fact.figures["kind"]})
         else:
