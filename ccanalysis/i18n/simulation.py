@@ -7,6 +7,8 @@ Service-level variant names and KPI / model / unit names come from `ccanalysis.i
 
 from __future__ import annotations
 
+import re
+
 from ccanalysis.i18n import check_lang
 
 #: Codes the simulation modules return (`simulation.compare`, `.montecarlo`, `.sensitivity`, `.clauses`,
@@ -132,6 +134,15 @@ WORDS: dict[str, dict[str, str]] = {
     "multiplier_axis": {"es": "Multiplicador del volumen", "en": "Volume multiplier"},
     "cost_axis": {"es": "Coste del periodo", "en": "Cost over the period"},
     "crossing_mark": {"es": "cruce", "en": "crossing"},
+    "price_unit_price": {"es": "precio unitario", "en": "unit price"},
+    "price_amount": {"es": "importe fijo", "en": "fixed amount"},
+    "price_tier": {"es": "precio del tramo {tier}", "en": "tier {tier} price"},
+    "cheapest_on_basis": {"es": "Más barato en la base", "en": "Cheapest on the basis"},
+    "cheapest_expected": {"es": "Menor coste esperado", "en": "Lowest expected cost"},
+    "kind_offer": {"es": "oferta", "en": "offer"},
+    "kind_candidate": {"es": "candidato", "en": "candidate"},
+    "yes": {"es": "sí", "en": "yes"},
+    "no": {"es": "no", "en": "no"},
     # section titles
     "section_summary": {"es": "Resumen", "en": "Summary"},
     "section_comparison": {"es": "Comparación en la base", "en": "Comparison on the basis"},
@@ -206,6 +217,21 @@ SENTENCES: dict[str, dict[str, str]] = {
               "rounding adds over exact seconds.",
     },
 }
+
+
+def price_key(path: tuple | str, lang: str) -> str:
+    """A price's key path in words: ("unit_price",) unit price, ("tiers", 0, "unit_price") tier 1 price,
+    ("amount",) fixed amount; other paths as written."""
+    if isinstance(path, str):  # a price label (`pricing.base.price_label`): unit_price, tiers[0].unit_price…
+        match = re.fullmatch(r"tiers\[(\d+)\]\.unit_price", path)
+        path = ("tiers", int(match.group(1)), "unit_price") if match else tuple(path.split("."))
+    if tuple(path) == ("unit_price",):
+        return word("price_unit_price", lang)
+    if tuple(path) == ("amount",):
+        return word("price_amount", lang)
+    if len(path) == 3 and path[0] == "tiers" and path[2] == "unit_price":
+        return word("price_tier", lang).format(tier=int(path[1]) + 1)
+    return ".".join(str(p) for p in path)
 
 
 def code(value: str | None, lang: str) -> str:

@@ -8,7 +8,7 @@ one result `ccanalysis simulate` prints and the simulation report shows.
   candidate's prices, the one its cost is most sensitive to (largest tornado swing) —
   `breakeven.equivalent_price(cheapest, candidate, …)`;
 - crossings: the volume and the AHT multiplier (in [0.5, 2]) at which each candidate and the cheapest cost
-  the same (`breakeven.crossing`; None when they do not cross); curve: cost against the volume multiplier;
+  the same (`breakeven.crossing`; None when they do not cross); curve: cost against the volume multiplier (×0.7 to ×1.3);
 - tornado (`sensitivity.tornado` at the scenario's ± fraction and shrinkage);
 - the clauses of every candidate (`clauses`): KPI money, stress test, incentives, rounding leakage.
 """
@@ -27,6 +27,8 @@ from ccanalysis.simulation.compare import Comparison, compare_scenario
 from ccanalysis.simulation.model import Scenario
 from ccanalysis.simulation.montecarlo import MonteCarlo, simulate
 
+#: The volume multipliers of the break-even chart's cost curve (±30 % around the basis).
+CURVE_GRID = tuple(round(0.7 + 0.025 * k, 3) for k in range(25))
 #: Most draws a run accepts (memory: draws × candidates × months floats).
 MAX_DRAWS = 1_000_000
 BREAK_EVEN_COLUMNS = ["a", "b", "charge", "key", "price", "current", "target", "cost", "method"]
@@ -143,7 +145,7 @@ def run(scenario: Scenario, *, draws: int | None = None, seed: int | None = None
             crossings.append({"a": cheapest, "b": candidate.id, "driver": driver,
                               "multiplier": breakeven.crossing(a, candidate, basis, driver=driver,
                                                                hours_curve=curve_fn)})
-    curve = breakeven.cost_curve(candidates, basis, driver="volume", hours_curve=curve_fn)
+    curve = breakeven.cost_curve(candidates, basis, driver="volume", multipliers=CURVE_GRID, hours_curve=curve_fn)
     return SimulationResult(
         scenario=scenario, draws=draws, seed=seed, comparison=comparison, montecarlo=mc,
         candidates=frame[CANDIDATE_COLUMNS], cheapest=cheapest, recommended=recommended,
