@@ -21,7 +21,7 @@ import pandas as pd
 
 from ccanalysis.engagement import Engagement
 from ccanalysis.errors import UsageError
-from ccanalysis.i18n import check_lang, format_number, format_percent, label, sentence
+from ccanalysis.i18n import check_lang, format_money, format_number, format_percent, label, sentence
 from ccanalysis.i18n import domain as words
 from ccanalysis.i18n import simulation as w
 from ccanalysis.registry import Registry
@@ -106,10 +106,10 @@ def _result(eng: Engagement, scenario: str, draws: int | None, seed: int | None)
     return _CACHE[key]
 
 
-def _money(value, lang: str) -> str:
+def _money(value, lang: str, currency: str) -> str:
     if value is None or (not isinstance(value, Decimal) and pd.isna(value)):
         return ""
-    return words.money(value, lang)
+    return format_money(value, lang, currency)
 
 
 def _number(value, lang: str, places: int = 2) -> str:
@@ -222,13 +222,14 @@ def simulation_summary_section(eng: Engagement, scenario: str, draws: int | None
                                lang: str) -> Section:
     """Two sentences for a finance director, and the headline figures."""
     result = _result(eng, scenario, draws, seed)
+    cur = eng.settings.currency
     frame = result.candidates.set_index("candidate")
     cheapest, best = frame.loc[result.cheapest], frame.loc[result.recommended]
     months = ", ".join(result.scenario.basis.months)
     text = w.sentence("summary_basis", lang, months=months, cheapest=result.cheapest,
-                      total=_money(cheapest["total"], lang), draws=format_number(result.draws, lang, 0),
-                      recommended=result.recommended, mean=_money(best["mean"], lang), p5=_money(best["p5"], lang),
-                      p95=_money(best["p95"], lang), p_cheapest=format_percent(best["p_cheapest"], lang),
+                      total=_money(cheapest["total"], lang, cur), draws=format_number(result.draws, lang, 0),
+                      recommended=result.recommended, mean=_money(best["mean"], lang, cur), p5=_money(best["p5"], lang, cur),
+                      p95=_money(best["p95"], lang, cur), p_cheapest=format_percent(best["p_cheapest"], lang),
                       risk_volume=w.code(best["risk_volume"], lang), risk_aht=w.code(best["risk_aht"], lang))
     ranked = result.candidates.assign(_t=result.candidates["total"].astype(float)).sort_values("_t", kind="stable")
     if len(ranked) > 1:
@@ -239,11 +240,11 @@ def simulation_summary_section(eng: Engagement, scenario: str, draws: int | None
             price = w.word("no_price", lang) if row["price"] is None or pd.isna(row["price"]) else \
                 words.price(row["price"], lang)
             text += "\n\n" + w.sentence("summary_next", lang, second=second["candidate"],
-                                        gap=_money(second["total"] - cheapest["total"], lang),
+                                        gap=_money(second["total"] - cheapest["total"], lang, cur),
                                         charge=f"{row['charge']}: {w.price_key(row['key'], lang)}", price=price,
                                         current=words.price(row["current"], lang))
-    headline = [(w.word("cheapest_on_basis", lang), f"{result.cheapest}: {_money(cheapest['total'], lang)}", False),
-                (w.word("cheapest_expected", lang), f"{result.recommended}: {_money(best['mean'], lang)}", False),
+    headline = [(w.word("cheapest_on_basis", lang), f"{result.cheapest}: {_money(cheapest['total'], lang, cur)}", False),
+                (w.word("cheapest_expected", lang), f"{result.recommended}: {_money(best['mean'], lang, cur)}", False),
                 (w.word("p_cheapest", lang), format_percent(best["p_cheapest"], lang), False)]
     return Section(w.word("section_summary", lang), text, headline, [], [],
                    {"cheapest": result.cheapest, "recommended": result.recommended,
@@ -274,10 +275,11 @@ def candidates_section(eng: Engagement, scenario: str, draws: int | None, seed: 
 @section("comparison", "deterministic comparison: total, per contact, per productive hour, elasticities, risk")
 def comparison_section(eng: Engagement, scenario: str, draws: int | None, seed: int | None, lang: str) -> Section:
     result = _result(eng, scenario, draws, seed)
+    cur = eng.settings.currency
     frame = result.candidates.assign(_t=result.candidates["total"].astype(float)).sort_values("_t", kind="stable")
     table = pd.DataFrame({
         w.word("candidate", lang): [_candidate_name(r, lang) for r in frame.to_dict("records")],
-        w.word("total", lang): [_money(v, lang) for v in frame["total"]],
+        w.word("total", lang): [_money(v, lang, cur) for v in frame["total"]],
         w.word("per_contact", lang): [_number(v, lang, 4) for v in frame["per_contact"]],
         w.word("per_productive_hour", lang): [_number(v, lang, 2) for v in frame["per_productive_hour"]],
         w.word("elasticity_volume", lang): [_number(v, lang, 2) for v in frame["elasticity_volume"]],
@@ -297,13 +299,14 @@ def comparison_section(eng: Engagement, scenario: str, draws: int | None, seed: 
 @section("distribution", "Monte Carlo: cost distribution per candidate (P5–P95, mean) and probability cheapest")
 def distribution_section(eng: Engagement, scenario: str, draws: int | None, seed: int | None, lang: str) -> Section:
     result = _result(eng, scenario, draws, seed)
+    cur = eng.settings.currency
     frame = result.candidates
     table = pd.DataFrame({
         w.word("candidate", lang): [_candidate_name(r, lang) for r in frame.to_dict("records")],
-        w.word("mean", lang): [_money(v, lang) for v in frame["mean"]],
-        w.word("p5", lang): [_money(v, lang) for v in frame["p5"]],
-        w.word("p50", lang): [_money(v, lang) for v in frame["p50"]],
-        w.word("p95", lang): [_money(v, lang) for v in frame["p95"]],
+        w.word("mean", lang): [_money(v, lang, cur) for v in frame["mean"]],
+        w.word("p5", lang): [_money(v, lang, cur) for v in frame["p5"]],
+        w.word("p50", lang): [_money(v, lang, cur) for v in frame["p50"]],
+        w.word("p95", lang): [_money(v, lang, cur) for v in frame["p95"]],
         w.word("p_cheapest", lang): [format_percent(v, lang) for v in frame["p_cheapest"]],
     })
     narrative = w.sentence("distribution_narrative", lang, draws=format_number(result.draws, lang, 0),
@@ -315,14 +318,15 @@ def distribution_section(eng: Engagement, scenario: str, draws: int | None, seed
 @section("tornado", "the recommended candidate's cost against ± x % of each driver (chart and table)")
 def tornado_section(eng: Engagement, scenario: str, draws: int | None, seed: int | None, lang: str) -> Section:
     result = _result(eng, scenario, draws, seed)
+    cur = eng.settings.currency
     rows = result.tornado[result.tornado["candidate"] == result.recommended].reset_index(drop=True)
     fraction = format_percent(result.scenario.sensitivity_fraction, lang, 0)
     table = pd.DataFrame({
         w.word("driver", lang): [_driver(d, c, p, lang) for d, c, p in zip(rows["driver"], rows["charge"],
                                                                              rows["price"], strict=True)],
-        w.word("low_cost", lang).replace("x %", fraction): [_money(v, lang) for v in rows["low_cost"]],
-        w.word("high_cost", lang).replace("x %", fraction): [_money(v, lang) for v in rows["high_cost"]],
-        w.word("swing", lang): [_money(v, lang) for v in rows["swing"]],
+        w.word("low_cost", lang).replace("x %", fraction): [_money(v, lang, cur) for v in rows["low_cost"]],
+        w.word("high_cost", lang).replace("x %", fraction): [_money(v, lang, cur) for v in rows["high_cost"]],
+        w.word("swing", lang): [_money(v, lang, cur) for v in rows["swing"]],
     })
     base = float(rows["base_cost"].iloc[0]) if not rows.empty else 0.0
     moving = rows[rows["swing"].astype(float) > 0]
@@ -365,13 +369,14 @@ def _definition(definition: str, lang: str) -> str:
 @section("offers", "RFP offers side by side; KPI clauses as money under their own and every service-level variant")
 def offers_section(eng: Engagement, scenario: str, draws: int | None, seed: int | None, lang: str) -> Section:
     result = _result(eng, scenario, draws, seed)
+    cur = eng.settings.currency
     offers = result.candidates[result.candidates["offer"].astype(bool)]
     side = pd.DataFrame({
         w.word("candidate", lang): offers["candidate"],
         w.word("bidder", lang): offers["supplier"],
-        w.word("total", lang): [_money(v, lang) for v in offers["total"]],
-        w.word("mean", lang): [_money(v, lang) for v in offers["mean"]],
-        w.word("p5_p95", lang): [f"{_money(a, lang)} – {_money(b, lang)}" for a, b in zip(offers["p5"], offers["p95"],
+        w.word("total", lang): [_money(v, lang, cur) for v in offers["total"]],
+        w.word("mean", lang): [_money(v, lang, cur) for v in offers["mean"]],
+        w.word("p5_p95", lang): [f"{_money(a, lang, cur)} – {_money(b, lang, cur)}" for a, b in zip(offers["p5"], offers["p95"],
                                                                                        strict=True)],
         w.word("p_cheapest", lang): [format_percent(v, lang) for v in offers["p_cheapest"]],
         w.word("risk_bearer", lang): [f"{w.code(a, lang)} / {w.code(b, lang)}"
@@ -390,7 +395,7 @@ def offers_section(eng: Engagement, scenario: str, draws: int | None, seed: int 
             rows.append({w.word("candidate", lang): candidate,
                          w.word("definition", lang): _definition(definition, lang)
                          + (f" ({w.code('own', lang)})" if bool(group["own"].any()) and definition != "own" else ""),
-                         w.word("amount", lang): _money(amount, lang) if computable.all()
+                         w.word("amount", lang): _money(amount, lang, cur) if computable.all()
                          else w.code("variant_not_computable", lang)})
         tables.append((w.word("table_kpi_money", lang), pd.DataFrame(rows)))
     return Section(w.word("section_offers", lang), narrative, [], tables, [], {})
@@ -399,6 +404,7 @@ def offers_section(eng: Engagement, scenario: str, draws: int | None, seed: int 
 @section("stress_test", "contract stress test (bands, caps, limits, net), incentives and rounding leakage")
 def stress_section(eng: Engagement, scenario: str, draws: int | None, seed: int | None, lang: str) -> Section:
     result = _result(eng, scenario, draws, seed)
+    cur = eng.settings.currency
     stress = result.stress
     tables = []
     if not stress.bands.empty:
@@ -409,7 +415,7 @@ def stress_section(eng: Engagement, scenario: str, draws: int | None, seed: int 
             w.word("status", lang): [w.code(c, lang) + ("" if pd.isna(b) else f" {int(b)}")
                                      for c, b in zip(bands["code"], bands["band"], strict=True)],
             w.word("months", lang): bands["months"],
-            w.word("amount", lang): [_money(v, lang) for v in bands["amount"]]})))
+            w.word("amount", lang): [_money(v, lang, cur) for v in bands["amount"]]})))
     if not stress.limits.empty:
         limits = stress.limits
         tables.append((w.word("table_limits", lang), pd.DataFrame({
@@ -418,21 +424,21 @@ def stress_section(eng: Engagement, scenario: str, draws: int | None, seed: int 
             w.word("months_binding", lang): [w.code("other_services", lang) if m is None or pd.isna(m)
                                              else f"{int(m)} / {int(n)}"
                                              for m, n in zip(limits["months_binding"], limits["months"], strict=True)],
-            w.word("amount", lang): [_money(v, lang) for v in limits["amount"]]})))
+            w.word("amount", lang): [_money(v, lang, cur) for v in limits["amount"]]})))
     net = stress.net
     tables.append((w.word("table_net", lang), pd.DataFrame({
         w.word("candidate", lang): net["candidate"],
-        w.word("charges", lang): [_money(v, lang) for v in net["charges"]],
-        w.word("charge_limits", lang): [_money(v, lang) for v in net["charge_limits"]],
-        w.word("true_ups", lang): [_money(v, lang) for v in net["true_ups"]],
-        w.word("sla", lang): [_money(v, lang) for v in net["sla"]],
-        w.word("net", lang): [_money(v, lang) for v in net["net"]]})))
+        w.word("charges", lang): [_money(v, lang, cur) for v in net["charges"]],
+        w.word("charge_limits", lang): [_money(v, lang, cur) for v in net["charge_limits"]],
+        w.word("true_ups", lang): [_money(v, lang, cur) for v in net["true_ups"]],
+        w.word("sla", lang): [_money(v, lang, cur) for v in net["sla"]],
+        w.word("net", lang): [_money(v, lang, cur) for v in net["net"]]})))
     inc = result.incentives
     tables.append((w.word("table_incentives", lang), pd.DataFrame({
         w.word("candidate", lang): inc["candidate"],
-        w.word("incentive_aht", lang): [f"{_money(v, lang)} ({w.code(s, lang)})"
+        w.word("incentive_aht", lang): [f"{_money(v, lang, cur)} ({w.code(s, lang)})"
                                         for v, s in zip(inc["incentive_aht"], inc["aht_sign"], strict=True)],
-        w.word("incentive_volume", lang): [f"{_money(v, lang)} ({w.code(s, lang)})"
+        w.word("incentive_volume", lang): [f"{_money(v, lang, cur)} ({w.code(s, lang)})"
                                            for v, s in zip(inc["incentive_volume"], inc["volume_sign"], strict=True)],
     })))
     leak = result.leakage
@@ -443,8 +449,8 @@ def stress_section(eng: Engagement, scenario: str, draws: int | None, seed: int 
         tables.append((w.word("table_leakage", lang), pd.DataFrame({
             w.word("candidate", lang): leak["candidate"], w.word("month", lang): leak["month"],
             w.word("charge", lang): leak["charge"],
-            w.word("amount_rounded", lang): [_money(v, lang) for v in leak["amount_rounded"]],
-            w.word("amount_exact", lang): [_money(v, lang) for v in leak["amount_exact"]],
-            w.code("leakage", lang).capitalize(): [_money(v, lang) if c == "leakage" else w.code(c, lang)
+            w.word("amount_rounded", lang): [_money(v, lang, cur) for v in leak["amount_rounded"]],
+            w.word("amount_exact", lang): [_money(v, lang, cur) for v in leak["amount_exact"]],
+            w.code("leakage", lang).capitalize(): [_money(v, lang, cur) if c == "leakage" else w.code(c, lang)
                                       for v, c in zip(leak["leakage"], leak["code"], strict=True)]})))
     return Section(w.word("section_stress", lang), narrative, [], tables, [], {})
