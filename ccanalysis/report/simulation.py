@@ -130,11 +130,14 @@ def _driver(driver: str, charge, price, lang: str) -> str:
 
 # --------------------------------------------------------------------------- charts (matplotlib, inline SVG)
 def _axes(title: str, height: float = 3.4):
+    """A horizontal-bar figure: room for labels on the left, 0.55 in for the axis and its label below."""
     import matplotlib.pyplot as plt
 
     from ccanalysis.report.figures import STYLE
 
-    with plt.rc_context({**STYLE, "figure.subplot.left": 0.26, "figure.subplot.bottom": 0.16}):
+    height = max(2.4, height)
+    with plt.rc_context({**STYLE, "figure.subplot.left": 0.26, "figure.subplot.bottom": 0.55 / height,
+                         "figure.subplot.top": 1 - 0.4 / height}):
         fig, ax = plt.subplots(figsize=(8.0, height))
     ax.set_title(title, loc="left")
     plt.close(fig)
@@ -238,7 +241,7 @@ def simulation_summary_section(eng: Engagement, scenario: str, draws: int | None
         if second["candidate"] in even.index:
             row = even.loc[second["candidate"]]
             price = w.word("no_price", lang) if row["price"] is None or pd.isna(row["price"]) else \
-                words.price(row["price"], lang)
+                format_number(row["price"], lang, 4)
             text += "\n\n" + w.sentence("summary_next", lang, second=second["candidate"],
                                         gap=_money(second["total"] - cheapest["total"], lang, cur),
                                         charge=f"{row['charge']}: {w.price_key(row['key'], lang)}", price=price,
@@ -345,7 +348,7 @@ def break_even_section(eng: Engagement, scenario: str, draws: int | None, seed: 
         w.word("price_key", lang): [w.price_key(k, lang) for k in even["key"]],
         w.word("current_price", lang): [words.price(v, lang) for v in even["current"]],
         w.word("equivalent_price", lang): [w.word("no_price", lang) if v is None or pd.isna(v)
-                                           else words.price(v, lang) for v in even["price"]],
+                                           else format_number(v, lang, 4) for v in even["price"]],
     })
     cross = pd.DataFrame({
         w.word("candidate", lang): crossings["b"],
