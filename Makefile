@@ -21,11 +21,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 setup: $(STAMP) ## Create .venv and install ccanalysis (editable) with its test tools
 
-demo: setup ## Build the demo engagement (parameters/demo, data/demo) and write its reports
+demo: setup ## Build the demo engagement (parameters/demo, data/demo) and write its reports (with the care_models simulation)
 	$(BIN)/ccanalysis demo
 	$(BIN)/ccanalysis validate demo
 	$(BIN)/ccanalysis report demo --month $(MONTHS)
 	$(BIN)/ccanalysis report demo --flash 2026-10-20
+	$(BIN)/ccanalysis report demo --scenario care_models
 
 test: setup ## Run the whole test suite
 	$(BIN)/python -m pytest -q

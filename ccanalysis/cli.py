@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .commands import accrual, audit, dispute, match
+from .commands import accrual, audit, dispute, match, simulate
 from .errors import EXIT_BUG, EXIT_DONE, CcanalysisError, EngagementError, InputError
 from .jsonio import dumps
 
@@ -189,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_report)
     match.add_parser(sub, common)
     dispute.add_parser(sub, common)
+    simulate.add_parser(sub, common)
     return parser
 
 

@@ -232,11 +232,14 @@ def sla_assessment(service: Service, charges: list[Line], activity: ServiceActiv
 
 
 def sla_lines(service: Service, charges: list[Line], activity: ServiceActivity | None, period: BillingPeriod,
-              kpi_values: sla_rules.RuleValues | None = None) -> list[Line]:
-    """Step 3: the service's SLA adjustment and cap lines (KPIs on `activity`, or `kpi_values` per rule)."""
+              kpi_values: sla_rules.RuleValues | None = None, result: sla_rules.SlaResult | None = None
+              ) -> list[Line]:
+    """Step 3: the service's SLA adjustment and cap lines: of `result` when the assessment is done, else
+    assessed on `activity` (or on `kpi_values` per rule)."""
     base, base_fact = sla_base(service, charges)
+    result = sla_assessment(service, charges, activity, period, kpi_values) if result is None else result
     out = []
-    for item in sla_assessment(service, charges, activity, period, kpi_values).lines:
+    for item in result.lines:
         if item.kind == "sla_cap":
             label = Fact("sla_cap", {"kind": item.target_fact.figures["kind"]})
         else:

@@ -13,7 +13,7 @@ from ccanalysis import cli
 from ccanalysis.batch import runner
 from ccanalysis.batch.plan import plan_flash_job, plan_scenario_job
 from ccanalysis.engagement import load
-from ccanalysis.errors import InputError, UsageError
+from ccanalysis.errors import EngagementError, UsageError
 from ccanalysis.report import flash, simulation
 from tests.engagements import activity_row, write_engagement, write_yaml
 
@@ -39,9 +39,8 @@ def tiny(tmp_path):
             {"id": "per_hour", "service": {"charges": [{"id": "hours", "unit": "logged_hour", "model": "per_unit",
                                                         "unit_price": "21.50"}]}},
             {"id": "current", "contract": "contracts/acme.yaml", "service_id": "care"}],
-        "offers": [{"id": "bidder", "supplier": "Bidder S.L.", "service": {"charges": [
-            {"id": "base", "model": "fixed", "amount": "1000"},
-            {"id": "contacts", "unit": "handled_contact", "model": "per_unit", "unit_price": "1.10"}]}}]})
+        "offers": [{"id": "bidder", "supplier": "Bidder S.L.", "contract": "contracts/acme.yaml",
+                    "service_id": "care"}]})
     write_yaml(scenarios / "a.yaml", {"service": "care", "candidates": []})
     return load("tiny", root=tmp_path)
 
@@ -171,20 +170,26 @@ def test_the_candidates_of_a_scenario(tiny):
     table = section.tables[0][1]
     assert list(table["Candidate"]) == ["per_hour", "current", "bidder (Bidder S.L.)"]
     assert list(table["Kind"]) == ["Candidate", "Candidate", "Offer"]
-    assert list(table["Source"]) == ["defined in the scenario", "contracts/acme.yaml", "defined in the scenario"]
+    assert list(table["Source"]) == ["defined in the scenario", "parameters/tiny/contracts/acme.yaml",
+                                     "parameters/tiny/contracts/acme.yaml"]
     # the tiny contract's one charge: per_unit on handled_contact
     assert list(table["Payment models"]) == ["per unit (logged hour)", "per unit (handled contact)",
-                                             "fixed; per unit (handled contact)"]
-    assert list(simulation.SECTIONS) == ["candidates"]
+                                             "per unit (handled contact)"]
+    assert list(simulation.SECTIONS) == ["simulation_summary", "candidates", "comparison", "distribution", "tornado",
+                                         "break_even", "offers", "stress_test"]
 
 
-def test_a_scenario_without_candidates_or_with_a_missing_contract_file_is_an_input_error(tiny):
-    with pytest.raises(InputError, match=r"parameters/tiny/scenarios/a.yaml: candidates: the scenario lists no"):
+def test_a_scenario_without_candidates_or_with_a_missing_contract_file_is_the_readers_error(tiny):
+    # the sections read the scenario with `io.scenarios.load_scenario`: its errors name the file and key path
+    with pytest.raises(EngagementError, match=r"Scenario parameters/tiny/scenarios/a.yaml has errors") as caught:
         simulation.candidates_section(tiny, "a", None, None, "en")
+    assert "candidates" in caught.value.report(limit=None)
     write_yaml(tiny.parameters_dir() / "scenarios" / "a.yaml",
-               {"service": "care", "candidates": [{"id": "x", "contract": "contracts/nobody.yaml"}]})
-    with pytest.raises(InputError, match=r"a.yaml: candidates\[0\].contract: no file contracts/nobody.yaml"):
+               {"service": "care", "basis": {"historic": {"months": "2026-09"}},
+                "candidates": [{"id": "x", "contract": "contracts/nobody.yaml"}]})
+    with pytest.raises(EngagementError) as caught:
         simulation.candidates_section(tiny, "a", None, None, "en")
+    assert "contracts/nobody.yaml" in caught.value.report(limit=None)
 
 
 def test_adding_a_section_is_one_registered_function(tiny):
@@ -212,7 +217,7 @@ def demo_scenario(demo_root):
     """A tiny scenario file in the demo (removed afterwards: the other tests see the demo as built)."""
     path = _demo_scenario(demo_root)
     existed = path.parent.is_dir()
-    write_yaml(path, {"service": "care", "candidates": [
+    write_yaml(path, {"service": "care", "basis": {"historic": {"months": "2026-08"}}, "candidates": [
         {"id": "per_contact", "service": {"charges": [{"id": "c", "unit": "handled_contact", "model": "per_unit",
                                                        "unit_price": "2.10"}]}},
         {"id": "current", "contract": "contracts/northwind.yaml", "service_id": "care"}]})
@@ -266,5 +271,8 @@ def test_the_flash_and_the_simulation_render_to_their_folders_then_skip(demo_roo
     page, record = runs[f"scenarios/{demo_scenario}"]
     assert record["parameters"] == {"engagement": "demo", "scenario": demo_scenario, "draws": 100, "seed": 3,
                                     "lang": "en"}
-    assert record["results"] == {"scenario": demo_scenario, "candidates": ["per_contact", "current"]}
+    results = record["results"]
+    assert {k: results[k] for k in ("scenario", "candidates", "draws", "seed")} == {
+        "scenario": demo_scenario, "candidates": ["per_contact", "current"], "draws": 100, "seed": 3}
+    assert {results["cheapest"], results["recommended"]} <= {"per_contact", "current"}
     assert "Payment-model simulation" in page and "contracts/northwind.yaml" in page

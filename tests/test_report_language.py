@@ -21,10 +21,18 @@ PORTFOLIO_SECTIONS = ("portfolio_cost_section", "portfolio_kpi_section", "portfo
 #: The daily flash's and the simulation's sections (their registries, `report/flash.py`, `report/simulation.py`).
 FLASH_SECTIONS = ("summary_section", "suppliers_section", "alerts_section", "budget_section", "charts_section",
                   "month_to_date_section")
-SIMULATION_SECTIONS = ("candidates_section",)
+SIMULATION_SECTIONS = ("simulation_summary_section", "candidates_section", "comparison_section",
+                       "distribution_section", "tornado_section", "break_even_section", "offers_section",
+                       "stress_section")
 AS_OF = date(2026, 10, 20)  # a day with an alert (northwind care), so its table is checked too
-#: A scenario written into the demo for the simulation's sections (removed afterwards).
-SCENARIO = "language_check"
+#: The demo's scenario (`ccanalysis demo` writes it): four models and two RFP offers for northwind's care.
+SCENARIO = "care_models"
+#: Its candidates, charges and bidders (client data, in no language).
+SCENARIO_DATA = {"per_logged_hour", "per_productive_minute", "per_contact_tiers", "fixed_plus_variable", "bidder_a",
+                 "bidder_b", "Bidder A Contact S.L.", "Bidder B Servicios S.A.", "care_hours", "care_minutes",
+                 "care_contacts", "care_fixed", "care_variable", "care_platform", "contacts", "hours_weekday",
+                 "hours_weekend", "platform", "parameters/demo/contracts/northwind.yaml",
+                 "parameters/demo/scenarios/offers/bidder_a.yaml", "parameters/demo/scenarios/offers/bidder_b.yaml"}
 
 #: Words that give away a phrase of each language (matched as whole words, case-insensitive).
 WORDS = {
@@ -43,28 +51,12 @@ CODE = re.compile(r"(?<![\w:])[a-z]+(?:_[a-z]+)+(?![\w:])|\bsla:\w+")
 
 @pytest.fixture(scope="module")
 def scenario(demo_engagement):
-    from ccanalysis.report import simulation
-    from tests.engagements import write_yaml
-
-    path = simulation.scenario_path(demo_engagement, SCENARIO)
-    existed = path.parent.is_dir()
-    write_yaml(path, {"service": "care", "candidates": [
-        {"id": "per_hour", "service": {"charges": [
-            {"id": "h", "unit": "logged_hour", "model": "per_unit", "unit_price": "21.50"},
-            {"id": "base", "model": "fixed", "amount": "1000"}]}},
-        {"id": "current", "contract": "contracts/northwind.yaml", "service_id": "care"}],
-        "offers": [{"id": "bidder", "supplier": "Bidder", "contract": "contracts/southpoint.yaml",
-                    "service_id": "sales"}]})
-    yield SCENARIO
-    path.unlink()
-    if not existed:
-        path.parent.rmdir()
+    return SCENARIO
 
 
 def _client_data(eng) -> list[str]:
     """Ids and the client's own words (names, charge descriptions), longest first."""
-    found = {eng.settings.client, SCENARIO, "per_hour", "current", "bidder", "Bidder", "contracts/northwind.yaml",
-             "contracts/southpoint.yaml"}
+    found = {eng.settings.client, SCENARIO, *SCENARIO_DATA}
     for supplier in eng.suppliers:
         contract = eng.contract(supplier)
         found |= {supplier, contract.name}

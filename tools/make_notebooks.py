@@ -19,7 +19,7 @@ KERNEL = {"kernelspec": {"display_name": "Python 3", "language": "python", "name
 HIDDEN = {"tags": ["remove-cell"]}
 #: nbval (`pytest` collects `notebooks/`, on the demo) skips the simulation notebook's cells while the demo has no
 #: scenario file `parameters/demo/scenarios/care_models.yaml`; set to False once the demo builder writes it.
-SKIP_SIMULATION_IN_NBVAL = True
+SKIP_SIMULATION_IN_NBVAL = False
 
 
 def cell(source: str, **kw):

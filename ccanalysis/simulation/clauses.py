@@ -3,15 +3,11 @@ money under its own definitions and under every service-level variant of kpis.md
 caps, per-charge limits and minimum commitment bind, the incentive its model gives the supplier, and what
 per-contact rounding adds over exact seconds.
 
-Pure and exact: every figure comes from the invoice engine (`ccanalysis.invoice`: charge lines, the minimum
-commitment true-up, the SLA assessment of `ccanalysis.sla`) on the basis's monthly `ServiceActivity`;
-outputs are DataFrames of codes and numbers (Decimal money, Fraction KPI values), worded elsewhere.
-
-A replay prices each basis month as a whole billing period in force (`period_start`..`period_end` of the
-month's activity): the terms are those in force on the period's first day (`Contract.version_on`: the base
-terms before any version), the contract's and the service's validity dates are not applied, and neither is
-the SLA `start` (a start-up period of the real contract, not a clause whose money a replay of past months
-measures) — a draft or an RFP offer dated after the basis is replayed as if it had been signed before it.
+Pure and exact: every figure comes from `ccanalysis.simulation.replay` (the one definition of a candidate's
+exact cost on a basis month: charge lines, the minimum commitment true-up, the SLA assessment of
+`ccanalysis.sla`, with the terms in force on each period's first day, validity dates and SLA start not
+applied — a draft or an RFP offer dated after the basis is replayed as if signed before it); outputs are
+DataFrames of codes and numbers (Decimal money, Fraction KPI values), worded elsewhere.
 """
 
 from __future__ import annotations
@@ -29,12 +25,17 @@ import pandas as pd
 from ccanalysis import invoice, kpis
 from ccanalysis import sla as sla_rules
 from ccanalysis.contract import Service
-from ccanalysis.invoice import Line
 from ccanalysis.money import ZERO, round_half_up, round_money
-from ccanalysis.periods import BillingPeriod
 from ccanalysis.pricing.base import get as charge_value
 from ccanalysis.pricing.units import ServiceActivity, billable_units
 from ccanalysis.simulation.model import Basis, Candidate
+from ccanalysis.simulation.replay import (  # noqa: F401 (MonthReplay, replay_service: re-exported)
+    MonthReplay,
+    basis_period,
+    replay,
+    replay_month,
+    replay_service,
+)
 
 SERVICE_LEVEL = "service_level"
 #: The step of the incentive checks: +1 % handling time, +1 % volume.
@@ -60,81 +61,6 @@ LEAKAGE_COLUMNS = ["candidate", "month", "charge", "code", "unit", "units_rounde
 
 
 # ------------------------------------------------------------------------------------------ the replay
-
-@dataclass(frozen=True)
-class MonthReplay:
-    """One candidate's expected invoice of one basis month, from the invoice engine.
-
-    charges: the service's step-1 lines (charge, flat fee and per-charge limit lines); commitment: the
-    minimum-commitment true-up (none when met); sla: the SLA assessment on the service's SLA base (lines
-    and tracked rules; empty without an `sla:` block); commitment_status: "none" (no commitment),
-    "assessed", or "other_services" (the commitment covers other services of the contract too, whose
-    activity the basis does not hold: no true-up is computed)."""
-
-    candidate: str
-    month: str
-    period: BillingPeriod
-    service: Service
-    activity: ServiceActivity
-    charges: tuple[Line, ...]
-    commitment: tuple[Line, ...]
-    sla: sla_rules.SlaResult
-    commitment_status: str = "none"
-
-    @property
-    def revenue(self) -> Decimal:
-        """Σ charge, limit and true-up lines: what the model bills before SLA adjustments."""
-        return sum((line.amount for line in (*self.charges, *self.commitment)), ZERO)
-
-    @property
-    def sla_amount(self) -> Decimal:
-        """Σ SLA adjustment and cap lines (penalties negative)."""
-        return sum((line.amount for line in self.sla.lines), ZERO)
-
-    @property
-    def net(self) -> Decimal:
-        return self.revenue + self.sla_amount
-
-
-def replay_service(candidate: Candidate, period: BillingPeriod) -> Service:
-    """The candidate's service under the terms in force on the period's first day, its SLA `start` dropped."""
-    services, _ = candidate.contract.version_on(period.start)
-    service = next((s for s in services if s.id == candidate.service_id), None)
-    if service is None:  # a version cannot remove a service; the base terms always have it
-        service = candidate.service
-    if service.sla and service.sla.get("start") is not None:
-        service = service.model_copy(update={"sla": {k: v for k, v in service.sla.items() if k != "start"}})
-    return service
-
-
-def _period(month: str, activity: ServiceActivity) -> BillingPeriod:
-    return BillingPeriod(month, activity.period_start, activity.period_end)
-
-
-def replay_month(candidate: Candidate, month: str, activity: ServiceActivity,
-                 service: Service | None = None) -> MonthReplay:
-    """The candidate's invoice of one month on `activity` (its `service` terms, by default those in force)."""
-    period = _period(month, activity)
-    service = service or replay_service(candidate, period)
-    charges: list[Line] = []
-    for charge in service.charges:
-        charges += invoice.charge_lines(service, charge, activity, active_days=period.days, period_days=period.days)
-    services, commitment_terms = candidate.contract.version_on(period.start)
-    status, commitment = "none", []
-    if commitment_terms is not None:
-        status = "other_services" if any(s.id != candidate.service_id for s in services) else "assessed"
-        if status == "assessed":
-            commitment = invoice.minimum_commitment(candidate.contract, period, charges, period.days)
-    result = (invoice.sla_assessment(service, charges, activity, period) if service.sla
-              else sla_rules.SlaResult())
-    return MonthReplay(candidate.id, month, period, service, activity, tuple(charges), tuple(commitment), result,
-                       status)
-
-
-def replay(candidate: Candidate, basis: Basis) -> list[MonthReplay]:
-    """The candidate's invoice of every basis month, in the basis's order."""
-    return [replay_month(candidate, month, basis.activities[month]) for month in basis.months]
-
 
 def _sign(value: Decimal) -> str:
     return "positive" if value > 0 else "negative" if value < 0 else "zero"
@@ -452,12 +378,13 @@ def incentives(candidates: Iterable[Candidate], basis: Basis, step: Decimal = IN
         figures = dict.fromkeys(("revenue_aht", "sla_aht", "revenue_volume", "sla_volume"), ZERO)
         for month in basis.months:
             activity = basis.activities[month]
-            base = replay_month(candidate, month, activity)
-            longer = replay_month(candidate, month, longer_handling(activity, step), base.service)
+            base = replay_month(candidate, basis, month)
+            longer = replay_month(candidate, basis, month, activity=longer_handling(activity, step),
+                                  service=base.service)
             figures["revenue_aht"] += longer.revenue - base.revenue
             figures["sla_aht"] += longer.sla_amount - base.sla_amount
             grown_activity, factor = more_volume(activity, step)
-            grown = replay_month(candidate, month, grown_activity, base.service)
+            grown = replay_month(candidate, basis, month, activity=grown_activity, service=base.service)
             figures["revenue_volume"] += (grown.revenue - base.revenue) * factor
             figures["sla_volume"] += (grown.sla_amount - base.sla_amount) * factor
         figures["revenue_volume"] = round_money(figures["revenue_volume"])
@@ -486,7 +413,7 @@ def rounding_leakage(candidates: Iterable[Candidate], basis: Basis) -> pd.DataFr
     for candidate in candidates:
         for month in basis.months:
             activity = basis.activities[month]
-            period = _period(month, activity)
+            period = basis_period(basis, month)
             service = replay_service(candidate, period)
             for charge in service.charges:
                 if not charge.get("rounding"):

@@ -1,9 +1,9 @@
 """The deterministic comparison of candidates on the basis (pure: a Basis and candidates in, facts out).
 
-Each candidate is priced month by month by the exact engine (`ccanalysis.invoice`): its service's charge
-lines (`invoice.charge_lines`, as `invoice.step_one` rates them, with charges on logged time rated on the
-basis's `time_activities` where contact records carry no logged time), then `invoice.invoice_lines` adds
-the minimum commitment true-up and the SLA lines. The total is the net (Σ rounded lines, before tax); per
+Each candidate is priced month by month by `ccanalysis.simulation.replay` (the one definition of a
+candidate's exact cost on a basis month: the terms in force on the period's first day, validity dates and
+SLA start not applied, charges on logged time rated on the basis's `time_activities`; its charge lines,
+the minimum commitment true-up and the SLA lines). The total is the net (Σ rounded lines, before tax); per
 handled contact and per productive hour it is divided by the basis's handled contacts and productive
 (talk + hold + ACW) hours.
 
@@ -23,12 +23,12 @@ from typing import Any
 
 import pandas as pd
 
-from ccanalysis import invoice
 from ccanalysis.invoice import Line
 from ccanalysis.money import ZERO, round_half_up
-from ccanalysis.pricing.units import UNITS, ServiceActivity, charge_units
+from ccanalysis.pricing.units import UNITS, ServiceActivity
 from ccanalysis.simulation.basis import scale_basis
 from ccanalysis.simulation.model import Basis, Candidate, Staffing
+from ccanalysis.simulation.replay import replay_month
 
 STEP = Decimal("0.10")
 #: Elasticity bounds of who bears a driver's risk: ≥ CLIENT_FROM client, ≤ SUPPLIER_UP_TO supplier.
@@ -61,28 +61,9 @@ class Comparison:
         return self.candidates.set_index("candidate").loc[candidate].to_dict()
 
 
-def on_logged_time(charge: Mapping[str, Any]) -> bool:
-    """Whether a charge counts a unit contact records cannot give (logged time)."""
-    return any(name in UNITS and not UNITS.get(name).from_contacts for name in charge_units(charge))
-
-
 def month_lines(candidate: Candidate, basis: Basis, month: str) -> list[Line]:
-    """The candidate's expected invoice lines for one month of the basis."""
-    contract = candidate.contract
-    period = basis.periods[month]
-    activity = basis.activities[month]
-    timed = basis.time_activities.get(month, activity)
-    charges: list[Line] = []
-    for service in contract.services_for(period):
-        if service.id != candidate.service_id:
-            continue
-        active_days = contract.active_days(period, service)
-        for charge in service.charges:
-            rated_on = timed if on_logged_time(charge) else activity
-            charges += invoice.charge_lines(service, charge, rated_on, active_days=active_days,
-                                            period_days=period.days)
-    return invoice.invoice_lines(contract, period, {candidate.service_id: activity}, charges,
-                                 supplier=candidate.id)
+    """The candidate's expected invoice lines for one month of the basis (`replay.replay_month`)."""
+    return replay_month(candidate, basis, month).lines
 
 
 def price(candidate: Candidate, basis: Basis) -> dict[str, list[Line]]:

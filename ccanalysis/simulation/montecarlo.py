@@ -1,8 +1,9 @@
 """Monte Carlo of the candidates' cost on the basis (issue 13, item 4): many draws of the volume and AHT
 multipliers priced at once with NumPy.
 
-The exact engine runs once per candidate, charge and month on the basis (`billable_units`, and the basis
-invoice for the SLA fraction and the commitment); every draw then scales those base units by the product
+The exact engine runs once per candidate and month on the basis (`ccanalysis.simulation.replay`: the one
+definition of a candidate's cost on a basis month, whose terms, periods and rated activities the base units
+come from, and whose invoice gives the SLA fraction and the commitment); every draw then scales those base units by the product
 of the multipliers its unit's `drivers` name (`pricing.units.BillableUnit.drivers`) and rates them with
 the model's vectorised `rate_array` (`pricing.rating.rate_array`, per-charge minimum and maximum included).
 Per month and candidate: charges, then the minimum commitment true-up, then the SLA adjustment.
@@ -22,7 +23,7 @@ Simplifications (what the draws do not model):
 - Hours of time-paid candidates follow `hours_curve(volume_mult, aht_mult) → hours_mult` (default: hours ∝
   volume × AHT); event values (payments) scale with the volume multiplier, their number does not.
 - Only the candidate's priced service (`Candidate.service_id`) is rated; the commitment true-up compares
-  the commitment with that service's charges.
+  the commitment with that service's charges (as in the replay).
 - A candidate is "cheapest" in a draw when its cost is the lowest (ties go to the first candidate).
 """
 
@@ -38,11 +39,12 @@ import pandas as pd
 from scipy import stats
 
 from ccanalysis import invoice
-from ccanalysis.money import ZERO, round_half_up, round_money
+from ccanalysis.money import ZERO, round_money
 from ccanalysis.pricing.rating import rate_array
 from ccanalysis.pricing.registry import CHARGE_MODELS
-from ccanalysis.pricing.units import UNITS, ServiceActivity, billable_units, charge_units
+from ccanalysis.pricing.units import UNITS, billable_units, charge_units
 from ccanalysis.simulation.model import Basis, Candidate, Distribution, Uncertainty
+from ccanalysis.simulation.replay import basis_cost, rated_activity, replay_month  # noqa: F401 (re-export)
 
 #: hours_curve(volume_mult, aht_mult) → hours_mult, elementwise on arrays.
 HoursCurve = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -196,40 +198,12 @@ def _unit_drivers(name: str) -> tuple[str, ...]:
     return unit.drivers
 
 
-def _empty_activity(activity: ServiceActivity) -> ServiceActivity:
-    return activity.with_data(activity.contacts.iloc[0:0], activity.rows.iloc[0:0])
-
-
 def basis_lines(candidate: Candidate, basis: Basis, month: str) -> tuple[list[invoice.Line], list[invoice.Line],
                                                                            list[invoice.Line]]:
     """The exact lines of the candidate's service on the basis for one month: (charges, commitment true-up,
-    SLA lines), with `ccanalysis.invoice` (only the candidate's priced service is rated)."""
-    contract = candidate.contract
-    period = contract.period(month)
-    services = [s for s in contract.services_for(period) if s.id == candidate.service_id]
-    activity = basis.activities[month]
-    charges: list[invoice.Line] = []
-    for service in services:
-        active_days = contract.active_days(period, service)
-        for charge in service.charges:
-            charges += invoice.charge_lines(service, charge, activity, active_days=active_days,
-                                            period_days=period.days)
-    contract_days = contract.active_days(period)
-    true_up = invoice.minimum_commitment(contract, period, charges, contract_days) if contract_days else []
-    sla = []
-    for service in services:
-        if service.sla:
-            sla += invoice.sla_lines(service, charges, activity, period)
-    return charges, true_up, sla
-
-
-def basis_cost(candidate: Candidate, basis: Basis) -> Decimal:
-    """The candidate's exact cost over the basis months (Σ rounded lines of the exact engine)."""
-    total = ZERO
-    for month in basis.months:
-        for lines in basis_lines(candidate, basis, month):
-            total += sum((line.amount for line in lines), ZERO)
-    return total
+    SLA lines), from `replay.replay_month` (the one definition of a candidate's cost on a basis month)."""
+    replayed = replay_month(candidate, basis, month)
+    return list(replayed.charges), list(replayed.commitment), list(replayed.sla_lines)
 
 
 @dataclass(frozen=True)
@@ -241,40 +215,29 @@ class CandidatePricer:
 
     @classmethod
     def build(cls, candidate: Candidate, basis: Basis) -> CandidatePricer:
-        contract = candidate.contract
         months = []
         for month in basis.months:
-            period = contract.period(month)
-            activity = basis.activities[month]
+            replayed = replay_month(candidate, basis, month)
+            service, days = replayed.service, replayed.period.days
+            sla_all = (service.sla or {}).get("base", "variable_charges") == "all_charges"
             terms = []
-            sla_all = False
-            for service in contract.services_for(period):
-                if service.id != candidate.service_id:
-                    continue
-                sla_all = (service.sla or {}).get("base", "variable_charges") == "all_charges"
-                active_days = contract.active_days(period, service)
-                for charge in service.charges:
-                    model = CHARGE_MODELS.get(charge["model"])
-                    units = billable_units(charge, activity, active_days=active_days, period_days=period.days)
-                    if model.dimensions:
-                        base: Any = {d: float(v) for d, v in units.units.items()}
-                        drivers: Any = {d: _unit_drivers(d) for d in charge_units(charge)}
-                    elif units.events is not None:
-                        base = np.array([float(v) for v in units.events])
-                        drivers = _unit_drivers(charge["unit"])
-                    else:
-                        base = 0.0 if units.units is None else float(units.units)
-                        drivers = _unit_drivers(charge["unit"]) if charge.get("unit") else ()
-                    terms.append(ChargeTerms(charge, base, drivers, active_days, period.days, model.periodic))
-            charges, _, sla = basis_lines(candidate, basis, month)
-            commitment = contract.commitment_for(period)
-            contract_days = contract.active_days(period)
-            committed = None
-            if commitment is not None and contract_days:
-                amount = commitment.amount * contract_days / period.days if commitment.prorate else commitment.amount
-                committed = float(round_half_up(amount, 2))
-            sla_base = sum((line.amount for line in charges if sla_all or not line.periodic), ZERO)
-            sla_total = sum((line.amount for line in sla), ZERO)
+            for charge in service.charges:
+                model = CHARGE_MODELS.get(charge["model"])
+                activity = rated_activity(charge, replayed.activity, replayed.time_activity)
+                units = billable_units(charge, activity, active_days=days, period_days=days)
+                if model.dimensions:
+                    base: Any = {d: float(v) for d, v in units.units.items()}
+                    drivers: Any = {d: _unit_drivers(d) for d in charge_units(charge)}
+                elif units.events is not None:
+                    base = np.array([float(v) for v in units.events])
+                    drivers = _unit_drivers(charge["unit"])
+                else:
+                    base = 0.0 if units.units is None else float(units.units)
+                    drivers = _unit_drivers(charge["unit"]) if charge.get("unit") else ()
+                terms.append(ChargeTerms(charge, base, drivers, days, days, model.periodic))
+            committed = None if replayed.committed is None else float(replayed.committed)
+            sla_base = sum((line.amount for line in replayed.charges if sla_all or not line.periodic), ZERO)
+            sla_total = sum((line.amount for line in replayed.sla_lines), ZERO)
             fraction = float(sla_total / sla_base) if sla_base else 0.0
             months.append(MonthTerms(month, tuple(terms), committed, fraction, sla_all))
         return cls(candidate, tuple(months))
