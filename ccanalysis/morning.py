@@ -32,7 +32,7 @@ from ccanalysis import budget as _budget
 from ccanalysis import deviations as _deviations
 from ccanalysis import workbook
 from ccanalysis.errors import UsageError
-from ccanalysis.money import ZERO
+from ccanalysis.money import ZERO, round_money
 from ccanalysis.periods import day_class
 
 if TYPE_CHECKING:
@@ -323,7 +323,7 @@ def supplier_budget(eng: Engagement, supplier: str, month: str) -> Decimal | Non
     rows = _budget.month_comparison(table.reindex(columns=_budget.BUDGET_INPUT),
                                     pd.DataFrame(columns=_budget.COSTS_INPUT))
     rows = rows[rows["service"] == _budget.TOTAL]
-    return rows["budget"].iloc[0] if len(rows) else None
+    return round_money(rows["budget"].iloc[0]) if len(rows) else None  # in cents, as money is shown
 
 
 def unplanned_charges(eng: Engagement, supplier: str, month: str) -> list[tuple[str, str]]:
@@ -366,7 +366,7 @@ def month_budget(report: pd.DataFrame, supplier: str) -> Decimal | None:
     if rows.empty:
         return None
     value = rows["month_budget"].iloc[0]
-    return None if value is None or (not isinstance(value, Decimal) and pd.isna(value)) else value
+    return None if value is None or (not isinstance(value, Decimal) and pd.isna(value)) else round_money(value)
 
 
 #: Morning runs by (engagement fingerprint, as_of, supplier): the flash's sections share one.

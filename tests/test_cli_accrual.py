@@ -51,7 +51,7 @@ def test_json_keys_and_types(october_20, capsys):
         assert supplier["month"] == "2026-10"
         for key in ("accrued_net", "projected_net", "projected_low", "projected_high", "planned_net", "budget"):
             assert isinstance(supplier[key], str)
-            Decimal(supplier[key])  # a decimal string
+            assert Decimal(supplier[key]).as_tuple().exponent == -2  # a decimal string in cents ("79600.00")
         low, central, high = (Decimal(supplier[k]) for k in ("projected_low", "projected_net", "projected_high"))
         assert low <= central <= high
         # 20 of October's 31 days accrued: the close is beyond what is accrued
