@@ -33,7 +33,7 @@ an engagement: `accrual`, `accrual_lines`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -452,21 +452,6 @@ def _kpi_values(service: Service, daily: DailyActivity) -> list[dict[date, Fract
         return sla_rules.cumulative_values(service.sla, service.kpi_settings(), invoice.kpi_data(whole))
     except ValueError:
         return None
-
-
-def with_days(engine_: Engine, extra: Mapping[str, Mapping[date, ServiceActivity]]) -> Engine:
-    """The engine with other days' activity (e.g. projected days) added per service: their units computed
-    once, the same way."""
-    charges = []
-    for item in engine_.charges:
-        plan = engine_.services[item.service.id]
-        days = dict(item.days)
-        if item.mode in ("sum", "max"):
-            for day, act in (extra.get(item.service.id) or {}).items():
-                days[day] = billable_units(item.charge, act, active_days=plan.in_force_days,
-                                           period_days=engine_.period.days)
-        charges.append(replace(item, days=dict(sorted(days.items()))))
-    return replace(engine_, charges=charges)
 
 
 def _dates(start: date, end: date) -> list[date]:

@@ -254,11 +254,6 @@ def _productive_amounts(act: ServiceActivity) -> RecordAmounts:
     return parts[0] + parts[1] + parts[2]
 
 
-def productive_seconds(act: ServiceActivity) -> Decimal:
-    """talk + hold + ACW seconds of the rows and of the handled contacts."""
-    return _productive_amounts(act).value()
-
-
 def _rounded_amounts(charge: Mapping[str, Any], hold_and_acw: bool, act: ServiceActivity) -> RecordAmounts:
     """Seconds under per-contact `rounding` (pricing.md) of each contact, handled contact records only: on
     talk + hold + ACW for productive minutes, on talk alone for talk minutes (÷ 60: minutes)."""

@@ -38,7 +38,7 @@ from ccanalysis import contacts as contact_records
 from ccanalysis import staffing as staffing_engine
 from ccanalysis.errors import InputError, Problem
 from ccanalysis.money import to_decimal
-from ccanalysis.periods import billing_period, month_days, month_of, next_month
+from ccanalysis.periods import billing_period, month_days, next_month
 from ccanalysis.pricing.units import ServiceActivity, has_intervals, interval_length_minutes
 from ccanalysis.simulation.model import Basis, Staffing
 
@@ -399,17 +399,6 @@ def scale_basis(basis: Basis, volume: Decimal, aht: Decimal, staffing: Staffing)
     days["aht_s"] = days["aht_s"] * float(aht)
     days["logged_s"] = days["logged_s"] * days["month"].map(ratios).to_numpy(dtype=float)
     return replace(basis, activities=activities, time_activities=time_activities, days=days)
-
-
-def month_range(start: str, months: int) -> list[str]:
-    out = [start]
-    while len(out) < months:
-        out.append(next_month(out[-1]))
-    return out
-
-
-def intervals_months(intervals: pd.DataFrame) -> list[str]:
-    return sorted({month_of(d) for d in pd.to_datetime(intervals["date"]).dt.date})
 
 
 __all__ = ["CURVE_GRID", "contact_intervals", "forecast_basis", "forecast_intervals", "historic_basis",
