@@ -133,6 +133,8 @@ def daily_cost(days: pd.DataFrame, lang: str, title: str | None = None, *, plan:
         ax2.plot(dates, days["cumulative"].astype(float), color=PALETTE[1], linewidth=2,
                  label=label("cumulative_cost", lang))
         _close_lines(ax2, lang, plan, budget, projection, plan_label)
+        # the lines and the budget in the lower three quarters: the legend above them, on neither
+        ax2.set_ylim(0, max(ax2.get_ylim()[1], (budget or 0) * 1.3) * 1.15)
         ax2.spines["top"].set_visible(False)
         ax2.grid(False)
         _number_axis(ax2, lang)
