@@ -50,7 +50,7 @@ DEMO_MONTHS = ("2026-08", "2026-09", "2026-10")
 
 
 def clear_memos() -> None:
-    """Clear every memo of the workbook (CHARGES, CHARGES_TO_DATE, AUDITS, …): each call computes afresh."""
+    """Clear every memo of the workbook (CHARGES, ACCRUAL_DAYS, AUDITS, …): each call computes afresh."""
     for value in vars(workbook).values():
         if isinstance(value, workbook.Memo):
             value.clear()

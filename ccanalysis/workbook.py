@@ -68,8 +68,6 @@ CHARGES = Memo(32)
 ACCRUAL = Memo(32)
 #: The accrual's lines of every day up to a date, by (engagement fingerprint, supplier, month, until).
 ACCRUAL_DAYS = Memo(64)
-#: Kept for callers that clear every memo (the month-to-date charges now come from ACCRUAL_DAYS).
-CHARGES_TO_DATE = ACCRUAL_DAYS
 #: The expected invoice's lines (facts, frozen), by (engagement fingerprint, supplier, month): a report's
 #: sections and the audit share one.
 EXPECTED = Memo(32)

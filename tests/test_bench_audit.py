@@ -51,7 +51,7 @@ def test_the_invoice_bills_each_agent_and_day_and_plants_three_errors(tmp_path):
     # the timings compute afresh: every memo of the workbook is emptied between calls
     assert len(workbook.CHARGES) and len(workbook.AUDITS)
     bench_audit.clear_memos()
-    assert len(workbook.CHARGES) == len(workbook.CHARGES_TO_DATE) == len(workbook.AUDITS) == 0
+    assert len(workbook.CHARGES) == len(workbook.ACCRUAL_DAYS) == len(workbook.AUDITS) == 0
 
 
 def test_an_error_that_was_not_planted_is_reported(tmp_path):

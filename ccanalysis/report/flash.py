@@ -24,16 +24,11 @@ from ccanalysis.registry import Registry
 from ccanalysis.report import text
 from ccanalysis.report.section import Section, SectionRecord, Sections, build_sections, section_decorator
 
-#: The tables whose dates are the engagement's data range for an as-of date (the activity it accrues).
-ACTIVITY_TABLES = morning.ACTIVITY_TABLES
-
 SECTIONS: Registry[SectionRecord] = Registry("flash section", "sections", key="section")
 section = section_decorator(SECTIONS)
 
 
 # --------------------------------------------------------------------------- the page
-data_range = morning.data_range
-
 
 def check_flash_parameters(eng: Engagement, as_of: str | date, lang: str, *, today: date | None = None) -> date:
     """The as-of date as a `date` (`morning.check_as_of`, the one check `ccanalysis accrual` also makes):
