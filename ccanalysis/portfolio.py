@@ -63,6 +63,24 @@ def hhi(shares: Sequence[Fraction]) -> Fraction:
     """Herfindahl–Hirschman index of shares given as fractions: Σ (share × 100)², from 0 to 10,000."""
     return sum((Fraction(s) * 100) ** 2 for s in shares) if len(shares) else Fraction(0)
 
+#: HHI bounds (squared percentage points) of the US merger guidelines' classes (2010, used in the EU too):
+#: below MODERATE unconcentrated, MODERATE..HIGH moderately, above HIGH highly concentrated.
+HHI_MODERATE = 1500
+HHI_HIGH = 2500
+
+
+def hhi_level(value: Fraction | float) -> str:
+    """The concentration class of an HHI (squared percentage points, 0–10,000): "unconcentrated" below 1,500,
+    "moderate" from 1,500 to 2,500, "high" above 2,500."""
+    if value > HHI_HIGH:
+        return "high"
+    return "moderate" if value >= HHI_MODERATE else "unconcentrated"
+
+
+def hhi_floor(suppliers: int) -> Fraction:
+    """The lowest HHI `suppliers` suppliers can have (equal shares): 10,000 / n squared percentage points."""
+    return Fraction(10000, suppliers)
+
 
 def kpi_attainment(evaluations: Mapping[str, Mapping[str, Sequence[Any]]]) -> pd.DataFrame:
     """Every SLA rule of every supplier (supplier → service → SLA evaluations, neutral rules included):

@@ -5,13 +5,14 @@ from fractions import Fraction
 from types import SimpleNamespace
 
 import pandas as pd
+import pytest
 
 from ccanalysis import portfolio, workbook
 from ccanalysis.engagement import load
 from tests.engagements import activity_row, contract, write_engagement
 
 
-def _engagement(tmp_path):
+def _engagement(tmp_path, *, with_budget: bool = True):
     acme = contract()  # 1.50 per handled contact
     beta = contract(supplier="beta", name="Beta BPO S.A.")
     beta["services"][0]["charges"][0]["unit_price"] = "2.00"
@@ -29,7 +30,7 @@ def _engagement(tmp_path):
               {"month": "2026-09", "supplier": "beta", "service": "care", "amount": "250.00"}]
     write_engagement(tmp_path, settings={"suppliers": ["acme", "beta"]}, contracts=[acme, beta],
                      tables={"activity/a.csv": activity, "invoices/acme/2026-09.csv": invoice,
-                             "budget.csv": budget})
+                             **({"budget.csv": budget} if with_budget else {})})
     return load("tiny", root=tmp_path)
 
 
@@ -112,3 +113,44 @@ def test_kpi_attainment_keeps_sla_and_tracked_rules():
     assert list(frame["rule"]) == ["r-sla", "r-tracked"]  # the cap is not a rule of its own
     assert list(frame["attained"]) == [False, None]  # a penalty is a miss; no value, no verdict
     assert frame["value"][0] == Fraction(7, 10) and frame["line"][0].target == "t"  # words stay on the line
+
+
+def test_hhi_classes_and_floor():
+    # the merger guidelines' classes: < 1,500 unconcentrated, 1,500–2,500 moderately, > 2,500 highly
+    assert portfolio.hhi_level(1499) == "unconcentrated"
+    assert portfolio.hhi_level(1500) == "moderate" and portfolio.hhi_level(2500) == "moderate"
+    assert portfolio.hhi_level(2501) == "high"
+    assert portfolio.hhi_floor(3) == Fraction(10000, 3)  # three equal shares: 3 × 33.3…² = 3,333.3…
+    assert portfolio.hhi_floor(4) == 2500
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", ["6,250 means a highly concentrated portfolio", "With 2 suppliers the lowest possible, equal shares, is 5,000"]),
+    ("es", ["6.250 significa una cartera muy concentrada", "Con 2 proveedores el mínimo posible, a partes iguales, es 5.000"]),
+])
+def test_concentration_is_explained_not_alarmed(tmp_path, lang, words):
+    from ccanalysis.report import portfolio as report
+
+    section = report.portfolio_cost_section(_engagement(tmp_path), "2026-09", lang)
+    for text in words:  # 75² + 25² = 6,250; two equal shares: 50² + 50² = 5,000
+        assert text in section.narrative
+    assert section.headline[0][1] == ("6,250" if lang == "en" else "6.250") and section.headline[0][2] is False
+
+
+@pytest.mark.parametrize("lang, line", [
+    ("en", "No budget file (table budget in data/tiny/)"), ("es", "Sin fichero de presupuesto (tabla budget en data/tiny/)")])
+def test_budget_section_without_a_budget_file_says_why_and_shows_no_table(tmp_path, lang, line):
+    from ccanalysis.report import portfolio as report
+
+    section = report.portfolio_budget_section(_engagement(tmp_path, with_budget=False), "2026-09", lang)
+    assert section.narrative.startswith(line) and section.tables == []
+    html = section._repr_html_()
+    assert "<table" not in html and ("over its budget" not in html and "supera su presupuesto" not in html)
+
+
+def test_budget_section_with_a_budget_names_the_supplier_over_it(tmp_path):
+    from ccanalysis.report import portfolio as report
+
+    section = report.portfolio_budget_section(_engagement(tmp_path), "2026-09", "en")
+    assert section.results["over_budget"] == ["acme"]  # 450 expected against 400; beta 200 against 250
+    assert section.narrative.endswith("Over budget in 2026-09: acme (€50.00).")

@@ -178,11 +178,27 @@ SENTENCES: dict[str, dict[str, str]] = {
     # portfolio
     "portfolio_cost_narrative": {
         "es": "El coste por contacto y por hora productiva usa lo facturado (o lo esperado cuando no hay "
-              "factura). El HHI suma los cuadrados de las cuotas de contactos atendidos en puntos porcentuales: "
-              "por encima de {limit}, la cartera está muy concentrada.",
+              "factura).",
         "en": "Cost per contact and per productive hour use the billed net (the expected net where there is no "
-              "invoice). HHI is the sum of squared shares of handled contacts in percentage points: above "
-              "{limit} the portfolio is highly concentrated.",
+              "invoice).",
+    },
+    "hhi_meaning": {
+        "es": "El HHI suma los cuadrados de las cuotas de contactos atendidos en puntos porcentuales: {hhi} "
+              "significa una cartera {level} (menos de {moderate}: poco concentrada; de {moderate} a {high}: "
+              "moderadamente; más de {high}: muy concentrada). Con {count} proveedores el mínimo posible, a "
+              "partes iguales, es {floor}.",
+        "en": "HHI is the sum of squared shares of handled contacts in percentage points: {hhi} means a {level} "
+              "portfolio (below {moderate}: unconcentrated; {moderate} to {high}: moderately; above {high}: "
+              "highly concentrated). With {count} suppliers the lowest possible, equal shares, is {floor}.",
+    },
+    "hhi_level_unconcentrated": {"es": "poco concentrada", "en": "unconcentrated"},
+    "hhi_level_moderate": {"es": "moderadamente concentrada", "en": "moderately concentrated"},
+    "hhi_level_high": {"es": "muy concentrada", "en": "highly concentrated"},
+    "budget_no_file": {
+        "es": "Sin fichero de presupuesto (tabla budget en data/{engagement}/): no hay presupuesto con el que "
+              "comparar, y esta sección se omite.",
+        "en": "No budget file (table budget in data/{engagement}/): there is no budget to compare with, so this "
+              "section is left out.",
     },
     "budget_actual_is": {"es": "Real = coste esperado según el contrato y la actividad; lo facturado, al lado "
                                "(una línea facturada dos veces es un hallazgo de la auditoría, no un desvío).",

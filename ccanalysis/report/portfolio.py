@@ -19,9 +19,6 @@ from ccanalysis.i18n import format_number, format_percent, label, sentence
 from ccanalysis.report import figures, text
 from ccanalysis.report.section import Section
 
-#: HHI above which a portfolio is highly concentrated (in squared percentage points).
-HIGH_CONCENTRATION = 2500
-
 
 def portfolio_savings_section(eng: Engagement, month: str, lang: str) -> Section:
     """What the audits recover, per supplier and month and cumulative, in money and as % of the invoice."""
@@ -52,8 +49,14 @@ def portfolio_cost_section(eng: Engagement, month: str, lang: str) -> Section:
     fig = figures.billed_vs_expected(suppliers, [float(v or 0) for v in frame["billed_net"]],
                                      [float(v) for v in frame["expected_net"]], lang)
     share_fig = figures.shares(suppliers, [float(v) for v in frame["share_handled"]], lang)
-    narrative = sentence("portfolio_cost_narrative", lang, limit=format_number(HIGH_CONCENTRATION, lang, 0))
-    headline = [(label("hhi", lang), format_number(concentration, lang, 0), concentration > HIGH_CONCENTRATION)]
+    narrative = sentence("portfolio_cost_narrative", lang)
+    if suppliers:  # what the index means here: its class and the lowest value this many suppliers can reach
+        narrative += "\n\n" + sentence(
+            "hhi_meaning", lang, hhi=format_number(concentration, lang, 0),
+            level=sentence(f"hhi_level_{portfolio.hhi_level(concentration)}", lang),
+            moderate=format_number(portfolio.HHI_MODERATE, lang, 0), high=format_number(portfolio.HHI_HIGH, lang, 0),
+            count=len(suppliers), floor=format_number(portfolio.hhi_floor(len(suppliers)), lang, 0))
+    headline = [(label("hhi", lang), format_number(concentration, lang, 0), False)]  # a fact, not an alarm
     return Section(f"{label('portfolio_report', lang)} — {month}", narrative, headline, [("", table)],
                    [fig, share_fig], {"hhi": concentration, "suppliers": suppliers,
                                       "billed_net": dict(zip(suppliers, frame["billed_net"], strict=True)),
@@ -79,6 +82,10 @@ def portfolio_kpi_section(eng: Engagement, month: str, lang: str) -> Section:
 def portfolio_budget_section(eng: Engagement, month: str, lang: str) -> Section:
     """Cost against budget per supplier and month, from the first month with data to the report's month
     (actual: the expected net; the billed net and its deviation beside it)."""
+    title = f"{label('budget', lang)} / {label('actual', lang)}"
+    if eng.table("budget").empty:  # nothing to compare with: one line saying why, no empty table
+        return Section(title, sentence("budget_no_file", lang, engagement=eng.id), [], [], [],
+                       {"budget_month": None, "actual_month": None, "over_budget": []})
     frame = workbook.portfolio_budget(eng, month)
     currency = eng.settings.currency
     table = pd.DataFrame({
@@ -101,8 +108,7 @@ def portfolio_budget_section(eng: Engagement, month: str, lang: str) -> Section:
         verdict = sentence("budget_over", lang, month=month, suppliers=listed)
     else:
         verdict = sentence("budget_none_over", lang, month=month)
-    return Section(f"{label('budget', lang)} / {label('actual', lang)}",
-                   f"{sentence('budget_actual_is', lang)} {verdict}", [], [("", table)], [],
+    return Section(title, f"{sentence('budget_actual_is', lang)} {verdict}", [], [("", table)], [],
                    {"budget_month": sum((v for v in current["budget"] if v is not None), Decimal(0)),
                     "actual_month": sum((v for v in current["actual"] if v is not None), Decimal(0)),
                     "over_budget": [s for s, _ in over]})
