@@ -17,7 +17,7 @@ Units: `fraction` (0–1; shown as a percentage), `seconds`, `score` (QA 0–100
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -684,3 +684,36 @@ def kpi_table(data: pd.DataFrame, settings: Mapping[str, Mapping[str, object]] |
     for column in ("decimals", "threshold_s", "short_abandon_s"):  # None stays None, not NaN
         frame[column] = pd.Series([row[column] for row in rows], index=frame.index, dtype=object)
     return frame
+
+
+# --------------------------------------------------------------------------- which KPIs apply to a service
+#: Channels whose contacts wait in a back-office queue for hours and cannot be abandoned by the customer.
+ASYNCHRONOUS_CHANNELS = frozenset({"email", "backoffice", "letter", "social"})
+#: KPIs that mean nothing on a channel unless its contract names them: an e-mail is not abandoned by the
+#: customer; an outbound call waits in no queue (no speed of answer, no service level).
+NOT_MEANINGFUL = {**{channel: frozenset({"abandonment_rate"}) for channel in ASYNCHRONOUS_CHANNELS},
+                  "outbound": frozenset({"service_level", "asa_s"})}
+#: KPIs timed in seconds that an asynchronous channel reads in hours (the answer waits hours, not seconds).
+WAIT_KPIS = frozenset({"asa_s"})
+
+
+def applicable(table: pd.DataFrame, channel: str, named: Iterable[str]) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of a service's `kpi_table` that apply to it, and the KPI names left out (in table order).
+
+    A KPI applies when the contract names it (`named`: its `kpis:` block, SLA rules and compliance
+    clauses) — even without data, so a missing figure the contract depends on shows as missing — or when the
+    data computes it and it means something on `channel` (`NOT_MEANINGFUL`)."""
+    named = set(named)
+    meaningless = NOT_MEANINGFUL.get(channel, frozenset())
+    keep = [row.kpi in named or (row.value is not None and row.kpi not in meaningless)
+            for row in table.itertuples(index=False)]
+    mask = pd.Series(keep, index=table.index, dtype=bool)
+    return table[mask], table.loc[~mask, "kpi"].tolist()
+
+
+def display_unit(kpi: str, unit: str, channel: str) -> str:
+    """The unit a KPI is read in on `channel`: a wait in seconds is read in hours on an asynchronous
+    channel (13,879.5 s of an e-mail queue is 3.86 h); every other KPI keeps its definition's unit."""
+    if unit == "seconds" and kpi in WAIT_KPIS and channel in ASYNCHRONOUS_CHANNELS:
+        return "hours"
+    return unit

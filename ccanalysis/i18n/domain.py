@@ -108,6 +108,23 @@ def word(key: str, lang: str) -> str:
     return _WORDS[key][check_lang(lang)]
 
 
+#: A service's `channel` in words; a channel not listed reads as written in the contract.
+_CHANNELS = {
+    "voice": {"es": "voz (entrante)", "en": "voice (inbound)"},
+    "outbound": {"es": "voz saliente", "en": "outbound voice"},
+    "email": {"es": "correo electrónico", "en": "e-mail"},
+    "chat": {"es": "chat", "en": "chat"},
+    "backoffice": {"es": "back office", "en": "back office"},
+    "letter": {"es": "correo postal", "en": "letters"},
+    "social": {"es": "redes sociales", "en": "social media"},
+}
+
+
+def channel_name(channel: str, lang: str) -> str:
+    """A service's channel in words (`outbound` → `voz saliente`); an unlisted channel as written."""
+    return _CHANNELS.get(channel, {}).get(check_lang(lang), channel)
+
+
 def unit_name(code: str | None, lang: str, *, plural: bool = False) -> str:
     """A unit code in words (`productive_minute` → `minuto productivo`); "block of X" → "bloque de …"."""
     if code is None:

@@ -191,6 +191,14 @@ SENTENCES: dict[str, dict[str, str]] = {
               "portfolio (below {moderate}: unconcentrated; {moderate} to {high}: moderately; above {high}: "
               "highly concentrated). With {count} suppliers the lowest possible, equal shares, is {floor}.",
     },
+    "kpis_left_out": {
+        "es": "{service} ({channel}): se omiten, porque el contrato no los nombra y no hay datos o no tienen "
+              "sentido en este canal: {kpis}.",
+        "en": "{service} ({channel}): left out, because the contract does not name them and there is no data or "
+              "they mean nothing on this channel: {kpis}.",
+    },
+    "kpis_no_data": {"es": "{service}: sin actividad registrada en el periodo; no hay indicadores que calcular.",
+                     "en": "{service}: no activity recorded in the period, so no KPI to compute."},
     "hhi_level_unconcentrated": {"es": "poco concentrada", "en": "unconcentrated"},
     "hhi_level_moderate": {"es": "moderadamente concentrada", "en": "moderately concentrated"},
     "hhi_level_high": {"es": "muy concentrada", "en": "highly concentrated"},

@@ -115,23 +115,37 @@ def _quantity(value: Decimal | None, kind: str, lang: str) -> str:
 
 
 def kpi_section(eng: Engagement, supplier: str, month: str, lang: str) -> Section:
-    """KPIs of each service under the contract's definitions, and the SLA adjustments they give."""
+    """KPIs of each service under the contract's definitions, and the SLA adjustments they give.
+
+    Only the KPIs that apply (`kpis.applicable`): those the contract, its SLA rules or its compliance
+    clauses name, and those the data computes that mean something on the service's channel; one line says
+    what was left out and why. A wait is read in hours on an asynchronous channel (`kpis.display_unit`)."""
     contract = eng.contract(supplier)
     data_by_service = workbook.service_kpi_data(eng, supplier, month)
-    rows = []
+    evaluations = workbook.sla_evaluations(eng, supplier, month, include_neutral=True, lang=lang)
+    clause_kpis = {c["kpi"] for c in contract.compliance if c.get("kpi")}
+    rows, left_out = [], []
     for service in contract.services_for(contract.period(month)):
         data = data_by_service[service.id]
         if data.empty:
+            left_out.append(sentence("kpis_no_data", lang, service=service.id))
             continue
         settings = service.kpi_settings()
-        for row in kpis.kpi_table(data, settings).itertuples(index=False):
+        named = {*settings, *(item.kpi for item in evaluations.get(service.id, [])), *clause_kpis}
+        shown, omitted = kpis.applicable(kpis.kpi_table(data, settings), service.channel, named)
+        if omitted:
+            left_out.append(sentence("kpis_left_out", lang, service=service.id, channel=words.channel_name(service.channel, lang),
+                                     kpis=", ".join(words.kpi_name(k, lang) for k in omitted)))
+        for row in shown.itertuples(index=False):
             definition = words.kpi_definition(row.kpi, row.variant, lang, threshold_s=row.threshold_s,
                                               short_abandon_s=row.short_abandon_s, aggregation=row.aggregation)
+            unit = kpis.display_unit(row.kpi, row.unit, service.channel)
+            if unit != row.unit:  # seconds read in hours
+                value = words.kpi_value(None if row.value is None else row.value / 3600, unit, lang)
+            else:
+                value = text.kpi_value(row.kpi, row.value, lang, row.variant, row.decimals, contract.currency)
             rows.append({label("service", lang): service.id, label("kpi", lang): words.kpi_name(row.kpi, lang),
-                         label("definition", lang): definition,
-                         label("value", lang): text.kpi_value(row.kpi, row.value, lang, row.variant, row.decimals,
-                                                              contract.currency)})
-    evaluations = workbook.sla_evaluations(eng, supplier, month, include_neutral=True, lang=lang)
+                         label("definition", lang): definition, label("value", lang): value})
     names = text.charge_names(contract.services_for(contract.period(month)),
                               workbook.expected_invoice(eng, supplier, month, lang=lang))
     sla_rows = []
@@ -152,7 +166,8 @@ def kpi_section(eng: Engagement, supplier: str, month: str, lang: str) -> Sectio
     if sla_rows:
         tables.append((label("sla", lang), pd.DataFrame(sla_rows)))
     adjustments = sum((i.amount for items in evaluations.values() for i in items), Decimal(0))
-    return Section(label("kpis_and_sla", lang), sentence("kpi_narrative", lang), [], tables, [],
+    narrative = "\n\n".join([sentence("kpi_narrative", lang), *left_out])
+    return Section(label("kpis_and_sla", lang), narrative, [], tables, [],
                    {"sla_adjustments": adjustments})
 
 
