@@ -63,7 +63,8 @@ def hhi(shares: Sequence[Fraction]) -> Fraction:
     """Herfindahl–Hirschman index of shares given as fractions: Σ (share × 100)², from 0 to 10,000."""
     return sum((Fraction(s) * 100) ** 2 for s in shares) if len(shares) else Fraction(0)
 
-#: HHI bounds (squared percentage points) of the US merger guidelines' classes (2010, used in the EU too):
+
+#: HHI bounds (squared percentage points) of the classes of the US Horizontal Merger Guidelines (2010, § 5.3):
 #: below MODERATE unconcentrated, MODERATE..HIGH moderately, above HIGH highly concentrated.
 HHI_MODERATE = 1500
 HHI_HIGH = 2500

@@ -134,7 +134,8 @@ def kpi_section(eng: Engagement, supplier: str, month: str, lang: str) -> Sectio
         named = {*settings, *(item.kpi for item in evaluations.get(service.id, [])), *clause_kpis}
         shown, omitted = kpis.applicable(kpis.kpi_table(data, settings), service.channel, named)
         if omitted:
-            left_out.append(sentence("kpis_left_out", lang, service=service.id, channel=words.channel_name(service.channel, lang),
+            left_out.append(sentence("kpis_left_out", lang, service=service.id,
+                                     channel=words.channel_name(service.channel, lang),
                                      kpis=", ".join(words.kpi_name(k, lang) for k in omitted)))
         for row in shown.itertuples(index=False):
             definition = words.kpi_definition(row.kpi, row.variant, lang, threshold_s=row.threshold_s,
