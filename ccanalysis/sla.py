@@ -82,6 +82,18 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class Segment:
+    """A stretch [lower, upper) of a rule's KPI scale (a missing bound is open) and what a value in it gives:
+    `sign` −1 a penalty, 0 nothing, +1 a bonus; `adjustment` the signed fraction of the base when it is the
+    same over the whole stretch (a band), None when it grows with the distance to the target (linear)."""
+
+    lower: Decimal | None
+    upper: Decimal | None
+    sign: int
+    adjustment: Decimal | None
+
+
+@dataclass(frozen=True)
 class RuleKind:
     """One kind of SLA rule, written under its own key in a rule (`bands:`, `linear:`).
 
@@ -97,6 +109,8 @@ class RuleKind:
     evaluate: Callable[[object, Fraction, str], Outcome]
     target: Callable[[object, str], Fact]
     scaled: Callable[[object], list[tuple[str, str, object]]] = lambda raw: []
+    #: segments(parameters) → the stretches of the KPI's scale and what each gives (`Segment`), for charts
+    segments: Callable[[object], list[Segment]] = lambda parameters: []
 
 
 RULE_KINDS: Registry[RuleKind] = Registry("SLA rule kind", "kinds")
@@ -322,8 +336,48 @@ def _evaluate_linear(linear: object, value: Fraction, unit: str) -> Outcome:
     return Outcome(adjustment, how, _linear_target(linear, unit))
 
 
-RULE_KINDS.register(RuleKind("bands", _parse_bands, _evaluate_bands, _bands_target, _bands_scaled))
-RULE_KINDS.register(RuleKind("linear", _parse_linear, _evaluate_linear, _linear_target, _linear_scaled))
+def _sign(value: Decimal) -> int:
+    return (value > 0) - (value < 0)
+
+
+def _bands_segments(bands: object) -> list[Segment]:
+    """The bands, and the stretches no band covers (below the first, between two, above the last) as
+    stretches that give nothing: a value in no band gets no adjustment."""
+    assert isinstance(bands, tuple)
+    out: list[Segment] = []
+    edge: Decimal | None = None  # the upper end of what is covered so far (None: nothing yet)
+    for i, band in enumerate(bands):
+        if i == 0 and band.lower is not None:
+            out.append(Segment(None, band.lower, 0, Decimal(0)))
+        elif i > 0 and edge is not None and band.lower is not None and band.lower > edge:
+            out.append(Segment(edge, band.lower, 0, Decimal(0)))
+        out.append(Segment(band.lower, band.upper, _sign(band.adjustment), band.adjustment))
+        edge = band.upper
+    if bands and edge is not None:
+        out.append(Segment(edge, None, 0, Decimal(0)))
+    return out
+
+
+def _linear_segments(linear: object) -> list[Segment]:
+    """Below and above the target: the rule's side gives a penalty (side `worse`) or a bonus (`better`)."""
+    assert isinstance(linear, Linear)
+    below_is_worse = linear.worse == "below"
+    penalty = linear.side == "worse"
+    below = -1 if penalty and below_is_worse else 1 if not penalty and not below_is_worse else 0
+    above = -1 if penalty and not below_is_worse else 1 if not penalty and below_is_worse else 0
+    return [Segment(None, linear.target, below, None if below else Decimal(0)),
+            Segment(linear.target, None, above, None if above else Decimal(0))]
+
+
+RULE_KINDS.register(RuleKind("bands", _parse_bands, _evaluate_bands, _bands_target, _bands_scaled,
+                             _bands_segments))
+RULE_KINDS.register(RuleKind("linear", _parse_linear, _evaluate_linear, _linear_target, _linear_scaled,
+                             _linear_segments))
+
+
+def segments(rule: Rule) -> list[Segment]:
+    """The stretches of `rule`'s KPI scale, low to high, and what a value in each gives (`Segment`)."""
+    return RULE_KINDS.get(rule.kind).segments(rule.parameters)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -605,3 +659,41 @@ def to_frame(lines: list[SlaLine]) -> pd.DataFrame:
     """SLA lines as a DataFrame (one row per line, the dataclass fields as columns)."""
     columns = list(SlaLine.__dataclass_fields__)
     return pd.DataFrame([asdict(line) for line in lines], columns=columns)
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """How far a KPI value is from the nearest stretch of its rule's scale that pays more: the boundary to
+    reach, the signed `gap` (boundary − value, on the KPI's scale) and what that stretch gives (`Segment`)."""
+
+    boundary: Decimal
+    gap: Fraction
+    segment: Segment
+
+
+def near_miss(rule_segments: list[Segment], value: Fraction) -> NearMiss | None:
+    """The nearest band better than the one `value` falls in (a higher adjustment, or for a linear rule the
+    target, past which the penalty stops or the bonus starts); None when no stretch pays more."""
+    here = next((s for s in rule_segments if _contains(s, value)), None)
+    if here is None:
+        return None
+    rank = here.adjustment if here.adjustment is not None else Decimal(here.sign)
+    best: NearMiss | None = None
+    for other in rule_segments:
+        other_rank = other.adjustment if other.adjustment is not None else Decimal(other.sign)
+        better = other_rank > rank or (here.adjustment is None and here.sign < 0 and other.sign == 0)
+        if other is here or not better:
+            continue
+        boundary = other.lower if other.lower is not None and Fraction(other.lower) > value else other.upper
+        if boundary is None:
+            continue
+        gap = Fraction(boundary) - value
+        if best is None or abs(gap) < abs(best.gap):
+            best = NearMiss(boundary, gap, other)
+    return best
+
+
+def _contains(segment: Segment, value: Fraction) -> bool:
+    if segment.lower is not None and value < Fraction(segment.lower):
+        return False
+    return not (segment.upper is not None and value >= Fraction(segment.upper))

@@ -462,12 +462,49 @@ def scorecard(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_compliance.COLUMNS)
 
 
+def planned_offered(eng: Engagement, supplier: str, month: str) -> dict[str, pd.DataFrame]:
+    """Per service with a plan in billing period `month`: date, planned_offered (the plan's offered contacts
+    summed per day; intervals added up)."""
+    plan = eng.table("plan")
+    if plan.empty or "offered" not in plan.columns:
+        return {}
+    period = eng.contract(supplier).period(month)
+    dates = pd.to_datetime(plan["date"])
+    mine = plan[(plan["supplier"] == supplier) & (dates >= pd.Timestamp(period.start))
+                & (dates <= pd.Timestamp(period.end))]
+    out = {}
+    for service, rows in mine.groupby("service", sort=True):
+        days = rows.assign(date=pd.to_datetime(rows["date"])).groupby("date", sort=True)["offered"].sum()
+        out[str(service)] = pd.DataFrame({"date": days.index, "planned_offered": days.to_numpy(dtype=float)})
+    return out
+
+
 def service_kpi_data(eng: Engagement, supplier: str, month: str) -> dict[str, pd.DataFrame]:
     """The KPI data of every service in force in billing period `month` (exactly what the SLA uses)."""
     contract = eng.contract(supplier)
     period = contract.period(month)
     return {service.id: kpi_data(service_activity(eng, supplier, service, period))
             for service in contract.services_for(period)}
+
+
+def reported_kpis(eng: Engagement, supplier: str, month: str) -> dict[str, list[Any]]:
+    """Per service in force in billing period `month`: the KPIs the supplier reported for it (its
+    `reported_kpis` rows of that month) beside the recomputed values (`ccanalysis.reported.Comparison`).
+    A service the supplier reported nothing for is left out."""
+    from ccanalysis import reported as _reported
+
+    table = eng.table("reported_kpis")
+    if table.empty:
+        return {}
+    contract = eng.contract(supplier)
+    data_by_service = service_kpi_data(eng, supplier, month)
+    mine = table[table["supplier"] == supplier]
+    out: dict[str, list[Any]] = {}
+    for service in contract.services_for(contract.period(month)):
+        figures = _reported.month_figures(mine[mine["service"] == service.id], month)
+        if figures:
+            out[service.id] = _reported.compare(figures, data_by_service[service.id], service.kpi_settings())
+    return out
 
 
 # --- the invoice audit ---

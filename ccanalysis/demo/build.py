@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -168,3 +169,48 @@ def build_demo(root: Path, *, seed: int = DEFAULT_SEED, contacts_scale: float = 
                            f"the demo inputs were written but not the invoices ({exc})") from exc
     engagement = load(DEMO_ID, root=root)
     write_invoices(root, lambda supplier, month: expected_invoice(engagement, supplier, month), seed=seed)
+    write_reported_kpis(root, engagement)
+
+
+#: The supplier whose reported KPIs differ from the recomputed ones: its care service level counted over
+#: handled calls (its own definition, named in the file) and its handle time without hold (not named).
+REPORTED_DIFFERENT = ("northwind", "care")
+
+
+def write_reported_kpis(root: Path, engagement: Any) -> None:
+    """`data/demo/reported_kpis/reported_kpis.csv`: the KPIs every supplier reports per service and month,
+    rounded as a platform exports them (ratios to 4 decimals, seconds to 1). They equal the recomputed
+    values under the contract's definitions, except for `REPORTED_DIFFERENT`."""
+    from ccanalysis import kpis
+    from ccanalysis.workbook import service_kpi_data
+
+    rows = []
+    for supplier in engagement.suppliers:
+        contract = engagement.contract(supplier)
+        for month in MONTHS:
+            period = contract.period(month)
+            data_by_service = service_kpi_data(engagement, supplier, month)
+            for service in contract.services_for(period):
+                data = data_by_service[service.id]
+                if data.empty:
+                    continue
+                table = kpis.kpi_table(data, service.kpi_settings()).set_index("kpi")
+                row: dict[str, Any] = {"month": month, "supplier": supplier, "service": service.id}
+                wanted = ["aht_s"] if service.channel in ("outbound", "email") else ["service_level", "aht_s"]
+                for name in wanted:
+                    value = table.loc[name, "value"] if name in table.index else None
+                    if value is None:
+                        continue
+                    if (supplier, service.id) == REPORTED_DIFFERENT and name == "service_level":
+                        options = {k: v for k, v in service.kpi_settings()[name].items() if k != "variant"}
+                        value = kpis.kpi(name, data, "handled", **options)
+                        row["service_level_variant"] = "handled"
+                    if (supplier, service.id) == REPORTED_DIFFERENT and name == "aht_s":
+                        value = kpis.kpi(name, data.assign(hold_s=0))
+                    places = 4 if table.loc[name, "unit"] == "fraction" else 1
+                    row[name] = kpis.fraction_to_decimal(value, places).quantize(Decimal(1).scaleb(-places))
+                rows.append(row)
+    frame = pd.DataFrame(rows)
+    path = Path(root) / "data" / DEMO_ID / "reported_kpis" / "reported_kpis.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_csv(frame, path)

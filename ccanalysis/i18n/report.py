@@ -84,6 +84,13 @@ LABELS: dict[str, dict[str, str]] = {
 
 # the report header (`report/html.py`): one label per header key, and the names of the input tables
 LABELS.update({
+    "reported": {"es": "Informado", "en": "Reported"},
+    "percentage_points": {"es": "p. p.", "en": "pp"},
+    "recomputed": {"es": "Recalculado", "en": "Recomputed"},
+    "reported_kpis": {"es": "Indicadores informados por el proveedor", "en": "KPIs reported by the supplier"},
+    "supplier_definition": {"es": "Definición del proveedor", "en": "Supplier's definition"},
+    "contract_definition": {"es": "Definición del contrato", "en": "Contract's definition"},
+    "verdict": {"es": "Resultado", "en": "Verdict"},
     "header_client": {"es": "Cliente", "en": "Client"},
     "header_engagement": {"es": "Encargo", "en": "Engagement"},
     "header_supplier": {"es": "Proveedor", "en": "Supplier"},
@@ -192,9 +199,9 @@ SENTENCES: dict[str, dict[str, str]] = {
               "highly concentrated). With {count} suppliers the lowest possible, equal shares, is {floor}.",
     },
     "kpis_left_out": {
-        "es": "{service} ({channel}): se omiten, porque el contrato no los nombra y no hay datos o no tienen "
+        "es": "{service}: se omiten, porque el contrato no los nombra y no hay datos o no tienen "
               "sentido en este canal: {kpis}.",
-        "en": "{service} ({channel}): left out, because the contract does not name them and there is no data or "
+        "en": "{service}: left out, because the contract does not name them and there is no data or "
               "they mean nothing on this channel: {kpis}.",
     },
     "kpis_no_data": {"es": "{service}: sin actividad registrada en el periodo; no hay indicadores que calcular.",
@@ -217,6 +224,31 @@ SENTENCES: dict[str, dict[str, str]] = {
     "budget_none_over": {"es": "Ningún proveedor supera su presupuesto en {month}.",
                          "en": "No supplier is over its budget in {month}."},
     "supplier_amount": {"es": "{supplier} ({amount})", "en": "{supplier} ({amount})"},
+    "reported_narrative": {
+        "es": "Indicadores que informa el proveedor, junto a los recalculados con la definición del contrato a "
+              "partir de la actividad del cliente. Coinciden si la diferencia no supera el redondeo del valor "
+              "informado; si el proveedor usa otra definición, se recalcula también con la suya.",
+        "en": "KPIs the supplier reports, beside the ones recomputed under the contract's definition from the "
+              "client's activity. They match when the difference is within the reported figure's rounding; "
+              "when the supplier uses another definition, the KPI is recomputed under its definition too.",
+    },
+    "reported_summary": {
+        "es": "{differ} de {count} indicadores informados no coinciden con los recalculados; {explained} de ellos "
+              "por la definición.",
+        "en": "{differ} of {count} reported KPIs differ from the recomputed ones; {explained} of them because of "
+              "the definition.",
+    },
+    "reported_all_match": {"es": "Los {count} indicadores informados coinciden con los recalculados.",
+                           "en": "All {count} reported KPIs match the recomputed ones."},
+    "reported_matches": {"es": "coincide", "en": "matches"},
+    "reported_explained": {"es": "la diferencia es la definición: con la del proveedor, {value}",
+                           "en": "the difference is the definition: under the supplier's, {value}"},
+    "reported_not_explained": {"es": "no coincide ni con la definición del proveedor ({value})",
+                               "en": "differs even under the supplier's definition ({value})"},
+    "reported_differs": {"es": "no coincide", "en": "differs"},
+    "reported_no_recompute": {"es": "sin datos para recalcular", "en": "no data to recompute it"},
+    "reported_definition_unknown": {"es": "no indicada", "en": "not stated"},
+    "service_on_channel": {"es": "{service} ({channel})", "en": "{service} ({channel})"},
 }
 
 # the invoice audit (`report/audit.py`) and the dispute pack (`io/dispute_pack.py`)
@@ -475,6 +507,12 @@ LABELS.update({
     "month_budget": {"es": "Presupuesto del mes", "en": "Month budget"},
     "chart_actual": {"es": "Real acumulado", "en": "Cumulative actual"},
     "chart_plan": {"es": "Plan acumulado", "en": "Cumulative plan"},
+    "chart_penalty": {"es": "Penalización", "en": "Penalty"},
+    "chart_no_adjustment": {"es": "Sin ajuste", "en": "No adjustment"},
+    "chart_bonus": {"es": "Bonificación", "en": "Bonus"},
+    "chart_planned_offered": {"es": "Ofrecidos según plan", "en": "Offered as planned"},
+    "chart_kpi_bands": {"es": "Indicadores frente a las bandas del contrato",
+                        "en": "KPIs against the contract's bands"},
     "chart_plan_partial": {"es": "Plan acumulado (solo conceptos planificados)",
                            "en": "Cumulative plan (planned charges only)"},
     "chart_budget": {"es": "Presupuesto del mes", "en": "Month budget"},

@@ -338,4 +338,14 @@ def check_reported_scales(eng: Engagement) -> list[Problem]:
                 shown += 1
                 if shown == 20:
                     break
+        column = f"{name}_variant"  # the supplier's definition: a variant the registry knows
+        if column in reported.columns:
+            for _, row in reported[reported[column].notna()].head(1000).iterrows():
+                try:
+                    kpi_registry.check_variant(name, str(row[column]))
+                except ValueError as exc:
+                    problems.append(Problem(file=row["_file"], row=_row(row), column=column, value=str(row[column]),
+                                            message=f"{exc}; write one of them, or leave it empty for the "
+                                            "supplier's definition unknown"))
+                    break
     return problems

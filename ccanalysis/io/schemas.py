@@ -77,6 +77,12 @@ _ACTIVITY = {
     "qa_score": _c("number", False, maximum=100), "csat": _c("number", False, minimum=1, maximum=5),
 }
 
+def _reported_definitions() -> dict[str, str]:
+    from ccanalysis.reported import definition_columns
+
+    return definition_columns()
+
+
 _REPORTED_KPIS = {
     "date": _c("date", False), "month": _c("month", False), "supplier": _c("str"), "service": _c("str"),
     # registry KPIs (kpis.md) as reported: ratios as fractions (94.01 % → 0.9401), times in seconds
@@ -88,6 +94,8 @@ _REPORTED_KPIS = {
     **{name: _c("int", False) for name in (
         "offered", "handled", "abandoned", "abandoned_short", "answered_within_sl", "abandoned_within_sl",
         "customers", "sales", "resolved_first_contact")},
+    # the definition the supplier used, per KPI (ccanalysis.reported): `service_level_variant: handled`
+    **{name: _c(kind, False) for name, kind in _reported_definitions().items()},
 }
 
 DISPUTE_STATUSES = ("detected", "validated", "submitted", "accepted", "partially_accepted", "rejected",

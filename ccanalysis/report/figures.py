@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.dates import DateFormatter  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from ccanalysis.i18n import check_lang, format_number, format_percent, label  # noqa: E402
 
@@ -65,21 +65,26 @@ def _date_axis(ax: plt.Axes, lang: str) -> None:
 
 def daily_activity(days_by_title: Mapping[str, pd.DataFrame], lang: str) -> Figure:
     """Offered, handled and abandoned contacts per day, one panel per service (title → frame with columns
-    date, offered, handled, abandoned), in one figure sharing the date axis."""
+    date, offered, handled, abandoned and, when there is a plan, planned_offered as a dashed line), in one
+    figure sharing the date axis."""
     panels = len(days_by_title)
-    with plt.rc_context({**STYLE, "figure.subplot.bottom": 0.2 / panels, "figure.subplot.top": 1 - 0.12 / panels,
-                         "figure.subplot.hspace": 0.35}):
-        fig, axes = plt.subplots(panels, 1, sharex=True, figsize=(8.0, 2.7 * panels), squeeze=False)
+    height_in = 2.7 * panels + 0.35  # and a strip on top for the legend, off the data
+    with plt.rc_context({**STYLE, "figure.subplot.bottom": 0.65 / height_in,
+                         "figure.subplot.top": 1 - 0.7 / height_in, "figure.subplot.hspace": 0.35}):
+        fig, axes = plt.subplots(panels, 1, sharex=True, figsize=(8.0, height_in), squeeze=False)
         for i, (ax, (title, days)) in enumerate(zip(axes[:, 0], days_by_title.items(), strict=True)):
             ax.set_title(title, loc="left")
             dates = pd.to_datetime(days["date"])
             for col in ("offered", "handled", "abandoned"):
                 if col in days.columns:
                     ax.plot(dates, days[col].astype(float), label=label(col, lang), linewidth=1.6)
+            if "planned_offered" in days.columns and days["planned_offered"].notna().any():
+                ax.plot(dates, _floats(days["planned_offered"]), color="#404040", linestyle="--", linewidth=1.2,
+                        label=label("chart_planned_offered", lang))
             _number_axis(ax, lang)
             _date_axis(ax, lang)
-            if i == 0:
-                ax.legend(loc="upper left", ncols=3)
+            if i == 0:  # one legend for every panel, in the strip above them
+                fig.legend(*ax.get_legend_handles_labels(), loc="upper left", bbox_to_anchor=(0.08, 1.0), ncols=4)
         fig.autofmt_xdate()
     plt.close(fig)
     return fig
@@ -252,3 +257,79 @@ def stacked_bars(categories: Sequence[str], series: Mapping[str, Sequence[float]
         _number_axis(ax, lang)
         ax.legend(loc="upper left", ncols=min(len(series), 4) or 1)
     return fig
+
+
+#: Colours of the stretches of an SLA rule's scale in a bullet chart, by what they give: penalty, nothing, bonus.
+BULLET_COLOURS = {-1: "#f2b8b5", 0: "#e4e4e4", 1: "#b9dcb0"}
+BULLET_ROW_IN = 0.62
+
+
+def kpi_bullets(rows: Sequence[Mapping[str, object]], lang: str, title: str | None = None) -> Figure:
+    """One bullet per SLA rule: the stretches of the KPI's scale coloured by what they give (penalty, none,
+    bonus; each band labelled with its adjustment of the base), the value as a dark bar with its figure and
+    the bands' edges as ticks. A row: title, unit (`fraction` shown as %), value (float | None), segments
+    [(lower, upper, sign, adjustment)] with open bounds None. The legend sits under the bullets."""
+    count = max(len(rows), 1)
+    height = 0.9 + BULLET_ROW_IN * count
+    with plt.rc_context({**STYLE, "figure.subplot.left": 0.3, "figure.subplot.right": 0.97,
+                         "figure.subplot.top": 1 - 0.35 / height, "figure.subplot.bottom": 0.55 / height,
+                         "figure.subplot.hspace": 0.9}):
+        fig, axes = plt.subplots(count, 1, figsize=(8.0, height), squeeze=False)
+        plt.close(fig)
+        if title:
+            fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+        for ax, row in zip(axes[:, 0], rows, strict=False):
+            _bullet(ax, row, lang)
+        from matplotlib.patches import Patch
+
+        handles = [Patch(color=BULLET_COLOURS[s], label=label(name, lang))
+                   for s, name in ((-1, "chart_penalty"), (0, "chart_no_adjustment"), (1, "chart_bonus"))]
+        handles.append(Patch(color=PALETTE[0], label=label("value", lang)))
+        fig.legend(handles=handles, loc="lower center", ncols=4, bbox_to_anchor=(0.5, 0.0))
+    return fig
+
+
+def _bullet(ax: plt.Axes, row: Mapping[str, object], lang: str) -> None:
+    unit = str(row.get("unit") or "")
+    value = row.get("value")
+    segments = list(row.get("segments") or [])
+    edges = [float(b) for s in segments for b in (s[0], s[1]) if b is not None]
+    points = edges + ([float(value)] if value is not None else [])
+    low, high = (min(points), max(points)) if points else (0.0, 1.0)
+    span = max(high - low, abs(high) * 0.1, 1e-9)
+    low, high = low - span * 0.35, high + span * 0.35
+    if unit == "fraction":
+        low, high = max(low, 0.0), min(high, 1.0)
+    elif low < 0 <= min(points or [0.0]):
+        low = 0.0
+    ax.axvspan(low, high, color=BULLET_COLOURS[0], linewidth=0)  # outside every band: no adjustment
+    for lower, upper, sign, adjustment in segments:
+        start = low if lower is None else max(float(lower), low)
+        end = high if upper is None else min(float(upper), high)
+        if end <= start:
+            continue
+        ax.axvspan(start, end, color=BULLET_COLOURS[int(sign)], linewidth=0)
+        if adjustment is not None and adjustment != 0:
+            ax.text((start + end) / 2, 0.78, ("+" if adjustment > 0 else "−") + format_percent(abs(adjustment), lang, 1),
+                    ha="center", va="center", fontsize=7, color="#404040")
+    for edge in edges:
+        if low <= edge <= high:
+            ax.axvline(edge, color="#404040", linewidth=1.0, ymin=0.1, ymax=0.6)
+    if value is not None:
+        ax.barh([0.35], [float(value) - low], left=low, height=0.28, color=PALETTE[0])
+        shown = format_percent(float(value), lang, 2) if unit == "fraction" else format_number(float(value), lang, 1)
+        ax.annotate(shown, (float(value), 0.35), xytext=(4, 0), textcoords="offset points", va="center",
+                    fontsize=8, fontweight="bold")
+    ax.set_xlim(low, high)
+    ax.set_ylim(0, 1)
+    ax.set_yticks([])
+    ax.set_ylabel(str(row.get("title") or ""), rotation=0, ha="right", va="center", fontsize=8)
+    ax.grid(False)
+    for side in ("left", "top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=7, steps=[1, 2, 5, 10]))  # whole points, never 2.5
+    if unit == "fraction":
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_percent(v, lang, 0)))
+    else:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang, 0)))
+    ax.tick_params(axis="x", labelsize=7)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from ccanalysis import accrual, billing, kpis, morning, workbook
+from ccanalysis import accrual, billing, kpis, morning, sla, workbook
 from ccanalysis.engagement import Engagement
 from ccanalysis.i18n import domain as words
 from ccanalysis.i18n import format_date, format_number, format_percent, label, sentence
@@ -134,17 +134,13 @@ def kpi_section(eng: Engagement, supplier: str, month: str, lang: str) -> Sectio
         named = {*settings, *(item.kpi for item in evaluations.get(service.id, [])), *clause_kpis}
         shown, omitted = kpis.applicable(kpis.kpi_table(data, settings), service.channel, named)
         if omitted:
-            left_out.append(sentence("kpis_left_out", lang, service=service.id,
-                                     channel=words.channel_name(service.channel, lang),
+            left_out.append(sentence("kpis_left_out", lang, service=_service_label(service, lang),
                                      kpis=", ".join(words.kpi_name(k, lang) for k in omitted)))
         for row in shown.itertuples(index=False):
             definition = words.kpi_definition(row.kpi, row.variant, lang, threshold_s=row.threshold_s,
                                               short_abandon_s=row.short_abandon_s, aggregation=row.aggregation)
-            unit = kpis.display_unit(row.kpi, row.unit, service.channel)
-            if unit != row.unit:  # seconds read in hours
-                value = words.kpi_value(None if row.value is None else row.value / 3600, unit, lang)
-            else:
-                value = text.kpi_value(row.kpi, row.value, lang, row.variant, row.decimals, contract.currency)
+            value = text.display_kpi(row.kpi, row.value, row.unit, service.channel, lang, row.variant, row.decimals,
+                                     contract.currency)
             rows.append({label("service", lang): service.id, label("kpi", lang): words.kpi_name(row.kpi, lang),
                          label("definition", lang): definition, label("value", lang): value})
     names = text.charge_names(contract.services_for(contract.period(month)),
@@ -163,26 +159,119 @@ def kpi_section(eng: Engagement, supplier: str, month: str, lang: str) -> Sectio
                 label("fraction", lang): format_percent(item.fraction, lang, 2) if item.fraction is not None else "",
                 label("amount", lang): text.money(item.amount, lang, contract.currency),
             })
+    bullets = _bullets(contract.services_for(contract.period(month)), evaluations, lang)
+    figs = [figures.kpi_bullets(bullets, lang, label("chart_kpi_bands", lang))] if bullets else []
     tables = [("", pd.DataFrame(rows))]
     if sla_rows:
         tables.append((label("sla", lang), pd.DataFrame(sla_rows)))
     adjustments = sum((i.amount for items in evaluations.values() for i in items), Decimal(0))
     narrative = "\n\n".join([sentence("kpi_narrative", lang), *left_out])
-    return Section(label("kpis_and_sla", lang), narrative, [], tables, [],
-                   {"sla_adjustments": adjustments})
+    reported_table, reported_text, reported_results = _reported(eng, supplier, month, lang)
+    if reported_table is not None:
+        tables.append((label("reported_kpis", lang), reported_table))
+        narrative += "\n\n" + reported_text
+    return Section(label("kpis_and_sla", lang), narrative, [], tables, figs,
+                   {"sla_adjustments": adjustments, "reported_kpis": reported_results})
+
+
+def _bullets(services, evaluations, lang: str) -> list[dict]:
+    """One bullet per SLA rule with a KPI (`figures.kpi_bullets`): the value the rule used and the stretches
+    of its scale (`sla.segments`)."""
+    rows, seen = [], set()
+    for service in services:
+        if not service.sla:
+            continue
+        rules = {rule.id: rule for rule in sla.parse(service.sla).rules}
+        for item in evaluations.get(service.id, []):
+            rule = rules.get(item.rule_id)
+            if rule is None or item.kpi is None or (service.id, rule.id) in seen:
+                continue
+            seen.add((service.id, rule.id))
+            value = item.value_used if item.value_used is not None else item.value
+            rows.append({"title": f"{service.id} · {words.kpi_name(item.kpi, lang)}",
+                         "unit": kpis.variant_of(item.kpi, item.variant).unit,
+                         "value": None if value is None else float(value),
+                         "segments": [(g.lower, g.upper, g.sign, g.adjustment) for g in sla.segments(rule)]})
+    return rows
+
+
+def _service_label(service, lang: str) -> str:
+    """A service by its id and, when the id does not say it, its channel in words: `email (correo
+    electrónico)`, but `chat`, not `chat (chat)`."""
+    channel = words.channel_name(service.channel, lang)
+    if channel.casefold() == service.id.casefold():
+        return service.id
+    return sentence("service_on_channel", lang, service=service.id, channel=channel)
+
+
+def _reported(eng: Engagement, supplier: str, month: str, lang: str) -> tuple[pd.DataFrame | None, str, list[dict]]:
+    """The supplier's reported KPIs beside the recomputed ones (`workbook.reported_kpis`): the table, its
+    summary sentence and the facts for the results record; (None, "", []) when it reported none."""
+    comparisons = workbook.reported_kpis(eng, supplier, month)
+    if not comparisons:
+        return None, "", []
+    contract = eng.contract(supplier)
+    channels = {s.id: s.channel for s in contract.services_for(contract.period(month))}
+    rows, facts = [], []
+    for service_id, items in comparisons.items():
+        channel = channels[service_id]
+        for c in items:
+            def shown(value, variant=c.variant, c=c, channel=channel):
+                return text.display_kpi(c.kpi, value, c.unit, channel, lang, variant)
+
+            if c.recomputed is None:
+                verdict = sentence("reported_no_recompute", lang)
+            elif c.matches:
+                verdict = sentence("reported_matches", lang)
+            elif c.explained_by_definition:
+                verdict = sentence("reported_explained", lang, value=shown(c.under_reported_definition,
+                                                                           c.reported_variant or c.variant))
+            elif c.under_reported_definition is not None:
+                verdict = sentence("reported_not_explained", lang, value=shown(c.under_reported_definition,
+                                                                               c.reported_variant or c.variant))
+            else:
+                verdict = sentence("reported_differs", lang)
+            theirs = (words.kpi_definition(c.kpi, c.reported_variant or c.variant, lang,
+                                           threshold_s=c.reported_threshold_s or c.threshold_s,
+                                           short_abandon_s=c.short_abandon_s)
+                      if c.reported_variant or c.reported_threshold_s is not None
+                      else sentence("reported_definition_unknown", lang))
+            rows.append({
+                label("service", lang): service_id, label("kpi", lang): words.kpi_name(c.kpi, lang),
+                label("reported", lang): shown(c.reported), label("supplier_definition", lang): theirs,
+                label("recomputed", lang): shown(c.recomputed),
+                label("contract_definition", lang): words.kpi_definition(c.kpi, c.variant, lang,
+                                                                         threshold_s=c.threshold_s,
+                                                                         short_abandon_s=c.short_abandon_s),
+                label("difference", lang): text.kpi_difference(c.kpi, c.difference, lang, c.variant),
+                label("verdict", lang): verdict,
+            })
+            facts.append({"service": service_id, "kpi": c.kpi, "reported": c.reported,
+                          "recomputed": None if c.recomputed is None else kpis.fraction_to_decimal(c.recomputed, 6),
+                          "matches": c.matches, "explained_by_definition": c.explained_by_definition})
+    count = len(facts)
+    differ = sum(1 for f in facts if f["matches"] is False)
+    explained = sum(1 for f in facts if f["matches"] is False and f["explained_by_definition"])
+    summary = (sentence("reported_all_match", lang, count=count) if all(f["matches"] for f in facts)
+               else sentence("reported_summary", lang, differ=differ, count=count, explained=explained))
+    return pd.DataFrame(rows), f"{sentence('reported_narrative', lang)} {summary}", facts
 
 
 def activity_section(eng: Engagement, supplier: str, month: str, lang: str) -> Section:
-    """Daily contacts of every service and the month-to-date cost, day by day."""
+    """Daily contacts of every service against the plan's offered contacts, and the month-to-date cost, day
+    by day against plan and budget."""
     contract = eng.contract(supplier)
     days_by_service = workbook.service_days(eng, supplier, month)
     figs = []
     totals_rows = []
     panels: dict[str, pd.DataFrame] = {}
+    planned = workbook.planned_offered(eng, supplier, month)
     for service in contract.services_for(contract.period(month)):
         days = days_by_service[service.id]
         if days.empty or "offered" not in days.columns:
             continue
+        if service.id in planned:
+            days = days.merge(planned[service.id], on="date", how="left")
         panels[sentence("contacts_of", lang, contacts=label("contacts", lang), service=service.name)] = days
         totals_rows.append({label("service", lang): service.id,
                             **{label(col, lang): format_number(int(days[col].sum()), lang, 0)

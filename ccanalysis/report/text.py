@@ -13,7 +13,7 @@ import pandas as pd
 
 from ccanalysis import compliance, kpis
 from ccanalysis.i18n import domain as words
-from ccanalysis.i18n import format_money, label, sentence
+from ccanalysis.i18n import format_money, format_number, label, sentence
 
 
 def missing(value: object) -> bool:
@@ -33,6 +33,30 @@ def kpi_value(name: str | None, value: Fraction | Decimal | None, lang: str, var
     """A KPI value in the unit of its definition (`no data` when None; a ratio when the KPI is unknown)."""
     unit = kpis.variant_of(name, variant).unit if name in kpis.REGISTRY else "fraction"
     return words.kpi_value(value, unit, lang, decimals, currency)
+
+
+def kpi_difference(name: str, value: Fraction | None, lang: str, variant: str | None = None) -> str:
+    """A signed difference of two values of KPI `name`: ratios in percentage points (`+6,53 p. p.` /
+    `+6.53 pp`), other units as `kpi_value` writes them (`−10,0 s`); blank for None."""
+    if value is None:
+        return ""
+    unit = kpis.variant_of(name, variant).unit if name in kpis.REGISTRY else "fraction"
+    shown = kpis.round_on_scale(Fraction(value), unit, kpis.DEFAULT_DECIMALS.get(unit, 2))
+    sign = "+" if shown > 0 else "−" if shown < 0 else ""  # the sign of what is shown: never "−0,0 s"
+    if unit == "fraction":
+        points = kpis.fraction_to_decimal(abs(shown) * 100, 2)
+        return f"{sign}{format_number(points, lang, 2)} {label('percentage_points', lang)}"
+    return sign + words.kpi_value(abs(shown), unit, lang)
+
+
+def display_kpi(name: str, value: Fraction | None, unit: str, channel: str, lang: str, variant: str | None = None,
+                decimals: int | None = None, currency: str | None = None) -> str:
+    """A KPI value as read on `channel` (`kpis.display_unit`: an e-mail's wait in hours), on the contract's
+    scale (`decimals`)."""
+    shown = kpis.display_unit(name, unit, channel)
+    if shown == "hours" and unit == "seconds":
+        return words.kpi_value(None if value is None else Fraction(value) / 3600, shown, lang, decimals)
+    return kpi_value(name, value, lang, variant, decimals, currency)
 
 
 def charge_names(services: Iterable[Any], lines: pd.DataFrame) -> dict[tuple[str, str], str]:
