@@ -53,6 +53,7 @@ _EXPORTS: dict[str, str] = {
     # errors
     "CcanalysisError": "ccanalysis.errors",
     "UsageError": "ccanalysis.errors",
+    "UnknownNameError": "ccanalysis.errors",
     "InputError": "ccanalysis.errors",
     "ContractError": "ccanalysis.errors",
     "EngagementError": "ccanalysis.errors",

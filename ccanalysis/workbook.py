@@ -21,6 +21,7 @@ from ccanalysis import compliance as _compliance
 from ccanalysis import invoice
 from ccanalysis import kpis as _kpis
 from ccanalysis import portfolio as _portfolio
+from ccanalysis.errors import UsageError
 from ccanalysis.i18n import check_lang, format_date
 from ccanalysis.i18n import domain as words
 from ccanalysis.invoice import Line, kpi_data, totals  # noqa: F401  (kpi_data, totals: part of this face)
@@ -86,11 +87,11 @@ def _lang(eng: Engagement, lang: str | None) -> str:
 
 
 def service_activity(eng: Engagement, supplier: str, service: Service, period: BillingPeriod,
-                     until: date | None = None) -> ServiceActivity:
+                     until: date | None = None, *, contract: Contract | None = None) -> ServiceActivity:
     """The service's contact records and activity rows dated inside the billing period and the contract's
     and the service's validity (up to `until`, for the month-to-date cost; the period itself stays whole,
-    e.g. for its working days)."""
-    first, last = eng.contract(supplier).active_range(period, service)
+    e.g. for its working days). `contract`: the terms to use instead of the supplier's (a what-if)."""
+    first, last = (contract or eng.contract(supplier)).active_range(period, service)
     if until is not None:
         last = min(last, until)
     contacts = eng.contacts_for(supplier, service.id, first, last)
@@ -102,7 +103,7 @@ def service_activity(eng: Engagement, supplier: str, service: Service, period: B
 
 def _activities(eng: Engagement, supplier: str, contract: Contract, period: BillingPeriod,
                 until: date | None) -> dict[str, ServiceActivity]:
-    return {service.id: service_activity(eng, supplier, service, period, until)
+    return {service.id: service_activity(eng, supplier, service, period, until, contract=contract)
             for service in contract.services_for(period)}
 
 
@@ -117,8 +118,22 @@ def _rated(eng: Engagement, supplier: str, month: str) -> tuple[list[Line], dict
     return CHARGES.get(_key(eng, supplier, month), compute)
 
 
-def invoice_lines(eng: Engagement, supplier: str, month: str) -> list[Line]:
-    """The expected invoice's lines, as facts."""
+def _what_if(eng: Engagement, supplier: str, contract: Contract) -> Contract:
+    """`contract`, checked to be a contract of `supplier` (UsageError otherwise)."""
+    eng.contract(supplier)  # an unknown supplier is a UsageError naming the known ones
+    if contract.supplier != supplier:
+        raise UsageError(f"the contract given is {contract.supplier!r}'s, not {supplier!r}'s")
+    return contract
+
+
+def invoice_lines(eng: Engagement, supplier: str, month: str, *, contract: Contract | None = None) -> list[Line]:
+    """The expected invoice's lines, as facts; `contract`: price these terms instead of the supplier's
+    (a what-if, e.g. `Contract.with_changes`; not memoised)."""
+    if contract is not None:
+        contract = _what_if(eng, supplier, contract)
+        period = contract.period(month)
+        activities = _activities(eng, supplier, contract, period, None) if contract.active_days(period) else {}
+        return invoice.invoice_lines(contract, period, activities, supplier=supplier)
     contract = eng.contract(supplier)
     period = contract.period(month)
     if contract.active_days(period) == 0:
@@ -136,15 +151,22 @@ def lines_frame(lines: list[Line], tax_rate: Decimal, lang: str) -> pd.DataFrame
                             lambda facts: words.explain(facts, lang))
 
 
-def expected_invoice(eng: Engagement, supplier: str, month: str, lang: str | None = None) -> pd.DataFrame:
+def expected_invoice(eng: Engagement, supplier: str, month: str, lang: str | None = None, *,
+                     contract: Contract | None = None) -> pd.DataFrame:
     """The lines the supplier's invoice for billing period `month` (YYYY-MM) should have.
+
+    An invoice is rated per billing period (tiers, minimums and SLA adjustments apply to the whole period),
+    so there is no date-range variant: for part of a period, `charges_to_date` gives the charges accrued up
+    to a day. `contract`: price these terms instead of the supplier's, on the same activity (a what-if, e.g.
+    `eng.contract(supplier).with_changes({...})`).
 
     Columns: line, service, charge, tier, kind, description, quantity, unit, unit_price, amount (Decimal,
     rounded to cents), tax_rate, explanation; description and explanation in `lang` (default: the
     engagement's language). `kind` is one of charge, flat_fee, minimum, maximum, minimum_commitment, sla,
     sla_cap.
     """
-    return lines_frame(invoice_lines(eng, supplier, month), eng.contract(supplier).tax_rate, _lang(eng, lang))
+    terms = eng.contract(supplier) if contract is None else contract
+    return lines_frame(invoice_lines(eng, supplier, month, contract=contract), terms.tax_rate, _lang(eng, lang))
 
 
 def charges_to_date(eng: Engagement, supplier: str, month: str, until: date) -> Decimal:
