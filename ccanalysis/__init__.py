@@ -50,6 +50,7 @@ _EXPORTS: dict[str, str] = {
     "required_agents": "ccanalysis.staffing",
     "interval_requirements": "ccanalysis.staffing",
     "staffed_hours": "ccanalysis.staffing",
+    "day_staffing": "ccanalysis.workbook",
     # errors
     "CcanalysisError": "ccanalysis.errors",
     "UsageError": "ccanalysis.errors",

@@ -429,6 +429,44 @@ def planned_cost(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
     return _projection.planned_frame(engine.days() if engine is not None else [])
 
 
+def day_staffing(eng: Engagement, supplier: str, service: str, day: date | str, *,
+                 sl_target: float | None = None, threshold_s: float | None = None, shrinkage: float | None = None,
+                 interval_s: int = 1800) -> pd.DataFrame:
+    """The agents the service needed on `day` (a date or "YYYY-MM-DD") to answer its offered contacts at
+    the service-level target: the day's offered spread over its intraday profile (its interval rows, else
+    evenly over the engagement's `staffing.opening_hours`), at the day's AHT, through
+    `staffing.interval_requirements` (Erlang C).
+
+    Defaults: `sl_target` (fraction 0–1) the level the service's SLA penalises below, else the engagement's
+    `staffing.sl_target`; `threshold_s` (seconds) the contract's service-level threshold; `shrinkage`
+    (fraction) the engagement's; `interval_s` (seconds) the interval length. One row per interval: date,
+    interval_start, offered (contacts), aht_s (seconds), then the `staffing.required_agents` columns (agents,
+    raw_agents, service_level, asa_s, occupancy…) and productive_hours, staffed_hours (exact Decimal hours).
+    Empty without activity that day; UsageError for an unknown supplier or service or a malformed day."""
+    from ccanalysis import projection as _projection
+    from ccanalysis import staffing as _staffing
+    from ccanalysis.engagement import as_day
+
+    when = as_day(day, "day")
+    terms = eng._service(supplier, service, when)
+    settings = eng.settings.staffing
+    days = eng.daily_activity(supplier, service, when, when)
+    offered = float(pd.to_numeric(days["offered"]).sum()) if len(days) else 0.0
+    handled = float(pd.to_numeric(days["handled"]).sum()) if len(days) else 0.0
+    if offered == 0 or handled == 0:
+        return pd.DataFrame(columns=["date", "interval_start", "offered", "aht_s"])
+    work = sum(float(pd.to_numeric(days[c]).fillna(0).sum()) for c in ("talk_s", "hold_s", "acw_s") if c in days)
+    profile = _projection.intraday_profile(eng.activity_rows(supplier, service, when, when),
+                                           settings.opening_hours, interval_s)
+    forecast = pd.DataFrame({"date": [when] * len(profile), "interval_start": list(profile.index),
+                             "offered": (profile * offered).to_numpy(), "aht_s": work / handled})
+    return _staffing.interval_requirements(
+        forecast, interval_s=interval_s,
+        sl_target=_projection.sl_target(terms, settings.sl_target) if sl_target is None else sl_target,
+        threshold_s=float(eng.thresholds(supplier, terms)[0]) if threshold_s is None else threshold_s,
+        shrinkage=float(settings.shrinkage) if shrinkage is None else shrinkage)
+
+
 def service_days(eng: Engagement, supplier: str, month: str) -> dict[str, pd.DataFrame]:
     """The daily activity of every service of the supplier in force in billing period `month`, by service id."""
     contract = eng.contract(supplier)
