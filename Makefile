@@ -34,9 +34,9 @@ test: setup ## Run the whole test suite
 lint: setup ## ruff on the package, tests and benchmarks
 	$(BIN)/ruff check ccanalysis tests bench tools
 
-lab: setup ## Install JupyterLab and open the notebooks
+lab: setup ## Install JupyterLab and open notebooks/explore.ipynb (the common questions on the demo)
 	$(BIN)/python -m pip install --quiet -e ".[test,lab]"
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/explore.ipynb
 
 bench: setup ## Run every benchmark in bench/ (installs the peers they compare against)
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"

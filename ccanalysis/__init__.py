@@ -50,9 +50,11 @@ _EXPORTS: dict[str, str] = {
     "required_agents": "ccanalysis.staffing",
     "interval_requirements": "ccanalysis.staffing",
     "staffed_hours": "ccanalysis.staffing",
+    "day_staffing": "ccanalysis.workbook",
     # errors
     "CcanalysisError": "ccanalysis.errors",
     "UsageError": "ccanalysis.errors",
+    "UnknownNameError": "ccanalysis.errors",
     "InputError": "ccanalysis.errors",
     "ContractError": "ccanalysis.errors",
     "EngagementError": "ccanalysis.errors",

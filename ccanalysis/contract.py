@@ -25,9 +25,9 @@ from pydantic import (
 
 from . import compliance as compliance_rules
 from . import kpis as kpi_registry
-from . import pricing
+from . import pricing, reprs
 from . import sla as sla_rules
-from .errors import Problem
+from .errors import ContractError, Problem, UnknownNameError
 from .money import to_decimal
 from .periods import BillingPeriod, billing_period, period_containing
 
@@ -338,6 +338,96 @@ class Contract(Strict):
         for version in self.versions:
             ids |= {s.id for s in version.services}
         return ids
+
+    # ---- what-if
+    def with_changes(self, changes: dict[str, Any]) -> Contract:
+        """A NEW validated contract: this one with each value of `changes` set at its dotted key path, e.g.
+        `{"services.care.charges.care_minutes.tiers.1.unit_price": "0.48"}` (a price in the contract
+        currency per unit). A path part is a mapping's key, a list index (`tiers.1`), or the `id` of a
+        record in a list of records (`services.care`, `charges.care_minutes`); the last part may add a key
+        to a mapping. This contract is unchanged.
+
+        UnknownNameError naming the path and the keys (or ids and indexes) that exist where it failed;
+        ContractError naming the key path when the changed contract is not valid."""
+        data = self.model_dump()
+        for path, value in changes.items():
+            set_path(data, str(path), value)
+        try:
+            return Contract.model_validate(data)
+        except ValidationError as exc:
+            problems = validation_problems(exc, "contract")
+            text = "; ".join(f"{p.column or 'contract'}: {p.message}" for p in problems)
+            raise ContractError(f"the changed contract is not valid: {text}",
+                                problems[0].column if problems else None) from None
+
+    # ---- notebook faces
+    def _service_rows(self) -> list[tuple[str, str]]:
+        return [(s.id, ", ".join(c["id"] for c in s.charges)) for s in self.services]
+
+    def __repr__(self) -> str:
+        services = "; ".join(f"{sid} ({charges})" for sid, charges in self._service_rows())
+        versions = ", ".join(v.valid_from.isoformat() for v in self.versions) or "none"
+        return reprs.one_line(f"<Contract {self.supplier} {self.name!r} {self.currency}: services {services}; "
+                              f"versions {versions}>")
+
+    def _repr_html_(self) -> str:
+        head = reprs.html_table(f"Contract {self.supplier}", [
+            ("name", self.name), ("currency", self.currency), ("tax_rate", self.tax_rate),
+            ("valid", f"{self.valid_from}..{self.valid_to or ''}"),
+            ("versions", ", ".join(v.valid_from.isoformat() for v in self.versions))])
+        return head + reprs.html_table("Services", self._service_rows(), ("service", "charges"))
+
+
+def _keys_at(node: Any) -> list[str]:
+    """The path parts that exist at `node`: a mapping's keys, a list's record ids and indexes."""
+    if isinstance(node, dict):
+        return [str(k) for k in node]
+    if isinstance(node, list):
+        ids = [str(item["id"]) for item in node if isinstance(item, dict) and "id" in item]
+        return ids + ([f"0..{len(node) - 1}"] if node else [])
+    return []
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set `value` at the dotted key `path` of the nested mappings and lists `data`, in place (see
+    `Contract.with_changes`); UnknownNameError naming the path and the keys that exist where it failed."""
+    parts = path.split(".")
+    node: Any = data
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        where = ".".join(parts[:depth]) or "contract"
+
+        def fail(reason: str, _node: Any = node, _where: str = where, _part: str = part) -> None:
+            known = tuple(_keys_at(_node))
+            raise UnknownNameError(f"{path}: {reason} {_part!r} at {_where}; it has: "
+                                   f"{', '.join(known) or 'nothing below it'}", name=path, where=_where,
+                                   known=known)
+
+        if isinstance(node, dict):
+            if part not in node and not last:
+                fail("no key")
+            if last:
+                node[part] = value
+            else:
+                node = node[part]
+        elif isinstance(node, list):
+            if re.fullmatch(r"\d+", part):
+                index = int(part)
+                if index >= len(node):
+                    fail("no index")
+            else:
+                matches = [i for i, item in enumerate(node) if isinstance(item, dict) and item.get("id") == part]
+                if not matches:
+                    fail("no record with id")
+                index = matches[0]
+            if last:
+                node[index] = value
+            else:
+                node = node[index]
+        else:
+            known = ()
+            raise UnknownNameError(f"{path}: {where} is a value ({node!r}), it has no key {part!r}", name=path,
+                                   where=where, known=known)
 
 
 # --------------------------------------------------------------------------- errors

@@ -7,17 +7,20 @@ An `Engagement` is built by `ccanalysis.io.loader.load` (read and validate every
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
+from pydantic import ValidationError
 
-from . import config
+from . import config, reprs
 from . import contacts as contact_records
+from . import kpis as kpi_registry
 from .audit.matching import Rule
-from .contract import BillingPeriod, Contract, EngagementSettings, Service
-from .errors import UsageError
+from .contract import BillingPeriod, Contract, EngagementSettings, KpiSetting, Service
+from .errors import InputError, UnknownNameError, UsageError
 from .io.invoice_rules import RULES_PREFIX, empty_labels, is_rules_file, labels_path
 from .io.schemas import TABLES
 
@@ -36,6 +39,55 @@ class Source:
     first: date | None
     last: date | None
     suppliers: frozenset[str] = frozenset()
+
+
+def as_day(value: date | str, what: str) -> date:
+    """A `date`, or a "YYYY-MM-DD" text as one; UsageError naming `what` otherwise."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise UsageError(f"{what}: expected a date or a text YYYY-MM-DD (e.g. 2026-08-01), got {value!r}")
+
+
+#: Columns of `Engagement.kpis`: the KPI, its definition and value, then where the definition came from.
+KPI_COLUMNS = ["kpi", "variant", "value", "value_float", "unit", "threshold_s", "short_abandon_s", "aggregation",
+               "decimals", "defined_by"]
+
+
+def kpi_settings_with(settings: dict[str, dict], overrides: dict[str, object]) -> tuple[dict[str, dict], set[str]]:
+    """A service's `kpis:` settings (KPI name → mapping) with `overrides` merged over them, KPI by KPI and key
+    by key, checked: UnknownNameError for an unknown KPI, key or variant, UsageError for a bad value.
+    Returns the merged settings and the names of the KPIs overridden."""
+    merged = {name: dict(entry) for name, entry in settings.items()}
+    for name, changes in overrides.items():
+        if name not in kpi_registry.REGISTRY:
+            known = tuple(kpi_registry.REGISTRY)
+            raise UnknownNameError(f"unknown KPI {name!r}; known KPIs: {', '.join(known)}", name=name,
+                                   where="kpis", known=known)
+        if not isinstance(changes, dict):
+            raise UsageError(f"{name}: expected a mapping of options (e.g. {name}={{'variant': ...}}), "
+                             f"got {changes!r}")
+        for key in changes:
+            if key not in kpi_registry.SETTING_KEYS:
+                known = kpi_registry.SETTING_KEYS
+                raise UnknownNameError(f"{name}: unknown option {key!r}; known options: {', '.join(known)}",
+                                       name=key, where=f"kpis.{name}", known=known)
+        variant = changes.get("variant")
+        variants = tuple(kpi_registry.spec(name).variants)
+        if variant is not None and variant not in variants:
+            raise UnknownNameError(f"{name}: unknown variant {variant!r}; known variants: {', '.join(variants)}",
+                                   name=str(variant), where=f"kpis.{name}.variant", known=variants)
+        entry = {**merged.get(name, {}), **changes}
+        try:
+            merged[name] = KpiSetting.model_validate(entry).model_dump(exclude_none=True)
+        except ValidationError as exc:
+            text = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+            raise UsageError(f"{name}: {text}") from None
+    return merged, set(overrides)
 
 
 @dataclass
@@ -138,6 +190,57 @@ class Engagement:
                 if service.id == service_id:
                     return service
         raise UsageError(f"supplier {supplier!r} has no service {service_id!r}")
+
+    # ---- KPIs of one service over any dates
+    def kpis(self, supplier: str, service: str, start: date | str, end: date | str,
+             **overrides: dict[str, object]) -> pd.DataFrame:
+        """KPIs of one service over the days `start`..`end` inclusive (dates or "YYYY-MM-DD"), under the
+        definitions of the contract terms in force on `start`, with `overrides` merged over them, e.g.
+        `service_level={"threshold_s": 30}` or `abandonment_rate={"variant": "offered"}` (keys: variant,
+        threshold_s, short_abandon_s, aggregation, decimals; see `ccanalysis.kpis`).
+
+        One row per KPI (`KPI_COLUMNS`): kpi, variant, value (exact Fraction, None without data),
+        value_float (display only), unit (fraction 0–1, seconds, score, hours, money), threshold_s and
+        short_abandon_s (seconds) and aggregation the value was computed with, decimals (the contract's),
+        defined_by ("override", "contract" or "default"). The contract's KPIs come first, then every other
+        KPI the data computes (cost per contact, which needs an invoice, is left out). Computed on contact
+        records when the service has them (any threshold), else on its activity rows (a threshold other
+        than the one they were counted at is an InputError). UnknownNameError for an unknown KPI, option or
+        variant; UsageError for an unknown supplier or service or malformed dates."""
+        first, last = as_day(start, "start"), as_day(end, "end")
+        if last < first:
+            raise UsageError(f"end {last} is before start {first}")
+        terms = self._service(supplier, service, first)
+        settings, overridden = kpi_settings_with(terms.kpi_settings(), overrides)
+        contacts = self.contacts_for(supplier, service, first, last)
+        data = contacts if not contacts.empty else self.activity_rows(supplier, service, first, last)
+        try:
+            table = kpi_registry.kpi_table(data, settings)
+        except ValueError as exc:
+            raise InputError(f"{supplier}/{service} {first}..{last}: {exc}") from None
+        table["defined_by"] = ["override" if k in overridden else "contract" if k in terms.kpis else "default"
+                               for k in table["kpi"]]
+        return table[KPI_COLUMNS]
+
+    # ---- notebook faces
+    def _table_rows(self) -> list[tuple[str, int]]:
+        return [(name, len(frame)) for name, frame in self.tables.items() if frame is not None]
+
+    def __repr__(self) -> str:
+        months = self.months()
+        span = f"{months[0]}..{months[-1]}" if months else "no months"
+        tables = reprs.listing(f"{name} {rows:,}" for name, rows in self._table_rows())
+        return reprs.one_line(f"<Engagement {self.id}: {self.settings.client!r}, suppliers "
+                              f"{reprs.listing(self.suppliers, 4)}; {span}; tables {tables}>")
+
+    def _repr_html_(self) -> str:
+        months = self.months()
+        summary = reprs.html_table(f"Engagement {self.id}", [
+            ("client", self.settings.client), ("currency", self.settings.currency),
+            ("suppliers", ", ".join(self.suppliers)),
+            ("months", f"{months[0]}..{months[-1]} ({len(months)})" if months else "")])
+        tables = reprs.html_table("Tables", [(n, f"{r:,}") for n, r in self._table_rows()], ("table", "rows"))
+        return summary + tables
 
     # ---- activity of one service over dates
     def __getstate__(self) -> dict:

@@ -2,6 +2,7 @@
 
     CcanalysisError                 the base; `exit_code` is what the CLI returns for it
     ├── UsageError (ValueError)     wrong usage: an unknown supplier, month, flag or parameter   exit 2
+    │   └── UnknownNameError        a name that does not exist (a KPI, an option, a key path), with the known ones
     └── InputError                  the input cannot give the result asked for                    exit 1
         ├── EngagementError         every `Problem` found while loading (file, row, column, value)
         └── ContractError (ValueError)  a contract value that cannot be rated, named by key path
@@ -57,6 +58,19 @@ class UsageError(CcanalysisError, ValueError):
     A `ValueError` too: functions document wrong arguments as ValueErrors."""
 
     exit_code = EXIT_USAGE
+
+
+class UnknownNameError(UsageError):
+    """A name that does not exist where it was asked for: a KPI, a KPI option or variant, a contract key path.
+
+    `name` is the name asked for, `where` what it was looked up in (e.g. `kpis`, `services.care.charges`),
+    `known` the names that do exist there (the message lists them)."""
+
+    def __init__(self, message: str, *, name: str, where: str = "", known: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.name = name
+        self.where = where
+        self.known = tuple(known)
 
 
 class InputError(CcanalysisError):

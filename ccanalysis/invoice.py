@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from ccanalysis import pricing
+from ccanalysis import pricing, reprs
 from ccanalysis import sla as sla_rules
 from ccanalysis.contract import BillingPeriod, Contract, Service
 from ccanalysis.errors import UsageError
@@ -60,6 +60,17 @@ class Line:
     label: Fact
     facts: tuple[Fact, ...]
     periodic: bool = False
+
+    def __repr__(self) -> str:
+        tier = f" tier {self.tier}" if self.tier is not None else ""
+        price = "" if self.unit_price is None else f" × {self.unit_price:f}"
+        return reprs.one_line(f"<Line {self.service or '-'}/{self.charge}{tier} {self.kind}: "
+                              f"{self.quantity:f} {self.unit or ''}{price} = {self.amount:f}>")
+
+    def _repr_html_(self) -> str:
+        return reprs.html_table(f"Line {self.service or '-'}/{self.charge}", [
+            ("kind", self.kind), ("tier", self.tier), ("quantity", self.quantity), ("unit", self.unit),
+            ("unit_price", self.unit_price), ("amount", self.amount)])
 
 
 def charge_lines(service: Service, charge: Mapping[str, Any], activity: ServiceActivity, *, active_days: int,
@@ -264,10 +275,20 @@ def to_frame(lines: list[Line], tax_rate: Decimal, describe: Any, explain: Any) 
 
 @dataclass(frozen=True)
 class Totals:
+    """An invoice's totals, in its currency: net, tax (per rate in `tax_by_rate`) and gross."""
+
     net: Decimal
     tax: Decimal
     gross: Decimal
     tax_by_rate: dict[Decimal, Decimal]
+
+    def __repr__(self) -> str:
+        return reprs.one_line(f"<Totals net {self.net:f} tax {self.tax:f} gross {self.gross:f}>")
+
+    def _repr_html_(self) -> str:
+        rows = [("net", self.net), *((f"tax {rate:f}", tax) for rate, tax in self.tax_by_rate.items()),
+                ("gross", self.gross)]
+        return reprs.html_table("Totals", rows)
 
 
 def totals(lines: pd.DataFrame) -> Totals:

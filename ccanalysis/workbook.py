@@ -21,6 +21,7 @@ from ccanalysis import compliance as _compliance
 from ccanalysis import invoice
 from ccanalysis import kpis as _kpis
 from ccanalysis import portfolio as _portfolio
+from ccanalysis.errors import UsageError
 from ccanalysis.i18n import check_lang, format_date
 from ccanalysis.i18n import domain as words
 from ccanalysis.invoice import Line, kpi_data, totals  # noqa: F401  (kpi_data, totals: part of this face)
@@ -86,11 +87,11 @@ def _lang(eng: Engagement, lang: str | None) -> str:
 
 
 def service_activity(eng: Engagement, supplier: str, service: Service, period: BillingPeriod,
-                     until: date | None = None) -> ServiceActivity:
+                     until: date | None = None, *, contract: Contract | None = None) -> ServiceActivity:
     """The service's contact records and activity rows dated inside the billing period and the contract's
     and the service's validity (up to `until`, for the month-to-date cost; the period itself stays whole,
-    e.g. for its working days)."""
-    first, last = eng.contract(supplier).active_range(period, service)
+    e.g. for its working days). `contract`: the terms to use instead of the supplier's (a what-if)."""
+    first, last = (contract or eng.contract(supplier)).active_range(period, service)
     if until is not None:
         last = min(last, until)
     contacts = eng.contacts_for(supplier, service.id, first, last)
@@ -102,7 +103,7 @@ def service_activity(eng: Engagement, supplier: str, service: Service, period: B
 
 def _activities(eng: Engagement, supplier: str, contract: Contract, period: BillingPeriod,
                 until: date | None) -> dict[str, ServiceActivity]:
-    return {service.id: service_activity(eng, supplier, service, period, until)
+    return {service.id: service_activity(eng, supplier, service, period, until, contract=contract)
             for service in contract.services_for(period)}
 
 
@@ -117,8 +118,22 @@ def _rated(eng: Engagement, supplier: str, month: str) -> tuple[list[Line], dict
     return CHARGES.get(_key(eng, supplier, month), compute)
 
 
-def invoice_lines(eng: Engagement, supplier: str, month: str) -> list[Line]:
-    """The expected invoice's lines, as facts."""
+def _what_if(eng: Engagement, supplier: str, contract: Contract) -> Contract:
+    """`contract`, checked to be a contract of `supplier` (UsageError otherwise)."""
+    eng.contract(supplier)  # an unknown supplier is a UsageError naming the known ones
+    if contract.supplier != supplier:
+        raise UsageError(f"the contract given is {contract.supplier!r}'s, not {supplier!r}'s")
+    return contract
+
+
+def invoice_lines(eng: Engagement, supplier: str, month: str, *, contract: Contract | None = None) -> list[Line]:
+    """The expected invoice's lines, as facts; `contract`: price these terms instead of the supplier's
+    (a what-if, e.g. `Contract.with_changes`; not memoised)."""
+    if contract is not None:
+        contract = _what_if(eng, supplier, contract)
+        period = contract.period(month)
+        activities = _activities(eng, supplier, contract, period, None) if contract.active_days(period) else {}
+        return invoice.invoice_lines(contract, period, activities, supplier=supplier)
     contract = eng.contract(supplier)
     period = contract.period(month)
     if contract.active_days(period) == 0:
@@ -136,15 +151,22 @@ def lines_frame(lines: list[Line], tax_rate: Decimal, lang: str) -> pd.DataFrame
                             lambda facts: words.explain(facts, lang))
 
 
-def expected_invoice(eng: Engagement, supplier: str, month: str, lang: str | None = None) -> pd.DataFrame:
+def expected_invoice(eng: Engagement, supplier: str, month: str, lang: str | None = None, *,
+                     contract: Contract | None = None) -> pd.DataFrame:
     """The lines the supplier's invoice for billing period `month` (YYYY-MM) should have.
+
+    An invoice is rated per billing period (tiers, minimums and SLA adjustments apply to the whole period),
+    so there is no date-range variant: for part of a period, `charges_to_date` gives the charges accrued up
+    to a day. `contract`: price these terms instead of the supplier's, on the same activity (a what-if, e.g.
+    `eng.contract(supplier).with_changes({...})`).
 
     Columns: line, service, charge, tier, kind, description, quantity, unit, unit_price, amount (Decimal,
     rounded to cents), tax_rate, explanation; description and explanation in `lang` (default: the
     engagement's language). `kind` is one of charge, flat_fee, minimum, maximum, minimum_commitment, sla,
     sla_cap.
     """
-    return lines_frame(invoice_lines(eng, supplier, month), eng.contract(supplier).tax_rate, _lang(eng, lang))
+    terms = eng.contract(supplier) if contract is None else contract
+    return lines_frame(invoice_lines(eng, supplier, month, contract=contract), terms.tax_rate, _lang(eng, lang))
 
 
 def charges_to_date(eng: Engagement, supplier: str, month: str, until: date) -> Decimal:
@@ -405,6 +427,44 @@ def planned_cost(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
 
     engine = _projection.planned_engine(accrual_engine(eng, supplier, month), plan_activity(eng, supplier, month))
     return _projection.planned_frame(engine.days() if engine is not None else [])
+
+
+def day_staffing(eng: Engagement, supplier: str, service: str, day: date | str, *,
+                 sl_target: float | None = None, threshold_s: float | None = None, shrinkage: float | None = None,
+                 interval_s: int = 1800) -> pd.DataFrame:
+    """The agents the service needed on `day` (a date or "YYYY-MM-DD") to answer its offered contacts at
+    the service-level target: the day's offered spread over its intraday profile (its interval rows, else
+    evenly over the engagement's `staffing.opening_hours`), at the day's AHT, through
+    `staffing.interval_requirements` (Erlang C).
+
+    Defaults: `sl_target` (fraction 0–1) the level the service's SLA penalises below, else the engagement's
+    `staffing.sl_target`; `threshold_s` (seconds) the contract's service-level threshold; `shrinkage`
+    (fraction) the engagement's; `interval_s` (seconds) the interval length. One row per interval: date,
+    interval_start, offered (contacts), aht_s (seconds), then the `staffing.required_agents` columns (agents,
+    raw_agents, service_level, asa_s, occupancy…) and productive_hours, staffed_hours (exact Decimal hours).
+    Empty without activity that day; UsageError for an unknown supplier or service or a malformed day."""
+    from ccanalysis import projection as _projection
+    from ccanalysis import staffing as _staffing
+    from ccanalysis.engagement import as_day
+
+    when = as_day(day, "day")
+    terms = eng._service(supplier, service, when)
+    settings = eng.settings.staffing
+    days = eng.daily_activity(supplier, service, when, when)
+    offered = float(pd.to_numeric(days["offered"]).sum()) if len(days) else 0.0
+    handled = float(pd.to_numeric(days["handled"]).sum()) if len(days) else 0.0
+    if offered == 0 or handled == 0:
+        return pd.DataFrame(columns=["date", "interval_start", "offered", "aht_s"])
+    work = sum(float(pd.to_numeric(days[c]).fillna(0).sum()) for c in ("talk_s", "hold_s", "acw_s") if c in days)
+    profile = _projection.intraday_profile(eng.activity_rows(supplier, service, when, when),
+                                           settings.opening_hours, interval_s)
+    forecast = pd.DataFrame({"date": [when] * len(profile), "interval_start": list(profile.index),
+                             "offered": (profile * offered).to_numpy(), "aht_s": work / handled})
+    return _staffing.interval_requirements(
+        forecast, interval_s=interval_s,
+        sl_target=_projection.sl_target(terms, settings.sl_target) if sl_target is None else sl_target,
+        threshold_s=float(eng.thresholds(supplier, terms)[0]) if threshold_s is None else threshold_s,
+        shrinkage=float(settings.shrinkage) if shrinkage is None else shrinkage)
 
 
 def service_days(eng: Engagement, supplier: str, month: str) -> dict[str, pd.DataFrame]:

@@ -1,4 +1,5 @@
-"""Write the report notebooks (thin: title, parameters, one validation call, one call per section, publish).
+"""Write the notebooks: the report notebooks (thin: title, parameters, one validation call, one call per
+section, publish) and `explore.ipynb`, which `make lab` opens (the common questions, one call each).
 
 Run `python tools/make_notebooks.py` after changing a section list; the notebooks are committed with every
 output stripped (outputs belong in reports/). Nothing in a notebook checks the product: `tests/test_notebooks.py`
@@ -104,8 +105,49 @@ def simulation() -> nbformat.NotebookNode:
     return new_notebook(cells=cells, metadata=KERNEL)
 
 
+def explore() -> nbformat.NotebookNode:
+    """`make lab` opens this one: the common questions on the demo, one call each (not a report)."""
+    cells = [
+        new_markdown_cell("# Exploring an engagement\n\n"
+                          "The common questions, one call each: the engagement and a contract, a service's KPIs "
+                          "over any dates under the contract's definitions or another variant and threshold, the "
+                          "expected invoice of a billing month, a what-if on the contract priced on the same "
+                          "month, the staffing a day needed, the invoice audit. Change the parameters below."),
+        cell('engagement: str = "demo"\nsupplier: str = "northwind"\nservice: str = "care"\n'
+             'month: str = "2026-08"\nstart: str = "2026-08-01"\nend: str = "2026-08-15"',
+             metadata={"tags": ["parameters"]}),
+        cell("from ccanalysis import day_staffing, expected_invoice, load_cached, totals\n"
+             "from ccanalysis.workbook import audit\n\n"
+             "eng = load_cached(engagement)\neng"),
+        cell("contract = eng.contract(supplier)\ncontract"),
+        new_markdown_cell("## KPIs over any dates\n\nUnder the contract's definitions, then with another "
+                          "threshold (seconds) and variant: `eng.kpis(supplier, service, start, end, "
+                          "KPI={option: value})`; `value` is exact, `value_float` for reading."),
+        cell("eng.kpis(supplier, service, start, end)"),
+        cell('eng.kpis(supplier, service, start, end, service_level={"threshold_s": 30},\n'
+             '         abandonment_rate={"variant": "offered"})'),
+        new_markdown_cell("## The expected invoice of a billing month\n\nAn invoice is rated per billing "
+                          "period (tiers, minimums, SLA adjustments), so it is asked for by month."),
+        cell("invoice = expected_invoice(eng, supplier, month)\ninvoice"),
+        cell("totals(invoice)"),
+        new_markdown_cell("## What if the second tier of care minutes cost 0.48?\n\nA new contract, validated; "
+                          "the loaded one is unchanged. Priced on the same month's activity."),
+        cell('cheaper = contract.with_changes({"services.care.charges.care_minutes.tiers.1.unit_price": "0.48"})\n'
+             "what_if = expected_invoice(eng, supplier, month, contract=cheaper)\n"
+             "totals(what_if).net - totals(invoice).net"),
+        new_markdown_cell("## The staffing a day needed\n\nAgents per interval (Erlang C) at the SLA's target "
+                          "and the contract's threshold; staffed hours in hours."),
+        cell('staffing = day_staffing(eng, supplier, service, start)\n'
+             'staffing[["interval_start", "offered", "aht_s", "agents", "service_level", "staffed_hours"]].head()'),
+        cell('sum(staffing["staffed_hours"])'),
+        new_markdown_cell("## The invoice audit"),
+        cell("audit(eng, supplier, month)"),
+    ]
+    return new_notebook(cells=cells, metadata=KERNEL)
+
+
 NOTEBOOK_BUILDERS = {"supplier_month.ipynb": supplier_month, "portfolio.ipynb": portfolio,
-                     "daily_flash.ipynb": daily_flash, "simulation.ipynb": simulation}
+                     "daily_flash.ipynb": daily_flash, "simulation.ipynb": simulation, "explore.ipynb": explore}
 
 
 def main() -> None:

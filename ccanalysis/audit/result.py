@@ -22,6 +22,8 @@ from typing import Any
 
 import pandas as pd
 
+from ccanalysis import reprs
+
 FINDING_COLUMNS = ["finding_id", "check", "service", "charge", "tier", "line", "invoice_id", "billed", "expected",
                    "difference", "claimable", "cause", "facts", "evidence", "description"]
 #: The billed lines as the audit read them: the invoice's columns plus how each was matched and used.
@@ -70,6 +72,25 @@ class AuditResult:
     def withhold_gross(self) -> Decimal:
         """What not to pay until the claim is settled: the claim and its VAT."""
         return self.claimable + self.claimable_tax
+
+    def __repr__(self) -> str:
+        billed = "no invoice" if self.billed_net is None else f"billed {self.billed_net:f}"
+        return reprs.one_line(f"<AuditResult {self.supplier} {self.month}: {billed}, expected "
+                              f"{self.expected_net:f}, {len(self.findings)} finding(s), claimable "
+                              f"{self.claimable:f} {self.currency}, {len(self.needs_review)} to review>")
+
+    def _repr_html_(self) -> str:
+        summary = reprs.html_table(f"Audit {self.supplier} {self.month} ({self.currency})", [
+            ("invoices", ", ".join(self.invoice_ids)), ("billed_net", self.billed_net),
+            ("expected_net", self.expected_net), ("claimable", self.claimable),
+            ("under_billed", self.under_billed), ("findings", len(self.findings)),
+            ("needs_review", len(self.needs_review))])
+        shown = self.findings.head(10)
+        rows = [(row.check, f"{row.service if isinstance(row.service, str) else '-'}/"
+                 f"{row.charge if isinstance(row.charge, str) else '-'}: claimable {reprs.shown(row.claimable)}")
+                for row in shown.itertuples(index=False)]
+        more = [("…", f"{len(self.findings) - len(shown)} more")] if len(self.findings) > len(shown) else []
+        return summary + (reprs.html_table("Findings", rows + more, ("check", "what")) if rows else "")
 
     def with_descriptions(self, descriptions: list[str]) -> AuditResult:
         findings = self.findings.copy()
