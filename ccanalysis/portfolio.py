@@ -123,3 +123,70 @@ def budget_vs_actual(budget: pd.DataFrame, costs: pd.DataFrame) -> pd.DataFrame:
 
 def _missing(value: object) -> bool:
     return value is None or (not isinstance(value, Decimal) and pd.isna(value))
+
+
+# --------------------------------------------------------------------------- what the audits bring back
+TO_DATE_COLUMNS = ["supplier", "months", "billed_net", "expected_net", "claimable", "claimable_share", "recovered",
+                   "pending", "under_billed"]
+
+
+def to_date(savings: pd.DataFrame, expected: pd.DataFrame, disputes: pd.DataFrame) -> pd.DataFrame:
+    """Per supplier, from its first month to the report's: billed, expected and claimable net (months with an
+    invoice only, so the three compare), claimable as a fraction of billed, what its disputes brought back
+    (`recovered`: credited) and what they still claim (`pending`: open disputes, accepted or claimed amount),
+    and the under-billing. `savings`: supplier, month, billed_net (None without invoice), claimable,
+    under_billed; `expected`: supplier, month, expected_net; `disputes`: `disputes.state` rows."""
+    from ccanalysis import disputes as _disputes
+
+    expected_by = {(s, m): v for s, m, v in zip(expected["supplier"], expected["month"], expected["expected_net"],
+                                                strict=True)}
+    rows = []
+    for supplier in dict.fromkeys(savings["supplier"]):
+        mine = savings[(savings["supplier"] == supplier) & savings["billed_net"].map(lambda v: not _missing(v))]
+        billed = exact_sum(mine["billed_net"])
+        claimable = exact_sum(mine["claimable"])
+        theirs = disputes[disputes["supplier"] == supplier] if not disputes.empty else disputes
+        recovered = exact_sum([v for v in theirs.get("amount_credited", []) if not _missing(v)])
+        pending = exact_sum([_disputes.owed(s) for s in theirs.to_dict("records")
+                             if s["status"] in _disputes.OPEN and s["status"] != "credited"])
+        rows.append({"supplier": supplier, "months": len(mine), "billed_net": billed,
+                     "expected_net": exact_sum([expected_by[(supplier, m)] for m in mine["month"]]),
+                     "claimable": claimable, "claimable_share": Fraction(claimable) / Fraction(billed) if billed else None,
+                     "recovered": recovered, "pending": pending, "under_billed": exact_sum(mine["under_billed"])})
+    return pd.DataFrame(rows, columns=TO_DATE_COLUMNS)
+
+
+# --------------------------------------------------------------------------- suppliers per channel
+CHANNEL_INPUT = ["supplier", "service", "channel", "expected_net", "handled", "productive_hours"]
+CHANNEL_COLUMNS = ["channel", "supplier", "services", "expected_net", "handled", "productive_hours",
+                   "cost_per_contact", "cost_per_productive_hour", "share_handled"]
+
+
+def channel_comparison(services: pd.DataFrame) -> pd.DataFrame:
+    """Suppliers side by side within each channel only (an e-mail is not a call): from one row per supplier
+    and service (CHANNEL_INPUT; expected_net the cost of the service's own lines under its contract), per
+    channel and supplier the cost, handled contacts and productive hours, the cost per handled contact and
+    per productive hour (rounded to cents once) and the supplier's share of the channel's handled contacts."""
+    rows = []
+    for (channel, supplier), group in services[CHANNEL_INPUT].groupby(["channel", "supplier"], sort=True):
+        cost, handled, hours = (exact_sum(group[c]) for c in ("expected_net", "handled", "productive_hours"))
+        rows.append({"channel": channel, "supplier": supplier, "services": list(group["service"]),
+                     "expected_net": cost, "handled": handled, "productive_hours": hours,
+                     "cost_per_contact": round_money(cost / handled) if handled else None,
+                     "cost_per_productive_hour": round_money(cost / hours) if hours else None})
+    frame = pd.DataFrame(rows, columns=CHANNEL_COLUMNS[:-1])
+    totals = frame.groupby("channel")["handled"].agg(lambda v: sum(v, ZERO)) if len(frame) else {}
+    frame["share_handled"] = [Fraction(h) / Fraction(totals[c]) if totals[c] else Fraction(0)
+                              for c, h in zip(frame["channel"], frame["handled"], strict=True)]
+    return frame
+
+
+def channel_concentration(channels: pd.DataFrame) -> pd.DataFrame:
+    """Per channel of `channel_comparison`: how many suppliers serve it, its HHI on handled-contact shares,
+    the class of that HHI and the lowest HHI that many suppliers can have."""
+    rows = []
+    for channel, group in channels.groupby("channel", sort=True):
+        value = hhi(list(group["share_handled"]))
+        rows.append({"channel": channel, "suppliers": len(group), "hhi": value, "level": hhi_level(value),
+                     "floor": hhi_floor(len(group))})
+    return pd.DataFrame(rows, columns=["channel", "suppliers", "hhi", "level", "floor"])

@@ -490,6 +490,50 @@ def portfolio_frame(eng: Engagement, month: str) -> pd.DataFrame:
     return _portfolio.supplier_comparison(pd.DataFrame(rows, columns=_portfolio.COMPARISON_INPUT))
 
 
+def portfolio_channels(eng: Engagement, month: str) -> pd.DataFrame:
+    """`portfolio.channel_comparison` of every supplier in force in `month`: each service's expected cost
+    (its own lines), handled contacts and productive hours, by channel. Lines billed to no service (a
+    minimum commitment's true-up) are in no channel: `portfolio_unassigned` gives them."""
+    rows = []
+    for supplier in active_suppliers(eng, month):
+        contract = eng.contract(supplier)
+        lines = expected_invoice(eng, supplier, month)
+        days = service_days(eng, supplier, month)
+        for service in contract.services_for(contract.period(month)):
+            own = lines[lines["service"] == service.id]
+            activity = _portfolio.activity_totals([days[service.id]])
+            rows.append({"supplier": supplier, "service": service.id, "channel": service.channel,
+                         "expected_net": sum(own["amount"], ZERO), **activity})
+    return _portfolio.channel_comparison(pd.DataFrame(rows, columns=_portfolio.CHANNEL_INPUT))
+
+
+def portfolio_unassigned(eng: Engagement, month: str) -> dict[str, Decimal]:
+    """Per supplier in force in `month`: the net of its expected lines billed to no service (0 when none)."""
+    out = {}
+    for supplier in active_suppliers(eng, month):
+        lines = expected_invoice(eng, supplier, month)
+        out[supplier] = sum(lines.loc[lines["service"].isna(), "amount"], ZERO)
+    return out
+
+
+def dispute_states(eng: Engagement, as_of: date | None = None) -> pd.DataFrame:
+    """`disputes.state` of every dispute in the register on `as_of` (default today), with deadlines."""
+    from ccanalysis import disputes
+
+    deadlines = disputes.deadlines(eng.invoices, {s: c.dispute_window_days for s, c in eng.contracts.items()})
+    return disputes.state(eng.table("disputes"), as_of or date.today(), deadlines)
+
+
+def portfolio_to_date(eng: Engagement, month: str, as_of: date | None = None) -> pd.DataFrame:
+    """`portfolio.to_date`: per supplier, billed, expected, claimable, recovered and pending from the
+    engagement's first month to `month`."""
+    frame = savings(eng, month)
+    expected = pd.DataFrame([{"supplier": s, "month": m, "expected_net": totals(expected_invoice(eng, s, m)).net}
+                             for s, m in zip(frame["supplier"], frame["month"], strict=True)],
+                            columns=["supplier", "month", "expected_net"])
+    return _portfolio.to_date(frame, expected, dispute_states(eng, as_of))
+
+
 def portfolio_attainment(eng: Engagement, month: str, lang: str | None = None) -> pd.DataFrame:
     """`portfolio.kpi_attainment` of every supplier's SLA rules in `month`."""
     return _portfolio.kpi_attainment({
@@ -509,15 +553,18 @@ def portfolio_budget(eng: Engagement, month: str, *, months: list[str] | None = 
 
 def scorecard(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:
     """`compliance.evaluate` of the contract's clauses for every service in force in billing period `month`
-    (KPI clauses on the same data as the invoice's SLA)."""
+    (KPI clauses on the same data as the invoice's SLA; controls and certificates on the
+    `compliance_evidence` table, as of the period's end)."""
     contract = eng.contract(supplier)
     period = contract.period(month)
     if not contract.compliance:
         return pd.DataFrame(columns=_compliance.COLUMNS)
     workforce = eng.table("workforce")
+    evidence = eng.table("compliance_evidence")
     frames = [_compliance.evaluate(contract.compliance, workforce=workforce,
                                    activity=kpi_data(service_activity(eng, supplier, service, period)),
-                                   supplier=supplier, service=service.id, month=month)
+                                   supplier=supplier, service=service.id, month=month, evidence=evidence,
+                                   period_end=period.end)
               for service in contract.services_for(period)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_compliance.COLUMNS)
 

@@ -144,9 +144,9 @@ def test_every_outcome_has_its_sentence_in_both_languages():
 
 
 def test_the_registry_names_the_kinds():
-    assert list(compliance.KINDS) == ["kpi", "evidence", "certification", "max_incidents"]
+    assert list(compliance.KINDS) == ["kpi", "evidence", "certification", "max_incidents", "control"]
     assert compliance.KINDS.get("certification").keys == ("id", "certification", "description")
-    with pytest.raises(ValueError, match="kinds: kpi, evidence, certification, max_incidents"):
+    with pytest.raises(ValueError, match="kinds: kpi, evidence, certification, max_incidents, control"):
         compliance.KINDS.get("audit")
 
 

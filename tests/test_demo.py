@@ -234,7 +234,8 @@ SLA_KEYS = {"base", "start", "penalty_cap", "bonus_cap", "rules"}
 RULE_KEYS = {"id", "kpi", "bands", "linear", "variant", "threshold_s", "short_abandon_s", "decimals"}
 BAND_KEYS = {"from", "below", "adjustment"}
 LINEAR_KEYS = {"target", "per_unit", "per_point", "worse", "side", "min", "max"}
-CLAUSE_KEYS = {"id", "kpi", "min", "max", "certification", "evidence", "max_incidents"}
+CLAUSE_KEYS = {"id", "kpi", "min", "max", "certification", "evidence", "max_incidents", "control", "owner", "penalty",
+               "consequence"}
 
 
 def _contracts(root: Path) -> dict[str, dict]:

@@ -154,3 +154,93 @@ def test_budget_section_with_a_budget_names_the_supplier_over_it(tmp_path):
     section = report.portfolio_budget_section(_engagement(tmp_path), "2026-09", "en")
     assert section.results["over_budget"] == ["acme"]  # 450 expected against 400; beta 200 against 250
     assert section.narrative.endswith("Over budget in 2026-09: acme (€50.00).")
+
+
+def _three_suppliers(tmp_path, *, disputes=None):
+    """acme and beta on voice (1.50 and 2.00 per handled contact), gamma on e-mail (0.80): an e-mail is
+    compared with no call. acme billed 480.00 for 300 contacts (30.00 over the contract)."""
+    acme = contract()
+    beta = contract(supplier="beta", name="Beta BPO S.A.")
+    beta["services"][0]["charges"][0]["unit_price"] = "2.00"
+    gamma = contract(supplier="gamma", name="Gamma Mail S.L.")
+    gamma["services"][0].update(id="mail", channel="email")
+    gamma["services"][0]["charges"][0]["unit_price"] = "0.80"
+    activity = [
+        activity_row("2026-09-01", 320, 300, abandoned=20, talk_s=50000, acw_s=4000),  # 15 h
+        {**activity_row("2026-09-01", 110, 100, abandoned=10, talk_s=30000, hold_s=6000), "supplier": "beta"},  # 10 h
+        {**activity_row("2026-09-01", 500, 500, talk_s=72000), "supplier": "gamma", "service": "mail"},  # 20 h
+    ]
+    invoice = [{"invoice_id": "A-1", "issue_date": "2026-10-01", "period_start": "2026-09-01",
+                "period_end": "2026-09-30", "line": 1, "service": "care", "charge": "care_contacts",
+                "description": "Contactos atendidos", "quantity": 300, "unit_price": "1.60", "amount": "480.00",
+                "tax_rate": "0.21"}]
+    tables = {"activity/a.csv": activity, "invoices/acme/2026-09.csv": invoice}
+    if disputes is not None:
+        tables["disputes.csv"] = disputes
+    write_engagement(tmp_path, settings={"suppliers": ["acme", "beta", "gamma"]}, contracts=[acme, beta, gamma],
+                     tables=tables)
+    return load("tiny", root=tmp_path)
+
+
+def test_suppliers_are_compared_within_their_channel_only(tmp_path):
+    frame = workbook.portfolio_channels(_three_suppliers(tmp_path), "2026-09").set_index(["channel", "supplier"])
+    assert list(frame.index) == [("email", "gamma"), ("voice", "acme"), ("voice", "beta")]
+    assert frame.loc[("voice", "acme"), "cost_per_contact"] == Decimal("1.50")  # expected 450 / 300
+    assert frame.loc[("voice", "beta"), "cost_per_productive_hour"] == Decimal("20.00")  # 200 / 10 h
+    assert frame.loc[("email", "gamma"), "cost_per_contact"] == Decimal("0.80")  # 400 / 500
+    # shares within the channel: 300 and 100 of voice's 400; gamma all of e-mail
+    assert frame.loc[("voice", "acme"), "share_handled"] == Fraction(3, 4)
+    assert frame.loc[("email", "gamma"), "share_handled"] == 1
+    by_channel = portfolio.channel_concentration(frame.reset_index()).set_index("channel")
+    assert by_channel.loc["voice", "hhi"] == 6250 and by_channel.loc["voice", "floor"] == 5000
+    assert by_channel.loc["email", "hhi"] == 10000 and by_channel.loc["email", "suppliers"] == 1
+
+
+def test_the_channel_section_charts_only_shared_channels(tmp_path):
+    from ccanalysis.report import portfolio as report
+
+    section = report.portfolio_channel_section(_three_suppliers(tmp_path), "2026-09", "en")
+    assert "With a single supplier there is no one to compare with on: e-mail." in section.narrative
+    (fig,) = section.figures
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == ["voice (inbound)"]  # e-mail has one supplier: no panel
+    labels = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert labels == ["€1.50", "€2.00"]
+
+
+def test_the_lead_is_what_the_audit_recovers(tmp_path):
+    from ccanalysis.report import portfolio as report
+
+    # acme's dispute: 30.00 claimed, 20.00 credited; a second one open for 5.00 — a register by hand
+    register = [
+        {"dispute_id": "D-acme-202609-001", "supplier": "acme", "invoice_id": "A-1", "month": "2026-09",
+         "check": "price", "amount_claimed": "30.00", "status": "detected", "status_date": "2026-10-02"},
+        {"dispute_id": "D-acme-202609-001", "supplier": "acme", "invoice_id": "A-1", "month": "2026-09",
+         "check": "price", "amount_claimed": "30.00", "status": "submitted", "status_date": "2026-10-03"},
+        {"dispute_id": "D-acme-202609-001", "supplier": "acme", "invoice_id": "A-1", "month": "2026-09",
+         "check": "price", "amount_claimed": "30.00", "status": "credited", "status_date": "2026-10-20",
+         "amount_credited": "20.00"},
+        {"dispute_id": "D-acme-202609-002", "supplier": "acme", "invoice_id": "A-1", "month": "2026-09",
+         "check": "price", "amount_claimed": "5.00", "status": "submitted", "status_date": "2026-10-03"},
+    ]
+    eng = _three_suppliers(tmp_path, disputes=register)
+    section = report.portfolio_recovery_section(eng, "2026-09", "en")
+    acme = section.results["by_supplier"]["acme"]
+    assert acme["billed_net"] == Decimal("480.00") and acme["expected_net"] == Decimal("450.00")
+    assert acme["claimable"] == Decimal("30.00")  # 300 × (1.60 − 1.50)
+    assert acme["recovered"] == Decimal("20.00") and acme["pending"] == Decimal("5.00")
+    assert set(section.results["by_supplier"]) == {"acme"}  # beta and gamma sent no invoice: nothing audited
+    assert section.results["claimable_share"] == Fraction(30, 480)  # 6.25 %
+    assert [h[:2] for h in section.headline] == [("Claimable to date", "€30.00"), ("% of the invoice", "6.25%"),
+                                                 ("Recovered", "€20.00"), ("Pending", "€5.00")]
+    assert "the audit claims €30.00 of €480.00 billed (6.25%)" in section.narrative
+
+
+def test_without_a_register_the_lead_says_so_and_shows_no_zeros(tmp_path):
+    from ccanalysis.report import portfolio as report
+
+    section = report.portfolio_recovery_section(_three_suppliers(tmp_path), "2026-09", "es")
+    assert [h[0] for h in section.headline] == ["Reclamable acumulado", "% de lo facturado"]
+    assert "Aún no hay registro de reclamaciones (data/tiny/disputes.csv)" in section.narrative
+    disputes = report.portfolio_disputes_section(_three_suppliers(tmp_path), "2026-09", "es")
+    assert disputes.tables == [] and disputes.narrative.startswith("Aún no hay registro")

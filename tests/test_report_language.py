@@ -15,9 +15,11 @@ from ccanalysis import report, workbook
 
 MONTH = "2026-08"
 SUPPLIERS = ("northwind", "southpoint", "eastline")
-SUPPLIER_SECTIONS = ("summary_section", "expected_invoice_section", "kpi_section", "activity_section",
-                     "compliance_section")
-PORTFOLIO_SECTIONS = ("portfolio_cost_section", "portfolio_kpi_section", "portfolio_budget_section")
+SUPPLIER_SECTIONS = ("summary_section", "expected_invoice_section", "kpi_section", "near_miss_section",
+                     "activity_section", "compliance_section")
+PORTFOLIO_SECTIONS = ("portfolio_recovery_section", "portfolio_savings_section", "portfolio_disputes_section",
+                      "portfolio_budget_section", "portfolio_channel_section", "portfolio_kpi_section",
+                      "portfolio_cost_section")
 #: The daily flash's and the simulation's sections (their registries, `report/flash.py`, `report/simulation.py`).
 FLASH_SECTIONS = ("summary_section", "suppliers_section", "alerts_section", "budget_section", "charts_section",
                   "month_to_date_section")
@@ -61,6 +63,12 @@ def _client_data(eng) -> list[str]:
         contract = eng.contract(supplier)
         found |= {supplier, contract.name}
         found |= {str(c.get("id", "")) for c in contract.compliance}
+        # a clause's owner and consequence are the contract's words; an evidence reference is a document's
+        found |= {str(c.get(k) or "") for c in contract.compliance for k in ("owner", "consequence")}
+    evidence = eng.table("compliance_evidence")
+    found |= {str(r) for r in evidence.get("reference", []) if isinstance(r, str)}
+    for supplier in eng.suppliers:
+        contract = eng.contract(supplier)
         for service in contract.services + [s for v in contract.versions for s in v.services]:
             found |= {service.id, service.name}
             for charge in service.charges:

@@ -42,9 +42,10 @@ def supplier_month() -> nbformat.NotebookNode:
         cell("summary = report.summary_section(eng, supplier, month, lang)\nsummary"),
         cell("invoice = report.expected_invoice_section(eng, supplier, month, lang)\ninvoice"),
         cell("kpis = report.kpi_section(eng, supplier, month, lang)\nkpis"),
+        cell("near_misses = report.near_miss_section(eng, supplier, month, lang)\nnear_misses"),
         cell("activity = report.activity_section(eng, supplier, month, lang)\nactivity"),
         cell("scorecard = report.compliance_section(eng, supplier, month, lang)\nscorecard"),
-        cell("report.publish(audit, summary, invoice, kpis, activity, scorecard)"),
+        cell("report.publish(audit, summary, invoice, kpis, near_misses, activity, scorecard)"),
     ]
     return new_notebook(cells=cells, metadata=KERNEL)
 
@@ -60,11 +61,14 @@ def portfolio() -> nbformat.NotebookNode:
         cell("from ccanalysis import report\n\n"
              "eng = report.open_engagement(engagement)\n"
              "report.check_parameters(eng, None, month, lang)"),
+        cell("recovery = report.portfolio_recovery_section(eng, month, lang)\nrecovery"),
         cell("savings = report.portfolio_savings_section(eng, month, lang)\nsavings"),
-        cell("cost = report.portfolio_cost_section(eng, month, lang)\ncost"),
-        cell("attainment = report.portfolio_kpi_section(eng, month, lang)\nattainment"),
+        cell("disputes = report.portfolio_disputes_section(eng, month, lang)\ndisputes"),
         cell("budget = report.portfolio_budget_section(eng, month, lang)\nbudget"),
-        cell("report.publish(savings, cost, attainment, budget)"),
+        cell("channels = report.portfolio_channel_section(eng, month, lang)\nchannels"),
+        cell("attainment = report.portfolio_kpi_section(eng, month, lang)\nattainment"),
+        cell("concentration = report.portfolio_cost_section(eng, month, lang)\nconcentration"),
+        cell("report.publish(recovery, savings, disputes, budget, channels, attainment, concentration)"),
     ]
     return new_notebook(cells=cells, metadata=KERNEL)
 

@@ -23,6 +23,7 @@ from ccanalysis.demo.engagement import (
     DEMO_ID,
     MONTHS,
     SUPPLIERS,
+    compliance_evidence,
     demo_contracts,
     demo_engagement_settings,
 )
@@ -73,6 +74,9 @@ def _write_inputs(base: Path, seed: int, contacts_scale: float) -> None:
     write_csv(plan_out, data / "plan" / "plan.csv")
     write_csv(budget_table(plan), data / "budget.csv")
     write_csv(workforce_table(), data / "workforce" / "workforce.csv")
+    write_csv(pd.DataFrame(compliance_evidence(), columns=["supplier", "service", "clause", "date", "in_place",
+                                                           "source", "reference", "valid_until"]),
+              data / "compliance_evidence" / "evidence.csv")
 
 
 def write_demo_inputs(root: Path, *, seed: int = DEFAULT_SEED, contacts_scale: float = 1.0) -> None:

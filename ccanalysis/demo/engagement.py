@@ -91,6 +91,7 @@ def demo_contracts() -> dict[str, dict[str, Any]]:
             {"id": "iso27001", "certification": "ISO27001"},
             {"id": "quality_area", "evidence": "qa_score", "min": 85},
             {"id": "security", "max_incidents": 0},
+            *_controls("Responsable de seguridad de Northwind", {"privileged_access_by_seat": 1500.0}),
         ],
     }
     southpoint = {
@@ -129,6 +130,7 @@ def demo_contracts() -> dict[str, dict[str, Any]]:
             {"id": "pci_dss", "certification": "PCI-DSS"},
             {"id": "quality_area", "evidence": "qa_score", "min": 80},
             {"id": "security", "max_incidents": 0},
+            *_controls("Director de sistemas de Southpoint", {}),
         ],
     }
     eastline = {
@@ -157,11 +159,51 @@ def demo_contracts() -> dict[str, dict[str, Any]]:
             {"id": "iso27001", "certification": "ISO27001"},
             {"id": "quality_area", "evidence": "qa_score", "min": 85},
             {"id": "security", "max_incidents": 0},
+            *_controls("Responsable de cumplimiento de Eastline", {"per_agent_passwords": 500.0}),
         ],
         # October 2026: CPI indexation of the chat session price (+3 %, 1.10 -> 1.13).
         "versions": [{"valid_from": date(2026, 10, 1), "services": [_chat_service(1.13)]}],
     }
     return {"northwind": northwind, "southpoint": southpoint, "eastline": eastline}
+
+
+#: The cybersecurity controls and the QA area every demo contract requires (the seed topic "contract").
+CONTROLS = ("firewall", "antivirus", "vpn", "vlan_segmentation", "per_agent_passwords", "privileged_access_by_seat",
+            "qa_area")
+
+
+def _controls(owner: str, penalties: dict[str, float]) -> list[dict[str, Any]]:
+    """One `control` clause per control, owned by `owner`, with a monthly penalty where `penalties` sets one."""
+    return [{"id": name, "control": name, "owner": owner,
+             **({"penalty": penalties[name]} if name in penalties else {})} for name in CONTROLS]
+
+
+#: What backs the demo's controls and certificates: northwind's ISO 27001 certificate expires on 2026-11-20
+#: (flagged from the September report on), the client's audit of 2026-09-10 found its privileged access not
+#: per seat, and eastline declares no per-agent passwords.
+EVIDENCE_EXCEPTIONS = {("northwind", "privileged_access_by_seat"): ("client_audit", "2026-09-10", False, "AUD-2026-031"),
+                       ("eastline", "per_agent_passwords"): ("declaration", "2026-07-15", False, None)}
+CERTIFICATES = {("northwind", "iso27001"): ("2025-11-21", "2026-11-20", "AENOR SI-0123/2025"),
+                ("southpoint", "iso27001"): ("2024-07-01", "2027-06-30", "BV ES-27001-884")}
+
+
+def compliance_evidence() -> list[dict[str, Any]]:
+    """The rows of `compliance_evidence.csv`: each supplier's declaration of 2026-07-15 for every control, the
+    client's audits and the certificates above."""
+    rows = []
+    for supplier in SUPPLIERS:
+        for name in CONTROLS:
+            source, day, in_place, reference = EVIDENCE_EXCEPTIONS.get((supplier, name),
+                                                                      ("declaration", "2026-07-15", True, None))
+            if source != "declaration":  # the declaration came first; the audit contradicts it
+                rows.append({"supplier": supplier, "clause": name, "date": "2026-07-15", "in_place": "yes",
+                             "source": "declaration"})
+            rows.append({"supplier": supplier, "clause": name, "date": day, "in_place": "yes" if in_place else "no",
+                         "source": source, "reference": reference})
+    for (supplier, clause), (issued, until, reference) in CERTIFICATES.items():
+        rows.append({"supplier": supplier, "clause": clause, "date": issued, "in_place": "yes", "source": "certificate",
+                     "reference": reference, "valid_until": until})
+    return rows
 
 
 def demo_engagement_settings() -> dict[str, Any]:

@@ -85,6 +85,45 @@ LABELS: dict[str, dict[str, str]] = {
 # the report header (`report/html.py`): one label per header key, and the names of the input tables
 LABELS.update({
     "reported": {"es": "Informado", "en": "Reported"},
+    "near_misses": {"es": "A qué distancia está la siguiente banda", "en": "How far the next band is"},
+    "adjustment_now": {"es": "Ajuste actual", "en": "Adjustment now"},
+    "next_band": {"es": "Siguiente banda en", "en": "Next band at"},
+    "gap": {"es": "Distancia", "en": "Gap"},
+    "next_adjustment": {"es": "Ajuste en ella", "en": "Its adjustment"},
+    "worth": {"es": "Valdría este mes", "en": "Worth this month"},
+    "control_firewall": {"es": "cortafuegos", "en": "firewall"},
+    "control_antivirus": {"es": "antivirus", "en": "antivirus"},
+    "control_vpn": {"es": "VPN activa", "en": "active VPN"},
+    "control_vlan_segmentation": {"es": "VLAN segmentadas", "en": "segmented VLANs"},
+    "control_per_agent_passwords": {"es": "contraseñas por turno y agente", "en": "per-shift, per-agent passwords"},
+    "control_privileged_access_by_seat": {"es": "acceso privilegiado por puesto", "en": "privileged access by seat"},
+    "control_qa_area": {"es": "área de calidad", "en": "QA area"},
+    "evidence_declaration": {"es": "declaración del proveedor", "en": "supplier's declaration"},
+    "evidence_client_audit": {"es": "auditoría del cliente", "en": "client audit"},
+    "evidence_certificate": {"es": "certificado", "en": "certificate"},
+    "evidence": {"es": "Prueba", "en": "Evidence"},
+    "all_services": {"es": "todos", "en": "all"},
+    "consequence": {"es": "Consecuencia", "en": "Consequence"},
+    "owner": {"es": "Responsable", "en": "Owner"},
+    "no_consequence": {"es": "sin consecuencia en el contrato", "en": "none in the contract"},
+    "expiring": {"es": "Caducan en 60 días", "en": "Expiring within 60 days"},
+    "evidence_table": {"es": "tabla compliance_evidence", "en": "compliance_evidence table"},
+    "portfolio_recovery": {"es": "Lo que recupera la auditoría", "en": "What the audit recovers"},
+    "claimable_to_date": {"es": "Reclamable acumulado", "en": "Claimable to date"},
+    "claimable": {"es": "Reclamable", "en": "Claimable"},
+    "recovered": {"es": "Recuperado", "en": "Recovered"},
+    "pending": {"es": "Pendiente", "en": "Pending"},
+    "months_audited": {"es": "Meses auditados", "en": "Months audited"},
+    "pending_disputes": {"es": "Reclamaciones pendientes y sus plazos", "en": "Pending disputes and their deadlines"},
+    "open_disputes": {"es": "Reclamaciones abiertas", "en": "Open disputes"},
+    "at_risk": {"es": "En riesgo", "en": "At risk"},
+    "channel": {"es": "Canal", "en": "Channel"},
+    "services": {"es": "Servicios", "en": "Services"},
+    "productive_hours": {"es": "Horas productivas", "en": "Productive hours"},
+    "share_of_channel": {"es": "Cuota del canal", "en": "Share of the channel"},
+    "channel_comparison": {"es": "Proveedores por canal", "en": "Suppliers by channel"},
+    "concentration": {"es": "Concentración", "en": "Concentration"},
+    "hhi_floor": {"es": "Mínimo posible", "en": "Lowest possible"},
     "percentage_points": {"es": "p. p.", "en": "pp"},
     "recomputed": {"es": "Recalculado", "en": "Recomputed"},
     "reported_kpis": {"es": "Indicadores informados por el proveedor", "en": "KPIs reported by the supplier"},
@@ -175,6 +214,38 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "Certification {name} listed on every workforce row (found: {found})."},
     "clause_certification_not_listed": {"es": "Certificación {name} ausente en {services} (encontradas: {found}).",
                                         "en": "Certification {name} not listed for {services} (found: {found})."},
+    "clause_certification_valid": {"es": "Certificado {name}{ref} válido hasta {until}.",
+                                   "en": "Certificate {name}{ref} valid until {until}."},
+    "clause_certification_expired": {"es": "Certificado {name}{ref} caducado el {until}: pida el renovado.",
+                                     "en": "Certificate {name}{ref} expired on {until}: ask for the renewed one."},
+    "clause_certification_not_in_place": {"es": "Certificación {name}: según {evidence} del {on}{ref}, no la tiene.",
+                                          "en": "Certification {name}: per the {evidence} of {on}{ref}, not held."},
+    "clause_control_in_place": {"es": "{name}: en vigor según {evidence} del {on}{ref}.",
+                                "en": "{name}: in place per the {evidence} of {on}{ref}."},
+    "clause_control_not_in_place": {"es": "{name}: no está en vigor según {evidence} del {on}{ref}.",
+                                    "en": "{name}: not in place per the {evidence} of {on}{ref}."},
+    "clause_control_not_stated": {"es": "{name}: {evidence} del {on}{ref} no dice si está en vigor.",
+                                  "en": "{name}: the {evidence} of {on}{ref} does not say whether it is in place."},
+    "clause_control_expired": {"es": "{name}: su prueba ({evidence}{ref}) caducó el {until}.",
+                               "en": "{name}: its evidence ({evidence}{ref}) expired on {until}."},
+    "clause_control_no_evidence": {
+        "es": "{name}: sin pruebas en la tabla compliance_evidence; pida la declaración del proveedor o audítelo.",
+        "en": "{name}: no evidence in the compliance_evidence table; ask for the supplier's declaration or audit it."},
+    "clause_penalty": {"es": "penalización de {amount} por mes", "en": "penalty of {amount} per month"},
+    "valid_until": {"es": "válido hasta {date}", "en": "valid until {date}"},
+    "certificates_expiring": {"es": "Caducan en los {days} días siguientes al cierre del periodo: {items}.",
+                              "en": "Expiring within {days} days of the period's end: {items}."},
+    "expiring_item": {"es": "{name} ({reference}) el {date}; pida la renovación",
+                      "en": "{name} ({reference}) on {date}; ask for the renewal"},
+    "penalties_not_met": {
+        "es": "Las cláusulas no cumplidas conllevan según el contrato {amount} de penalizaciones este mes (no "
+              "están en la factura esperada: se reclaman aparte).",
+        "en": "The clauses not met carry {amount} of penalties this month under the contract (not in the expected "
+              "invoice: they are claimed separately)."},
+    "no_clauses": {"es": "El contrato de {supplier} no tiene cláusulas de cumplimiento (compliance:); no hay nada que "
+                         "comprobar.",
+                   "en": "The contract of {supplier} has no compliance clauses (compliance:), so there is nothing to "
+                         "check."},
     "clause_incidents_no_rows": {"es": "Incidentes de seguridad: sin filas de plantilla en el mes.",
                                  "en": "Security incidents: no workforce rows for the month."},
     "clause_incidents_not_reported": {"es": "Incidentes de seguridad: no informados en los datos de plantilla.",
@@ -215,15 +286,75 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "No budget file (table budget in data/{engagement}/): there is no budget to compare with, so this "
               "section is left out.",
     },
-    "budget_actual_is": {"es": "Real = coste esperado según el contrato y la actividad; lo facturado, al lado "
-                               "(una línea facturada dos veces es un hallazgo de la auditoría, no un desvío).",
-                         "en": "Actual = the expected cost under the contract and the activity; the billed net "
-                               "beside it (a line billed twice is an audit finding, not an overrun)."},
+    "budget_actual_is": {"es": "El presupuesto frente a lo esperado (el coste según el contrato y la actividad) y "
+                               "frente a lo facturado (una línea facturada dos veces es un hallazgo de la "
+                               "auditoría, no un desvío del presupuesto).",
+                         "en": "The budget against the expected cost (under the contract and the activity) and "
+                               "against the billed net (a line billed twice is an audit finding, not a budget "
+                               "overrun)."},
     "budget_over": {"es": "Por encima del presupuesto en {month}: {suppliers}.",
                     "en": "Over budget in {month}: {suppliers}."},
     "budget_none_over": {"es": "Ningún proveedor supera su presupuesto en {month}.",
                          "en": "No supplier is over its budget in {month}."},
     "supplier_amount": {"es": "{supplier} ({amount})", "en": "{supplier} ({amount})"},
+    "recovery_narrative": {
+        "es": "De {first} a {last}, la auditoría reclama {claimable} de {billed} facturados ({share}): lo "
+              "facturado por encima del contrato y la actividad.",
+        "en": "From {first} to {last}, the audit claims {claimable} of {billed} billed ({share}): what was billed "
+              "above the contract and the activity.",
+    },
+    "recovery_disputes": {"es": "Recuperado con abonos: {recovered}; pendiente en reclamaciones abiertas: {pending}.",
+                          "en": "Recovered through credit notes: {recovered}; pending in open disputes: {pending}."},
+    "no_dispute_register": {
+        "es": "Aún no hay registro de reclamaciones (data/{engagement}/disputes.csv): nada recuperado ni pendiente "
+              "consta todavía; «ccanalysis dispute {engagement} open» abre las reclamaciones de un proveedor y mes.",
+        "en": "There is no dispute register yet (data/{engagement}/disputes.csv), so nothing recovered or pending "
+              "is on record; 'ccanalysis dispute {engagement} open' opens a supplier's disputes of a month.",
+    },
+    "no_open_disputes": {"es": "No queda ninguna reclamación abierta.", "en": "No dispute is still open."},
+    "open_disputes_narrative": {
+        "es": "Reclamaciones abiertas, la de plazo más próximo primero; en riesgo: aún sin presentar y con el "
+              "plazo a {days} días o menos.",
+        "en": "Open disputes, nearest deadline first; at risk: not yet submitted with the deadline {days} days "
+              "away or less.",
+    },
+    "channel_basis": {
+        "es": "Cada proveedor se compara solo con los del mismo canal (un correo no es una llamada). El coste es el "
+              "esperado según su contrato por las líneas de sus servicios en el canal; la hora productiva es "
+              "conversación + espera + trabajo posterior.",
+        "en": "Each supplier is compared only with those on the same channel (an e-mail is not a call). The cost "
+              "is the expected cost under its contract of its services' lines on the channel; a productive hour "
+              "is talk + hold + after-call work.",
+    },
+    "channel_unassigned": {
+        "es": "Fuera de los canales, por no corresponder a un servicio (regularización de mínimo): {suppliers}.",
+        "en": "Left out of the channels, as they belong to no service (minimum commitment true-up): {suppliers}.",
+    },
+    "channel_single_supplier": {
+        "es": "Con un solo proveedor no hay con quién comparar en: {channels}.",
+        "en": "With a single supplier there is no one to compare with on: {channels}.",
+    },
+    "hhi_single_channels": {
+        "es": "Por canal, un solo proveedor atiende {channels}: su HHI es 10.000, el máximo, y la única forma de "
+              "bajarlo es un segundo proveedor en ese canal.",
+        "en": "By channel, a single supplier serves {channels}: its HHI is 10,000, the highest, and only a "
+              "second supplier on that channel lowers it.",
+    },
+    "near_miss_narrative": {
+        "es": "Cuánto le falta a cada indicador del ANS para la siguiente banda que paga más, y lo que habría "
+              "supuesto este mes sobre la misma base (antes de los topes).",
+        "en": "How far each SLA KPI is from the next band that pays more, and what reaching it would have been "
+              "worth this month on the same base (before the caps)."},
+    "near_miss_none": {"es": "Ningún indicador del ANS puede mejorar de banda: todos están en la mejor.",
+                       "en": "No SLA KPI can reach a better band: each is in its best one."},
+    "adjustment_grows": {"es": "crece con la distancia", "en": "grows with the gap"},
+    "under_billed_lines": {
+        "es": "Líneas facturadas por debajo del contrato ({amount} en total): el proveedor puede facturar la "
+              "diferencia; no se reclama.",
+        "en": "Lines billed below the contract ({amount} in all): the supplier may bill the difference; it is "
+              "not claimed."},
+    "under_billed_none": {"es": "Ninguna línea se facturó por debajo del contrato.",
+                          "en": "No line was billed below the contract."},
     "reported_narrative": {
         "es": "Indicadores que informa el proveedor, junto a los recalculados con la definición del contrato a "
               "partir de la actividad del cliente. Coinciden si la diferencia no supera el redondeo del valor "

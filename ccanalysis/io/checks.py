@@ -349,3 +349,32 @@ def check_reported_scales(eng: Engagement) -> list[Problem]:
                                             "supplier's definition unknown"))
                     break
     return problems
+
+
+def check_compliance_evidence(eng: Engagement) -> list[Problem]:
+    """Each row of `compliance_evidence` names a supplier of the engagement and a clause of that supplier's
+    contract (its `compliance:` ids, in any version), and a certificate row says until when it is valid."""
+    evidence = eng.tables.get("compliance_evidence")
+    if evidence is None or evidence.empty:
+        return []
+    from ccanalysis.compliance import KINDS
+
+    problems: list[Problem] = []
+    ids = {supplier: [KINDS.kind_of(c, "compliance").clause_id(c) for c in contract.compliance]
+           for supplier, contract in eng.contracts.items()}
+    for _, row in evidence.iterrows():
+        if len(problems) >= 20:
+            break
+        supplier = row["supplier"]
+        if supplier not in ids:
+            problems.append(Problem(file=row["_file"], row=_row(row), column="supplier", value=str(supplier),
+                                    message=f"not a supplier of the engagement; write one of {', '.join(ids)}"))
+        elif row["clause"] not in ids[supplier]:
+            known = ", ".join(ids[supplier]) or "none (the contract has no compliance: clauses)"
+            problems.append(Problem(file=row["_file"], row=_row(row), column="clause", value=str(row["clause"]),
+                                    message=f"no compliance clause {row['clause']!r} in contracts/{supplier}.yaml; "
+                                    f"write one of its clause ids: {known}"))
+        elif row["source"] == "certificate" and pd.isna(row.get("valid_until")):
+            problems.append(Problem(file=row["_file"], row=_row(row), column="valid_until", value="",
+                                    message="a certificate needs the date it is valid until (YYYY-MM-DD)"))
+    return problems

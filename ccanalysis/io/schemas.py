@@ -98,6 +98,9 @@ _REPORTED_KPIS = {
     **{name: _c(kind, False) for name, kind in _reported_definitions().items()},
 }
 
+#: Where a piece of compliance evidence comes from: the supplier's word, the client's own audit, a certificate.
+EVIDENCE_SOURCES = ("declaration", "client_audit", "certificate")
+
 DISPUTE_STATUSES = ("detected", "validated", "submitted", "accepted", "partially_accepted", "rejected",
                     "credited", "verified", "closed", "cancelled")
 
@@ -127,6 +130,13 @@ TABLES: dict[str, TableSpec] = {
         "certifications": _c("str", False), "security_incidents": _c("int", False),
     }, key=("month", "supplier", "service")),
     "reported_kpis": TableSpec("reported_kpis", _REPORTED_KPIS, one_of=("date", "month")),
+    # what backs a compliance clause (ccanalysis.compliance): one row per piece of evidence, the latest on or
+    # before a period's end counts; a control is in place or not, a certificate valid until its expiry
+    "compliance_evidence": TableSpec("compliance_evidence", {
+        "supplier": _c("str"), "service": _c("str", False), "clause": _c("str"), "date": _c("date"),
+        "in_place": _c("bool", False), "source": _c("str", allowed=EVIDENCE_SOURCES),
+        "reference": _c("str", False), "valid_until": _c("date", False),
+    }),
     "invoice_lines": TableSpec("invoice_lines", {
         "invoice_id": _c("str"), "issue_date": _c("date"), "period_start": _c("date"),
         "period_end": _c("date"), "line": _c("int"), "service": _c("str", False),

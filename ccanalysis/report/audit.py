@@ -346,10 +346,11 @@ def savings_table(frame: pd.DataFrame) -> pd.DataFrame:
                                        "cumulative_share"])
 
 
-def savings_section(frame: pd.DataFrame, *, lang: str, currency: str) -> Section:
+def savings_section(frame: pd.DataFrame, *, lang: str, currency: str, by_supplier: bool = True) -> Section:
     """The portfolio report's lead: what the audit claimed per supplier and month and cumulative, in money
     and as % of the invoice, each supplier's total and the portfolio's, and a chart by month. `frame` has
-    SAVINGS_COLUMNS (billed_net None for a month without an invoice)."""
+    SAVINGS_COLUMNS (billed_net None for a month without an invoice). Without `by_supplier` (the portfolio,
+    whose lead gives the totals per supplier) only the months, without a headline."""
     facts = savings_table(frame)
 
     def money(value: object) -> str:
@@ -390,7 +391,7 @@ def savings_section(frame: pd.DataFrame, *, lang: str, currency: str) -> Section
         net = sum((Decimal(v) for v in group["billed_net"]), Decimal(0))
         totals.append((group["supplier_name"].iloc[0], net, claimed, sum(group["under_billed"], Decimal(0))))
     totals.append((label("total", lang), billed, total, under))
-    by_supplier = pd.DataFrame({
+    by_supplier_table = pd.DataFrame({
         label("supplier", lang): [t[0] for t in totals],
         label("billed", lang): [money(t[1]) for t in totals],
         label("saving", lang): [money(t[2]) for t in totals],
@@ -405,4 +406,5 @@ def savings_section(frame: pd.DataFrame, *, lang: str, currency: str) -> Section
         claims = dict(zip(group["month"], group["claimable"], strict=True))
         series[group["supplier_name"].iloc[0]] = [float(claims.get(m) or 0) for m in month_axis]
     fig = figures.stacked_bars(month_axis, series, lang, label("savings_by_month", lang))
-    return Section(label("savings", lang), narrative, headline, [("", by_month), ("", by_supplier)], [fig], results)
+    tables = [("", by_month), ("", by_supplier_table)] if by_supplier else [("", by_month)]
+    return Section(label("savings", lang), narrative, headline if by_supplier else [], tables, [fig], results)

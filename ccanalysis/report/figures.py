@@ -188,9 +188,11 @@ def shares(names: Sequence[str], values: Sequence[float], lang: str, title: str 
     """Horizontal bars of shares (fractions), labelled as percentages."""
     with plt.rc_context(STYLE):
         fig, ax = _new(title or label("share_handled", lang))
-        ax.barh(list(names), [v * 100 for v in values], color=PALETTE[: len(names)])
+        ax.barh(list(names), [v * 100 for v in values], color=PALETTE[: len(names)], height=0.55)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_percent(v / 100, lang, 0)))
-        fig.subplots_adjust(left=0.16)  # room for supplier names
+        longest = max((len(str(n)) for n in names), default=8)
+        fig.subplots_adjust(left=min(0.45, 0.04 + 0.0125 * longest))  # room for the suppliers' whole names
+        fig.set_size_inches(8.0, 0.9 + 0.45 * max(len(names), 1))
     return fig
 
 
@@ -333,3 +335,36 @@ def _bullet(ax: plt.Axes, row: Mapping[str, object], lang: str) -> None:
     else:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang, 0)))
     ax.tick_params(axis="x", labelsize=7)
+
+
+def unit_costs(panels: Mapping[str, Sequence[tuple[str, float | None]]], lang: str, title: str,
+               currency_format: object = None) -> Figure:
+    """Suppliers side by side within each channel only: one panel per channel (title → (supplier, cost per
+    unit) pairs), horizontal bars each labelled with its amount; every panel has its own scale, since an
+    e-mail's cost is not a call's. `currency_format(value) → text` labels the bars (default: a number)."""
+    count = max(len(panels), 1)
+    rows = sum(max(len(pairs), 1) for pairs in panels.values()) or 1
+    height_in = 0.7 + 0.42 * rows + 0.45 * count
+    fmt = currency_format or (lambda v: format_number(v, lang, 2))
+    with plt.rc_context({**STYLE, "figure.subplot.left": 0.24, "figure.subplot.right": 0.88,
+                         "figure.subplot.top": 1 - 0.5 / height_in, "figure.subplot.bottom": 0.3 / height_in,
+                         "figure.subplot.hspace": 0.9}):
+        ratios = [max(len(pairs), 1) for pairs in panels.values()] or [1]
+        fig, axes = plt.subplots(count, 1, figsize=(8.0, height_in), squeeze=False,
+                                 gridspec_kw={"height_ratios": ratios})
+        plt.close(fig)
+        fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+        for ax, (panel, pairs) in zip(axes[:, 0], panels.items(), strict=False):
+            names = [name for name, _ in pairs]
+            values = [float(v) if v is not None else 0.0 for _, v in pairs]
+            ax.barh(names, values, color=PALETTE[: len(names)] or PALETTE[0], height=0.55)
+            ax.invert_yaxis()
+            ax.set_title(panel, loc="left", fontsize=9)
+            top = max(values or [1.0]) or 1.0
+            ax.set_xlim(0, top * 1.25)  # room for the labels, right of the bars
+            for position, (value, (_, raw)) in enumerate(zip(values, pairs, strict=True)):
+                ax.annotate("" if raw is None else str(fmt(raw)), (value, position), xytext=(3, 0),
+                            textcoords="offset points", va="center", fontsize=8)
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang, 2)))
+            ax.grid(axis="y", visible=False)
+    return fig

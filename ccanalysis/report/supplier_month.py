@@ -17,6 +17,7 @@ from ccanalysis import accrual, billing, kpis, morning, sla, workbook
 from ccanalysis.engagement import Engagement
 from ccanalysis.i18n import domain as words
 from ccanalysis.i18n import format_date, format_number, format_percent, label, sentence
+from ccanalysis.money import round_money
 from ccanalysis.report import figures, text
 from ccanalysis.report.section import Section
 
@@ -296,20 +297,131 @@ def activity_section(eng: Engagement, supplier: str, month: str, lang: str) -> S
 
 
 def compliance_section(eng: Engagement, supplier: str, month: str, lang: str) -> Section:
-    """The compliance scorecard: met / not met / no data per clause and service, with the figure."""
+    """The compliance scorecard: per clause and service met / not met / no data, the figure and what is
+    required, the evidence and its source, and for a clause not met its consequence and owner; certificates
+    expiring within 60 days of the period's end flagged."""
+    from ccanalysis import compliance
+
     contract = eng.contract(supplier)
+    title = f"{label('compliance_scorecard', lang)} — {contract.name}"
     frame = workbook.scorecard(eng, supplier, month)
     rows = frame.to_dict("records")
+    if not rows:  # nothing to say: one line saying why, no empty table
+        return Section(title, sentence("no_clauses", lang, supplier=contract.name), [], [], [],
+                       {"compliance": {}, "expiring": [], "penalties": Decimal(0)})
+    currency = contract.currency
+
+    def clause_name(r: dict) -> str:
+        return text.control_name(r["subject"], lang) if r["kind"] == "control" else r["id"]
+
+    shown = _collapse_services(rows, lang)
     table = pd.DataFrame({
-        label("service", lang): [r["service"] or "" for r in rows],
-        label("clause", lang): [r["id"] for r in rows],
-        label("status", lang): [label(r["status"], lang) for r in rows],
-        label("figure", lang): [text.clause_figure(r, lang) for r in rows],
-        label("threshold", lang): [text.clause_threshold(r, lang) for r in rows],
-        label("explanation", lang): [text.clause_explanation(r, lang) for r in rows],
-    }) if rows else pd.DataFrame()
-    counts = frame["status"].value_counts().to_dict() if rows else {}
+        label("service", lang): [r["service_shown"] for r in shown],
+        label("clause", lang): [clause_name(r) for r in shown],
+        label("status", lang): [label(r["status"], lang) for r in shown],
+        label("figure", lang): [text.clause_figure(r, lang) for r in shown],
+        label("threshold", lang): [text.clause_threshold(r, lang) if r["kind"] != "control" else "" for r in shown],
+        label("evidence", lang): [text.clause_evidence(r, lang) for r in shown],
+        label("explanation", lang): [text.clause_explanation(r, lang) for r in shown],
+        label("consequence", lang): [text.clause_consequence(r, lang, currency) for r in shown],
+        label("owner", lang): ["" if r["status"] == "met" or text.missing(r["owner"]) else r["owner"] for r in shown],
+    })
+    counts = pd.Series([r["status"] for r in shown]).value_counts().to_dict()  # a supplier-wide clause once
+    expiring = [r for r in rows if r["expiring"]]
+    unique_expiring = list({(r["id"], r["valid_until"]): r for r in expiring}.values())
     headline = [(label(s, lang), str(counts.get(s, 0)), s == "not_met" and counts.get(s, 0) > 0)
                 for s in ("met", "not_met", "no_data")]
-    return Section(f"{label('compliance_scorecard', lang)} — {contract.name}", "", headline, [("", table)], [],
-                   {"compliance": counts})
+    headline.append((label("expiring", lang), str(len(unique_expiring)), bool(unique_expiring)))
+    parts = []
+    if unique_expiring:
+        parts.append(sentence("certificates_expiring", lang, days=compliance.EXPIRY_WARNING_DAYS, items=", ".join(
+            sentence("expiring_item", lang, name=clause_name(r), reference=r["reference"] or "",
+                     date=format_date(r["valid_until"], lang)) for r in unique_expiring)))
+    # a supplier-wide clause is listed under each service; its penalty is owed once a month
+    penalties = {r["id"]: r["penalty"] for r in rows if r["status"] == "not_met" and r["penalty"] is not None}
+    total = sum(penalties.values(), Decimal(0))
+    if total:
+        parts.append(sentence("penalties_not_met", lang, amount=text.money(total, lang, currency)))
+    return Section(title, "\n\n".join(parts), headline, [("", table)], [],
+                   {"compliance": counts, "expiring": [r["id"] for r in unique_expiring], "penalties": total})
+
+
+def _collapse_services(rows: list[dict], lang: str) -> list[dict]:
+    """The scorecard's rows with a clause that gave the same on every service (a supplier-wide control or
+    certificate) shown once, for all services; each row gains `service_shown`."""
+    services = list(dict.fromkeys(r["service"] for r in rows))
+
+    def key(r: dict) -> tuple:
+        return (r["status"], str(r["figure"]), r["reason"], r["evidence_source"], r["reference"], r["evidence_date"],
+                r["valid_until"])
+
+    out, done = [], set()
+    for r in rows:
+        same = [x for x in rows if x["id"] == r["id"]]
+        if len(services) > 1 and len(same) == len(services) and len({key(x) for x in same}) == 1:
+            if r["id"] not in done:
+                done.add(r["id"])
+                out.append({**r, "service_shown": label("all_services", lang)})
+            continue
+        out.append({**r, "service_shown": r["service"] or ""})
+    return out
+
+
+def near_miss_section(eng: Engagement, supplier: str, month: str, lang: str) -> Section:
+    """How far each SLA KPI is from the next band that pays more (`sla.near_miss`) and what reaching it would
+    have been worth this month on the same base (before the caps), then the lines billed below the contract:
+    what both sides need to agree the close on the same numbers."""
+    contract = eng.contract(supplier)
+    services = contract.services_for(contract.period(month))
+    evaluations = workbook.sla_evaluations(eng, supplier, month, include_neutral=True, lang=lang)
+    currency = contract.currency
+    rows, facts = [], []
+    for service in services:
+        if not service.sla:
+            continue
+        rules = {rule.id: rule for rule in sla.parse(service.sla).rules}
+        for item in evaluations.get(service.id, []):
+            rule = rules.get(item.rule_id)
+            value = item.value_used if item.value_used is not None else item.value
+            if rule is None or item.kpi is None or value is None:
+                continue
+            miss = sla.near_miss(sla.segments(rule), value)
+            if miss is None:
+                continue
+            worth = None
+            if miss.segment.adjustment is not None:
+                worth = round_money((miss.segment.adjustment - item.fraction) * item.base)
+            rows.append({
+                label("service", lang): service.id, label("kpi", lang): words.kpi_name(item.kpi, lang),
+                label("value", lang): text.kpi_value(item.kpi, value, lang, item.variant),
+                label("adjustment_now", lang): format_percent(item.fraction, lang, 2),
+                label("next_band", lang): text.kpi_value(item.kpi, miss.boundary, lang, item.variant),
+                label("gap", lang): text.kpi_difference(item.kpi, miss.gap, lang, item.variant),
+                label("next_adjustment", lang): (format_percent(miss.segment.adjustment, lang, 2)
+                                                 if miss.segment.adjustment is not None
+                                                 else sentence("adjustment_grows", lang)),
+                label("worth", lang): text.money(worth, lang, currency) if worth is not None else "",
+            })
+            facts.append({"service": service.id, "rule": rule.id, "kpi": item.kpi, "boundary": miss.boundary,
+                          "gap": miss.gap, "worth": worth})
+    result = workbook.audit(eng, supplier, month, lang)
+    under = result.findings[[d is not None and d < 0 for d in result.findings["difference"]]] \
+        if not result.findings.empty else result.findings
+    names = text.charge_names(services, workbook.expected_invoice(eng, supplier, month, lang=lang))
+    under_table = pd.DataFrame({
+        label("finding", lang): under["finding_id"],
+        label("service", lang): under["service"].fillna(""),
+        label("charge", lang): [text.charge_name(names, s, c) if isinstance(c, str) else ""
+                                for s, c in zip(under["service"], under["charge"], strict=True)],
+        label("billed", lang): [text.money(v, lang, currency) for v in under["billed"]],
+        label("expected", lang): [text.money(v, lang, currency) for v in under["expected"]],
+        label("difference", lang): [text.money(v, lang, currency) for v in under["difference"]],
+    }) if len(under) else None
+    parts = [sentence("near_miss_narrative", lang) if rows else sentence("near_miss_none", lang)]
+    parts.append(sentence("under_billed_lines", lang, amount=text.money(result.under_billed, lang, currency))
+                 if under_table is not None else sentence("under_billed_none", lang))
+    tables = [("", pd.DataFrame(rows))] if rows else []
+    if under_table is not None:
+        tables.append((label("under_billed", lang), under_table))
+    return Section(label("near_misses", lang), "\n\n".join(parts), [], tables, [],
+                   {"near_misses": facts, "under_billed": result.under_billed})

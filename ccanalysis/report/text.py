@@ -13,7 +13,8 @@ import pandas as pd
 
 from ccanalysis import compliance, kpis
 from ccanalysis.i18n import domain as words
-from ccanalysis.i18n import format_money, format_number, label, sentence
+from ccanalysis.i18n import format_date, format_money, format_number, label, sentence
+from ccanalysis.i18n.report import LABELS
 
 
 def missing(value: object) -> bool:
@@ -118,11 +119,61 @@ def clause_explanation(row: Mapping[str, Any], lang: str) -> str:
     if name in kpis.REGISTRY:
         head = sentence("clause_kpi_head", lang, kpi=words.kpi_name(name, lang),
                         definition=words.kpi_definition(name, row.get("variant"), lang))
+    if row["kind"] == "control":
+        name = control_name(str(name), lang)
     listed = ", ".join(row.get("missing") or ())
     reason = "result" if missing(row.get("reason")) else row["reason"]
     if isinstance(head, str):
         head = head[:1].upper() + head[1:]  # it opens the sentence
+    if isinstance(name, str) and row["kind"] == "control":
+        name = name[:1].upper() + name[1:]
+    reference = row.get("reference")
     return sentence(f"{kind.text}_{reason}", lang, name=name, head=head,
                     value=clause_figure(row, lang), count=row.get("figure"), threshold=clause_threshold(row, lang),
                     verdict=label(row["status"], lang), found=clause_figure(row, lang) or label("none", lang),
-                    services=listed, columns=listed, source=label(row["source"], lang))
+                    services=listed, columns=listed, source=label(row["source"], lang),
+                    evidence=evidence_source(row.get("evidence_source"), lang),
+                    on=format_date(row["evidence_date"], lang) if not missing(row.get("evidence_date")) else "",
+                    until=format_date(row["valid_until"], lang) if not missing(row.get("valid_until")) else "",
+                    ref="" if missing(reference) else f" ({reference})")
+
+
+def control_name(name: str, lang: str) -> str:
+    """A control in words (`vlan_segmentation` → `VLAN segmentadas`); a control the report has no words for,
+    as the contract writes it."""
+    key = f"control_{name}"
+    return label(key, lang) if key in LABELS else name
+
+
+def evidence_source(code: object, lang: str) -> str:
+    """Where a clause's evidence comes from, in words: the supplier's declaration, the client's audit, a
+    certificate (blank when the clause is checked on data)."""
+    return "" if missing(code) else label(f"evidence_{code}", lang)
+
+
+def clause_evidence(row: Mapping[str, Any], lang: str) -> str:
+    """The evidence behind a clause: its source, reference and date (and a certificate's expiry), e.g.
+    `certificado AENOR-123 · válido hasta 10/11/2026`; the data table for a clause checked on data."""
+    if missing(row.get("evidence_source")):
+        return label(row["source"], lang) if not missing(row.get("source")) else ""
+    parts = [evidence_source(row["evidence_source"], lang)]
+    if not missing(row.get("reference")):
+        parts[0] += f" {row['reference']}"
+    if not missing(row.get("evidence_date")):
+        parts.append(format_date(row["evidence_date"], lang))
+    if not missing(row.get("valid_until")):
+        parts.append(sentence("valid_until", lang, date=format_date(row["valid_until"], lang)))
+    return " · ".join(parts)
+
+
+def clause_consequence(row: Mapping[str, Any], lang: str, currency: str) -> str:
+    """What a clause not met costs under the contract: its penalty per month and its consequence in the
+    contract's words; `sin consecuencia en el contrato` when it sets none; blank for a clause met."""
+    if row.get("status") != "not_met":
+        return ""
+    parts = []
+    if not missing(row.get("penalty")):
+        parts.append(sentence("clause_penalty", lang, amount=money(row["penalty"], lang, currency)))
+    if not missing(row.get("consequence")):
+        parts.append(str(row["consequence"]))
+    return "; ".join(parts) or label("no_consequence", lang)
