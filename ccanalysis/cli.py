@@ -185,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reuse-kernel", action="store_true", help="one kernel per worker, reset between reports")
     p.add_argument("--lang", choices=LANGS, default=None, help="report language (default: engagement's)")
     p.add_argument("--no-portfolio", action="store_true", help="skip the portfolio report")
+    p.add_argument("--pdf", action="store_true",
+                   help="also print each report to PDF beside its HTML (same name, .pdf), offline with headless "
+                        "Chromium (apt-get install chromium)")
     common(p)
     p.set_defaults(func=cmd_report)
     match.add_parser(sub, common)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -23,6 +24,7 @@ from pathlib import Path
 from ccanalysis import config
 from ccanalysis.batch.jobs import ReportJob, exit_code, summary_table
 from ccanalysis.batch.outputs import check_writable
+from ccanalysis.batch.pdf import require_chromium
 from ccanalysis.batch.runner import run_batch
 from ccanalysis.engagement import Engagement, load_cached
 from ccanalysis.errors import InputError, UsageError
@@ -199,6 +201,9 @@ def check_report_kind(args: argparse.Namespace) -> str:
 def report_command(args: argparse.Namespace) -> int:
     """Run `ccanalysis report` (see cli.py): 0 when every report is ok or skipped, 1 when any failed."""
     kind = check_report_kind(args)
+    pdf = bool(getattr(args, "pdf", False))
+    if pdf:
+        require_chromium()  # a missing Chromium is wrong usage, said before any report runs
     months = parse_months(args.month) if kind == "month" else []
     eng = load_cached(args.engagement, root=args.root)  # validated once, reused by every report kernel
     if kind == "flash":
@@ -207,12 +212,15 @@ def report_command(args: argparse.Namespace) -> int:
         jobs = [plan_scenario_job(eng, args.scenario, draws=args.draws, seed=args.seed, lang=args.lang)]
     else:
         jobs = plan_jobs(eng, months, args.supplier, lang=args.lang, portfolio=not args.no_portfolio)
+    if pdf:
+        jobs = [dataclasses.replace(job, pdf=True) for job in jobs]
     with engagement_lock(config.reports_dir(eng.id, eng.root)):
         results = run_batch(jobs, jobs_n=args.jobs, scheduler=args.scheduler, force=args.force,
                             reuse_kernel=args.reuse_kernel, progress=sys.stderr.isatty(), cwd=eng.root)
     if args.format == "json":
         print(dumps([{"report": r.name, "status": r.status, "seconds": round(r.seconds, 2), "where": r.where,
-                      "html": str(r.paths.get("html", ""))} for r in results]))
+                      "html": str(r.paths.get("html", "")),
+                      **({"pdf": str(r.paths.get("pdf", ""))} if pdf else {})} for r in results]))
     else:
         print(summary_table(results))
     return exit_code(results)
