@@ -110,3 +110,24 @@ def test_a_pdf_chromium_cannot_print_is_a_failed_report_not_a_traceback(demo_roo
     folder = root / "reports" / "demo" / "2026-09"
     assert not (folder / "northwind.pdf").exists() and not list(folder.glob(".*.tmp"))
     assert not (folder / "northwind.json").exists(), "without its PDF the report is not marked as built"
+
+
+def test_print_css_and_running_header_in_the_page():
+    import nbformat
+
+    from ccanalysis.report.html import notebook_to_html
+    from ccanalysis.report.section import Section
+
+    sections = [Section(title=f"Sección {i}") for i in range(3)]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("s", outputs=[nbformat.v4.new_output(
+        "display_data", data={"text/html": s._repr_html_(), "text/plain": "s"})]) for s in sections])
+    page = notebook_to_html(nb, title="Informe — Northwind — 2026-09", lang="es",
+                            header={"client": "Cliente SA", "supplier": "Northwind", "month": "2026-09",
+                                    "data_sources": "contactos"})
+    assert "@page { size: A4; margin: 14mm 12mm 16mm; }" in page
+    assert page.count('class="cca-section first-section"') == 1
+    assert page.index('class="cca-section first-section"') < page.index('class="cca-section"')
+    thead = page[page.index("<thead>"):page.index("</thead>")]
+    assert "Informe — Northwind — 2026-09" in thead
+    assert "Cliente: Cliente SA" in thead and "Proveedor: Northwind" in thead and "Mes: 2026-09" in thead
+    assert "contactos" not in thead  # the data sources stay in the first page's header only

@@ -88,7 +88,9 @@ table.print-frame > thead { display: none; }
   table.print-frame > tbody > tr > td { display: table-cell; }
   table.print-frame > thead > tr > th { background: none; border: 0; border-bottom: 1px solid var(--rule);
     padding: 0 0 3mm; }
+  .running-header span { white-space: nowrap; }
   .running-header span + span::before { content: " · "; }
+  .running-title { font-weight: 600; }
   .cca-section { break-before: page; }
   .cca-section.first-section { break-before: auto; }
   table:not(.print-frame), figure, img, svg, .cca-kpi { break-inside: avoid; }
@@ -181,14 +183,15 @@ def header_html(header: Mapping[str, object], *, title: str, lang: str = "en") -
 
 
 def running_header_html(header: Mapping[str, object], *, title: str, lang: str = "en") -> str:
-    """The line printed at the top of every page: the title, then client, supplier, month (those given)."""
-    parts = [f"<span>{html_lib.escape(title)}</span>"]
-    parts += [
+    """What is printed at the top of every page: the title, and a line with client, supplier, month (those
+    given)."""
+    facts = "".join(
         f"<span>{html_lib.escape(label('header_' + key, lang))}: {_format_value(header[key], lang)}</span>"
         for key in RUNNING_HEADER_KEYS
         if header.get(key) is not None
-    ]
-    return f'<div class="running-header">{"".join(parts)}</div>'
+    )
+    return (f'<div class="running-header"><div class="running-title">{html_lib.escape(title)}</div>'
+            f'<div class="running-facts">{facts}</div></div>')
 
 
 _FIRST_SECTION = re.compile(r'class="cca-section"')
