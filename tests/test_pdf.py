@@ -81,6 +81,9 @@ def test_a_missing_pdf_is_rebuilt_and_an_unchanged_one_skipped(pdf_root, capsys)
     code, results = _run([*REPORT, "--pdf", "--root", str(pdf_root)], capsys)
     assert code == 0 and [r["status"] for r in results] == ["ok"]
     assert (folder / "northwind.pdf").read_bytes().startswith(b"%PDF")
+    table = [a for a in REPORT if a not in ("--format", "json")]
+    assert cli.main([*table, "--pdf", "--root", str(pdf_root)]) == 0  # skipped: the table names the PDF
+    assert capsys.readouterr().out.endswith(f"PDF:\n  {folder / 'northwind.pdf'}\n")
 
 
 def test_pdf_without_chromium_is_a_usage_error_before_any_report(demo_root, tmp_path, monkeypatch, capsys):

@@ -242,4 +242,7 @@ def report_command(args: argparse.Namespace) -> int:
                       **({"pdf": str(r.paths.get("pdf", ""))} if pdf else {})} for r in results]))
     else:
         print(summary_table(results))
+        printed = [str(r.paths["pdf"]) for r in results if "pdf" in r.paths]
+        if printed:
+            print("PDF:\n" + "\n".join(f"  {path}" for path in printed))
     return exit_code(results)
