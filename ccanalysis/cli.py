@@ -26,6 +26,7 @@ from .jsonio import dumps
 
 FORMATS = ("table", "csv", "json")
 LANGS = ("es", "en")
+AUDIENCES = ("client", "supplier")
 
 
 def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
@@ -185,6 +186,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reuse-kernel", action="store_true", help="one kernel per worker, reset between reports")
     p.add_argument("--lang", choices=LANGS, default=None, help="report language (default: engagement's)")
     p.add_argument("--no-portfolio", action="store_true", help="skip the portfolio report")
+    p.add_argument("--audience", choices=AUDIENCES, default=None,
+                   help="with --month: who the supplier reports are for (default client); 'supplier' writes "
+                        "SUPPLIER.supplier.html beside the client's and no portfolio")
+    p.add_argument("--pdf", action="store_true",
+                   help="also print each report to PDF beside its HTML (same name, .pdf), offline with headless "
+                        "Chromium (apt-get install chromium)")
     common(p)
     p.set_defaults(func=cmd_report)
     match.add_parser(sub, common)

@@ -33,8 +33,8 @@ def supplier_month() -> nbformat.NotebookNode:
                           "The invoice audit (findings, claim, review list, disputes), billed vs expected by charge, "
                           "expected invoice, KPIs under the contract's definitions with SLA "
                           "adjustments, daily activity and cost, compliance scorecard.", metadata=HIDDEN),
-        cell('engagement: str = "demo"\nsupplier: str = "northwind"\nmonth: str = "2026-08"\nlang: str = "es"',
-             metadata={"tags": ["parameters"]}),
+        cell('engagement: str = "demo"\nsupplier: str = "northwind"\nmonth: str = "2026-08"\nlang: str = "es"\n'
+             'audience: str = "client"', metadata={"tags": ["parameters"]}),
         cell("from ccanalysis import report\n\n"
              "eng = report.open_engagement(engagement)\n"
              "report.check_parameters(eng, supplier, month, lang)"),

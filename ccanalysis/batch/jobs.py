@@ -18,7 +18,8 @@ class ReportJob:
     """One report to build: a notebook run with `parameters`, written as `<output_stem>.html/.ipynb/.json`.
 
     `inputs` are the files (or folders, walked recursively) whose content decides whether the report must
-    be rebuilt; `header` is shown at the top of the HTML (client, supplier, month, data_sources…).
+    be rebuilt; `header` is shown at the top of the HTML (client, supplier, month, data_sources…); with
+    `pdf`, a `<output_stem>.pdf` is printed from the HTML too.
     """
 
     name: str
@@ -29,6 +30,7 @@ class ReportJob:
     header: dict = field(default_factory=dict)
     title: str | None = None
     lang: str = "en"
+    pdf: bool = False
 
     def paths(self) -> dict[str, Path]:
         stem = Path(self.output_stem)
@@ -36,6 +38,7 @@ class ReportJob:
             "html": stem.with_name(stem.name + ".html"),
             "ipynb": stem.with_name(stem.name + ".ipynb"),
             "json": stem.with_name(stem.name + ".json"),
+            "pdf": stem.with_name(stem.name + ".pdf"),
             "failed": stem.with_name(stem.name + ".failed.ipynb"),
         }
 
@@ -43,7 +46,8 @@ class ReportJob:
 @dataclass
 class ReportResult:
     """What happened to one report; `timings` in seconds (kernel_start, execution, imports, compute, html,
-    write); for a failure, the failing cell (0-based, counted in the author's notebook) and the error."""
+    write); for a failure, the failing cell (0-based, counted in the author's notebook) and the error, or
+    the step after the notebook that failed (`failed_step`, e.g. "pdf")."""
 
     name: str
     status: str
@@ -55,12 +59,15 @@ class ReportResult:
     paths: dict[str, Path] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     results: dict | None = None
+    failed_step: str | None = None
 
     @property
     def where(self) -> str:
         """'cell 3 `raise …`: ValueError: boom' for a failure, '' otherwise."""
         if self.status != FAILED:
             return ""
+        if self.failed_step:
+            return f"{self.failed_step}: {self.error_message or ''}".strip()
         place = f"cell {self.failed_cell}" if self.failed_cell is not None else "before any cell"
         if self.failed_source:
             place += f" `{self.failed_source}`"

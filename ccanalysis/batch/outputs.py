@@ -2,7 +2,9 @@
 
 The `.json` (key results, rebuild key, and the sha256 and size of the HTML it goes with) is written last:
 it is what marks a report as up to date, so a batch interrupted half-way never leaves a report that looks
-built, and an HTML file cut short or edited afterwards no longer matches its `.json` and is rebuilt.
+built, and an HTML file cut short or edited afterwards no longer matches its `.json` and is rebuilt. A
+report asked with a PDF has it printed from the written HTML before the `.json`: a PDF that cannot be
+printed is a failed report (its HTML is kept, but without a `.json` the next run builds it again).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from ccanalysis.batch.jobs import OK, ReportJob, ReportResult
+from ccanalysis.batch.jobs import FAILED, OK, ReportJob, ReportResult
+from ccanalysis.batch.pdf import PdfError, html_to_pdf
 from ccanalysis.errors import InputError
 from ccanalysis.io.writing import atomic_write
 from ccanalysis.jsonio import to_jsonable
@@ -25,7 +28,7 @@ from ccanalysis.report.html import ccanalysis_version
 
 
 def html_digest(html: bytes) -> dict:
-    """What a report's `.json` records of its HTML: sha256 (hex) and size in bytes."""
+    """What a report's `.json` records of its HTML (and of its PDF): sha256 (hex) and size in bytes."""
     return {"sha256": hashlib.sha256(html).hexdigest(), "bytes": len(html)}
 
 
@@ -62,10 +65,25 @@ def write_outputs(job: ReportJob, digest: str, out: dict) -> ReportResult:
     """Driver side: write one report's files atomically and build its result."""
     paths = job.paths()
     started = time.perf_counter()
+    failed_step = None
     if out["status"] == OK:
         html = out["html"].encode("utf-8")
         atomic_write(paths["ipynb"], out["notebook"])
         atomic_write(paths["html"], html)
+        if job.pdf:
+            try:
+                html_to_pdf(paths["html"], paths["pdf"])
+            except PdfError as error:
+                out = {**out, "status": FAILED, "error_name": type(error).__name__, "error_message": str(error)}
+                failed_step = "pdf"
+                with contextlib.suppress(FileNotFoundError):
+                    paths["pdf"].unlink()  # an older PDF beside the new HTML would show another report
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                paths["pdf"].unlink()  # a PDF left from an earlier run no longer matches the new HTML
+    if failed_step is not None:
+        written = {k: paths[k] for k in ("html", "ipynb")}
+    elif out["status"] == OK:
         record = {
             "report": job.name,
             "input_hash": digest,
@@ -77,11 +95,13 @@ def write_outputs(job: ReportJob, digest: str, out: dict) -> ReportResult:
             "header": to_jsonable(job.header),
             "results": out.get("results"),
         }
+        if job.pdf:
+            record["pdf"] = html_digest(paths["pdf"].read_bytes())
         # the .json is written last: it is what marks the report as up to date
         atomic_write(paths["json"], json.dumps(record, indent=1, ensure_ascii=False, sort_keys=True, allow_nan=False) + "\n")
         with contextlib.suppress(FileNotFoundError):
             paths["failed"].unlink()
-        written = {k: paths[k] for k in ("html", "ipynb", "json")}
+        written = {k: paths[k] for k in ("html", "ipynb", "json", *(("pdf",) if job.pdf else ()))}
     else:
         written = {}
         if out.get("notebook"):
@@ -100,5 +120,6 @@ def write_outputs(job: ReportJob, digest: str, out: dict) -> ReportResult:
         paths=written,
         timings=timings,
         results=out.get("results"),
+        failed_step=failed_step,
     )
 

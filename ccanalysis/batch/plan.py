@@ -1,7 +1,8 @@
 """`ccanalysis report`: plan an engagement's reports and run them through the batch runner.
 
 With `--month`: one report per supplier and month (`notebooks/supplier_month.ipynb`) and one portfolio
-report per month (`notebooks/portfolio.ipynb`), written to `reports/ENG/YYYY-MM/`. With `--flash DATE`: the
+report per month (`notebooks/portfolio.ipynb`), written to `reports/ENG/YYYY-MM/`; with `--audience supplier`
+the supplier-month reports written for the supplier (`<supplier>.supplier.html`) and no portfolio. With `--flash DATE`: the
 daily flash of every supplier on that as-of date (`notebooks/daily_flash.ipynb`), written to
 `reports/ENG/flash/DATE`; with `--scenario NAME`: the payment-model simulation of scenario file
 `parameters/ENG/scenarios/NAME.yaml` (`notebooks/simulation.ipynb`), written to `reports/ENG/scenarios/NAME`.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -23,6 +25,7 @@ from pathlib import Path
 from ccanalysis import config
 from ccanalysis.batch.jobs import ReportJob, exit_code, summary_table
 from ccanalysis.batch.outputs import check_writable
+from ccanalysis.batch.pdf import require_chromium
 from ccanalysis.batch.runner import run_batch
 from ccanalysis.engagement import Engagement, load_cached
 from ccanalysis.errors import InputError, UsageError
@@ -44,10 +47,22 @@ LOCK_NAME = "report"
 LOCK_WAIT_S = 6 * 3600.0
 
 
+#: Who a supplier-month report is for: the client (the default) or the supplier itself.
+AUDIENCES = ("client", "supplier")
+
+
 def plan_jobs(eng: Engagement, months: list[str], suppliers: list[str] | None = None, *, lang: str | None = None,
-              portfolio: bool = True, notebooks: Path | None = None) -> list[ReportJob]:
-    """The reports to build, every parameter checked against the engagement (UsageError, one line)."""
+              portfolio: bool = True, notebooks: Path | None = None, audience: str = "client") -> list[ReportJob]:
+    """The reports to build, every parameter checked against the engagement (UsageError, one line).
+
+    `audience` "supplier": the supplier-month reports written for the supplier (notebook parameter
+    `audience`, files `<supplier>.supplier.*` beside the client's, their own title) and no portfolio, which is
+    the client's."""
     lang = check_lang(lang or eng.settings.lang)
+    if audience not in AUDIENCES:
+        raise UsageError(f"unknown audience {audience!r}; one of {', '.join(AUDIENCES)}")
+    for_supplier = audience == "supplier"
+    portfolio = portfolio and not for_supplier
     notebooks = notebooks or config.notebooks_dir()
     chosen = suppliers or eng.suppliers
     for supplier in chosen:
@@ -64,11 +79,15 @@ def plan_jobs(eng: Engagement, months: list[str], suppliers: list[str] | None = 
             period = contract.period(month)
             if contract.active_days(period) == 0:
                 continue
+            parameters = {"engagement": eng.id, "supplier": supplier, "month": month, "lang": lang}
+            stem, title = supplier, "supplier_report"
+            if for_supplier:
+                parameters["audience"] = audience
+                stem, title = f"{supplier}.{audience}", "supplier_report_for_supplier"
             jobs.append(ReportJob(
-                name=f"{month}/{supplier}", notebook=notebooks / SUPPLIER_NOTEBOOK,
-                parameters={"engagement": eng.id, "supplier": supplier, "month": month, "lang": lang},
-                output_stem=out / supplier, inputs=[notebooks / SUPPLIER_NOTEBOOK, *report_inputs(eng, supplier)],
-                header=_header(eng, month, lang, supplier), title=f"{label('supplier_report', lang)} — "
+                name=f"{month}/{stem}", notebook=notebooks / SUPPLIER_NOTEBOOK, parameters=parameters,
+                output_stem=out / stem, inputs=[notebooks / SUPPLIER_NOTEBOOK, *report_inputs(eng, supplier)],
+                header=_header(eng, month, lang, supplier), title=f"{label(title, lang)} — "
                 f"{contract.name} — {month}", lang=lang))
         if portfolio:
             jobs.append(ReportJob(
@@ -189,7 +208,8 @@ def check_report_kind(args: argparse.Namespace) -> str:
         raise UsageError(f"give exactly one of --month YYYY-MM, --flash YYYY-MM-DD or --scenario NAME "
                          f"(got {shown})")
     kind = given[0]
-    belongs = {"supplier": "month", "no_portfolio": "month", "draws": "scenario", "seed": "scenario"}
+    belongs = {"supplier": "month", "no_portfolio": "month", "audience": "month", "draws": "scenario",
+               "seed": "scenario"}
     for option, owner in belongs.items():
         if getattr(args, option, None) not in (None, False) and owner != kind:
             raise UsageError(f"--{option.replace('_', '-')} goes with --{owner}, not with --{kind}")
@@ -199,6 +219,9 @@ def check_report_kind(args: argparse.Namespace) -> str:
 def report_command(args: argparse.Namespace) -> int:
     """Run `ccanalysis report` (see cli.py): 0 when every report is ok or skipped, 1 when any failed."""
     kind = check_report_kind(args)
+    pdf = bool(getattr(args, "pdf", False))
+    if pdf:
+        require_chromium()  # a missing Chromium is wrong usage, said before any report runs
     months = parse_months(args.month) if kind == "month" else []
     eng = load_cached(args.engagement, root=args.root)  # validated once, reused by every report kernel
     if kind == "flash":
@@ -206,13 +229,20 @@ def report_command(args: argparse.Namespace) -> int:
     elif kind == "scenario":
         jobs = [plan_scenario_job(eng, args.scenario, draws=args.draws, seed=args.seed, lang=args.lang)]
     else:
-        jobs = plan_jobs(eng, months, args.supplier, lang=args.lang, portfolio=not args.no_portfolio)
+        jobs = plan_jobs(eng, months, args.supplier, lang=args.lang, portfolio=not args.no_portfolio,
+                         audience=getattr(args, "audience", None) or "client")
+    if pdf:
+        jobs = [dataclasses.replace(job, pdf=True) for job in jobs]
     with engagement_lock(config.reports_dir(eng.id, eng.root)):
         results = run_batch(jobs, jobs_n=args.jobs, scheduler=args.scheduler, force=args.force,
                             reuse_kernel=args.reuse_kernel, progress=sys.stderr.isatty(), cwd=eng.root)
     if args.format == "json":
         print(dumps([{"report": r.name, "status": r.status, "seconds": round(r.seconds, 2), "where": r.where,
-                      "html": str(r.paths.get("html", ""))} for r in results]))
+                      "html": str(r.paths.get("html", "")),
+                      **({"pdf": str(r.paths.get("pdf", ""))} if pdf else {})} for r in results]))
     else:
         print(summary_table(results))
+        printed = [str(r.paths["pdf"]) for r in results if "pdf" in r.paths]
+        if printed:
+            print("PDF:\n" + "\n".join(f"  {path}" for path in printed))
     return exit_code(results)

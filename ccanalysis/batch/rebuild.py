@@ -50,7 +50,8 @@ def job_hash(job: ReportJob) -> str:
 def is_up_to_date(job: ReportJob, digest: str) -> bool:
     """True when the report's `.json` records the same input hash and the HTML beside it has the size and
     sha256 the `.json` recorded (a missing, truncated or edited HTML, or an unreadable `.json`, is not up
-    to date: the report is rebuilt)."""
+    to date: the report is rebuilt); for a job asking for a PDF, the PDF must be there with the size the
+    `.json` recorded too."""
     paths = job.paths()
     try:
         record = json.loads(paths["json"].read_text(encoding="utf-8"))
@@ -59,6 +60,10 @@ def is_up_to_date(job: ReportJob, digest: str) -> bool:
         expected = record.get("html")
         if not isinstance(expected, dict) or paths["html"].stat().st_size != expected.get("bytes"):
             return False
+        if job.pdf:  # asked for a PDF: it must be the one printed with this HTML
+            printed = record.get("pdf")
+            if not isinstance(printed, dict) or paths["pdf"].stat().st_size != printed.get("bytes"):
+                return False
         return html_digest(paths["html"].read_bytes()) == expected
     except (OSError, ValueError):
         return False

@@ -200,7 +200,7 @@ def run_batch(
     for i, job in enumerate(jobs):
         if not force and is_up_to_date(job, digests[i]):
             results[i] = ReportResult(name=job.name, status=SKIPPED, paths={
-                k: v for k, v in job.paths().items() if k != "failed"})
+                k: v for k, v in job.paths().items() if k != "failed" and (k != "pdf" or job.pdf)})
         else:
             to_run.append(i)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 LABELS: dict[str, dict[str, str]] = {
     "supplier_report": {"es": "Informe mensual del proveedor", "en": "Supplier monthly report"},
     "portfolio_report": {"es": "Informe de cartera de proveedores", "en": "Supplier portfolio report"},
+    "supplier_report_for_supplier": {"es": "Informe mensual para el proveedor",
+                                     "en": "Monthly report for the supplier"},
     "client": {"es": "Cliente", "en": "Client"},
     "supplier": {"es": "Proveedor", "en": "Supplier"},
     "suppliers": {"es": "Proveedores", "en": "Suppliers"},

@@ -70,8 +70,37 @@ td:first-child, th:first-child { text-align: left; }
 tbody tr:nth-child(even) { background: #fbfcfd; }
 img, svg { max-width: 100%; height: auto; }
 a.anchor-link { display: none; }
-@media print { main.report { max-width: none; padding: 0; } }
+/* the print frame: a one-row table whose <thead> (the running header) Chromium repeats on every printed
+   page; on screen it is plain blocks and the running header is hidden */
+table.print-frame, table.print-frame > tbody, table.print-frame > tbody > tr,
+table.print-frame > tbody > tr > td { display: block; margin: 0; padding: 0; border: 0; background: none;
+  text-align: left; font-size: inherit; }
+table.print-frame > thead { display: none; }
+.running-header { color: var(--muted); font-size: 9pt; text-align: left; font-weight: 400; }
+@media print {
+  @page { size: A4; margin: 14mm 12mm 16mm; }
+  body { font-size: 10pt; }
+  main.report { max-width: none; padding: 0; }
+  table.print-frame { display: table; width: 100%; border-collapse: collapse; margin: 0; }
+  table.print-frame > thead { display: table-header-group; }
+  table.print-frame > tbody { display: table-row-group; }
+  table.print-frame > tbody > tr, table.print-frame > thead > tr { display: table-row; background: none; }
+  table.print-frame > tbody > tr > td { display: table-cell; }
+  table.print-frame > thead > tr > th { background: none; border: 0; border-bottom: 1px solid var(--rule);
+    padding: 0 0 3mm; }
+  .running-header span { white-space: nowrap; }
+  .running-header span + span::before { content: " · "; }
+  .running-title { font-weight: 600; }
+  .cca-section { break-before: page; }
+  .cca-section.first-section { break-before: auto; }
+  table:not(.print-frame), figure, img, svg, .cca-kpi { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+  .output_subarea { overflow: visible; }
+}
 """
+
+#: The header facts repeated at the top of every printed page, after the title.
+RUNNING_HEADER_KEYS = ("client", "supplier", "month", "as_of", "scenario")
 
 
 def _drop_hidden_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -153,6 +182,21 @@ def header_html(header: Mapping[str, object], *, title: str, lang: str = "en") -
     )
 
 
+def running_header_html(header: Mapping[str, object], *, title: str, lang: str = "en") -> str:
+    """What is printed at the top of every page: the title, and a line with client, supplier, month (those
+    given)."""
+    facts = "".join(
+        f"<span>{html_lib.escape(label('header_' + key, lang))}: {_format_value(header[key], lang)}</span>"
+        for key in RUNNING_HEADER_KEYS
+        if header.get(key) is not None
+    )
+    return (f'<div class="running-header"><div class="running-title">{html_lib.escape(title)}</div>'
+            f'<div class="running-facts">{facts}</div></div>')
+
+
+_FIRST_SECTION = re.compile(r'class="cca-section"')
+
+
 def notebook_to_html(
     nb: nbformat.NotebookNode,
     *,
@@ -165,7 +209,10 @@ def notebook_to_html(
 
     `header` keys (client, supplier, month, data_sources…) are labelled in `lang` ("en" or "es");
     `generated` (default: now) and `version` (the installed ccanalysis) are added when absent.
-    Cells tagged `remove-cell` are dropped, `remove-output` lose their outputs.
+    Cells tagged `remove-cell` are dropped, `remove-output` lose their outputs. Printed (or `--pdf`), the
+    page is A4 with the title, client, supplier and month repeated at the top of every page (the `<thead>`
+    of a one-cell frame table, which browsers repeat on each page) and each section after the first on a
+    new page.
     """
     check_lang(lang)
     full_header = dict(header)
@@ -186,6 +233,7 @@ def notebook_to_html(
     exporter.register_preprocessor(tags, enabled=True)
     body, _ = exporter.from_notebook_node(_drop_hidden_outputs(nb))
     body = _SCRIPT.sub("", body)
+    body = _FIRST_SECTION.sub('class="cca-section first-section"', body, count=1)  # no page break before it
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
@@ -193,8 +241,10 @@ def notebook_to_html(
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="generator" content="ccanalysis {html_lib.escape(ccanalysis_version())}">\n'
         f"<title>{html_lib.escape(title)}</title>\n<style>{REPORT_CSS}</style>\n</head>\n"
-        f'<body>\n<main class="report">\n{header_html(full_header, title=title, lang=lang)}\n'
-        f"{body}\n</main>\n</body>\n</html>\n"
+        '<body>\n<table class="print-frame"><thead><tr><th>'
+        f"{running_header_html(full_header, title=title, lang=lang)}</th></tr></thead><tbody><tr><td>\n"
+        f'<main class="report">\n{header_html(full_header, title=title, lang=lang)}\n'
+        f"{body}\n</main>\n</td></tr></tbody></table>\n</body>\n</html>\n"
     )
 
 
