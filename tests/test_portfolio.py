@@ -202,7 +202,7 @@ def test_the_channel_section_charts_only_shared_channels(tmp_path):
     section = report.portfolio_channel_section(_three_suppliers(tmp_path), "2026-09", "en")
     assert "With a single supplier there is no one to compare with on: e-mail." in section.narrative
     (fig,) = section.figures
-    titles = [ax.get_title() for ax in fig.axes]
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
     assert titles == ["voice (inbound)"]  # e-mail has one supplier: no panel
     labels = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert labels == ["€1.50", "€2.00"]
@@ -223,6 +223,9 @@ def test_the_lead_is_what_the_audit_recovers(tmp_path):
         {"dispute_id": "D-acme-202609-002", "supplier": "acme", "invoice_id": "A-1", "month": "2026-09",
          "check": "price", "amount_claimed": "5.00", "status": "submitted", "status_date": "2026-10-03"},
     ]
+    blank = {"finding_id": "", "service": "care", "charge": "care_contacts", "amount_accepted": "",
+             "amount_credited": "", "credit_invoice_id": "", "note": ""}
+    register = [{**blank, **row} for row in register]
     eng = _three_suppliers(tmp_path, disputes=register)
     section = report.portfolio_recovery_section(eng, "2026-09", "en")
     acme = section.results["by_supplier"]["acme"]
@@ -241,6 +244,6 @@ def test_without_a_register_the_lead_says_so_and_shows_no_zeros(tmp_path):
 
     section = report.portfolio_recovery_section(_three_suppliers(tmp_path), "2026-09", "es")
     assert [h[0] for h in section.headline] == ["Reclamable acumulado", "% de lo facturado"]
-    assert "Aún no hay registro de reclamaciones (data/tiny/disputes.csv)" in section.narrative
+    assert "Aún no hay registro de reclamaciones (disputes.csv en la carpeta de datos de tiny)" in section.narrative
     disputes = report.portfolio_disputes_section(_three_suppliers(tmp_path), "2026-09", "es")
     assert disputes.tables == [] and disputes.narrative.startswith("Aún no hay registro")

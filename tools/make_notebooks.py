@@ -43,7 +43,7 @@ def supplier_month() -> nbformat.NotebookNode:
         cell("invoice = report.expected_invoice_section(eng, supplier, month, lang)\ninvoice"),
         cell("kpis = report.kpi_section(eng, supplier, month, lang)\nkpis"),
         cell("near_misses = report.near_miss_section(eng, supplier, month, lang)\nnear_misses"),
-        cell("activity = report.activity_section(eng, supplier, month, lang)\nactivity"),
+        cell("activity = report.activity_section(eng, supplier, month, lang, audience)\nactivity"),
         cell("scorecard = report.compliance_section(eng, supplier, month, lang)\nscorecard"),
         cell("report.publish(audit, summary, invoice, kpis, near_misses, activity, scorecard)"),
     ]

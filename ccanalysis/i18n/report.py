@@ -308,9 +308,11 @@ SENTENCES: dict[str, dict[str, str]] = {
     "recovery_disputes": {"es": "Recuperado con abonos: {recovered}; pendiente en reclamaciones abiertas: {pending}.",
                           "en": "Recovered through credit notes: {recovered}; pending in open disputes: {pending}."},
     "no_dispute_register": {
-        "es": "Aún no hay registro de reclamaciones (data/{engagement}/disputes.csv): nada recuperado ni pendiente "
+        "es": "Aún no hay registro de reclamaciones (disputes.csv en la carpeta de datos de {engagement}): nada "
+              "recuperado ni pendiente "
               "consta todavía; «ccanalysis dispute {engagement} open» abre las reclamaciones de un proveedor y mes.",
-        "en": "There is no dispute register yet (data/{engagement}/disputes.csv), so nothing recovered or pending "
+        "en": "There is no dispute register yet (disputes.csv in the data folder of {engagement}), so nothing "
+              "recovered or pending "
               "is on record; 'ccanalysis dispute {engagement} open' opens a supplier's disputes of a month.",
     },
     "no_open_disputes": {"es": "No queda ninguna reclamación abierta.", "en": "No dispute is still open."},

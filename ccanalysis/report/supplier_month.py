@@ -22,6 +22,10 @@ from ccanalysis.report import figures, text
 from ccanalysis.report.section import Section
 
 
+#: Who a supplier report is for: the client (everything) or the supplier's account manager (no budget).
+AUDIENCES = ("client", "supplier")
+
+
 def audit_section(eng: Engagement, supplier: str, month: str, lang: str) -> Section:
     """Page 1: the audit of the supplier's invoice — the claim, every finding in words, the lines that need
     review, the disputes carried from earlier months, the waterfall from expected to billed."""
@@ -258,9 +262,12 @@ def _reported(eng: Engagement, supplier: str, month: str, lang: str) -> tuple[pd
     return pd.DataFrame(rows), f"{sentence('reported_narrative', lang)} {summary}", facts
 
 
-def activity_section(eng: Engagement, supplier: str, month: str, lang: str) -> Section:
+def activity_section(eng: Engagement, supplier: str, month: str, lang: str, audience: str = "client") -> Section:
     """Daily contacts of every service against the plan's offered contacts, and the month-to-date cost, day
-    by day against plan and budget."""
+    by day against plan and budget. For the supplier's audience (`audience="supplier"`) the client's budget
+    and the plan's cost are left out: they are the client's, not the supplier's."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience: expected one of {', '.join(AUDIENCES)}, got {audience!r}")
     contract = eng.contract(supplier)
     days_by_service = workbook.service_days(eng, supplier, month)
     figs = []
@@ -286,9 +293,10 @@ def activity_section(eng: Engagement, supplier: str, month: str, lang: str) -> S
         projection = None
         if last < period.end:  # a month not yet closed: the projected close from its last day of data
             projection = workbook.projected_close(eng, supplier, month, last, today=date.max).daily
-        budget = morning.supplier_budget(eng, supplier, month)
-        plan = morning.planned_cumulative(eng, supplier, month)
-        partial = bool(len(plan)) and bool(morning.unplanned_charges(eng, supplier, month))
+        client = audience == "client"
+        budget = morning.supplier_budget(eng, supplier, month) if client else None
+        plan = morning.planned_cumulative(eng, supplier, month) if client else None
+        partial = plan is not None and bool(len(plan)) and bool(morning.unplanned_charges(eng, supplier, month))
         figs.append(figures.daily_cost(cost, lang, plan=plan, budget=float(budget) if budget is not None else None,
                                        projection=projection,
                                        plan_label=label("chart_plan_partial", lang) if partial else None))
