@@ -161,3 +161,11 @@ def test_a_contract_without_clauses_says_so(tmp_path):
     write_engagement(tmp_path, tables={"activity/a.csv": [activity_row("2026-09-01", 10, 9)]})
     section = supplier_month.compliance_section(load("tiny", root=tmp_path), "acme", "2026-09", "en")
     assert section.tables == [] and "has no compliance clauses" in section.narrative
+
+
+def test_every_table_has_its_name_for_the_report_header():
+    from ccanalysis.i18n import label
+    from ccanalysis.io.schemas import TABLES
+
+    for table in TABLES:  # the header's data sources name each table read
+        assert label(f"table_{table}", "es") and label(f"table_{table}", "en")

@@ -149,6 +149,7 @@ LABELS.update({
     "table_budget": {"es": "presupuesto", "en": "budget"},
     "table_workforce": {"es": "plantilla", "en": "workforce"},
     "table_reported_kpis": {"es": "indicadores informados", "en": "reported KPIs"},
+    "table_compliance_evidence": {"es": "pruebas de cumplimiento", "en": "compliance evidence"},
     "table_invoice_lines": {"es": "facturas", "en": "invoices"},
     "table_disputes": {"es": "reclamaciones", "en": "disputes"},
 })

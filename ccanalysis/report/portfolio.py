@@ -70,6 +70,8 @@ def portfolio_recovery_section(eng: Engagement, month: str, lang: str) -> Sectio
         label("pending", lang): [money(r["pending"]) for r in rows],
         label("under_billed", lang): [money(r["under_billed"]) for r in rows],
     })
+    if not registered:  # no register: no columns of zeros
+        table = table.drop(columns=[label("recovered", lang), label("pending", lang)])
     return Section(title, narrative, headline, [("", table)], [], results)
 
 

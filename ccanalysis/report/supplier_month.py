@@ -21,7 +21,6 @@ from ccanalysis.money import round_money
 from ccanalysis.report import figures, text
 from ccanalysis.report.section import Section
 
-
 #: Who a supplier report is for: the client (everything) or the supplier's account manager (no budget).
 AUDIENCES = ("client", "supplier")
 
@@ -91,7 +90,7 @@ def expected_invoice_section(eng: Engagement, supplier: str, month: str, lang: s
         label("kind", lang): lines["kind"].map(lambda k: label(k if k != "charge" else "charge_line", lang)),
         label("quantity", lang): [_quantity(q, k, lang) for q, k in zip(lines["quantity"], lines["kind"], strict=True)],
         label("unit", lang): lines["unit"].map(lambda u: "" if text.missing(u) else words.unit_name(u, lang)),
-        label("unit_price", lang): lines["unit_price"].map(lambda p: "" if text.missing(p) else words.price(p, lang)),
+        label("unit_price", lang): [_unit_price(p, k, lang) for p, k in zip(lines["unit_price"], lines["kind"], strict=True)],
         label("amount", lang): lines["amount"].map(lambda a: text.money(a, lang, currency)),
     })
     notes = [(str(n), e) for n, e in zip(lines["line"], lines["explanation"], strict=True)]
@@ -110,6 +109,16 @@ def expected_invoice_section(eng: Engagement, supplier: str, month: str, lang: s
     return Section(f"{words.word('expected_invoice', lang)} — {contract.name}", narrative, [], [("", table), ("", totals_table)],
                    [], {"lines": len(lines), "net": result.net, "tax": result.tax, "gross": result.gross},
                    notes=notes)
+
+
+def _unit_price(value: Decimal | None, kind: str, lang: str) -> str:
+    """An invoice line's unit price; an SLA line's is the fraction of its base, read as a percentage
+    (−0.0048171… → −0,482 %: the exact fraction is in the line's explanation)."""
+    if text.missing(value):
+        return ""
+    if kind in ("sla", "sla_cap"):
+        return format_percent(value, lang, 3)
+    return words.price(value, lang)
 
 
 def _quantity(value: Decimal | None, kind: str, lang: str) -> str:
