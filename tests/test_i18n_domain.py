@@ -183,7 +183,8 @@ def test_numbers_percentages_and_prices_follow_the_language():
 
 def test_kpi_definitions_are_worded_by_the_display_layer():
     assert words.kpi_definition("service_level", None, "es", threshold_s=28800) == (
-        "atendidas dentro de 28.800 s / (ofrecidas − abandonadas dentro del umbral de abandono corto)")
+        "atendidas dentro de 28.800 s (8 h) / (ofrecidas − abandonadas dentro del umbral de abandono corto)")
+    assert words.kpi_definition("service_level", None, "en", threshold_s=20).startswith("answered within 20 s /")
     assert words.kpi_definition("service_level", "offered", "en") == "answered within the SL threshold / offered"
     with pytest.raises(ValueError, match="valid variants"):
         words.kpi_definition("service_level", "served", "en")

@@ -10,7 +10,7 @@ from ccanalysis.io.schemas import TABLES, validate
 
 def test_every_table_of_data_md_has_one_record_and_a_mapping_may_name_it():
     assert list(TABLES) == ["activity", "contacts", "plan", "budget", "workforce", "reported_kpis",
-                            "invoice_lines", "disputes"]
+                            "compliance_evidence", "invoice_lines", "disputes"]
     assert set(get_args(TableName)) == set(TABLES)
     assert all(spec.name == name for name, spec in TABLES.items())
 
@@ -20,8 +20,8 @@ def test_where_each_table_lives_in_the_data_folder():
     places = {name: (spec.data_location(), spec.single_file) for name, spec in TABLES.items()}
     assert places == {"activity": ("activity", False), "contacts": ("contacts", False), "plan": ("plan", False),
                       "budget": ("budget", True), "workforce": ("workforce", False),
-                      "reported_kpis": ("reported_kpis", False), "invoice_lines": ("invoices", False),
-                      "disputes": ("disputes", True)}
+                      "reported_kpis": ("reported_kpis", False), "compliance_evidence": ("compliance_evidence", False),
+                      "invoice_lines": ("invoices", False), "disputes": ("disputes", True)}
 
 
 def test_validation_reports_ranges_allowed_values_and_blanks_by_row():
