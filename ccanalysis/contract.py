@@ -162,6 +162,15 @@ class KpiSetting(Strict):
         return {k: v for k, v in self.model_dump().items() if v is not None and k != "variant"}
 
 
+class CollectionsTerms(Strict):
+    """How a collections service's fees are earned (`ccanalysis.collections.fees`): a payment counts for the
+    agency holding the account that day, or for `attribution_tail_days` after its recall; a charge's
+    `applies_to.debt_age_days` reads the debt age at placement or at payment."""
+
+    attribution_tail_days: Annotated[int, Field(ge=0)] = 0
+    debt_age_at: Literal["placement", "payment"] = "placement"
+
+
 class Service(Strict):
     id: Identifier
     name: Annotated[str, Field(min_length=1)]
@@ -173,6 +182,8 @@ class Service(Strict):
     kpis: dict[str, KpiSetting] = {}
     charges: Annotated[list[dict[str, Any]], Field(min_length=1)]
     sla: dict[str, Any] | None = None
+    #: a collections service: priced on its placements, attempts and payments (not on contact records)
+    collections: CollectionsTerms | None = None
 
     @field_validator("kpis")
     @classmethod

@@ -692,7 +692,9 @@ ASYNCHRONOUS_CHANNELS = frozenset({"email", "backoffice", "letter", "social"})
 #: KPIs that mean nothing on a channel unless its contract names them: an e-mail is not abandoned by the
 #: customer; an outbound call waits in no queue (no speed of answer, no service level).
 NOT_MEANINGFUL = {**{channel: frozenset({"abandonment_rate"}) for channel in ASYNCHRONOUS_CHANNELS},
-                  "outbound": frozenset({"service_level", "asa_s"})}
+                  "outbound": frozenset({"service_level", "asa_s"}),
+                  # a collection agency's records are attempts and payments, not timed calls
+                  "collections": frozenset({"service_level", "abandonment_rate", "asa_s", "aht_s", "occupancy"})}
 #: KPIs timed in seconds that an asynchronous channel reads in hours (the answer waits hours, not seconds).
 WAIT_KPIS = frozenset({"asa_s"})
 

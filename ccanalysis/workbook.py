@@ -94,11 +94,34 @@ def service_activity(eng: Engagement, supplier: str, service: Service, period: B
     first, last = (contract or eng.contract(supplier)).active_range(period, service)
     if until is not None:
         last = min(last, until)
-    contacts = eng.contacts_for(supplier, service.id, first, last)
+    if service.collections is not None:
+        contacts = collections_records(eng, supplier, service, first, last)
+    else:
+        contacts = eng.contacts_for(supplier, service.id, first, last)
     rows = eng.activity_rows(supplier, service.id, first, last)
     interval_minutes = interval_length_minutes(rows) if has_intervals(rows) else None
     return ServiceActivity(contacts=contacts, rows=rows, holidays=eng.holidays, period_start=period.start,
                            period_end=period.end, interval_minutes=interval_minutes)
+
+
+def collections_records(eng: Engagement, supplier: str, service: Service, first: date, last: date) -> pd.DataFrame:
+    """A collections service's contact records between two dates, inclusive
+    (`collections.fees.as_contact_records`): the payments attributed to the agency under its contract's
+    `collections:` terms, and its attempts."""
+    from ccanalysis.collections import fees
+
+    terms = service.collections
+    assert terms is not None
+    placements, payments, attempts = (eng.table(t) for t in ("placements", "payments", "attempts"))
+    attributed = fees.attributed_payments(placements, payments, supplier, tail_days=terms.attribution_tail_days,
+                                          debt_age_at=terms.debt_age_at)
+    days = pd.to_datetime(attributed["paid_on"]).dt.date
+    attributed = attributed[(days >= first) & (days <= last)]
+    if not attempts.empty:
+        when = pd.to_datetime(attempts["start"]).dt.date
+        attempts = attempts[(when >= first) & (when <= last)]
+    return fees.as_contact_records(attributed, attempts, supplier=supplier, service=service.id,
+                                   placements=placements, debt_age_at=terms.debt_age_at)
 
 
 def _activities(eng: Engagement, supplier: str, contract: Contract, period: BillingPeriod,

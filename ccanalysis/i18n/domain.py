@@ -37,6 +37,8 @@ UNIT_NAMES: dict[str, dict[str, tuple[str, str]]] = {
     "customer": {"es": ("cliente distinto", "clientes distintos"), "en": ("distinct customer", "distinct customers")},
     "fte": {"es": ("puesto a tiempo completo", "puestos a tiempo completo"), "en": ("FTE", "FTEs")},
     "sale": {"es": ("venta", "ventas"), "en": ("sale", "sales")},
+    "right_party_contact": {"es": ("contacto con el titular", "contactos con el titular"),
+                            "en": ("right-party contact", "right-party contacts")},
     "collected_amount": {"es": ("importe recobrado", "importe recobrado"),
                          "en": ("collected amount", "collected amount")},
     "month": {"es": ("mes", "meses"), "en": ("month", "months")},
@@ -117,6 +119,7 @@ _CHANNELS = {
     "backoffice": {"es": "back office", "en": "back office"},
     "letter": {"es": "correo postal", "en": "letters"},
     "social": {"es": "redes sociales", "en": "social media"},
+    "collections": {"es": "recobro", "en": "collections"},
 }
 
 

@@ -97,13 +97,65 @@ def applies_to_mask(dates: object, applies_to: Mapping[str, Any] | None,
     return mask
 
 
+#: Keys of `applies_to` that restrict contact records by a column of their own (collections: the debt age
+#: of a payment in days, the account's segment), beside the calendar ones (days, hours).
+RECORD_KEYS = ("debt_age_days", "segments")
+APPLIES_TO_KEYS = ("days", "hours", *RECORD_KEYS)
+
+
+def record_mask(records: object, applies_to: Mapping[str, Any] | None) -> np.ndarray:
+    """Which contact records the record keys of `applies_to` count: `debt_age_days: {from: A, to: B}`
+    (inclusive, either end open) on the records' `debt_age_days`, `segments: [...]` on their `segment`.
+    A charge that restricts by a column the records lack is a ContractError naming the key."""
+    import pandas as pd
+
+    frame = records if isinstance(records, pd.DataFrame) else pd.DataFrame(records)
+    mask = np.ones(len(frame), dtype=bool)
+    if not applies_to:
+        return mask
+    if applies_to.get("debt_age_days") is not None:
+        if "debt_age_days" not in frame.columns:
+            raise ContractError("applies_to.debt_age_days: needs collections data (placements and payments) "
+                                "for the service", "applies_to.debt_age_days")
+        band = applies_to["debt_age_days"]
+        ages = pd.to_numeric(frame["debt_age_days"], errors="coerce").to_numpy(dtype=float)
+        inside = ~np.isnan(ages)
+        if band.get("from") is not None:
+            inside &= ages >= float(band["from"])
+        if band.get("to") is not None:
+            inside &= ages <= float(band["to"])
+        mask &= inside
+    if applies_to.get("segments"):
+        if "segment" not in frame.columns:
+            raise ContractError("applies_to.segments: needs collections data with a segment per account",
+                                "applies_to.segments")
+        mask &= frame["segment"].isin(list(applies_to["segments"])).to_numpy(dtype=bool)
+    return mask
+
+
 def check_applies_to(applies_to: object) -> None:
-    """A charge's `applies_to`: days (day classes) and/or hours ("HH:MM-HH:MM")."""
+    """A charge's `applies_to`: days (day classes) and/or hours ("HH:MM-HH:MM"), and for collections
+    `debt_age_days: {from, to}` (whole days, inclusive) and/or `segments: [...]`."""
     if not isinstance(applies_to, Mapping) or not applies_to:
         raise ValueError("applies_to: must be a mapping with days and/or hours")
     for key in applies_to:
-        if key not in ("days", "hours"):
-            raise ValueError(f"applies_to: unknown key {key!r} (allowed: days, hours)")
+        if key not in APPLIES_TO_KEYS:
+            raise ValueError(f"applies_to: unknown key {key!r} (allowed: {', '.join(APPLIES_TO_KEYS)})")
+    if "debt_age_days" in applies_to:
+        band = applies_to["debt_age_days"]
+        if not isinstance(band, Mapping) or not band or set(band) - {"from", "to"}:
+            raise ValueError("applies_to.debt_age_days: expected {from: DAYS, to: DAYS} (either may be left out), "
+                             f"got {band!r}")
+        for key in ("from", "to"):
+            value = band.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise ValueError(f"applies_to.debt_age_days.{key}: expected whole days ≥ 0, got {value!r}")
+        if band.get("from") is not None and band.get("to") is not None and band["from"] > band["to"]:
+            raise ValueError(f"applies_to.debt_age_days: from ({band['from']}) is after to ({band['to']})")
+    if "segments" in applies_to:
+        segments = applies_to["segments"]
+        if not isinstance(segments, list) or not segments or not all(isinstance(x, str) and x for x in segments):
+            raise ValueError(f"applies_to.segments: expected a list of segment names, got {segments!r}")
     if "days" in applies_to:
         days = applies_to["days"]
         if not isinstance(days, list) or not days:

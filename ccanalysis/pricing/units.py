@@ -28,7 +28,7 @@ from ccanalysis.errors import ContractError, InputError
 from ccanalysis.kpis import DayIndex, exact_day_sums
 from ccanalysis.money import ZERO, to_decimal
 from ccanalysis.periods import working_days_between
-from ccanalysis.pricing.applies_to import applies_to_mask
+from ccanalysis.pricing.applies_to import RECORD_KEYS, applies_to_mask, record_mask
 from ccanalysis.pricing.base import Fact
 from ccanalysis.pricing.registry import CHARGE_MODELS
 from ccanalysis.pricing.rounding import billable_seconds
@@ -36,7 +36,8 @@ from ccanalysis.registry import Registry
 
 SECONDS_PER_HOUR = Decimal(3600)
 SECONDS_PER_MINUTE = Decimal(60)
-PER_EVENT_KEYS = ("fixed_per_event", "min_per_event", "max_per_event", "free_events", "free_amount")
+PER_EVENT_KEYS = ("fixed_per_event", "min_per_event", "max_per_event", "free_events", "free_amount",
+                  "max_per_account")
 #: Interval length assumed when interval rows give no step (a single interval a day).
 DEFAULT_INTERVAL_MINUTES = 60
 
@@ -366,6 +367,16 @@ def _collected_amount(charge: Mapping[str, Any], act: ServiceActivity, active_da
                       from_contacts=lambda c: np.array([sum(payments(c), ZERO)], dtype=object))
 
 
+#: Attempt outcomes that reach the debtor (`ccanalysis.collections.fees.RPC_OUTCOMES`).
+RPC_OUTCOMES = ("rpc", "ptp", "refusal", "dispute")
+
+
+def _right_party_contact(charge: Mapping[str, Any], act: ServiceActivity) -> RecordAmounts:
+    """Attempts that reached the debtor (outcome rpc, ptp, refusal or dispute): collections contact records."""
+    return column_amounts(act, "right_party_contact", from_contacts=lambda c: c["outcome"].isin(RPC_OUTCOMES)
+                          .to_numpy(dtype=bool).astype(np.int64) if "outcome" in c else _none(c))
+
+
 def _month(charge: Mapping[str, Any], act: ServiceActivity, active_days: int, period_days: int) -> Decimal:
     if charge.get("prorate", True) is False:
         return Decimal(1)
@@ -393,6 +404,8 @@ for _unit in (
                  amounts=_sale),
     BillableUnit("collected_amount", _collected_amount, row_columns=("collected_amount",),
                  contact_columns=("outcome", "amount"), events=True, drivers=("volume",)),
+    BillableUnit("right_party_contact", additive(_right_party_contact), contact_columns=("outcome",),
+                 contacts_only=True, drivers=("volume",), amounts=_right_party_contact),
     BillableUnit("month", _month, from_activity=False, drivers=()),
 ):
     UNITS.register(_unit)
@@ -446,7 +459,12 @@ def filtered(act: ServiceActivity, applies_to: Mapping[str, Any] | None) -> Serv
         starts = contacts["start"]
         mask = applies_to_mask(starts.dt.date.to_numpy(), applies_to, act.holidays,
                                times=starts.dt.strftime("%H:%M").to_numpy())
+        mask &= record_mask(contacts, applies_to)
         contacts = contacts.loc[np.asarray(mask, dtype=bool)]
+    elif any(applies_to.get(k) for k in RECORD_KEYS) and not rows.empty:
+        key = next(k for k in RECORD_KEYS if applies_to.get(k))
+        raise ContractError(f"applies_to.{key}: needs collections data (placements and payments) for the service, "
+                            "not activity rows", f"applies_to.{key}")
     if not rows.empty:
         times = rows["interval_start"].to_numpy() if has_intervals(rows) else None
         mask = applies_to_mask(rows["date"].dt.date.to_numpy(), applies_to, act.holidays, times=times,
@@ -469,10 +487,26 @@ def payments(contacts: pd.DataFrame) -> list[Decimal]:
     return [to_decimal(v) for v in paid["amount"]]
 
 
+def account_payments(contacts: pd.DataFrame) -> list[Decimal]:
+    """Each account's payments summed (contact records with `account_id`), in the order of its first payment:
+    the events of a charge capped per account (`max_per_account`)."""
+    if "account_id" not in contacts:
+        raise InputError("max_per_account needs the payments of each account: collections data for the service")
+    payments(contacts)  # the columns it needs
+    paid = contacts[(contacts["outcome"] == "payment") & contacts["amount"].notna()]
+    paid = paid.sort_values(["start", "contact_id"], kind="stable")
+    totals: dict[str, Decimal] = {}
+    for account, amount in zip(paid["account_id"], paid["amount"], strict=True):
+        totals[account] = totals.get(account, ZERO) + to_decimal(amount)
+    return list(totals.values())
+
+
 def _collected(charge: Mapping[str, Any], act: ServiceActivity, figures: dict[str, Any]) -> Units:
-    """Payments as events (contact records) or the collected_amount total (activity rows)."""
-    if not act.contacts.empty:
-        events = payments(act.contacts)
+    """Payments as events (contact records) or the collected_amount total (activity rows); contact records
+    that the charge's `applies_to` leaves none of are no events."""
+    if not act.contacts.empty or (act.rows.empty and figures.get("source") == "contacts"):
+        events = [] if act.contacts.empty else (
+            account_payments(act.contacts) if charge.get("max_per_account") is not None else payments(act.contacts))
         if not act.rows.empty:
             raise InputError("collected amounts come from both contact records and activity rows in one period")
         return Units(None, events, Fact("payments", {"count": len(events), "total": sum(events, ZERO), **figures}))
@@ -555,6 +589,8 @@ def daily_values(charge: Mapping[str, Any], activity: ServiceActivity, *, active
     names = charge_units(charge)
     records = [UNITS.get(name) for name in names]
     if len(records) == 1 and records[0].events and not CHARGE_MODELS.get(charge.get("model")).dimensions:
+        if charge.get("max_per_account") is not None:
+            return None  # an account's payments cap over the whole prefix, not day by day
         return _daily_collected(charge, activity, sources)
     if not records or any(r.amounts is None or r.events or not r.from_activity for r in records):
         return None

@@ -1,5 +1,6 @@
 """percentage: event by event, in order: the free period (free_events / free_amount), then
-value_paid × rate + fixed_per_event, clamped to [min_per_event, max_per_event]."""
+value_paid × rate + fixed_per_event, clamped to [min_per_event, max_per_event]. With `max_per_account`
+(collections) an event is one account's payments of the period, summed, and its fee is capped at that."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
     rate_value = get(charge, "rate", fraction=True)
     fixed = get(charge, "fixed_per_event", ZERO)
     low = get(charge, "min_per_event")
-    high = get(charge, "max_per_event")
+    high = _cap(charge)
     assert rate_value is not None and fixed is not None
     free_events_left = int(get(charge, "free_events", ZERO) or 0)
     free_amount = get(charge, "free_amount", ZERO) or ZERO
@@ -98,7 +99,7 @@ def rate_array(charge: Mapping[str, Any], units: Any, active_days: int | None, p
     paid = np.where(crosses, events - left, events)
     pays = ~starts_free | crosses
     amount = paid * fnumber(charge, "rate", fraction=True) + fnumber(charge, "fixed_per_event")
-    low, high = get(charge, "min_per_event"), get(charge, "max_per_event")
+    low, high = get(charge, "min_per_event"), _cap(charge)
     if low is not None:
         amount = np.maximum(amount, float(low))
     if high is not None:
@@ -106,9 +107,18 @@ def rate_array(charge: Mapping[str, Any], units: Any, active_days: int | None, p
     return np.where(pays, amount, 0.0).sum(axis=-1)
 
 
+def _cap(charge: Mapping[str, Any]) -> Decimal | None:
+    """The most one event pays: `max_per_event`, or `max_per_account` (an event is then an account's payments)."""
+    per_event = get(charge, "max_per_event")
+    return per_event if per_event is not None else get(charge, "max_per_account")
+
+
 def validate(charge: Mapping[str, Any]) -> None:
     check_number(charge["rate"], "rate", fraction=True)
-    check_numbers(charge, "fixed_per_event", "free_amount", "min_per_event", "max_per_event")
+    check_numbers(charge, "fixed_per_event", "free_amount", "min_per_event", "max_per_event", "max_per_account")
+    if charge.get("max_per_event") is not None and charge.get("max_per_account") is not None:
+        raise ValueError("max_per_account: give max_per_event (each payment) or max_per_account (each account's "
+                         "payments of the period), not both")
     if charge.get("free_events") is not None:
         check_whole(charge["free_events"], "free_events")
     check_not_above(charge, "min_per_event", "max_per_event")
@@ -116,6 +126,6 @@ def validate(charge: Mapping[str, Any]) -> None:
 
 MODEL = register(ChargeModel("percentage", rate, required=("rate",),
                              optional=("fixed_per_event", "min_per_event", "max_per_event", "free_events",
-                                       "free_amount"),
+                                       "free_amount", "max_per_account"),
                              validate=validate, events=True, rate_array=rate_array,
                              prices=key_prices("rate", "fixed_per_event")))
