@@ -8,7 +8,13 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from ccanalysis.collections.kpis import COLLECTIONS_KPIS, collections_kpi, collections_kpi_terms, promises, scope
+from ccanalysis.collections.kpis import (
+    COLLECTIONS_KPIS,
+    collections_kpi,
+    collections_kpi_terms,
+    promises,
+    scope,
+)
 from ccanalysis.collections.vintage import (
     AgencyComparison,
     compare_agencies,
