@@ -433,3 +433,23 @@ def test_fees_of_an_account_placed_twice_need_a_supplier():
     fees = pd.DataFrame({"account_id": ["a1"], "amount": [Decimal("1")]})
     with pytest.raises(ValueError, match="a1"):
         compare_agencies(twice, MIX_PAYMENTS, fees)
+
+
+def test_local_times_and_blank_recalls():
+    # x1 placed 03-01, recall written "" (still placed); x2 recalled 03-31 (not placed that day).
+    # One attempt each at 23:30 on 03-31 debtor's local time (Europe/Madrid): x1's counts in March, x2's
+    # is after its recall → penetration 1/2; the RPC is x1's → rpc_rate_accounts 1/2.
+    frame = placements([("x1", "A", "2026-03-01", "", 100, 5, "retail"),
+                        ("x2", "A", "2026-03-01", "2026-03-31", 100, 5, "retail")])
+    tried = attempts([("x1", "A", "2026-03-31 23:30", "rpc", None, None),
+                      ("x2", "A", "2026-03-31 23:30", "rpc", None, None)])
+    tried["start"] = tried["start"].dt.tz_localize("Europe/Madrid")
+    assert collections_kpi("penetration", frame, tried, None, **MARCH) == Fraction(1, 2)
+    assert collections_kpi("rpc_rate_accounts", frame, tried, None, **MARCH) == Fraction(1, 2)
+    assert collections_kpi("contact_rate", frame, tried, None, **MARCH) == 1  # 1 attempt counts, a contact
+
+
+def test_a_tie_has_no_leader():
+    result = AgencyComparison(("A", "B"), "liquidation", pd.DataFrame(), {"A": Fraction(1, 2), "B": Fraction(1, 2)},
+                              {"A": None, "B": None}, pd.DataFrame())
+    assert result.leader is None
