@@ -1,1 +1,7 @@
-"""Collections through contact centres (issue 15): fees, KPIs, call times, the call list."""
+"""Collections through contact centres (issue 15): debt placed with agencies, their attempts and the payments.
+
+`kpis` holds the named collections KPIs (`COLLECTIONS_KPIS`, `collections_kpi`); `vintage` the liquidation
+curves by placement month and the fair comparison of agencies on a common mix (`compare_agencies`). Pure
+functions on the tables of collections_spec.md (placements, attempts, payments): exact `Fraction`s and
+`Decimal`s, codes and numbers only, no I/O.
+"""

@@ -27,6 +27,13 @@ ATTRIBUTED_COLUMNS = ["account_id", "supplier", "paid_on", "amount", "placed_on"
                       "segment", "debt_age_days", "by_tail"]
 
 
+def holds(when: pd.Series, placed_on: pd.Series, recalled_on: pd.Series) -> pd.Series:
+    """Whether a placement holds its account on each day `when`: from placed_on to recalled_on, both
+    included (the recall day is the agency's last), or open when recalled_on is blank. The one definition
+    of attribution: fees, KPIs and the agency comparison all use it."""
+    return (when >= placed_on) & (recalled_on.isna() | (when <= recalled_on))
+
+
 def attributed_payments(placements: pd.DataFrame, payments: pd.DataFrame, supplier: str, *, tail_days: int = 0,
                         debt_age_at: str = "placement") -> pd.DataFrame:
     """The payments `supplier` earns a fee on (ATTRIBUTED_COLUMNS), oldest first: paid while it held the
@@ -44,8 +51,8 @@ def attributed_payments(placements: pd.DataFrame, payments: pd.DataFrame, suppli
     pays["_payment"] = np.arange(len(pays))
     joined = pays.merge(spans, on="account_id", how="inner")
     open_end = joined["recalled_on"].isna()
-    holds = (joined["placed_on"] <= joined["paid_on"]) & (open_end | (joined["paid_on"] <= joined["recalled_on"]))
-    held = set(joined.loc[holds, "_payment"])
+    holding = holds(joined["paid_on"], joined["placed_on"], joined["recalled_on"])
+    held = set(joined.loc[holding, "_payment"])
     tail_end = joined["recalled_on"] + pd.Timedelta(days=int(tail_days))
     in_tail = (~open_end & (joined["paid_on"] > joined["recalled_on"]) & (joined["paid_on"] <= tail_end)
                & ~joined["_payment"].isin(held))
@@ -54,8 +61,9 @@ def attributed_payments(placements: pd.DataFrame, payments: pd.DataFrame, suppli
         in_tail = joined.index.isin(tails.index)
     else:
         in_tail = np.zeros(len(joined), dtype=bool)
-    mine = joined[(holds | in_tail) & (joined["supplier"] == supplier)].copy()
-    mine["by_tail"] = np.asarray(in_tail, dtype=bool)[((holds | in_tail) & (joined["supplier"] == supplier)).to_numpy()]
+    chosen = (holding | in_tail) & (joined["supplier"] == supplier)
+    mine = joined[chosen].copy()
+    mine["by_tail"] = np.asarray(in_tail, dtype=bool)[chosen.to_numpy()]
     age = mine["days_past_due"].astype("int64")
     if debt_age_at == "payment":
         age = age + (mine["paid_on"] - mine["placed_on"]).dt.days.astype("int64")
