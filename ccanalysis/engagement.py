@@ -146,8 +146,13 @@ class Engagement:
         return self.contract(supplier).period(month)
 
     def months(self) -> list[str]:
-        """Months with activity of any granularity, in order."""
-        return sorted({m for (_, _, m) in self.granularity})
+        """Months with activity of any granularity, or with collections attempts or payments, in order."""
+        found = {m for (_, _, m) in self.granularity}
+        for table, column in (("attempts", "start"), ("payments", "paid_on")):
+            frame = self.table(table)
+            if not frame.empty:
+                found |= set(pd.to_datetime(frame[column]).dt.strftime("%Y-%m").dropna())
+        return sorted(found)
 
     def data_dir(self) -> Path:
         return config.data_dir(self.id, self.root)

@@ -150,8 +150,31 @@ def explore() -> nbformat.NotebookNode:
     return new_notebook(cells=cells, metadata=KERNEL)
 
 
+def collections_month() -> nbformat.NotebookNode:
+    cells = [
+        new_markdown_cell("# Collections month report · Informe mensual de recobro\n\n"
+                          "The fee audit, the agency's KPIs with their definitions, liquidation by placement "
+                          "vintage, the agencies compared on the same mix, the best time to call, the expected "
+                          "fee invoice.", metadata=HIDDEN),
+        cell('engagement: str = "demo_collections"\nsupplier: str = "recobra"\nmonth: str = "2026-09"\n'
+             'lang: str = "es"\naudience: str = "client"', metadata={"tags": ["parameters"]}),
+        cell("from ccanalysis import report\n\n"
+             "eng = report.open_engagement(engagement)\n"
+             "report.check_parameters(eng, supplier, month, lang)"),
+        cell("audit = report.audit_section(eng, supplier, month, lang)\naudit"),
+        cell("kpis = report.collections_kpi_section(eng, supplier, month, lang)\nkpis"),
+        cell("vintages = report.vintage_section(eng, supplier, month, lang)\nvintages"),
+        cell("comparison = report.agency_comparison_section(eng, supplier, month, lang)\ncomparison"),
+        cell("call_times = report.call_time_section(eng, supplier, month, lang)\ncall_times"),
+        cell("invoice = report.expected_invoice_section(eng, supplier, month, lang)\ninvoice"),
+        cell("report.publish(audit, kpis, vintages, comparison, call_times, invoice)"),
+    ]
+    return new_notebook(cells=cells, metadata=KERNEL)
+
+
 NOTEBOOK_BUILDERS = {"supplier_month.ipynb": supplier_month, "portfolio.ipynb": portfolio,
-                     "daily_flash.ipynb": daily_flash, "simulation.ipynb": simulation, "explore.ipynb": explore}
+                     "daily_flash.ipynb": daily_flash, "simulation.ipynb": simulation, "explore.ipynb": explore,
+                     "collections_month.ipynb": collections_month}
 
 
 def main() -> None:

@@ -40,6 +40,7 @@ SUPPLIER_NOTEBOOK = "supplier_month.ipynb"
 PORTFOLIO_NOTEBOOK = "portfolio.ipynb"
 FLASH_NOTEBOOK = "daily_flash.ipynb"
 SIMULATION_NOTEBOOK = "simulation.ipynb"
+COLLECTIONS_NOTEBOOK = "collections_month.ipynb"
 #: The folders of `reports/ENG/` holding the flash and the simulation reports.
 FLASH_FOLDER, SCENARIOS_FOLDER = "flash", "scenarios"
 #: The engagement's batch lock is `.report.lock` in its reports folder; a second run waits this long for it.
@@ -80,13 +81,16 @@ def plan_jobs(eng: Engagement, months: list[str], suppliers: list[str] | None = 
             if contract.active_days(period) == 0:
                 continue
             parameters = {"engagement": eng.id, "supplier": supplier, "month": month, "lang": lang}
-            stem, title = supplier, "supplier_report"
+            stem, title, notebook = supplier, "supplier_report", SUPPLIER_NOTEBOOK
+            if any(s.collections is not None for s in contract.services_for(period)):
+                title, notebook = "collections_report", COLLECTIONS_NOTEBOOK  # a collection agency's month
             if for_supplier:
                 parameters["audience"] = audience
-                stem, title = f"{supplier}.{audience}", "supplier_report_for_supplier"
+                stem = f"{supplier}.{audience}"
+                title = "supplier_report_for_supplier" if notebook == SUPPLIER_NOTEBOOK else title
             jobs.append(ReportJob(
-                name=f"{month}/{stem}", notebook=notebooks / SUPPLIER_NOTEBOOK, parameters=parameters,
-                output_stem=out / stem, inputs=[notebooks / SUPPLIER_NOTEBOOK, *report_inputs(eng, supplier)],
+                name=f"{month}/{stem}", notebook=notebooks / notebook, parameters=parameters,
+                output_stem=out / stem, inputs=[notebooks / notebook, *report_inputs(eng, supplier)],
                 header=_header(eng, month, lang, supplier), title=f"{label(title, lang)} — "
                 f"{contract.name} — {month}", lang=lang))
         if portfolio:

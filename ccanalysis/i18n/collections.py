@@ -39,6 +39,13 @@ HEADINGS: dict[str, dict[str, str]] = {
     "fees_billed": {"es": "Comisiones facturadas", "en": "Billed fees"},
     "claimable": {"es": "A reclamar", "en": "To claim"},
     "no_invoice": {"es": "sin factura", "en": "no invoice"},
+    "kpis_title": {"es": "Indicadores de recobro", "en": "Collections KPIs"},
+    "vintage_title": {"es": "Liquidación por cosecha de asignación", "en": "Liquidation by placement vintage"},
+    "vintage": {"es": "Cosecha", "en": "Vintage"},
+    "months_on_book": {"es": "Meses desde la asignación", "en": "Months on book"},
+    "comparison_title": {"es": "Agencias comparadas sobre la misma cartera", "en": "Agencies compared on the same mix"},
+    "adjusted": {"es": "Liquidación a cartera común", "en": "Liquidation on a common mix"},
+    "raw": {"es": "Liquidación bruta", "en": "Raw liquidation"},
 }
 
 

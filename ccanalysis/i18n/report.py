@@ -10,6 +10,7 @@ from __future__ import annotations
 LABELS: dict[str, dict[str, str]] = {
     "supplier_report": {"es": "Informe mensual del proveedor", "en": "Supplier monthly report"},
     "portfolio_report": {"es": "Informe de cartera de proveedores", "en": "Supplier portfolio report"},
+    "collections_report": {"es": "Informe mensual de recobro", "en": "Monthly collections report"},
     "supplier_report_for_supplier": {"es": "Informe mensual para el proveedor",
                                      "en": "Monthly report for the supplier"},
     "client": {"es": "Cliente", "en": "Client"},
@@ -360,6 +361,28 @@ SENTENCES: dict[str, dict[str, str]] = {
               "not claimed."},
     "under_billed_none": {"es": "Ninguna línea se facturó por debajo del contrato.",
                           "en": "No line was billed below the contract."},
+    "collections_kpi_narrative": {
+        "es": "Cada indicador con su definición, sobre las cuentas asignadas a la agencia en el periodo; las "
+              "comisiones son las esperadas según el contrato.",
+        "en": "Each KPI with its definition, over the accounts placed with the agency in the period; the fees are "
+              "the ones expected under the contract."},
+    "collections_no_placements": {"es": "{supplier} no tiene cuentas asignadas.",
+                                  "en": "{supplier} has no accounts placed."},
+    "collections_vintage_narrative": {
+        "es": "Lo cobrado acumulado sobre la deuda asignada, por mes de asignación (cosecha) y meses desde ella.",
+        "en": "Collected to date over the debt placed, by month of placement (vintage) and months on book."},
+    "collections_single_agency": {"es": "Solo hay una agencia: no hay con quién comparar.",
+                                  "en": "There is a single agency, so there is no one to compare with."},
+    "collections_comparison_narrative": {
+        "es": "Las agencias se comparan en las mismas celdas (cosecha, segmento y tramo de antigüedad de la deuda), "
+              "ponderadas por la deuda de ambas: nunca sobre totales brutos, que premian a quien recibe la deuda "
+              "más fácil.",
+        "en": "The agencies are compared on the same cells (vintage, segment and debt-age band), weighted by the "
+              "debt of both: never on raw totals, which reward whoever gets the easiest debt."},
+    "collections_leader": {"es": "A cartera común recobra más: {supplier}.",
+                           "en": "On a common mix, the higher recovery is {supplier}'s."},
+    "collections_excluded": {"es": "{count} celda(s) con deuda de una sola agencia quedan fuera de la comparación.",
+                             "en": "{count} cell(s) with only one agency's debt are left out of the comparison."},
     "reported_narrative": {
         "es": "Indicadores que informa el proveedor, junto a los recalculados con la definición del contrato a "
               "partir de la actividad del cliente. Coinciden si la diferencia no supera el redondeo del valor "

@@ -27,7 +27,7 @@ CALLS = {"Section": "ccanalysis.report.section", "publish": "ccanalysis.report.s
          "check_scenario_parameters": "ccanalysis.report.simulation"}
 #: The modules of sections, one per report notebook: `report.NAME_section` is found in them.
 SECTION_MODULES = ("ccanalysis.report.supplier_month", "ccanalysis.report.portfolio", "ccanalysis.report.flash",
-                   "ccanalysis.report.simulation")
+                   "ccanalysis.report.simulation", "ccanalysis.report.collections")
 
 
 def __getattr__(name: str):

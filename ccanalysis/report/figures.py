@@ -368,3 +368,46 @@ def unit_costs(panels: Mapping[str, Sequence[tuple[str, float | None]]], lang: s
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang, 2)))
             ax.grid(axis="y", visible=False)
     return fig
+
+
+def curves(series: Mapping[str, tuple[Sequence[float], Sequence[float | None]]], lang: str, title: str, *,
+           x_label: str = "", percent: bool = True) -> Figure:
+    """One line per series (name → (x values, y values; None = a gap)), e.g. the liquidation curve of each
+    placement vintage by months on book; y as percentages when `percent`. The legend sits right of the data."""
+    with plt.rc_context({**STYLE, "figure.subplot.right": 0.8}):
+        fig, ax = _new(title)
+        for name, (xs, ys) in series.items():
+            ax.plot(list(xs), [float("nan") if y is None else y for y in ys], marker="o", markersize=3,
+                    linewidth=1.6, label=name)
+        if percent:
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_percent(v, lang, 0)))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel(x_label)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig
+
+
+def heat_map(values: Sequence[Sequence[float | None]], rows: Sequence[str], columns: Sequence[str], lang: str,
+             title: str, *, percent: bool = True) -> Figure:
+    """A grid of values (rows × columns, None = no data, left blank), e.g. the right-party contact rate by
+    weekday and hour, each cell labelled; the colour bar right of the grid."""
+    import numpy as np
+
+    grid = np.array([[np.nan if v is None else float(v) for v in row] for row in values], dtype=float)
+    with plt.rc_context({**STYLE, "figure.subplot.left": 0.12, "figure.subplot.right": 0.9,
+                         "axes.grid": False}):
+        fig, ax = plt.subplots(figsize=(8.0, 0.45 * max(len(rows), 1) + 1.2))
+        plt.close(fig)
+        ax.set_title(title, loc="left")
+        image = ax.imshow(grid, aspect="auto", cmap="Greens")
+        ax.set_xticks(range(len(columns)), list(columns), fontsize=7)
+        ax.set_yticks(range(len(rows)), list(rows), fontsize=8)
+        for i in range(grid.shape[0]):
+            for j in range(grid.shape[1]):
+                if not np.isnan(grid[i, j]):
+                    shown = format_percent(grid[i, j], lang, 0) if percent else format_number(grid[i, j], lang, 1)
+                    ax.text(j, i, shown.replace(" ", ""), ha="center", va="center", fontsize=5.5)
+        bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+        if percent:
+            bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_percent(v, lang, 0)))
+    return fig
