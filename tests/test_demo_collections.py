@@ -86,6 +86,8 @@ def test_attempts_are_calls_monday_to_saturday_from_9_to_21(eng):
 def test_payments_are_of_placed_accounts_and_promises_kept_broken_or_in_instalments(eng):
     placements, attempts, payments = eng.table("placements"), eng.table("attempts"), eng.table("payments")
     assert payments["account_id"].isin(set(placements["account_id"])).all()
+    placed_on = placements.groupby("account_id")["placed_on"].min()
+    assert (payments["paid_on"].to_numpy() > placed_on[payments["account_id"]].to_numpy()).all()
     assert payments["paid_on"].between(pd.Timestamp("2026-08-01"), pd.Timestamp("2026-10-31")).all()
     assert set(payments["paid_on"].dt.strftime("%Y-%m")) == {"2026-08", "2026-09", "2026-10"}
     paid = payments["amount"].map(Decimal)
