@@ -4,11 +4,12 @@ column, value and what to write instead."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from ccanalysis.engagement import load
 from ccanalysis.io.schemas import OUTCOMES, TABLES
-from tests.engagements import contract, load_problems, one_problem, write_engagement
+from tests.engagements import contract, load_problems, one_problem, write_engagement, write_yaml
 
 PLACEMENTS = "collections/placements/p.csv"
 ATTEMPTS = "collections/attempts/a.csv"
@@ -181,3 +182,23 @@ def test_attempts_are_not_compared_with_placements_that_failed_their_own_checks(
     engagement(tmp_path, placements=[placement(days_past_due="-3")])
     problems = load_problems(tmp_path)
     assert [p.file for p in problems] == [PLACEMENTS_FILE], "\n".join(map(str, problems))
+
+
+def test_an_agency_export_is_read_into_attempts_through_a_mapping(tmp_path):
+    export = ("Cuenta;Fecha;Hora;Resultado;Importe prometido;Fecha promesa\n"
+              "A1;03/08/2026;10:15:00;PTP;60,50;10/08/2026\n"
+              "A1;04/08/2026;19:40:00;NOCONTESTA;;\n")
+    engagement(tmp_path, attempts=[attempt()])
+    (tmp_path / "data" / "tiny" / "collections" / "attempts" / "dialer.csv").write_text(export, encoding="utf-8")
+    write_yaml(tmp_path / "parameters" / "tiny" / "mappings" / "dialer.yaml", {
+        "table": "attempts", "files": ["collections/attempts/dialer.csv"], "sep": ";", "decimal": ",",
+        "dayfirst": True,
+        "columns": {"account_id": "Cuenta", "start": ["Fecha", "Hora"], "outcome": "Resultado",
+                    "promised_amount": "Importe prometido", "promised_date": "Fecha promesa"},
+        "constants": {"supplier": "acme", "channel": "voice"},
+        "values": {"outcome": {"PTP": "ptp", "NOCONTESTA": "no_answer"}}})
+    attempts = load("tiny", root=tmp_path).table("attempts")
+    mapped = attempts[attempts["_file"].str.endswith("dialer.csv")]
+    assert list(mapped["outcome"]) == ["ptp", "no_answer"]
+    assert str(mapped["promised_amount"].iloc[0]) == "60.50"
+    assert mapped["start"].iloc[1] == pd.Timestamp("2026-08-04 19:40:00")
