@@ -111,6 +111,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve() if args.root else config.project_root()
     demo.build_demo(root, seed=args.seed)
     print(f"Demo engagement written to {root / 'parameters' / 'demo'} and {root / 'data' / 'demo'}")
+    demo.build_collections_demo(root, seed=args.seed)
+    print(f"Collections demo engagement written to {root / 'parameters' / demo.COLLECTIONS_ID} and "
+          f"{root / 'data' / demo.COLLECTIONS_ID}")
     return 0
 
 
@@ -152,7 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("demo", help="write the demo engagement (parameters/demo, data/demo)")
+    p = sub.add_parser("demo", help="write the demo engagements (parameters/demo, data/demo; "
+                       "parameters/demo_collections, data/demo_collections)")
     p.add_argument("--seed", type=int, default=20260801)
     common(p)
     p.set_defaults(func=cmd_demo)

@@ -10,7 +10,8 @@ from ccanalysis.io.schemas import TABLES, validate
 
 def test_every_table_of_data_md_has_one_record_and_a_mapping_may_name_it():
     assert list(TABLES) == ["activity", "contacts", "plan", "budget", "workforce", "reported_kpis",
-                            "compliance_evidence", "invoice_lines", "disputes"]
+                            "compliance_evidence", "invoice_lines", "disputes", "placements", "attempts",
+                            "payments"]
     assert set(get_args(TableName)) == set(TABLES)
     assert all(spec.name == name for name, spec in TABLES.items())
 
@@ -20,8 +21,10 @@ def test_where_each_table_lives_in_the_data_folder():
     places = {name: (spec.data_location(), spec.single_file) for name, spec in TABLES.items()}
     assert places == {"activity": ("activity", False), "contacts": ("contacts", False), "plan": ("plan", False),
                       "budget": ("budget", True), "workforce": ("workforce", False),
-                      "reported_kpis": ("reported_kpis", False), "compliance_evidence": ("compliance_evidence", False),
-                      "invoice_lines": ("invoices", False), "disputes": ("disputes", True)}
+                      "reported_kpis": ("reported_kpis", False), "invoice_lines": ("invoices", False),
+                      "disputes": ("disputes", True), "compliance_evidence": ("compliance_evidence", False),
+                      "placements": ("collections/placements", False),
+                      "attempts": ("collections/attempts", False), "payments": ("collections/payments", False)}
 
 
 def test_validation_reports_ranges_allowed_values_and_blanks_by_row():

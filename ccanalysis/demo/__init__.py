@@ -15,11 +15,15 @@
 Everything is drawn from one seeded numpy Generator: two runs with the same seed give byte-identical
 files. Files are written to a temporary folder first and moved into place (`demo.files`), so a failure
 leaves nothing half-written; `demo.build` puts it together.
+
+`build_collections_demo(root)` writes a second engagement, `demo_collections`: two debt collection agencies'
+placements, calls and the debtors' payments over the same months (`demo.collections`).
 """
 
 from ccanalysis.demo.activity import contact_records
 from ccanalysis.demo.build import build_demo, write_demo_inputs, write_invoices
 from ccanalysis.demo.calendar import demo_calendar
+from ccanalysis.demo.collections import COLLECTIONS_ID, build_collections_demo
 from ccanalysis.demo.engagement import DEFAULT_SEED, DEMO_ID, MONTHS, SUPPLIERS
 from ccanalysis.demo.invoices import (
            DEFAULT_ERRORS,
@@ -29,6 +33,6 @@ from ccanalysis.demo.invoices import (
            render_invoice,
 )
 
-__all__ = ["DEFAULT_ERRORS", "DEFAULT_SEED", "DEMO_ID", "ERROR_CHECKS", "INVOICE_COLUMNS", "MONTHS", "SUPPLIERS",
-           "TRUTH_COLUMNS", "build_demo", "contact_records", "demo_calendar", "render_invoice", "write_demo_inputs",
+__all__ = ["COLLECTIONS_ID", "DEFAULT_ERRORS", "DEFAULT_SEED", "DEMO_ID", "ERROR_CHECKS", "INVOICE_COLUMNS", "MONTHS", "SUPPLIERS",
+           "TRUTH_COLUMNS", "build_collections_demo", "build_demo", "contact_records", "demo_calendar", "render_invoice", "write_demo_inputs",
            "write_invoices"]

@@ -153,6 +153,9 @@ LABELS.update({
     "table_compliance_evidence": {"es": "pruebas de cumplimiento", "en": "compliance evidence"},
     "table_invoice_lines": {"es": "facturas", "en": "invoices"},
     "table_disputes": {"es": "reclamaciones", "en": "disputes"},
+    "table_placements": {"es": "cartera asignada", "en": "placements"},
+    "table_attempts": {"es": "gestiones de recobro", "en": "collection attempts"},
+    "table_payments": {"es": "cobros", "en": "payments"},
 })
 
 SENTENCES: dict[str, dict[str, str]] = {

@@ -7,6 +7,7 @@ charges need are present; invoice files are named for the period they bill. Each
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -377,4 +378,165 @@ def check_compliance_evidence(eng: Engagement) -> list[Problem]:
         elif row["source"] == "certificate" and pd.isna(row.get("valid_until")):
             problems.append(Problem(file=row["_file"], row=_row(row), column="valid_until", value="",
                                     message="a certificate needs the date it is valid until (YYYY-MM-DD)"))
+    return problems
+
+
+#: At most this many problems are listed per collections check; the rest are counted in one line.
+MAX_COLLECTIONS_PROBLEMS = 20
+
+
+def check_collections(eng: Engagement, unchecked: set[str] = frozenset()) -> list[Problem]:
+    """The collections tables agree with each other: a placement is recalled on or after it was placed and
+    never overlaps another placement of the same account; an attempt's account is placed with that supplier
+    on the attempt's day; a promise to pay (`ptp`) says how much and by when (not before the attempt); a
+    payment's account was placed and its amount is more than 0. Tables in `unchecked` (which failed their own
+    checks, already reported) are not compared with the others. Placements' suppliers are checked with every
+    table's (`check_references`)."""
+    placements = eng.tables.get("placements")
+    attempts = eng.tables.get("attempts")
+    payments = eng.tables.get("payments")
+    placed = placements is not None and "placements" not in unchecked
+    if placements is None and "placements" not in unchecked:
+        placements = pd.DataFrame(columns=["account_id", "supplier", "placed_on", "recalled_on", "_file", "_row"])
+        placed = True
+    problems: list[Problem] = []
+    if placements is not None and not placements.empty:
+        problems += _placement_problems(placements)
+    if attempts is not None and not attempts.empty:
+        problems += _ptp_problems(attempts)
+        if placed:
+            problems += _attempt_placement_problems(attempts, placements)
+    if payments is not None and not payments.empty:
+        zero = payments[payments["amount"] == 0]
+        problems += _capped_rows(zero, "amount", lambda row: "a payment is an amount more than 0; drop the row "
+                                 "(a reversal is not a payment)", "payments of 0")
+        if placed:
+            unknown = payments[~payments["account_id"].isin(set(placements["account_id"]))]
+            problems += _capped_rows(unknown, "account_id", lambda row: "no placement of this account in "
+                                     "collections/placements; add its placement or fix the account id",
+                                     "payments of accounts never placed")
+    return problems
+
+
+def _capped_rows(bad: pd.DataFrame, column: str, message: Callable[[pd.Series], str], what: str,
+                 value: Callable[[pd.Series], object] | None = None) -> list[Problem]:
+    """One problem per bad row (file, row, column, value, what to write instead), at most
+    `MAX_COLLECTIONS_PROBLEMS` of them and a line counting the rest."""
+    problems = []
+    for _, row in bad.head(MAX_COLLECTIONS_PROBLEMS).iterrows():
+        shown = value(row) if value is not None else _cell(row.get(column))
+        problems.append(Problem(file=row["_file"], row=_row(row), column=column, value=shown,
+                                message=message(row)))
+    if len(bad) > MAX_COLLECTIONS_PROBLEMS:
+        problems.append(Problem(file=bad["_file"].iloc[0], column=column,
+                                message=f"… and {len(bad) - MAX_COLLECTIONS_PROBLEMS} more rows: {what}"))
+    return problems
+
+
+def _cell(value: object) -> object:
+    """A cell as shown in a problem: dates ISO (a datetime with its time), blanks as ''."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat(sep=" ")
+    return value
+
+
+def _day(value: object) -> str:
+    return "" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def _placement_problems(placements: pd.DataFrame) -> list[Problem]:
+    problems: list[Problem] = []
+    recalled = placements["recalled_on"] if "recalled_on" in placements else pd.Series(pd.NaT, placements.index)
+    early = placements[(recalled < placements["placed_on"]).fillna(False).astype(bool)]
+    problems += _capped_rows(early, "recalled_on", lambda row: f"recalled before it was placed (placed_on "
+                             f"{_day(row['placed_on'])}); write a date on or after placed_on, or leave it blank "
+                             "if the account is still placed", "placements recalled before they were placed")
+    # each placement after the account's previous one (by placed_on) starts after that one was recalled
+    order = placements.assign(_recalled=recalled).sort_values(["account_id", "placed_on", "_row"], kind="stable")
+    same = order["account_id"].eq(order["account_id"].shift())
+    before_end = order["_recalled"].shift()
+    before_start = order["placed_on"].shift()
+    overlap = same & (before_end.isna() | (order["placed_on"] <= before_end))
+    bad = order[overlap.to_numpy()].assign(_prev_supplier=order["supplier"].shift()[overlap],
+                                           _prev_file=order["_file"].shift()[overlap],
+                                           _prev_row=order["_row"].shift()[overlap],
+                                           _prev_start=before_start[overlap], _prev_end=before_end[overlap])
+
+    def overlapping(row: pd.Series) -> str:
+        until = (f"recalled on {_day(row['_prev_end']).strip()}" if pd.notna(row["_prev_end"])
+                 else "never recalled (recalled_on blank)")
+        fix = (f"place it from {(pd.Timestamp(row['_prev_end']) + pd.Timedelta(days=1)).date()} on" if
+               pd.notna(row["_prev_end"]) else "write the earlier placement's recalled_on")
+        return (f"account {row['account_id']} is still placed with {row['_prev_supplier']} on this day (placed on "
+                f"{_day(row['_prev_start'])}, {until}; {row['_prev_file']} row {int(row['_prev_row'])}): two "
+                f"placements of one account must not overlap; {fix}")
+    problems += _capped_rows(bad, "placed_on", overlapping, "overlapping placements of one account")
+    return problems
+
+
+def _ptp_problems(attempts: pd.DataFrame) -> list[Problem]:
+    problems: list[Problem] = []
+    ptp = attempts[attempts["outcome"] == "ptp"]
+    for column, what in (("promised_amount", "how much was promised (a number > 0)"),
+                         ("promised_date", "the date the debtor promised to pay by (YYYY-MM-DD)")):
+        missing = ptp if column not in ptp.columns else ptp[ptp[column].isna()]
+        problems += _capped_rows(missing, column, lambda row, what=what: f"a promise to pay (outcome ptp) needs "
+                                 f"{what}", f"promises to pay without {column}")
+    if "promised_amount" in ptp.columns:
+        zero = ptp[ptp["promised_amount"].notna() & (ptp["promised_amount"] == 0)]
+        problems += _capped_rows(zero, "promised_amount", lambda row: "a promise to pay of 0; write the amount "
+                                 "promised, or another outcome (rpc, refusal) if nothing was promised",
+                                 "promises to pay of 0")
+    if "promised_date" in ptp.columns:
+        early = ptp[(ptp["promised_date"] < ptp["start"].dt.normalize()).fillna(False).astype(bool)]
+        problems += _capped_rows(early, "promised_date", lambda row: f"promised before the call itself (start "
+                                 f"{_cell(row['start'])}); write a date on or after {_day(row['start'])}",
+                                 "promises dated before their attempt")
+    return problems
+
+
+def _attempt_placement_problems(attempts: pd.DataFrame, placements: pd.DataFrame) -> list[Problem]:
+    """Every attempt's account is placed with the attempt's supplier, on the attempt's day."""
+    problems: list[Problem] = []
+    known = set(placements["account_id"])
+    unknown = attempts[~attempts["account_id"].isin(known)]
+    problems += _capped_rows(unknown, "account_id", lambda row: "no placement of this account in "
+                             "collections/placements; add its placement or fix the account id",
+                             "attempts on accounts never placed")
+    rest = attempts[attempts["account_id"].isin(known)]
+    if rest.empty:
+        return problems
+    pairs = placements[["account_id", "supplier"]].drop_duplicates()
+    pair_index = pd.MultiIndex.from_frame(pairs)
+    with_supplier = pd.MultiIndex.from_frame(rest[["account_id", "supplier"]]).isin(pair_index)
+    others = placements.groupby("account_id")["supplier"].agg(lambda s: ", ".join(sorted(set(s))))
+    wrong = rest[~with_supplier]
+    problems += _capped_rows(wrong, "supplier", lambda row: f"account {row['account_id']} was never placed with "
+                             f"{row['supplier']}: it is placed with {others[row['account_id']]}; write the "
+                             "agency holding it or add the placement", "attempts by an agency not holding the account")
+    rest = rest[with_supplier]
+    if rest.empty:
+        return problems
+    recalled = placements["recalled_on"] if "recalled_on" in placements else pd.Series(pd.NaT, placements.index)
+    windows = placements[["account_id", "supplier", "placed_on"]].assign(recalled_on=recalled)
+    day = rest["start"].dt.normalize()
+    joined = pd.DataFrame({"_i": np.arange(len(rest)), "account_id": rest["account_id"].to_numpy(),
+                           "supplier": rest["supplier"].to_numpy(), "_day": day.to_numpy()}).merge(
+        windows, on=["account_id", "supplier"], how="inner")
+    inside = (joined["placed_on"] <= joined["_day"]) & (joined["recalled_on"].isna()
+                                                        | (joined["_day"] <= joined["recalled_on"]))
+    ok = np.zeros(len(rest), dtype=bool)
+    ok[joined.loc[inside.to_numpy(), "_i"].to_numpy()] = True
+    outside = rest[~ok]
+    if outside.empty:
+        return problems
+    spans = windows.assign(_span=[f"{_day(a)}..{_day(b) or 'open'}" for a, b in
+                                  zip(windows["placed_on"], windows["recalled_on"], strict=True)])
+    spans = spans.sort_values("placed_on").groupby(["account_id", "supplier"])["_span"].agg(", ".join)
+    problems += _capped_rows(outside, "start", lambda row: f"account {row['account_id']} is not placed with "
+                             f"{row['supplier']} on this day (placed {spans[(row['account_id'], row['supplier'])]}); "
+                             "an agency works an account only while it holds it: fix the date or the placement",
+                             "attempts outside their placement")
     return problems

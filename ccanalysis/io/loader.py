@@ -177,6 +177,7 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
         found.extend(checks.check_invoice_currency(eng))
         found.extend(checks.check_reported_scales(eng))
         found.extend(checks.check_compliance_evidence(eng))
+        found.extend(checks.check_collections(eng, failed | incomplete))
     found.raise_if_any(f"Engagement {engagement!r} has errors")
     return eng
 
@@ -269,7 +270,7 @@ def _tag_invoice(frame: pd.DataFrame, path: Path, data: Path, display: str, foun
 
 def _source(table: str, file: str, frame: pd.DataFrame) -> Source:
     first = last = None
-    for col in ("date", "start", "period_start"):
+    for col in ("date", "start", "period_start", "placed_on", "paid_on"):
         if col in frame.columns and frame[col].notna().any():
             first, last = frame[col].min().date(), frame[col].max().date()
             if col == "period_start" and "period_end" in frame.columns:

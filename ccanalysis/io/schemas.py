@@ -101,6 +101,12 @@ _REPORTED_KPIS = {
 #: Where a piece of compliance evidence comes from: the supplier's word, the client's own audit, a certificate.
 EVIDENCE_SOURCES = ("declaration", "client_audit", "certificate")
 
+#: The outcome of a collections attempt (spec: collections); contact, RPC and promise-to-pay are sets of them.
+OUTCOMES = ("no_answer", "busy", "voicemail", "wrong_party", "third_party", "rpc", "ptp", "refusal", "dispute")
+
+#: How a collections attempt reached (or tried to reach) the debtor.
+ATTEMPT_CHANNELS = ("voice", "sms", "email", "letter", "visit")
+
 DISPUTE_STATUSES = ("detected", "validated", "submitted", "accepted", "partially_accepted", "rejected",
                     "credited", "verified", "closed", "cancelled")
 
@@ -159,6 +165,21 @@ TABLES: dict[str, TableSpec] = {
         "amount_accepted": _c("number", False), "amount_credited": _c("number", False),
         "credit_invoice_id": _c("str", False), "note": _c("str", False),
     }, may_be_empty=True, single_file=True),
+    # collections through agencies: which accounts each agency holds and when, what it tried, what was paid
+    "placements": TableSpec("placements", {
+        "account_id": _c("str"), "supplier": _c("str"), "placed_on": _c("date"),
+        "recalled_on": _c("date", False),  # blank: still placed
+        "debt_amount": _c("number"), "days_past_due": _c("int"), "segment": _c("str"),
+        "risk_score": _c("number", False, maximum=1),
+    }, key=("account_id", "supplier", "placed_on"), location="collections/placements"),
+    "attempts": TableSpec("attempts", {
+        "account_id": _c("str"), "supplier": _c("str"), "start": _c("datetime"),  # the debtor's local time
+        "channel": _c("str", allowed=ATTEMPT_CHANNELS), "outcome": _c("str", allowed=OUTCOMES),
+        "promised_amount": _c("number", False), "promised_date": _c("date", False),  # both given for a ptp
+    }, location="collections/attempts"),
+    "payments": TableSpec("payments", {
+        "account_id": _c("str"), "paid_on": _c("date"), "amount": _c("number"),  # > 0: checks.py
+    }, location="collections/payments"),
 }
 
 
