@@ -86,16 +86,55 @@ def demo_collections_settings() -> dict[str, Any]:
             "suppliers": list(AGENCIES), "tolerances": {"amount_abs": 0.01, "quantity_rel": 0}}
 
 
+#: Each agency's fee terms: success fees by debt-age band (the bands' upper limits in days, open last; read at
+#: placement or at payment), a cap per account on the last band, a fixed fee per right-party contact
+#: (recobra only) and the days after a recall a payment still counts for it.
+FEE_TERMS: dict[str, dict[str, Any]] = {
+    "recobra": {"debt_age_at": "placement", "tail_days": 15, "bands": ((90, 0.08), (180, 0.12), (None, 0.20)),
+                "cap": 1000.0, "rpc_fee": 3.00},
+    "cobralia": {"debt_age_at": "payment", "tail_days": 0, "bands": ((120, 0.10), (365, 0.15), (None, 0.22)),
+                 "cap": 800.0, "rpc_fee": None},
+}
+#: The errors planted in the agencies' fee invoices (the checks of `ccanalysis.demo.invoices`), by month.
+FEE_ERRORS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("recobra", "2026-08"): (), ("recobra", "2026-09"): ("unit_price",), ("recobra", "2026-10"): ("duplicate",),
+    ("cobralia", "2026-08"): ("duplicate",), ("cobralia", "2026-09"): (), ("cobralia", "2026-10"): ("arithmetic",),
+}
+
+
+def _fee_charges(terms: dict[str, Any]) -> list[dict[str, Any]]:
+    charges, low = [], 0
+    for i, (high, rate) in enumerate(terms["bands"]):
+        band: dict[str, Any] = {"from": low} if low else {}
+        if high is not None:
+            band["to"] = high
+        name = f"hasta {high} días" if low == 0 else (f"de {low} a {high} días" if high else f"desde {low} días")
+        charge: dict[str, Any] = {"id": f"fee_band_{i + 1}", "description": f"Comisión de éxito, deuda {name}",
+                                  "unit": "collected_amount", "model": "percentage", "rate": rate,
+                                  "applies_to": {"debt_age_days": band}}
+        if high is None and terms["cap"]:
+            charge["max_per_account"] = terms["cap"]
+        charges.append(charge)
+        low = (high or 0) + 1
+    if terms["rpc_fee"]:
+        charges.append({"id": "rpc_fee", "description": "Contacto con el titular", "unit": "right_party_contact",
+                        "model": "per_unit", "unit_price": terms["rpc_fee"]})
+    return charges
+
+
 def demo_collections_contracts() -> dict[str, dict[str, Any]]:
-    """The agencies' contracts: one `collections` service each, paid a share of what it collects."""
+    """The agencies' contracts: one `collections` service each, paid success fees by the debt's age (at
+    placement for recobra, at payment for cobralia), capped per account on the oldest debt, plus recobra's
+    fee per right-party contact (`FEE_TERMS`)."""
     return {supplier: {
         "supplier": supplier, "name": name, "currency": "EUR", "tax_rate": float(TAX_RATE),
         "valid_from": date(2026, 1, 1), "valid_to": None, "billing_cycle": {"cutoff_day": None},
         "payment_terms_days": 60, "dispute_window_days": 90,
         "services": [{
             "id": "collections", "name": "Recobro de deuda impagada", "channel": "collections",
-            "charges": [{"id": "success_fee", "description": "Comisión de éxito", "unit": "collected_amount",
-                         "model": "percentage", "rate": 0.12}],
+            "collections": {"attribution_tail_days": FEE_TERMS[supplier]["tail_days"],
+                            "debt_age_at": FEE_TERMS[supplier]["debt_age_at"]},
+            "charges": _fee_charges(FEE_TERMS[supplier]),
         }],
     } for supplier, name in AGENCIES.items()}
 
@@ -356,3 +395,33 @@ def build_collections_demo(root: Path, *, seed: int = DEFAULT_SEED, accounts: in
         shutil.rmtree(staging, ignore_errors=True)
         raise
     commit(staging, [(params, root / "parameters" / COLLECTIONS_ID), (data, root / "data" / COLLECTIONS_ID)])
+    write_fee_invoices(root, seed=seed)
+
+
+def write_fee_invoices(root: Path, *, seed: int = DEFAULT_SEED) -> list[dict[str, Any]]:
+    """Each agency's fee invoice of every month, rendered from the expected invoice with the errors of
+    `FEE_ERRORS` planted, to `data/demo_collections/invoices/AGENCY/YYYY-MM.csv`, and their truth to
+    `data/demo_collections/truth/injected_errors.csv`; the truth records."""
+    from ccanalysis.demo.files import invoice_csv
+    from ccanalysis.demo.invoices import TRUTH_COLUMNS, render_invoice
+    from ccanalysis.engagement import load
+    from ccanalysis.workbook import expected_invoice
+
+    engagement = load(COLLECTIONS_ID, root=root)
+    data = Path(root) / "data" / COLLECTIONS_ID
+    truth: list[dict[str, Any]] = []
+    for s_index, supplier in enumerate(AGENCIES):
+        for m_index, month in enumerate(MONTHS):
+            lines, records = render_invoice(expected_invoice(engagement, supplier, month), supplier=supplier,
+                                            month=month, style="northwind",
+                                            rng=np.random.default_rng([seed, 300 + s_index, m_index]),
+                                            errors=FEE_ERRORS[(supplier, month)])
+            lines["invoice_id"] = [i.replace("NW", supplier[:3].upper()) for i in lines["invoice_id"]]
+            path = data / "invoices" / supplier / f"{month}.csv"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(invoice_csv(lines, comma=False), encoding="utf-8")
+            truth += records
+    frame = pd.DataFrame(truth, columns=TRUTH_COLUMNS)
+    frame["line"] = frame["line"].astype("Int64")
+    write_csv(frame.assign(difference=[str(v) for v in frame["difference"]]), data / "truth" / "injected_errors.csv")
+    return truth
