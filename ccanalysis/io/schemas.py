@@ -55,9 +55,11 @@ class TableSpec:
     single_file: bool = False
 
     def data_location(self) -> str:
+        """Where the table's files are under data/ENG: its location, else its name."""
         return self.location or self.name
 
     def required(self) -> list[str]:
+        """The names of the table's required columns."""
         return [name for name, col in self.columns.items() if col.required]
 
 

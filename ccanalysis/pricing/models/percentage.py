@@ -36,6 +36,8 @@ def _events_of(usage: Usage) -> tuple[Decimal, ...]:
 
 
 def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
+    """The parts of rate (fraction 0–1) × each event's value plus fixed_per_event, each event held between
+    min_ and max_per_event, after the free events and free amount."""
     events = _events_of(usage)
     rate_value = get(charge, "rate", fraction=True)
     fixed = get(charge, "fixed_per_event", ZERO)
@@ -107,6 +109,8 @@ def rate_array(charge: Mapping[str, Any], units: Any, active_days: int | None, p
 
 
 def validate(charge: Mapping[str, Any]) -> None:
+    """ValueError unless `rate` is a fraction 0–1, the amounts ≥ 0, free_events a whole number and
+    min_per_event ≤ max_per_event."""
     check_number(charge["rate"], "rate", fraction=True)
     check_numbers(charge, "fixed_per_event", "free_amount", "min_per_event", "max_per_event")
     if charge.get("free_events") is not None:
