@@ -132,6 +132,6 @@ class ProblemCollector:
         return bool(self.problems)
 
     def raise_if_any(self, title: str = "The engagement has errors") -> None:
-        """EngagementError with every problem recorded, under `title`, when there is any."""
+        """Raise EngagementError with every problem recorded, under `title`, when there is any."""
         if self.problems:
             raise EngagementError(list(self.problems), title)

@@ -55,7 +55,7 @@ class TableSpec:
     single_file: bool = False
 
     def data_location(self) -> str:
-        """Where the table's files are under data/ENG: its location, else its name."""
+        """The table's folder (or, single_file, file stem) under data/ENG: `location`, else its name."""
         return self.location or self.name
 
     def required(self) -> list[str]:

@@ -193,7 +193,8 @@ class UncertaintySpec(Strict):
     per: Literal["month", "day"] = "month"
 
     def record(self) -> Uncertainty:
-        """The uncertainty as a record: volume and AHT distributions, their correlation (a float), per."""
+        """The uncertainty as a record: volume and AHT distributions, their correlation (−1 to 1, a float) and
+        whether a draw varies per month or per day."""
         return Uncertainty(volume=self.volume.record(), aht=self.aht.record(), correlation=float(self.correlation),
                            per=self.per)
 

@@ -36,8 +36,8 @@ def _events_of(usage: Usage) -> tuple[Decimal, ...]:
 
 
 def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
-    """The parts of rate (fraction 0–1) × each event's value plus fixed_per_event, each event held between
-    min_ and max_per_event, after the free events and free amount."""
+    """One part: Σ over paying events of rate (a fraction 0–1) × value + fixed_per_event, each held
+    between min_per_event and max_per_event; the first free_events, or free_amount of value, pay nothing."""
     events = _events_of(usage)
     rate_value = get(charge, "rate", fraction=True)
     fixed = get(charge, "fixed_per_event", ZERO)
