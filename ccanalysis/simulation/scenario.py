@@ -215,8 +215,8 @@ class StaffingSpec(Strict):
         return value
 
     def record(self) -> Staffing:
-        """The staffing as a record: service-level target and shrinkage (fractions 0–1), threshold_s,
-        max_occupancy, patience_s and interval_s (seconds)."""
+        """The staffing as a record: service-level target, shrinkage and max_occupancy (fractions 0–1),
+        threshold_s, patience_s and interval_s (seconds)."""
         return Staffing(sl_target=self.sl_target, threshold_s=self.threshold_s, shrinkage=self.shrinkage,
                         max_occupancy=self.max_occupancy, patience_s=self.patience_s, interval_s=self.interval_s)
 
