@@ -85,6 +85,7 @@ class DailyActivity:
         return self.whole.with_data(self.whole.contacts.iloc[:hi_c], self.whole.rows.iloc[:hi_r])
 
     def has_data(self, day: date) -> bool:
+        """Whether `day` has activity of its own."""
         return day in self.days
 
     @cached_property
@@ -285,12 +286,14 @@ class ServicePlan:
         return whole.with_data(whole.contacts.iloc[0:0], self.kpi_days.iloc[:hi])
 
     def active_up_to(self, day: date) -> int:
+        """The service's days in force from its first day to `day`, inclusive (0 before it starts)."""
         if day < self.first:
             return 0
         return max(0, (min(day, self.last) - self.first).days + 1)
 
     @property
     def in_force_days(self) -> int:
+        """The service's days in force in the period, first to last inclusive."""
         return max(0, (self.last - self.first).days + 1)
 
 
@@ -325,6 +328,8 @@ class Engine:
         return out
 
     def zero_units(self, item: ChargeDays) -> Units:
+        """The charge's billable units on no activity, with the service's days in force over the period's days;
+        memoised per (service, charge)."""
         key = (item.service.id, item.charge["id"])
         if key not in self._zero:
             plan = self.services[item.service.id]
@@ -461,6 +466,7 @@ def _dates(start: date, end: date) -> list[date]:
 # ------------------------------------------------------------------------------------------ frames
 
 def line_key(line: Line) -> tuple:
+    """The key identifying a line across days: (service, charge, tier, kind)."""
     return (line.service, line.charge, line.tier, line.kind)
 
 

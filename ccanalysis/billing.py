@@ -43,6 +43,7 @@ class Comparison:
 
     @property
     def difference(self) -> Decimal | None:
+        """Billed net − expected net in the contract currency (exact Decimal); None without an invoice."""
         return None if self.billed_net is None else self.billed_net - self.expected_net
 
 

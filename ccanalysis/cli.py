@@ -52,6 +52,8 @@ def _isna(value: object) -> bool:
 
 # --------------------------------------------------------------------------- commands
 def cmd_validate(args: argparse.Namespace) -> int:
+    """`ccanalysis validate`: load the engagement, print what was loaded and its warnings; exit 0 (an
+    invalid engagement raises EngagementError)."""
     from .engagement import load
     from .io.warnings import reportable_months, validation_warnings
 
@@ -106,6 +108,7 @@ def validation_summary(eng) -> pd.DataFrame:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """`ccanalysis demo`: write the demo engagement under parameters/demo and data/demo; exit 0."""
     from . import config, demo
 
     root = Path(args.root).resolve() if args.root else config.project_root()
@@ -118,6 +121,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_expected(args: argparse.Namespace) -> int:
+    """`ccanalysis expected`: print the expected invoice of a supplier and billing month YYYY-MM, line by
+    line (table, csv or json); exit 0."""
     from .engagement import load
     from .workbook import expected_invoice, format_invoice_table, invoice_json
 
@@ -135,6 +140,8 @@ def cmd_expected(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    """`ccanalysis report`: write the HTML (and --pdf) reports; exit 0 when every report is ok or skipped,
+    1 when any failed."""
     from ccanalysis.batch.plan import report_command
 
     return report_command(args)
@@ -142,6 +149,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
+    """The argparse parser of every `ccanalysis` sub-command."""
     parser = argparse.ArgumentParser(prog="ccanalysis", description="Contact-centre billing control.")
     parser.add_argument("--version", action="version", version=f"ccanalysis {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -206,6 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line `argv`; the exit code: 0 done, an error's own code for wrong usage, input or
+    engagement errors (reported on stderr), EXIT_BUG with a bug report for anything else."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

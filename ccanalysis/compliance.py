@@ -96,6 +96,7 @@ class ClauseKind:
         return str(clause.get("id", subject if isinstance(subject, str) else self.name))
 
     def subject(self, clause: Mapping[str, object]) -> str | None:
+        """The clause's value under this kind's key when it is text (what the clause is about), else None."""
         value = clause[self.name]
         return value if isinstance(value, str) else None
 
@@ -107,9 +108,11 @@ class ClauseKinds(Registry[ClauseKind]):
         super().__init__("clause kind", "kinds")
 
     def all_keys(self) -> tuple[str, ...]:
+        """Every key a clause may have: each kind's keys, then the common ones, without repeats."""
         return tuple(dict.fromkeys([*(k for kind in self.records() for k in kind.keys), *COMMON_KEYS]))
 
     def kind_of(self, clause: Mapping[str, object], path: str) -> ClauseKind:
+        """The kind of `clause`, named by its one kind key; ValueError at `path` when it has none or several."""
         found = [name for name in self.names() if name in clause]
         if len(found) != 1:
             raise ValueError(f"{path}: give exactly one of {', '.join(self.names())} "

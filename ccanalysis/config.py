@@ -27,14 +27,17 @@ def project_root() -> Path:
 
 
 def parameters_dir(engagement: str, root: Path | None = None) -> Path:
+    """The engagement's parameters folder: ROOT/parameters/ENG (ROOT: the project root by default)."""
     return (root or project_root()) / "parameters" / engagement
 
 
 def data_dir(engagement: str, root: Path | None = None) -> Path:
+    """The engagement's data folder: ROOT/data/ENG (ROOT: the project root by default)."""
     return (root or project_root()) / "data" / engagement
 
 
 def reports_dir(engagement: str, root: Path | None = None) -> Path:
+    """The engagement's reports folder: ROOT/reports/ENG (ROOT: the project root by default)."""
     return (root or project_root()) / "reports" / engagement
 
 

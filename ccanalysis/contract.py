@@ -227,6 +227,7 @@ class Service(Strict):
         return {name: s.model_dump(exclude_none=True) for name, s in self.kpis.items()}
 
     def charge(self, charge_id: str) -> dict[str, Any]:
+        """The service's charge with id `charge_id`; KeyError otherwise."""
         for charge in self.charges:
             if charge["id"] == charge_id:
                 return charge
@@ -303,6 +304,7 @@ class Contract(Strict):
         return billing_period(month, self.billing_cycle.cutoff_day)
 
     def period_containing(self, day: date) -> BillingPeriod:
+        """The billing period containing `day` under this contract's cut-off day."""
         return period_containing(day, self.billing_cycle.cutoff_day)
 
     # ---- what applies in a period
@@ -324,6 +326,7 @@ class Contract(Strict):
         return [s for s in services if self.active_days(period, s) > 0]
 
     def commitment_for(self, period: BillingPeriod) -> MinimumCommitment | None:
+        """The minimum commitment of the contract version in force on the period's first day, or None."""
         return self.version_on(period.start)[1]
 
     def active_range(self, period: BillingPeriod, service: Service | None = None) -> tuple[date, date]:
@@ -345,6 +348,7 @@ class Contract(Strict):
         return max(0, (end - start).days + 1)
 
     def all_service_ids(self) -> set[str]:
+        """The ids of every service of the contract and of any of its versions."""
         ids = {s.id for s in self.services}
         for version in self.versions:
             ids |= {s.id for s in version.services}
@@ -491,6 +495,7 @@ def _inner_path(key: str, message: str) -> tuple[str, str]:
 
 
 def parse_settings(data: object, file: str) -> tuple[EngagementSettings | None, list[Problem]]:
+    """The engagement settings read from `data`, or None with the problems found in `file`."""
     if not isinstance(data, dict):
         return None, [Problem(file=file, message="expected a mapping of settings (id, client, suppliers, …)")]
     try:
@@ -500,6 +505,7 @@ def parse_settings(data: object, file: str) -> tuple[EngagementSettings | None, 
 
 
 def parse_contract(data: object, file: str) -> tuple[Contract | None, list[Problem]]:
+    """The contract read from `data`, or None with the problems found in `file`."""
     if not isinstance(data, dict):
         return None, [Problem(file=file, message="expected a mapping (supplier, name, tax_rate, services, …)")]
     try:

@@ -160,6 +160,7 @@ def owed(state: Mapping[str, Any]) -> Decimal:
 
 # --------------------------------------------------------------------------- opening disputes
 def dispute_prefix(supplier: str, month: str) -> str:
+    """The prefix of a month's dispute ids: D-SUPPLIER-YYYYMM-."""
     return f"D-{supplier}-{month.replace('-', '')}-"
 
 
@@ -463,6 +464,7 @@ class CloseStatement:
 
     @property
     def can_close(self) -> bool:
+        """Whether the month can be closed: nothing pending and not closed yet."""
         return not self.pending and self.closed_at is None
 
     def close_row(self, closed_at: date, *, forced: bool, note: str | None) -> dict[str, Any]:
@@ -472,6 +474,8 @@ class CloseStatement:
                 "to_pay_gross": self.to_pay_gross, "withheld_gross": self.withheld_gross}
 
     def to_json(self) -> dict[str, Any]:
+        """The statement as a JSON object; money as text in the contract currency, whole cents with two
+        decimals (finer amounts unchanged)."""
         money = ("billed_net", "billed_tax", "billed_gross", "expected_net", "expected_tax", "expected_gross",
                  "agreed", "credits_received", "withheld_net", "withheld_tax", "withheld_gross", "to_pay_gross")
         return {"supplier": self.supplier, "month": self.month, "currency": self.currency,

@@ -113,6 +113,7 @@ class Engagement:
 
     # ---- tables (empty frames with the canonical columns when absent)
     def table(self, name: str) -> pd.DataFrame:
+        """The loaded table `name`; an empty frame with its columns when the engagement has none."""
         frame = self.tables.get(name)
         if frame is None:
             return pd.DataFrame(columns=list(TABLES[name].columns))
@@ -120,21 +121,26 @@ class Engagement:
 
     @property
     def activity(self) -> pd.DataFrame:
+        """The activity table (empty with its columns when absent)."""
         return self.table("activity")
 
     @property
     def contacts(self) -> pd.DataFrame:
+        """The contact records table (empty with its columns when absent)."""
         return self.table("contacts")
 
     @property
     def invoices(self) -> pd.DataFrame:
+        """The invoice_lines table (empty with its columns when absent)."""
         return self.table("invoice_lines")
 
     @property
     def suppliers(self) -> list[str]:
+        """The engagement's supplier ids, in the settings' order."""
         return list(self.settings.suppliers)
 
     def contract(self, supplier: str) -> Contract:
+        """The supplier's contract; UsageError naming the known suppliers otherwise."""
         try:
             return self.contracts[supplier]
         except KeyError:
@@ -155,9 +161,11 @@ class Engagement:
         return sorted(found)
 
     def data_dir(self) -> Path:
+        """The engagement's folder of data files: ROOT/data/ENG."""
         return config.data_dir(self.id, self.root)
 
     def parameters_dir(self) -> Path:
+        """The engagement's folder of parameter files: ROOT/parameters/ENG."""
         return config.parameters_dir(self.id, self.root)
 
     def input_files(self, supplier: str | None = None) -> list[Path]:

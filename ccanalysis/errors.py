@@ -30,6 +30,7 @@ class Problem:
     value: object = None
 
     def where(self) -> str:
+        """Where the problem is, as text: "file, row N, column C" (the parts known)."""
         parts = [self.file]
         if self.row is not None:
             parts.append(f"row {self.row}")
@@ -100,6 +101,7 @@ class EngagementError(InputError):
         super().__init__(self.report())
 
     def report(self, limit: int | None = 200) -> str:
+        """The title, the problem count and one line per problem, at most `limit` of them (None: all)."""
         shown = self.problems if limit is None else self.problems[:limit]
         lines = [f"{self.title}: {len(self.problems)} problem(s)"]
         lines += [f"  - {p}" for p in shown]
@@ -119,14 +121,17 @@ class ProblemCollector:
 
     def add(self, file: str, message: str, *, row: int | None = None, column: str | None = None,
             value: object = None) -> None:
+        """Record one problem of `file` (row, column and value where known)."""
         self.problems.append(Problem(file=str(file), message=message, row=row, column=column, value=value))
 
     def extend(self, problems: list[Problem]) -> None:
+        """Record these problems."""
         self.problems.extend(problems)
 
     def __bool__(self) -> bool:
         return bool(self.problems)
 
     def raise_if_any(self, title: str = "The engagement has errors") -> None:
+        """Raise EngagementError with every problem recorded, under `title`, when there is any."""
         if self.problems:
             raise EngagementError(list(self.problems), title)

@@ -57,6 +57,7 @@ class Term:
     source: str = "column"  # "column" | "option"
 
     def label(self) -> str:
+        """The term as text: the column, ×weight when weighted, [present present] when restricted."""
         text = self.column if self.weight is None else f"{self.column}×{self.weight}"
         if self.present:
             text += f" [{self.present} present]"
@@ -100,6 +101,7 @@ class KpiSpec:
     variants: Mapping[str, KpiVariant] = field(default_factory=dict)
 
     def variant(self, name: str | None = None) -> KpiVariant:
+        """The variant `name` (None: the KPI's default); ValueError listing the variants otherwise."""
         key = self.default if name is None else name
         if key not in self.variants:
             raise ValueError(
@@ -500,10 +502,12 @@ class DayIndex:
 
     @classmethod
     def of(cls, days: np.ndarray) -> DayIndex:
+        """The index of `days` (datetime64[D], one per row)."""
         distinct, inverse = np.unique(days, return_inverse=True)
         return cls(days, distinct, inverse.reshape(-1))
 
     def dates(self) -> list[date]:
+        """The distinct days, ascending, as dates."""
         return self.distinct.tolist()
 
 

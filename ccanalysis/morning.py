@@ -95,6 +95,7 @@ def check_supplier(eng: Engagement, supplier: str | None) -> list[str]:
 
 
 def in_force(eng: Engagement, supplier: str, as_of: date) -> bool:
+    """Whether the supplier's contract has days in force in the billing period containing `as_of`."""
     contract = eng.contract(supplier)
     return contract.active_days(contract.period_containing(as_of)) > 0
 
@@ -300,6 +301,7 @@ class Morning:
                 "gaps": gaps, "not_in_force": list(self.not_in_force)}
 
     def supplier_gaps(self) -> list[tuple[str, Gap]]:
+        """Every (supplier, gap) of the projections: missing activity or plan days."""
         return [(s, g) for s, p in self.projections.items() for g in p.gaps]
 
 

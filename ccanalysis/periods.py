@@ -33,20 +33,24 @@ def parse_month(month: object) -> tuple[int, int]:
 
 
 def month_name(year: int, month: int) -> str:
+    """The month as YYYY-MM."""
     return f"{year:04d}-{month:02d}"
 
 
 def next_month(month: str) -> str:
+    """The month after `month`, both YYYY-MM."""
     year, mon = parse_month(month)
     return month_name(year + 1, 1) if mon == 12 else month_name(year, mon + 1)
 
 
 def previous_month(month: str) -> str:
+    """The month before `month`, both YYYY-MM."""
     year, mon = parse_month(month)
     return month_name(year - 1, 12) if mon == 1 else month_name(year, mon - 1)
 
 
 def month_of(day: dt.date) -> str:
+    """The calendar month of `day` as YYYY-MM."""
     return month_name(day.year, day.month)
 
 
@@ -84,9 +88,11 @@ class BillingPeriod:
 
     @property
     def days(self) -> int:
+        """The number of days in the period, start and end inclusive."""
         return (self.end - self.start).days + 1
 
     def dates(self) -> list[dt.date]:
+        """Every date of the period, start to end inclusive."""
         return [self.start + dt.timedelta(days=i) for i in range(self.days)]
 
 

@@ -27,15 +27,18 @@ class Registry(Generic[R]):
         self._records: dict[str, R] = {}
 
     def register(self, record: R) -> R:
+        """Add `record` under its name and return it; ValueError when the name is taken."""
         if record.name in self._records:
             raise ValueError(f"{self.what} {record.name!r} is already registered")
         self._records[record.name] = record
         return record
 
     def unregister(self, name: str) -> None:
+        """Remove the record `name`, if registered."""
         self._records.pop(name, None)
 
     def get(self, name: object) -> R:
+        """The record called `name`; ValueError listing the registered names otherwise."""
         try:
             return self._records[name]  # type: ignore[index]
         except (KeyError, TypeError):
@@ -53,7 +56,9 @@ class Registry(Generic[R]):
         return len(self._records)
 
     def names(self) -> tuple[str, ...]:
+        """The registered names, in order of registration."""
         return tuple(self._records)
 
     def records(self) -> tuple[R, ...]:
+        """The registered records, in order of registration."""
         return tuple(self._records.values())

@@ -50,11 +50,13 @@ class Band:
     adjustment: Decimal
 
     def contains(self, value: Fraction) -> bool:
+        """Whether `value` is in [lower, upper); a missing bound is open."""
         if self.lower is not None and value < Fraction(self.lower):
             return False
         return not (self.upper is not None and value >= Fraction(self.upper))
 
     def fact(self, unit: str) -> Fact:
+        """The band as a fact: lower, upper, adjustment and the adjustment's unit."""
         return Fact("band", {"lower": self.lower, "upper": self.upper, "adjustment": self.adjustment, "unit": unit})
 
 

@@ -44,6 +44,8 @@ class Memo:
         self._results: OrderedDict[Hashable, Any] = OrderedDict()
 
     def get(self, key: Hashable | None, compute: Callable[[], T]) -> T:
+        """The memoised result for `key`, else `compute()`, stored (the oldest dropped past `size`); a None key
+        is never memoised."""
         if key is None:  # an engagement without a fingerprint is not memoised
             return compute()
         if key in self._results:
@@ -56,6 +58,7 @@ class Memo:
         return value
 
     def clear(self) -> None:
+        """Forget every memoised result."""
         self._results.clear()
 
     def __len__(self) -> int:

@@ -50,6 +50,7 @@ class Finding:
 
     @property
     def difference(self) -> Decimal | None:
+        """billed − expected in the contract currency (exact Decimal); None when either is missing."""
         if self.billed is None or self.expected is None:
             return None
         return self.billed - self.expected
@@ -67,6 +68,8 @@ CHECKS: Registry[Check] = Registry("audit check", "checks", key="check")
 
 
 def check(name: str, *, claimable: bool, description: str) -> Callable:
+    """A decorator registering its function as the check `name` in CHECKS (claimable: its findings go into
+    the claim); the function is returned unchanged."""
     def register(function: Callable[[AuditContext], list[Finding]]) -> Callable:
         CHECKS.register(Check(name, function, claimable, description))
         return function
@@ -74,6 +77,7 @@ def check(name: str, *, claimable: bool, description: str) -> Callable:
 
 
 def get(name: str) -> Check:
+    """The registered check called `name`; ValueError naming the known checks otherwise."""
     return CHECKS.get(name)
 
 
@@ -116,6 +120,8 @@ def _where(pair: Pair) -> dict[str, Any]:
        description="quantity × unit price ≠ amount on a line; Σ lines ≠ header net; tax ≠ rate × net; "
                    "net + tax ≠ gross")
 def arithmetic(ctx: AuditContext) -> list[Finding]:
+    """Findings where a line's quantity × unit price ≠ its amount, Σ lines ≠ the header net, tax ≠ rate × net
+    or net + tax ≠ gross; amounts in the contract currency."""
     out: list[Finding] = []
     for pair in ctx.pairs:
         for b in pair.billed:
@@ -175,6 +181,8 @@ def _header_findings(ctx: AuditContext, invoice) -> list[Finding]:
 @check("rate", claimable=True,
        description="a line's unit price ≠ the contract's price for its tier, date and price version")
 def rate(ctx: AuditContext) -> list[Finding]:
+    """Findings where a line's unit price differs from the contract's price for its tier, date and price
+    version, expected = the quantity at the contract price (rounded to cents)."""
     out: list[Finding] = []
     for pair in ctx.pairs:
         e = pair.expected
@@ -200,6 +208,8 @@ def rate(ctx: AuditContext) -> list[Finding]:
 @check("quantity", claimable=True,
        description="billed units ≠ units recomputed from the activity, beyond the tolerance")
 def quantity(ctx: AuditContext) -> list[Finding]:
+    """Findings where billed units differ from the units recomputed from the activity beyond the tolerance,
+    and lines billed where nothing is due (expected 0)."""
     out: list[Finding] = []
     for pair in ctx.pairs:
         if pair.kind not in ("charge", "flat_fee") or not pair.billed:
@@ -233,6 +243,7 @@ def quantity(ctx: AuditContext) -> list[Finding]:
 
 @check("duplicate", claimable=True, description="the later of two identical lines")
 def duplicate(ctx: AuditContext) -> list[Finding]:
+    """One finding per line identical to an earlier one: billed = its amount, expected 0."""
     out = []
     for b, first in ctx.duplicates:
         out.append(Finding("duplicate", "duplicate_line", b.service, b.charge, b.tier, b.line, b.invoice_id,
@@ -247,6 +258,8 @@ def duplicate(ctx: AuditContext) -> list[Finding]:
 @check("not_in_contract", claimable=True,
        description="a billed line that matches no charge of the contract (or is below the match threshold)")
 def not_in_contract(ctx: AuditContext) -> list[Finding]:
+    """One finding per billed line matching no contract charge (or below the match threshold): billed = its
+    amount, expected 0, with the suggested charge and its confidence (0–1)."""
     out = []
     for b in ctx.unmatched:
         cause = "ids_not_in_contract" if b.billed_charge else "no_match"
@@ -297,18 +310,22 @@ def _sla_findings(ctx: AuditContext, penalty: bool) -> list[Finding]:
 @check("missing_penalty", claimable=True,
        description="an SLA penalty due under the contract's KPI definition is absent or too small")
 def missing_penalty(ctx: AuditContext) -> list[Finding]:
+    """Findings where an SLA penalty due under the KPI definition is absent from the invoice or too small."""
     return _sla_findings(ctx, penalty=True)
 
 
 @check("unearned_bonus", claimable=True,
        description="an SLA bonus billed that the KPI does not earn, or too large")
 def unearned_bonus(ctx: AuditContext) -> list[Finding]:
+    """Findings where an SLA bonus is billed that the KPI does not earn, or larger than earned."""
     return _sla_findings(ctx, penalty=False)
 
 
 @check("minimum_commitment", claimable=True,
        description="a true-up (contract minimum, a charge's minimum or maximum) billed when not due, or wrong")
 def minimum_commitment(ctx: AuditContext) -> list[Finding]:
+    """Findings where a true-up (contract minimum, a charge's minimum or maximum) is billed when not due or
+    for another amount than expected."""
     out = []
     for pair in ctx.pairs:
         if pair.kind not in ("minimum_commitment", "minimum", "maximum") or not pair.billed:
@@ -331,6 +348,7 @@ def minimum_commitment(ctx: AuditContext) -> list[Finding]:
 @check("unbilled", claimable=False,
        description="an expected charge absent from the invoice: under-billing, shown and never claimed")
 def unbilled(ctx: AuditContext) -> list[Finding]:
+    """Findings for expected charges absent from the invoice (billed 0): under-billing, never claimed."""
     out = []
     for pair in ctx.pairs:
         e = pair.expected
@@ -349,6 +367,8 @@ def unbilled(ctx: AuditContext) -> list[Finding]:
        description="an invoice period other than the billing period, outside the contract's validity, a gap "
                    "or an overlap with the previous invoice, a corrective invoice naming an unknown invoice")
 def period(ctx: AuditContext) -> list[Finding]:
+    """Findings on the invoices' periods: not the billing period, outside the contract's validity, a gap or
+    overlap with the previous invoice, a correction of an unknown invoice. Never claimed."""
     out = []
     start, end = ctx.period.start, ctx.period.end
     for invoice in ctx.invoices:
@@ -386,6 +406,8 @@ def period(ctx: AuditContext) -> list[Finding]:
 @check("payment_terms", claimable=False,
        description="payment terms over the engagement's payment_terms_days (60 by default: Spain's legal limit)")
 def payment_terms(ctx: AuditContext) -> list[Finding]:
+    """Findings where the contract's or an invoice's payment terms (due date − issue date, in days) exceed
+    the engagement's limit (payment_terms_days, 60 by default). Never claimed."""
     out = []
     limit = ctx.max_terms_days
     if ctx.contract_terms_days > limit:

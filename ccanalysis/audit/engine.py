@@ -63,10 +63,12 @@ class Invoice:
 
     @property
     def lines_net(self) -> Decimal:
+        """Σ of the invoice's line amounts, in the contract currency (exact Decimal)."""
         return sum((b.amount for b in self.lines), ZERO)
 
     @property
     def line_count(self) -> int:
+        """The number of lines on the invoice."""
         return len(self.lines)
 
 

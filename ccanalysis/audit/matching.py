@@ -58,6 +58,7 @@ class Catalogue:
         return tuple(sorted(s for s, c in self.pairs if c == charge and s is not None))
 
     def charges(self) -> tuple[str, ...]:
+        """The catalogue's distinct charge ids, sorted."""
         return tuple(sorted({c for _, c in self.pairs}))
 
     def listed(self) -> list[str]:
@@ -135,6 +136,7 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
 
 
 def first_rule(description: object, rules: Sequence[Rule]) -> Rule | None:
+    """The first rule whose pattern matches the folded description, or None."""
     text = fold(description)
     return next((rule for rule in rules if rule.pattern.search(text)), None)
 

@@ -113,6 +113,8 @@ class Reading:
     unmatched: list[Billed]
 
     def role_of(self) -> dict[tuple[str, int], str]:
+        """Each billed line's role by (invoice_id, line): "paired", "credit", "cancelled", "duplicate" or
+        "unmatched"."""
         roles: dict[tuple[str, int], str] = {}
         for pair in self.pairs:
             for b in pair.billed:
@@ -128,6 +130,7 @@ class Reading:
         return roles
 
     def tiers(self) -> dict[tuple[str, int], int | None]:
+        """The tier (1-based, None without tiers) of each paired billed line, by (invoice_id, line)."""
         return {(b.invoice_id, b.line): b.tier for pair in self.pairs for b in pair.billed}
 
 

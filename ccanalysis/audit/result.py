@@ -66,6 +66,7 @@ class AuditResult:
 
     @property
     def has_invoice(self) -> bool:
+        """Whether an invoice was found for the period (billed_net is not None)."""
         return self.billed_net is not None
 
     @property
@@ -93,6 +94,7 @@ class AuditResult:
         return summary + (reprs.html_table("Findings", rows + more, ("check", "what")) if rows else "")
 
     def with_descriptions(self, descriptions: list[str]) -> AuditResult:
+        """A copy with the findings' `description` column set to `descriptions` (one per finding, in order)."""
         findings = self.findings.copy()
         findings["description"] = descriptions
         return replace(self, findings=findings)

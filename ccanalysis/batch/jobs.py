@@ -33,6 +33,7 @@ class ReportJob:
     pdf: bool = False
 
     def paths(self) -> dict[str, Path]:
+        """The job's output files by kind: html, ipynb, json, pdf, and failed (the notebook kept on failure)."""
         stem = Path(self.output_stem)
         return {
             "html": stem.with_name(stem.name + ".html"),

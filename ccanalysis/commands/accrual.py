@@ -31,6 +31,7 @@ CSV_COLUMNS = ["supplier", "month", "service", "charge", "accrued", "projected",
 
 
 def add_parser(sub, common) -> None:
+    """Add the `accrual` sub-command to `sub`."""
     p = sub.add_parser("accrual", help="the morning run: accrued cost to date, projected close with its band, "
                                        "plan, budget and the day's alerts (written to reports/ENG/alerts.csv)")
     p.add_argument("engagement")
@@ -42,6 +43,8 @@ def add_parser(sub, common) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """`ccanalysis accrual`: the morning run as of a date (accrued cost, projected close, plan, budget,
+    alerts appended to reports/ENG/alerts.csv); exit 0."""
     from ccanalysis.config import reports_dir
     from ccanalysis.engagement import load
     from ccanalysis.i18n import check_lang
@@ -68,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def json_object(result) -> dict:
+    """The morning result as a JSON object, each alert's deviation a float rounded to 6 places (None when
+    missing)."""
     out = result.to_json()
     for alert in out["alerts"]:
         value = alert["deviation"]
@@ -77,6 +82,7 @@ def json_object(result) -> dict:
 
 
 def gap_lines(result, lang: str) -> list[str]:
+    """One sentence in `lang` per activity or plan gap, by supplier."""
     from ccanalysis.i18n import format_date, sentence
 
     return [sentence("gap_activity" if gap.what == "activity" else "gap_plan", lang, supplier=supplier,
@@ -89,6 +95,8 @@ def _text(value) -> str:
 
 
 def lines_csv(result) -> str:
+    """CSV text of the accrued, projected and planned money per supplier, month (YYYY-MM), service and
+    charge (exact decimals as text)."""
     from ccanalysis.io.writing import csv_text
     from ccanalysis.morning import planned_lines
 

@@ -22,6 +22,7 @@ CSV_COLUMNS = ["finding_id", "check", "service", "charge", "line", "invoice_id",
 
 
 def add_parser(sub, common) -> None:
+    """Add the `audit` sub-command to `sub`."""
     p = sub.add_parser("audit", help="audit a supplier's invoice for a month: every finding, the claim, the review list")
     p.add_argument("engagement")
     p.add_argument("--supplier", required=True)
@@ -33,6 +34,8 @@ def add_parser(sub, common) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """`ccanalysis audit`: print the findings, claim and review list of a supplier's month (YYYY-MM),
+    writing the dispute pack with --xlsx; exit 0."""
     from ccanalysis.engagement import load
     from ccanalysis.workbook import audit
 
@@ -58,6 +61,8 @@ def _money_text(value) -> str:
 
 
 def findings_csv(result) -> str:
+    """CSV text of the findings; money as exact decimals in the contract currency, line as a whole number
+    (blank when none)."""
     from ccanalysis.io.writing import csv_text
 
     frame = result.findings.reindex(columns=CSV_COLUMNS).copy()

@@ -125,6 +125,7 @@ def _deadlines(eng: Any) -> dict[str, date]:
 
 # --------------------------------------------------------------------------- dispute
 def cmd_dispute(args: argparse.Namespace) -> int:
+    """`ccanalysis dispute`: open a month's disputes, change one's status, or list them; exit 0."""
     from ccanalysis.engagement import load
 
     as_of = _as_of(args.as_of)
@@ -236,6 +237,8 @@ def _list(eng: Any, args: argparse.Namespace, as_of: date, lang: str) -> int:
 
 # --------------------------------------------------------------------------- close
 def cmd_close(args: argparse.Namespace) -> int:
+    """`ccanalysis close`: print the monthly close statement and mark the month closed when nothing is
+    pending (or --force with --note); exit 0."""
     from ccanalysis import disputes, workbook
     from ccanalysis.engagement import load
     from ccanalysis.i18n import disputes as words

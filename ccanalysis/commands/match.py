@@ -92,6 +92,8 @@ def listing(matched: pd.DataFrame) -> pd.DataFrame:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
+    """`ccanalysis match`: print how a period's invoice lines are matched, or record the charge one line
+    bills (--line with --charge); exit 0."""
     from ccanalysis import workbook
     from ccanalysis.engagement import load
     from ccanalysis.io import invoice_rules

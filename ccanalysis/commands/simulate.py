@@ -25,6 +25,7 @@ TORNADO_TOP = 5
 
 
 def add_parser(sub, common) -> None:
+    """Add the `simulate` sub-command to `sub`."""
     p = sub.add_parser("simulate", help="price candidate contracts on the client's activity: cost, risk, "
                                         "Monte Carlo, break-even, tornado, RFP offers")
     p.add_argument("engagement")
@@ -37,6 +38,8 @@ def add_parser(sub, common) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """`ccanalysis simulate`: price a scenario's candidate contracts (cost, Monte Carlo, break-even,
+    tornado, offers) and print the result; exit 0."""
     from ccanalysis.engagement import load
     from ccanalysis.errors import UsageError
     from ccanalysis.i18n import domain as words
@@ -72,6 +75,7 @@ def _text(value) -> str:
 
 
 def candidates_csv(result) -> str:
+    """CSV text of the candidates by rank, cheapest first; exact decimals as text."""
     from ccanalysis.io.writing import csv_text
 
     frame = result.candidates.copy()

@@ -18,6 +18,7 @@ LANGS = ("es", "en")
 
 
 def check_lang(lang: str) -> str:
+    """`lang` when it is a supported language (es, en); ValueError otherwise."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
     return lang
@@ -93,6 +94,7 @@ def format_percent(value: Fraction | Decimal | float | None, lang: str, places: 
 
 
 def format_date(value: date | None, lang: str) -> str:
+    """The date as DD/MM/YYYY in Spanish, YYYY-MM-DD in English; "" for None."""
     if value is None:
         return ""
     return value.strftime("%d/%m/%Y") if lang == "es" else value.isoformat()

@@ -120,14 +120,17 @@ _FLAGS = ("at_risk", "expired", "forced")
 
 
 def word(key: str, lang: str, **values: object) -> str:
+    """The dispute text `key` in `lang`, with `values` filled in."""
     return WORDS[key][check_lang(lang)].format(**values)
 
 
 def status_name(status: str, lang: str) -> str:
+    """The name of a dispute status in `lang`."""
     return STATUS_NAMES[status][check_lang(lang)]
 
 
 def heading(column: str, lang: str) -> str:
+    """The column heading in `lang`; the column's own name when it has none."""
     entry = HEADINGS.get(column)
     return entry[check_lang(lang)] if entry else column
 
@@ -166,6 +169,7 @@ def table(frame: pd.DataFrame, lang: str, currency: str = "EUR") -> pd.DataFrame
 
 
 def pending_text(item: Pending, lang: str, currency: str = "EUR") -> str:
+    """One sentence in `lang` saying what is pending (reference, line, amount in `currency`, status)."""
     amount = format_money(item.amount, lang, currency) if item.amount is not None else ""
     status = status_name(item.status, lang) if item.status else ""
     return word(item.kind, lang, ref=item.ref, line=item.line, amount=amount, status=status)

@@ -107,6 +107,7 @@ _WORDS: dict[str, dict[str, str]] = {
 
 
 def word(key: str, lang: str) -> str:
+    """The word `key` in `lang`."""
     return _WORDS[key][check_lang(lang)]
 
 
@@ -143,10 +144,12 @@ def unit_name(code: str | None, lang: str, *, plural: bool = False) -> str:
 
 
 def model_name(code: str, lang: str) -> str:
+    """The charge model's name in `lang`; the code itself when unknown."""
     return MODEL_NAMES.get(code, {}).get(check_lang(lang), code)
 
 
 def kpi_name(code: str | None, lang: str) -> str:
+    """The KPI's name in `lang`; the code itself when unknown, "" for None."""
     if code is None:
         return ""
     return KPI_NAMES.get(code, {}).get(check_lang(lang), code)

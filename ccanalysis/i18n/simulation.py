@@ -245,8 +245,10 @@ def code(value: str | None, lang: str) -> str:
 
 
 def word(key: str, lang: str) -> str:
+    """The simulation word `key` in `lang`."""
     return WORDS[key][check_lang(lang)]
 
 
 def sentence(key: str, lang: str, **values: object) -> str:
+    """The simulation sentence `key` in `lang`, with `values` filled in."""
     return SENTENCES[key][check_lang(lang)].format(**values)

@@ -43,6 +43,7 @@ _CODES = {"metric": METRICS, "basis": BASES, "driver": DRIVERS}
 
 
 def alerts_path(reports_dir: Path) -> Path:
+    """The alerts register: alerts.csv in the engagement's reports folder."""
     return Path(reports_dir) / ALERTS_FILE
 
 

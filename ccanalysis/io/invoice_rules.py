@@ -44,6 +44,7 @@ def is_rules_file(path: Path) -> bool:
 
 
 def rules_files(mappings: Path) -> list[Path]:
+    """The invoice-rules files of the mappings folder, sorted by path."""
     return sorted(p for p in mappings.glob(f"{RULES_PREFIX}*.y*ml") if is_rules_file(p))
 
 
@@ -142,6 +143,7 @@ def read_rules(mappings: Path, contracts: Mapping[str, Contract], suppliers: Ite
 
 
 def empty_labels() -> pd.DataFrame:
+    """An empty frame of line labels with their columns (line as int64)."""
     return pd.DataFrame({c: pd.Series(dtype="int64" if c == "line" else object) for c in LABEL_COLUMNS})
 
 

@@ -102,6 +102,7 @@ class Derivation(BaseModel):
     operands: tuple[str | Decimal, ...]
 
     def names(self) -> list[str]:
+        """The column names among the derivation's operands, in order."""
         return [op for op in self.operands if isinstance(op, str)]
 
 
@@ -267,6 +268,7 @@ class Mapping(BaseModel):
         return self
 
     def derivations(self) -> dict[str, Derivation]:
+        """Each derived column's parsed derivation, by name."""
         return {name: parse_derivation(text) for name, text in self.derive.items()}
 
     def conditions(self) -> list[tuple[str, dict[str, Scalars]]]:

@@ -34,6 +34,7 @@ class FileProblems:
 
     def add(self, message: str, *, row: int | None = None, column: str | None = None,
             value: object = None) -> None:
+        """Record one problem of this file (row, column and value where known)."""
         self.problems.append(Problem(self.shown, message, row=row, column=column, value=value))
 
     def cells(self, mask: pd.Series, rows: pd.Series, values: pd.Series, column: str,
@@ -86,12 +87,14 @@ class FileProblems:
 
 
 def shown_value(value: object) -> object:
+    """A cell value as shown in a problem: "" when missing, a numpy scalar as its Python value."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return ""
     return value.item() if isinstance(value, np.generic) else value
 
 
 def capped(problems: Iterator[Problem], what: str) -> list[Problem]:
+    """The problems, at most MAX_PROBLEMS_PER_COLUMN, then one "… and N more: what" for the rest."""
     out: list[Problem] = []
     extra = 0
     first_file = None

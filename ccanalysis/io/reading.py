@@ -143,6 +143,8 @@ def _read_parquet(path: Path, out: FileProblems) -> pd.DataFrame | None:
 
 def read_raw(path: Path, mapping: Mapping | None, out: FileProblems,
               native: dict[str, pd.Series]) -> pd.DataFrame | None:
+    """The file's rows (.csv, .xlsx or .parquet) with their row numbers, blank rows dropped; None with the
+    problem recorded in `out` when it cannot be read."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".parquet"):
         out.add(f"unsupported file format {path.suffix or '(no suffix)'!r}: table files are .csv, .xlsx or "

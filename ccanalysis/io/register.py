@@ -52,6 +52,7 @@ def register_path(data_dir: Path) -> Path:
 
 
 def closes_path(data_dir: Path) -> Path:
+    """The register of monthly closes: closes.csv in the engagement's data folder."""
     return Path(data_dir) / CLOSES_FILE
 
 

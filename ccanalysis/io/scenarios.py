@@ -25,6 +25,7 @@ FORECAST_FILE_COLUMNS = ("date", "interval_start", "offered", "aht_s")
 
 
 def scenarios_dir(eng) -> Path:
+    """The engagement's scenarios folder: parameters/ENG/scenarios."""
     return eng.parameters_dir() / "scenarios"
 
 

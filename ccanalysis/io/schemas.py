@@ -55,9 +55,11 @@ class TableSpec:
     single_file: bool = False
 
     def data_location(self) -> str:
+        """The table's folder (or, single_file, file stem) under data/ENG: `location`, else its name."""
         return self.location or self.name
 
     def required(self) -> list[str]:
+        """The names of the table's required columns."""
         return [name for name, col in self.columns.items() if col.required]
 
 

@@ -34,6 +34,7 @@ class ExactLoader(yaml.SafeLoader):
     }
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        """The mapping of `node`; ConstructorError naming both lines when a key is written twice."""
         self.flatten_mapping(node)
         seen: dict[object, yaml.Mark] = {}
         for key_node, _ in node.value:

@@ -26,6 +26,7 @@ class Fact:
         return self.figures[name]
 
     def get(self, name: str, default: Any = None) -> Any:
+        """The figure called `name`, `default` when the fact has none."""
         return self.figures.get(name, default)
 
 
@@ -125,20 +126,25 @@ def number(value: object, path: str, *, fraction: bool = False) -> Decimal:
 
 def get(charge: Mapping[str, Any], key: str, default: Decimal | None = None, *,
         fraction: bool = False) -> Decimal | None:
+    """The charge's value of `key` as an exact Decimal (a fraction 0–1 where `fraction`), `default` when
+    absent."""
     value = charge.get(key)
     return default if value is None else number(value, key, fraction=fraction)
 
 
 def flag(charge: Mapping[str, Any], key: str, default: bool) -> bool:
+    """The charge's boolean `key`, `default` when absent."""
     value = charge.get(key)
     return default if value is None else bool(value)
 
 
 def ceil(value: Decimal) -> Decimal:
+    """`value` rounded up to a whole number (exact Decimal)."""
     return value.to_integral_value(rounding=ROUND_CEILING)
 
 
 def prorates(charge: Mapping[str, Any]) -> bool:
+    """Whether a period charge is prorated on the days in force (`prorate`, true by default)."""
     return flag(charge, "prorate", True)
 
 
@@ -158,6 +164,8 @@ def partial_days(active_days: int | None, period_days: int | None) -> tuple[int,
 
 def check_number(value: object, path: str, *, minimum: Decimal | None = Decimal(0), positive: bool = False,
                  fraction: bool = False) -> Decimal:
+    """`value` as an exact Decimal, checked: ≥ `minimum` (0 by default; None: any), > 0 where `positive`,
+    ≤ 1 where `fraction`; ValueError naming `path` otherwise."""
     value_number = number(value, path, fraction=fraction)
     if positive and value_number <= 0:
         raise ValueError(f"{path}: must be greater than 0, got {value!r}")
@@ -170,6 +178,8 @@ def check_number(value: object, path: str, *, minimum: Decimal | None = Decimal(
 
 
 def check_whole(value: object, path: str, *, minimum: int = 0) -> int:
+    """`value` as an int, checked to be a whole number ≥ `minimum` (2, "2" and 2.0 pass; True does not);
+    ValueError naming `path` otherwise."""
     whole = value if isinstance(value, int) and not isinstance(value, bool) else None
     if whole is None and not isinstance(value, bool) and isinstance(value, (str, float, Decimal)):
         try:
@@ -191,12 +201,14 @@ def check_numbers(charge: Mapping[str, Any], *keys: str) -> None:
 
 
 def check_not_above(charge: Mapping[str, Any], low_key: str, high_key: str) -> None:
+    """ValueError when both keys are present and `high_key`'s value is below `low_key`'s."""
     if charge.get(low_key) is not None and charge.get(high_key) is not None:
         if number(charge[high_key], high_key) < number(charge[low_key], low_key):
             raise ValueError(f"{high_key}: must be at least {low_key} ({charge[low_key]})")
 
 
 def units_of(usage: Usage, model: str) -> Decimal:
+    """The usage's number of units (Decimal); ValueError when `model` is given a mapping or nothing."""
     if not isinstance(usage.units, Decimal):
         raise ValueError(f"units: model {model!r} needs a number of units")
     return usage.units

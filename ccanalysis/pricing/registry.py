@@ -15,6 +15,7 @@ class ChargeModels(Registry[ChargeModel]):
         super().__init__("model", "models", key="model")
 
     def get(self, name: object) -> ChargeModel:
+        """The charge model called `name`; ValueError listing the models when it is None or unknown."""
         if name is None:
             raise ValueError(f"model: required (one of {', '.join(self.names())})")
         return super().get(name)

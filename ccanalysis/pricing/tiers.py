@@ -36,6 +36,7 @@ class Tier:
     block_size: Decimal | None
 
     def contains(self, units: Decimal) -> bool:
+        """Whether `units` fall in this tier: at most its upper bound (the last tier is unbounded)."""
         return self.upper is None or units <= self.upper
 
 
@@ -147,6 +148,7 @@ def tiered_line_unit(charge: Mapping[str, Any]) -> str | None:
 
 
 def check_flat_fee_at_zero(charge: Mapping[str, Any]) -> None:
+    """ValueError unless `flat_fee_at_zero` is absent, true or false."""
     value = charge.get("flat_fee_at_zero")
     if value is not None and not isinstance(value, bool):
         raise ValueError(f"flat_fee_at_zero: must be true or false, got {value!r}")

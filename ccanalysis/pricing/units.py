@@ -63,6 +63,7 @@ class ServiceActivity:
         return "daily" if not self.rows.empty else "none"
 
     def with_data(self, contacts: pd.DataFrame, rows: pd.DataFrame) -> ServiceActivity:
+        """A copy with these contacts and activity rows."""
         return replace(self, contacts=contacts, rows=rows)
 
 
@@ -181,6 +182,7 @@ class RecordAmounts:
         return numerator
 
     def value(self) -> Decimal:
+        """The unit's exact value: Σ of every row and contact amount, divided by each divisor."""
         return self.scaled(_array_sum(self.rows) + _array_sum(self.contacts))
 
     def __add__(self, other: RecordAmounts) -> RecordAmounts:
@@ -191,6 +193,7 @@ class RecordAmounts:
         return RecordAmounts(-self.rows, -self.contacts, self.divisors)
 
     def over(self, *divisors: Decimal) -> RecordAmounts:
+        """The same amounts with `divisors` added (e.g. 3600 for seconds → hours)."""
         return RecordAmounts(self.rows, self.contacts, self.divisors + tuple(divisors))
 
 
@@ -232,6 +235,7 @@ def _answered(contacts: pd.DataFrame) -> np.ndarray:
 
 
 def handled_contacts(contacts: pd.DataFrame) -> pd.DataFrame:
+    """The contact records that were answered."""
     return contacts[contacts["answered"].astype(bool)]
 
 

@@ -47,6 +47,7 @@ def flash_header(eng: Engagement, as_of: date, lang: str) -> dict:
 
 
 def flash_title(eng: Engagement, as_of: date, lang: str) -> str:
+    """The flash report's title in `lang`: "<flash report> — client — as-of date"."""
     return f"{label('flash_report', lang)} — {eng.settings.client} — {format_date(as_of, lang)}"
 
 

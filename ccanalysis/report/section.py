@@ -139,6 +139,7 @@ class Sections(tuple):
 
     @property
     def results(self) -> dict[str, Any]:
+        """Every section's results merged into one mapping (a later section's key wins)."""
         merged: dict[str, Any] = {}
         for section in self:
             merged.update(section.results)

@@ -37,6 +37,7 @@ section = section_decorator(SECTIONS)
 
 # --------------------------------------------------------------------------- the page
 def scenario_path(eng: Engagement, name: str) -> Path:
+    """The scenario file: parameters/ENG/scenarios/NAME.yaml."""
     return eng.parameters_dir() / SCENARIOS_FOLDER / f"{name}.yaml"
 
 
@@ -68,6 +69,7 @@ def simulation_header(eng: Engagement, scenario: str, lang: str) -> dict:
 
 
 def simulation_title(eng: Engagement, scenario: str, lang: str) -> str:
+    """The simulation report's title in `lang`: "<simulation report> — client — scenario"."""
     return f"{label('simulation_report', lang)} — {eng.settings.client} — {scenario}"
 
 
@@ -277,6 +279,8 @@ def candidates_section(eng: Engagement, scenario: str, draws: int | None, seed: 
 
 @section("comparison", "deterministic comparison: total, per contact, per productive hour, elasticities, risk")
 def comparison_section(eng: Engagement, scenario: str, draws: int | None, seed: int | None, lang: str) -> Section:
+    """The deterministic comparison, cheapest first: total (contract currency), per contact, per productive
+    hour, elasticities to volume and AHT, risk."""
     result = _result(eng, scenario, draws, seed)
     cur = eng.settings.currency
     frame = result.candidates.assign(_t=result.candidates["total"].astype(float)).sort_values("_t", kind="stable")
@@ -301,6 +305,8 @@ def comparison_section(eng: Engagement, scenario: str, draws: int | None, seed: 
 
 @section("distribution", "Monte Carlo: cost distribution per candidate (P5–P95, mean) and probability cheapest")
 def distribution_section(eng: Engagement, scenario: str, draws: int | None, seed: int | None, lang: str) -> Section:
+    """The Monte Carlo cost distribution per candidate (mean, P5, P50, P95 in the contract currency) and the
+    probability of being cheapest (percent)."""
     result = _result(eng, scenario, draws, seed)
     cur = eng.settings.currency
     frame = result.candidates
@@ -320,6 +326,8 @@ def distribution_section(eng: Engagement, scenario: str, draws: int | None, seed
 
 @section("tornado", "the recommended candidate's cost against ± x % of each driver (chart and table)")
 def tornado_section(eng: Engagement, scenario: str, draws: int | None, seed: int | None, lang: str) -> Section:
+    """The recommended candidate's cost at ± the scenario's sensitivity fraction of each driver: low, high
+    and swing in the contract currency."""
     result = _result(eng, scenario, draws, seed)
     cur = eng.settings.currency
     rows = result.tornado[result.tornado["candidate"] == result.recommended].reset_index(drop=True)
@@ -340,6 +348,8 @@ def tornado_section(eng: Engagement, scenario: str, draws: int | None, seed: int
 
 @section("break_even", "cost against volume with crossings marked; equivalent prices against the cheapest")
 def break_even_section(eng: Engagement, scenario: str, draws: int | None, seed: int | None, lang: str) -> Section:
+    """Cost against volume with the crossings marked, and each charge's price at which a candidate costs as
+    much as the cheapest."""
     result = _result(eng, scenario, draws, seed)
     even, crossings = result.break_even, result.crossings
     prices = pd.DataFrame({
@@ -371,6 +381,8 @@ def _definition(definition: str, lang: str) -> str:
 
 @section("offers", "RFP offers side by side; KPI clauses as money under their own and every service-level variant")
 def offers_section(eng: Engagement, scenario: str, draws: int | None, seed: int | None, lang: str) -> Section:
+    """The RFP offers side by side (total, mean, P5–P95, probability cheapest) and their KPI clauses in
+    money under each service-level variant."""
     result = _result(eng, scenario, draws, seed)
     cur = eng.settings.currency
     offers = result.candidates[result.candidates["offer"].astype(bool)]
@@ -406,6 +418,7 @@ def offers_section(eng: Engagement, scenario: str, draws: int | None, seed: int 
 
 @section("stress_test", "contract stress test (bands, caps, limits, net), incentives and rounding leakage")
 def stress_section(eng: Engagement, scenario: str, draws: int | None, seed: int | None, lang: str) -> Section:
+    """The contract stress test (bands, caps, limits, net), the incentives and the rounding leakage."""
     result = _result(eng, scenario, draws, seed)
     cur = eng.settings.currency
     stress = result.stress

@@ -57,6 +57,7 @@ TIME_COLUMNS = ("logged_s", "aux_s")
 
 
 def hours_source(staffing: Staffing) -> str:
+    """How staffed hours are computed: "erlang_a" with a patience (patience_s), else "erlang_c"."""
     return "erlang_a" if staffing.patience_s is not None else "erlang_c"
 
 

@@ -54,6 +54,7 @@ class EquivalentPrice:
 
 
 def charge_of(candidate: Candidate, charge_id: str) -> Mapping[str, Any]:
+    """The candidate's charge with id `charge_id`; ValueError listing its charges otherwise."""
     for charge in candidate.service.charges:
         if charge["id"] == charge_id:
             return charge
@@ -67,6 +68,7 @@ def price_paths(charge: Mapping[str, Any]) -> tuple[PricePath, ...]:
 
 
 def price_at(charge: Mapping[str, Any], path: PricePath) -> Decimal:
+    """The price at `path` in the charge, as an exact Decimal."""
     value: Any = charge
     for part in path:
         value = value[part]

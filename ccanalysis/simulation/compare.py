@@ -58,6 +58,7 @@ class Comparison:
     step: Decimal = STEP
 
     def row(self, candidate: str) -> dict[str, Any]:
+        """The candidate's row of the comparison, by column."""
         return self.candidates.set_index("candidate").loc[candidate].to_dict()
 
 
@@ -72,6 +73,7 @@ def price(candidate: Candidate, basis: Basis) -> dict[str, list[Line]]:
 
 
 def total(lines_by_month: Mapping[str, Iterable[Line]]) -> Decimal:
+    """Σ of every line's amount over the months, in the contract currency (exact Decimal)."""
     return sum((line.amount for lines in lines_by_month.values() for line in lines), ZERO)
 
 

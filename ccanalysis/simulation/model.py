@@ -74,6 +74,7 @@ class Candidate:
 
     @property
     def service(self) -> Service:
+        """The service of the candidate's contract that it prices."""
         return next(s for s in self.contract.services if s.id == self.service_id)
 
 
@@ -126,4 +127,5 @@ class Scenario:
 
     @property
     def offers(self) -> tuple[Candidate, ...]:
+        """The candidates that are RFP offers."""
         return tuple(c for c in self.candidates if c.offer)

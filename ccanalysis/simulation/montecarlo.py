@@ -70,6 +70,7 @@ class Drivers:
 
     @property
     def draws(self) -> int:
+        """The number of draws."""
         return int(self.volume.shape[0])
 
     def of(self, drivers: tuple[str, ...], month: int) -> np.ndarray:
@@ -215,6 +216,7 @@ class CandidatePricer:
 
     @classmethod
     def build(cls, candidate: Candidate, basis: Basis) -> CandidatePricer:
+        """The candidate's pricer: each basis month replayed, its charges ready to price on arrays of draws."""
         months = []
         for month in basis.months:
             replayed = replay_month(candidate, basis, month)
@@ -316,6 +318,7 @@ class MonteCarlo:
 
     @property
     def draws(self) -> int:
+        """The number of draws."""
         return int(self.costs.shape[0])
 
 

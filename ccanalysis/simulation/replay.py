@@ -112,6 +112,7 @@ class MonthReplay:
 
     @property
     def net(self) -> Decimal:
+        """The month's revenue plus its SLA adjustment, in the contract currency (exact Decimal)."""
         return self.revenue + self.sla_amount
 
 

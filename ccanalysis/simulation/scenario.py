@@ -77,6 +77,7 @@ class WeeklySpec(Strict):
     sun: Annotated[Exact, Field(ge=0)] = Decimal(1)
 
     def factors(self) -> tuple[Decimal, ...]:
+        """The weekday factors, Monday to Sunday."""
         return tuple(getattr(self, d) for d in WEEKDAYS)
 
 
@@ -180,6 +181,7 @@ class DistributionSpec(Strict):
         return self
 
     def record(self) -> Distribution:
+        """The distribution as a record (sd as a float)."""
         return Distribution(kind=self.distribution, sd=float(self.sd), low=self.low, high=self.high,
                             mode=self.mode)
 
@@ -191,6 +193,8 @@ class UncertaintySpec(Strict):
     per: Literal["month", "day"] = "month"
 
     def record(self) -> Uncertainty:
+        """The uncertainty as a record: volume and AHT distributions, their correlation (−1 to 1, a float) and
+        whether a draw varies per month or per day."""
         return Uncertainty(volume=self.volume.record(), aht=self.aht.record(), correlation=float(self.correlation),
                            per=self.per)
 
@@ -211,6 +215,8 @@ class StaffingSpec(Strict):
         return value
 
     def record(self) -> Staffing:
+        """The staffing as a record: service-level target, shrinkage and max_occupancy (fractions 0–1),
+        threshold_s, patience_s and interval_s (seconds)."""
         return Staffing(sl_target=self.sl_target, threshold_s=self.threshold_s, shrinkage=self.shrinkage,
                         max_occupancy=self.max_occupancy, patience_s=self.patience_s, interval_s=self.interval_s)
 

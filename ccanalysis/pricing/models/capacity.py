@@ -30,6 +30,8 @@ PEAK_OVER: tuple[str, ...] = ("period", "day", "interval")
 
 
 def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
+    """One part: the price of the first tier whose limits hold every dimension's value (the last tier
+    when none does), prorated on the days in force; a zero part when every value is 0."""
     values = usage.units
     if not isinstance(values, dict):
         raise ValueError("units: a capacity charge needs a mapping from each dimension to its value")
@@ -75,6 +77,8 @@ def rate_array(charge: Mapping[str, Any], units: Any, active_days: int | None, p
 
 
 def validate(charge: Mapping[str, Any]) -> None:
+    """ValueError unless `dimensions` are distinct billable units and every tier has a price ≥ 0 and a limit
+    (or null = unlimited) for every dimension."""
     from ccanalysis.pricing.units import UNITS
 
     if "unit" in charge:

@@ -27,6 +27,7 @@ from ccanalysis.pricing.registry import register
 
 
 def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
+    """One part: `amount`, prorated by active_days / period_days unless `prorate: false`."""
     base = get(charge, "amount")
     assert base is not None
     if prorates(charge):
@@ -45,6 +46,7 @@ def rate_array(charge: Mapping[str, Any], units: Any, active_days: int | None, p
 
 
 def validate(charge: Mapping[str, Any]) -> None:
+    """ValueError unless `amount` is a number ≥ 0."""
     check_numbers(charge, "amount")
 
 

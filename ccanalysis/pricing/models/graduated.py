@@ -20,14 +20,17 @@ from ccanalysis.pricing.tiers import (
 
 
 def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
+    """One part per tier reached, each tier's units at its own unit price, plus the tiers' flat fees."""
     return graduated_parts(charge, "unit_price", units_of(usage, "graduated"))
 
 
 def rate_array(charge: Mapping[str, Any], units: Any, active_days: int | None, period_days: int | None) -> np.ndarray:
+    """The graduated cost of each draw's units, as floats (the Monte Carlo's arrays)."""
     return graduated_array(charge, "unit_price", array_units(units))
 
 
 def validate(charge: Mapping[str, Any]) -> None:
+    """ValueError unless the tiers are valid with a `unit_price` each and flat_fee_at_zero is a boolean."""
     check_tiers(charge, "unit_price")
     check_flat_fee_at_zero(charge)
 

@@ -15,6 +15,8 @@ from ccanalysis.pricing.tiers import check_flat_fee_at_zero, check_tiers, gradua
 
 
 def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
+    """One part per tier reached, each tier's slice of the total event value (or units) at its own rate
+    (a fraction 0–1)."""
     total = sum(usage.events, ZERO) if usage.events is not None else units_of(usage, "graduated_percentage")
     return graduated_parts(charge, "rate", total)
 
@@ -27,6 +29,8 @@ def rate_array(charge: Mapping[str, Any], units: Any, active_days: int | None, p
 
 
 def validate(charge: Mapping[str, Any]) -> None:
+    """ValueError unless the tiers are valid with a `rate` (fraction 0–1) each and flat_fee_at_zero is a
+    boolean."""
     check_tiers(charge, "rate")
     check_flat_fee_at_zero(charge)
 

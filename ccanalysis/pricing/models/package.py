@@ -30,6 +30,7 @@ PACKAGE_ROUNDING: tuple[str, ...] = ("up", "down")
 
 
 def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
+    """One part: (units − free_units) / package_size packages, rounded up (or down), at package_price."""
     units = units_of(usage, "package")
     size = get(charge, "package_size")
     price = get(charge, "package_price")
@@ -44,6 +45,7 @@ def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
 
 
 def rate_array(charge: Mapping[str, Any], units: Any, active_days: int | None, period_days: int | None) -> np.ndarray:
+    """The package cost of each draw's units, as floats (the Monte Carlo's arrays)."""
     billable = np.maximum(0.0, array_units(units) - fnumber(charge, "free_units"))
     quotient = billable / fnumber(charge, "package_size")
     whole = ceil_array if (charge.get("package_rounding") or "up") == "up" else floor_array
@@ -51,6 +53,7 @@ def rate_array(charge: Mapping[str, Any], units: Any, active_days: int | None, p
 
 
 def validate(charge: Mapping[str, Any]) -> None:
+    """ValueError unless the prices are ≥ 0, package_size > 0 and package_rounding is up or down."""
     check_numbers(charge, "package_price", "free_units")
     check_number(charge["package_size"], "package_size", positive=True)
     if charge.get("package_rounding") is not None and charge["package_rounding"] not in PACKAGE_ROUNDING:

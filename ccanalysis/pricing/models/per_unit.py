@@ -23,6 +23,7 @@ from ccanalysis.pricing.registry import register
 
 
 def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
+    """One part: units × unit_price."""
     units = units_of(usage, "per_unit")
     price = get(charge, "unit_price")
     assert price is not None
@@ -30,10 +31,12 @@ def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
 
 
 def rate_array(charge: Mapping[str, Any], units: Any, active_days: int | None, period_days: int | None) -> np.ndarray:
+    """units × unit_price for each draw, as floats (the Monte Carlo's arrays)."""
     return array_units(units) * fnumber(charge, "unit_price")
 
 
 def validate(charge: Mapping[str, Any]) -> None:
+    """ValueError unless `unit_price` is a number ≥ 0."""
     check_numbers(charge, "unit_price")
 
 

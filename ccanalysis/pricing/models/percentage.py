@@ -37,6 +37,8 @@ def _events_of(usage: Usage) -> tuple[Decimal, ...]:
 
 
 def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
+    """One part: Σ over paying events of rate (a fraction 0–1) × value + fixed_per_event, each held
+    between min_per_event and max_per_event; the first free_events, or free_amount of value, pay nothing."""
     events = _events_of(usage)
     rate_value = get(charge, "rate", fraction=True)
     fixed = get(charge, "fixed_per_event", ZERO)
@@ -114,6 +116,8 @@ def _cap(charge: Mapping[str, Any]) -> Decimal | None:
 
 
 def validate(charge: Mapping[str, Any]) -> None:
+    """ValueError unless `rate` is a fraction 0–1, the amounts ≥ 0, free_events a whole number and
+    min_per_event ≤ max_per_event."""
     check_number(charge["rate"], "rate", fraction=True)
     check_numbers(charge, "fixed_per_event", "free_amount", "min_per_event", "max_per_event", "max_per_account")
     if charge.get("max_per_event") is not None and charge.get("max_per_account") is not None:

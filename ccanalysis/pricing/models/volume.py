@@ -22,6 +22,7 @@ from ccanalysis.pricing.tiers import (
 
 
 def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
+    """All units at the unit price of the tier they fall in, plus that tier's flat fee."""
     units = units_of(usage, "volume")
     rows = tiers(charge, "unit_price")
     tier = next(t for t in rows if t.contains(units))  # the last tier is unbounded
@@ -37,10 +38,12 @@ def rate(charge: Mapping[str, Any], usage: Usage) -> list[RatedPart]:
 
 
 def rate_array(charge: Mapping[str, Any], units: Any, active_days: int | None, period_days: int | None) -> np.ndarray:
+    """The volume-tier cost of each draw's units, as floats (the Monte Carlo's arrays)."""
     return volume_array(charge, array_units(units))
 
 
 def validate(charge: Mapping[str, Any]) -> None:
+    """ValueError unless the tiers are valid with a `unit_price` each and flat_fee_at_zero is a boolean."""
     check_tiers(charge, "unit_price")
     check_flat_fee_at_zero(charge)
 
