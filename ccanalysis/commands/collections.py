@@ -55,6 +55,7 @@ def _value(value: Fraction | None) -> float | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Print the agency's month (`month_facts`) as a table in the report's language, CSV or JSON; exit code 0."""
     from ccanalysis.engagement import load_cached
     from ccanalysis.i18n import check_lang, format_money, format_percent
     from ccanalysis.i18n import collections as words
