@@ -23,6 +23,8 @@ def build_demo_once() -> Path:
 
         root = Path(tempfile.mkdtemp(prefix="ccanalysis-demo-"))
         demo.build_demo(root)
+        # the collections demo beside it, smaller (its notebook runs under nbval on it)
+        demo.build_collections_demo(root, accounts=4000)
         _DEMO["root"] = root
     return _DEMO["root"]
 

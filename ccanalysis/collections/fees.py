@@ -43,7 +43,9 @@ def attributed_payments(placements: pd.DataFrame, payments: pd.DataFrame, suppli
         raise ValueError(f"debt_age_at: expected one of {', '.join(DEBT_AGE_AT)}, got {debt_age_at!r}")
     if placements.empty or payments.empty:
         return pd.DataFrame(columns=ATTRIBUTED_COLUMNS)
-    spans = placements[["account_id", "supplier", "placed_on", "recalled_on", "days_past_due", "segment"]].copy()
+    # recalled_on is optional (blank or absent: still placed)
+    spans = placements.reindex(columns=["account_id", "supplier", "placed_on", "recalled_on", "days_past_due",
+                                        "segment"]).copy()
     spans["placed_on"] = pd.to_datetime(spans["placed_on"])
     spans["recalled_on"] = pd.to_datetime(spans["recalled_on"])
     pays = payments[["account_id", "paid_on", "amount"]].copy()
@@ -110,7 +112,8 @@ def as_contact_records(attributed: pd.DataFrame, attempts: pd.DataFrame, *, supp
         "account_id": mine["account_id"].astype(str) if not mine.empty else pd.Series(dtype=str),
     })
     if placements is not None and not mine.empty:
-        spans = placements[placements["supplier"] == supplier][["account_id", "placed_on", "days_past_due", "segment"]]
+        spans = placements[placements["supplier"] == supplier].reindex(
+            columns=["account_id", "placed_on", "days_past_due", "segment"])
         spans = spans.assign(account_id=spans["account_id"].astype(str), placed_on=pd.to_datetime(spans["placed_on"]))
         spans = spans.sort_values("placed_on").drop_duplicates("account_id", keep="last")
         tries = tries.merge(spans, on="account_id", how="left")

@@ -1,0 +1,82 @@
+"""`ccanalysis collections` and the collections report on a two-account agency, every figure by hand."""
+
+import json
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from ccanalysis import cli, workbook
+from ccanalysis.engagement import load
+from tests.engagements import contract, write_engagement
+
+SERVICE = {
+    "id": "collections", "name": "Recobro", "channel": "collections",
+    "collections": {"attribution_tail_days": 0, "debt_age_at": "placement"},
+    "charges": [
+        {"id": "fee_0_90", "description": "Hasta 90 días", "unit": "collected_amount", "model": "percentage",
+         "rate": "0.08", "applies_to": {"debt_age_days": {"to": 90}}},
+        {"id": "fee_181", "description": "Desde 181 días", "unit": "collected_amount", "model": "percentage",
+         "rate": "0.20", "applies_to": {"debt_age_days": {"from": 181}}, "max_per_account": "1000"},
+        {"id": "rpc_fee", "description": "Contacto con el titular", "unit": "right_party_contact",
+         "model": "per_unit", "unit_price": "3.00"},
+    ],
+}
+PLACEMENTS = [
+    {"account_id": "A", "supplier": "acme", "placed_on": "2026-09-01", "debt_amount": "500", "days_past_due": 60,
+     "segment": "residential"},
+    {"account_id": "B", "supplier": "acme", "placed_on": "2026-09-01", "debt_amount": "1000", "days_past_due": 200,
+     "segment": "residential"},
+]
+ATTEMPTS = [
+    {"account_id": "A", "supplier": "acme", "start": "2026-09-02 19:00", "channel": "voice", "outcome": "rpc"},
+    {"account_id": "A", "supplier": "acme", "start": "2026-09-03 19:00", "channel": "voice", "outcome": "ptp",
+     "promised_amount": "100", "promised_date": "2026-09-10"},
+    {"account_id": "B", "supplier": "acme", "start": "2026-09-02 11:00", "channel": "voice", "outcome": "no_answer"},
+    {"account_id": "B", "supplier": "acme", "start": "2026-09-04 11:00", "channel": "voice", "outcome": "no_answer"},
+]
+PAYMENTS = [{"account_id": "A", "paid_on": "2026-09-08", "amount": "100.00"},
+            {"account_id": "B", "paid_on": "2026-09-20", "amount": "300.00"}]
+
+
+@pytest.fixture
+def root(tmp_path):
+    write_engagement(tmp_path, contracts=[contract(services=[SERVICE])], tables={
+        "collections/placements/p.csv": PLACEMENTS, "collections/attempts/a.csv": ATTEMPTS,
+        "collections/payments/p.csv": PAYMENTS})
+    return tmp_path
+
+
+def test_the_expected_fee_invoice(root):
+    lines = workbook.expected_invoice(load("tiny", root=root), "acme", "2026-09")
+    amounts = dict(zip(lines["charge"], lines["amount"], strict=True))
+    # A's 100.00 at 60 days: 8.00; B's 300.00 at 200 days: 60.00; A's rpc and ptp: 2 × 3.00
+    assert amounts == {"fee_0_90": Decimal("8.00"), "fee_181": Decimal("60.00"), "rpc_fee": Decimal("6.00")}
+
+
+def test_the_command_gives_every_kpi_and_the_fees(root, capsys):
+    assert cli.main(["collections", "tiny", "--supplier", "acme", "--month", "2026-09", "--root", str(root),
+                     "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    values = {k["kpi"]: k["value"] for k in out["kpis"]}
+    expected = {"penetration": 1, "contact_rate": 0.5, "rpc_rate_attempts": 0.5, "rpc_rate_accounts": 0.5,
+                "ptp_rate": 0.5, "kept_promise_rate": 1,  # 100 promised by 10/09, paid 08/09
+                "recovery_rate": float(Fraction(400, 1500)), "cost_to_collect": float(Fraction(74, 400)),
+                "net_liquidation": float(Fraction(326, 1500))}
+    assert values == {k: round(v, 6) for k, v in expected.items()}
+    assert out["fees"]["expected_net"] == "74.00" and out["fees"]["billed_net"] is None
+
+
+def test_the_table_speaks_the_engagement_language(root, capsys):
+    assert cli.main(["collections", "tiny", "--supplier", "acme", "--month", "2026-09", "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "tasa de recobro" in out and "26,67 %" in out  # 400 / 1.500
+    assert "Comisiones esperadas: 74,00 €; Comisiones facturadas: sin factura" in out
+
+
+def test_a_supplier_without_collections_is_a_usage_error(tmp_path, capsys):
+    from tests.engagements import activity_row
+
+    write_engagement(tmp_path, tables={"activity/a.csv": [activity_row("2026-09-01", 10, 9)]})
+    assert cli.main(["collections", "tiny", "--supplier", "acme", "--month", "2026-09", "--root", str(tmp_path)]) == 2
+    assert "has no collections service in 2026-09" in capsys.readouterr().err
