@@ -41,7 +41,10 @@ def test_the_contracts_validate_under_the_engine():
         assert problems == [] and contract is not None
         (service,) = contract.services
         assert service.id == "collections" and service.channel == "collections"
-        assert [c["id"] for c in service.charges] == ["success_fee"]
+        ids = [c["id"] for c in service.charges]
+        assert ids[:3] == ["fee_band_1", "fee_band_2", "fee_band_3"]  # three debt-age bands
+        assert ids[3:] == (["rpc_fee"] if supplier == "recobra" else [])
+        assert service.collections is not None
 
 
 def test_the_engagement_loads_without_problems(eng, root):
@@ -52,7 +55,9 @@ def test_the_engagement_loads_without_problems(eng, root):
     assert files == ["collections/attempts/cobralia_2026-08.csv", "collections/attempts/cobralia_2026-09.csv",
                      "collections/attempts/cobralia_2026-10.csv", "collections/attempts/recobra_2026-08.csv",
                      "collections/attempts/recobra_2026-09.csv", "collections/attempts/recobra_2026-10.csv",
-                     "collections/payments/payments.csv", "collections/placements/placements.csv"]
+                     "collections/payments/payments.csv", "collections/placements/placements.csv",
+                     *(f"invoices/{a}/2026-{m}.csv" for a in ("cobralia", "recobra") for m in ("08", "09", "10")),
+                     "truth/injected_errors.csv"]
 
 
 def test_placements_accounts_and_their_debts(eng):
@@ -131,3 +136,21 @@ def test_the_build_is_deterministic_for_a_seed(tmp_path):
     assert files(tmp_path / "a") != files(tmp_path / "c")
     build_collections_demo(tmp_path / "a", seed=6, accounts=600)  # replaces the previous one
     assert files(tmp_path / "a") == files(tmp_path / "c")
+
+
+def test_the_fee_bands_and_the_planted_errors(root):
+    """recobra: 8 % up to 90 days, 12 % 91–180, 20 % beyond, capped at 1,000 per account; the audit finds the
+    right-party fee billed at 2.90 instead of 3.00 in September (under-billed, never claimed)."""
+    from ccanalysis import workbook
+
+    eng = load(COLLECTIONS_ID, root=root)
+    (service,) = eng.contract("recobra").services
+    bands = [(c["applies_to"]["debt_age_days"], str(c["rate"])) for c in service.charges[:3]]
+    assert bands == [({"to": 90}, "0.08"), ({"from": 91, "to": 180}, "0.12"), ({"from": 181}, "0.2")]
+    assert str(service.charges[2]["max_per_account"]) == "1000.0"
+    truth = pd.read_csv(root / "data" / COLLECTIONS_ID / "truth" / "injected_errors.csv")
+    assert set(zip(truth["supplier"], truth["month"], truth["check"])) == {
+        ("recobra", "2026-09", "unit_price"), ("recobra", "2026-10", "duplicate"), ("cobralia", "2026-08", "duplicate")}
+    result = workbook.audit(eng, "recobra", "2026-09")
+    (price,) = result.findings[result.findings["check"] == "unit_price"].to_dict("records")
+    assert price["charge"] == "rpc_fee" and price["difference"] < 0 and result.claimable == 0
