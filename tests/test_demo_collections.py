@@ -152,5 +152,5 @@ def test_the_fee_bands_and_the_planted_errors(root):
     assert set(zip(truth["supplier"], truth["month"], truth["check"])) == {
         ("recobra", "2026-09", "unit_price"), ("recobra", "2026-10", "duplicate"), ("cobralia", "2026-08", "duplicate")}
     result = workbook.audit(eng, "recobra", "2026-09")
-    (price,) = result.findings[result.findings["check"] == "unit_price"].to_dict("records")
+    (price,) = result.findings[result.findings["check"] == "rate"].to_dict("records")  # the audit's price check
     assert price["charge"] == "rpc_fee" and price["difference"] < 0 and result.claimable == 0
