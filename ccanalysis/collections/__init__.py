@@ -1,0 +1,1 @@
+"""Collections through contact centres: placements, attempts and payments (issue 15)."""
