@@ -121,6 +121,33 @@ def test_beta_prior_degenerate_groups():
     assert (alpha[2], beta[2]) == (0.0, 0.0)  # no trials
 
 
+@pytest.mark.parametrize("dtype", ["category", object, "str"])
+def test_rpc_by_hour_is_the_same_for_any_column_type_and_chunking(dtype):
+    at, pl = _three_cells()
+    expected = rpc_by_hour(at, pl)
+    cast = {c: dtype for c in ("account_id", "supplier", "channel", "outcome")}
+    got = rpc_by_hour(at.astype(cast), pl.astype({"account_id": dtype, "supplier": dtype, "segment": dtype}),
+                      chunk=7, threads=2)
+    key = ["segment", "weekday", "hour"]
+    expected = expected.astype({"segment": str}).sort_values(key).reset_index(drop=True)
+    got = got.astype({"segment": str}).sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_an_account_placed_twice_with_the_same_agency():
+    pl = placements([("a", "agency", "2026-01-01", "2026-01-31", "100", 30, "A"),
+                     ("a", "agency", "2026-03-01", None, "100", 90, "B"),
+                     ("a", "other", "2026-02-01", "2026-02-27", "100", 60, "C")])
+    at = attempts([("a", "agency", "2026-01-05 09:00", "voice", "rpc"),  # first placement: A
+                   ("a", "agency", "2026-01-31 18:00", "voice", "busy"),  # the recall day still counts: A
+                   ("a", "agency", "2026-02-10 09:00", "voice", "rpc"),  # between placements: none
+                   ("a", "other", "2026-02-10 09:00", "voice", "rpc"),  # the other agency's: C
+                   ("a", "agency", "2026-03-02 09:00", "voice", "ptp")])  # second placement: B
+    table = rpc_by_hour(at, pl)
+    assert table[["segment", "weekday", "hour", "attempts", "rpc"]].values.tolist() == [
+        ["A", 0, 9, 1, 1], ["A", 5, 18, 1, 0], ["B", 0, 9, 1, 1], ["C", 1, 9, 1, 1]]
+
+
 def test_rpc_by_hour_by_supplier_from_the_attempts():
     at, pl = _three_cells()
     table = rpc_by_hour(at, pl, by=("segment", "supplier"))
