@@ -8,16 +8,22 @@ agency) into a temporary folder (deleted at the end; `--keep DIR` writes there a
 per the shared spec: attempts account_id, supplier, start (datetime, the debtor's local time), channel,
 outcome, promised_amount, promised_date; placements account_id, supplier, placed_on, recalled_on,
 debt_amount, days_past_due, segment, risk_score. supplier, channel, outcome and segment are stored
-dictionary-encoded (they come back Categorical); account_id is a plain string column.
+dictionary-encoded (they come back Categorical). The attempts are written twice, the same rows: with
+account_id as a plain string column (pandas' pyarrow-backed `str`, which `rpc_by_hour` hashes through
+pyarrow, once per attempt), and with account_id dictionary-encoded in one dictionary page per row group
+(read back Categorical, so only the distinct ids are looked up). Both are measured, in that order.
 
 Every measured step runs in a fresh subprocess, so that its time and peak memory (ru_maxrss: the whole
-process, interpreter and imports included) are its own, timed from just before the read to the end:
+process, interpreter and imports included) are its own. Both steps import pyarrow, pandas and
+`ccanalysis.collections.calltime` first; each is timed from just before the read to the end:
 
 (a) bare read: ``pyarrow.parquet.read_table`` of the attempts' columns account_id, supplier, start,
     channel, outcome and of the placements' account_id, supplier, placed_on, recalled_on, segment.
 (b) the same two ``read_table`` calls, ``.to_pandas()`` on each, then
     ``ccanalysis.collections.calltime.rpc_by_hour(attempts, placements)`` (voice attempts, by segment:
     join to the placement, weekday and hour, counts, Wilson intervals, empirical-Bayes shrinkage).
+(c) for scale, the same reads and ``.to_pandas()``, then only the look-up of every attempt's account_id
+    among the placements' ids (what (b) cannot avoid: one hash probe per attempt), nothing counted.
 
 Each step is run once unmeasured (to warm the page cache), then R times, interleaved (a, b, a, b, …);
 the median and best of the R runs are shown, with the ratio (b)/(a) of time and of peak memory
@@ -55,8 +61,9 @@ DAY0 = np.datetime64("2026-01-01", "D")
 DAYS = 90
 
 
-def write_data(folder: Path, rows: int, accounts: int, *, chunk: int = 2_000_000) -> tuple[Path, Path]:
-    """Seeded placements and attempts as Parquet files in `folder`."""
+def write_data(folder: Path, rows: int, accounts: int, *, chunk: int = 2_000_000) -> tuple[Path, Path, Path]:
+    """Seeded placements and attempts as Parquet files in `folder`: the attempts twice, with account_id
+    as plain strings and dictionary-encoded (the same rows)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -98,7 +105,9 @@ def write_data(folder: Path, rows: int, accounts: int, *, chunk: int = 2_000_000
     hour_weights = np.where((hours >= 8) & (hours < 21), 1.0, 0.005)
     hour_weights /= hour_weights.sum()
     attempt_path = folder / "attempts.parquet"
-    writer = None
+    dictionary_path = folder / "attempts_dictionary_ids.parquet"
+    writer = dict_writer = None
+    account_dictionary = pa.array(ids)
     try:
         for offset in range(0, rows, chunk):
             n = min(chunk, rows - offset)
@@ -127,27 +136,38 @@ def write_data(folder: Path, rows: int, accounts: int, *, chunk: int = 2_000_000
                 "promised_date": pa.array(np.where(ptp, (DAY0 + (day + 7).astype("timedelta64[D]")),
                                                    np.datetime64("NaT")).astype("datetime64[ms]")),
             })
+            coded = table.set_column(0, "account_id", pa.DictionaryArray.from_arrays(
+                pa.array(account.astype(np.int32)), account_dictionary))
             if writer is None:
                 writer = pq.ParquetWriter(attempt_path, table.schema)
+                # a dictionary page large enough for every id, so that no row group falls back to plain
+                dict_writer = pq.ParquetWriter(dictionary_path, coded.schema, dictionary_pagesize_limit=256 << 20)
             writer.write_table(table)
+            dict_writer.write_table(coded)
     finally:
-        if writer is not None:
-            writer.close()
-    return attempt_path, placement_path
+        for open_writer in (writer, dict_writer):
+            if open_writer is not None:
+                open_writer.close()
+    return attempt_path, dictionary_path, placement_path
 
 
 def _step(kind: str, attempts_path: str, placements_path: str) -> None:
     """Run one measured step in this (fresh) process and print a JSON line."""
     import pyarrow.parquet as pq
 
+    from ccanalysis.collections.calltime import rpc_by_hour  # imports pandas: in both steps, before the clock
+
     began = time.perf_counter()
     attempts = pq.read_table(attempts_path, columns=ATTEMPT_COLUMNS)
     placements = pq.read_table(placements_path, columns=PLACEMENT_COLUMNS)
     read_s = time.perf_counter() - began
     rows, cells = attempts.num_rows, None
-    if kind == "table":
-        from ccanalysis.collections.calltime import rpc_by_hour
+    if kind == "lookup":  # the floor: hashing every attempt's account id against the placements' ids
+        from ccanalysis.collections.calltime import _codes_against, factorize
 
+        accounts, _ = factorize(placements.to_pandas()["account_id"])
+        cells = int((_codes_against(attempts.to_pandas()["account_id"], accounts) >= 0).sum())
+    if kind == "table":
         table = rpc_by_hour(attempts.to_pandas(), placements.to_pandas())
         cells = len(table)
     total = time.perf_counter() - began
@@ -169,7 +189,7 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="interleaved runs of each step (median shown)")
     parser.add_argument("--keep", type=Path, help="write the Parquet files here and keep them")
-    parser.add_argument("--step", choices=["read", "table"], help=argparse.SUPPRESS)
+    parser.add_argument("--step", choices=["read", "lookup", "table"], help=argparse.SUPPRESS)
     parser.add_argument("--attempts", help=argparse.SUPPRESS)
     parser.add_argument("--placements", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -180,22 +200,34 @@ def main() -> None:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         began = time.perf_counter()
-        attempts_path, placements_path = write_data(folder, args.rows, args.accounts)
+        attempts_path, dictionary_path, placements_path = write_data(folder, args.rows, args.accounts)
         size = attempts_path.stat().st_size / 2**20
-        print(f"wrote {args.rows:,} attempts on {args.accounts:,} accounts ({size:,.0f} MiB) to {folder} "
+        print(f"wrote {args.rows:,} attempts on {args.accounts:,} accounts ({size:,.0f} MiB; "
+              f"{dictionary_path.stat().st_size / 2**20:,.0f} MiB with dictionary-encoded ids) to {folder} "
               f"in {time.perf_counter() - began:.1f} s")
-        _run("read", attempts_path, placements_path)
-        _run("table", attempts_path, placements_path)
-        bare, built = [], []
-        for _ in range(args.repeat):
-            bare.append(_run("read", attempts_path, placements_path))
-            built.append(_run("table", attempts_path, placements_path))
-    print(f"rows: {bare[0]['rows']:,}; table rows (segment × weekday × hour): {built[0]['cells']:,}; "
-          f"median of {args.repeat} interleaved runs per step")
-    _report(bare, built)
+        results = [(title, *_measure(path, placements_path, args.repeat)) for title, path in (
+            ("account_id as plain strings (hashed by pyarrow in rpc_by_hour)", attempts_path),
+            ("account_id dictionary-encoded in the file (read back Categorical)", dictionary_path))]
+    for title, bare, built, lookup in results:
+        print(f"-- {title}")
+        print(f"rows: {bare[0]['rows']:,}; table rows (segment × weekday × hour): {built[0]['cells']:,}; "
+              f"median of {args.repeat} interleaved runs per step")
+        _report(bare, built, lookup)
 
 
-def _report(bare_runs: list[dict], table_runs: list[dict]) -> None:
+def _measure(attempts_path: Path, placements_path: Path, repeat: int) -> tuple[list[dict], list[dict], list[dict]]:
+    """One unmeasured warm-up of (a) and (b), then `repeat` interleaved runs of (a), (b) and (c)."""
+    _run("read", attempts_path, placements_path)
+    _run("table", attempts_path, placements_path)
+    bare, built, lookup = [], [], []
+    for _ in range(repeat):
+        bare.append(_run("read", attempts_path, placements_path))
+        built.append(_run("table", attempts_path, placements_path))
+        lookup.append(_run("lookup", attempts_path, placements_path))
+    return bare, built, lookup
+
+
+def _report(bare_runs: list[dict], table_runs: list[dict], lookup_runs: list[dict]) -> None:
     def stat(runs: list[dict], key: str, how: object) -> float:
         return float(how([r[key] for r in runs]))
 
@@ -207,6 +239,11 @@ def _report(bare_runs: list[dict], table_runs: list[dict]) -> None:
     print(f"(b) read + rpc_by_hour        {stat(table_runs, 'total_s', np.median):7.2f} s   "
           f"peak {stat(table_runs, 'peak_mib', np.median):8.0f} MiB   (runs: {runs(table_runs, 'total_s')} s; "
           f"of which read: {runs(table_runs, 'read_s')} s)")
+    print(f"(c) read + account look-up   {stat(lookup_runs, 'total_s', np.median):7.2f} s   "
+          f"peak {stat(lookup_runs, 'peak_mib', np.median):8.0f} MiB   (runs: {runs(lookup_runs, 'total_s')} s; "
+          f"the floor of (b): every attempt's account_id hashed, nothing counted)")
+    floor = stat(lookup_runs, "total_s", np.median) / stat(bare_runs, "total_s", np.median)
+    print(f"ratio (c)/(a) of the median runs: time {floor:.2f}x")
     for label, how in (("median", np.median), ("best", np.min)):
         time_ratio = stat(table_runs, "total_s", how) / stat(bare_runs, "total_s", how)
         memory_ratio = stat(table_runs, "peak_mib", how) / stat(bare_runs, "peak_mib", how)

@@ -310,8 +310,8 @@ def call_list(model: CallModel, placements: pd.DataFrame, attempts: pd.DataFrame
         return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
     cells = model.cells.assign(band=model.cells["band"].astype(np.int64))
     accounts = accounts.merge(cells[["segment", "band", "p_rpc", "p_pay"]], on=["segment", "band"], how="left")
-    seg_rpc = model.cells.groupby("segment").apply(_weighted("p_rpc", "attempts"), include_groups=False)
-    seg_pay = model.cells.groupby("segment").apply(_weighted("p_pay", "rpc_days"), include_groups=False)
+    seg_rpc = _weighted(model.cells, "p_rpc", "attempts")
+    seg_pay = _weighted(model.cells, "p_pay", "rpc_days")
     accounts["p_rpc"] = accounts["p_rpc"].fillna(accounts["segment"].map(seg_rpc)).fillna(model.overall_rpc)
     accounts["p_pay"] = accounts["p_pay"].fillna(accounts["segment"].map(seg_pay)).fillna(model.overall_pay)
     accounts["p_rpc"] = np.minimum(accounts["p_rpc"].to_numpy(dtype=float) * accounts["lift"].to_numpy(), 1.0)
@@ -335,12 +335,11 @@ def call_list(model: CallModel, placements: pd.DataFrame, attempts: pd.DataFrame
     return accounts[COLUMNS]
 
 
-def _weighted(rate: str, weight: str):
-    def mean(group: pd.DataFrame) -> float:
-        w = group[weight].fillna(0).to_numpy(dtype=float)
-        r = group[rate].fillna(0).to_numpy(dtype=float)
-        return float((w * r).sum() / w.sum()) if w.sum() > 0 else float("nan")
-    return mean
+def _weighted(cells: pd.DataFrame, rate: str, weight: str) -> pd.Series:
+    """Per segment, the mean of `rate` over its bands weighted by `weight` (NaN without weight)."""
+    w = cells[weight].fillna(0).astype(float)
+    total = w.groupby(cells["segment"]).sum()
+    return ((cells[rate].fillna(0).astype(float) * w).groupby(cells["segment"]).sum() / total).where(total > 0)
 
 
 # --- backtest -------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -385,9 +385,9 @@ class CallingRules:
     from `windows` has no legal hour. The caps count every attempt to an account (any agency, any channel).
     """
 
-    windows: Mapping[int, tuple[int, int]] = field(default_factory=dict)
-    max_attempts_per_7_days: int = 7
-    max_attempts_per_day: int = 1
+    windows: Mapping[int, tuple[int, int]]
+    max_attempts_per_7_days: int
+    max_attempts_per_day: int
 
     def grid(self) -> np.ndarray:
         """7 × 24 bool: legal[weekday, hour]."""
