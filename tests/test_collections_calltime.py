@@ -349,3 +349,22 @@ def test_logistic_model_lists_and_backtests():
     assert 0 <= lift.share <= 1 and lift.paid_all == Decimal("100")
     with pytest.raises(ValueError, match="kind"):
         fit_model(*frames, AS_OF, kind="forest")
+
+
+# --- the benchmark's data -------------------------------------------------------------------------------
+
+def test_benchmark_data_is_all_under_placements(tmp_path):
+    from bench import collections as bench_collections
+
+    attempts_path, dictionary_path, placements_path = bench_collections.write_data(tmp_path, 5_000, 300, chunk=2_000)
+    pl = pd.read_parquet(placements_path)
+    plain, coded = pd.read_parquet(attempts_path), pd.read_parquet(dictionary_path)
+    assert list(plain.columns) == ["account_id", "supplier", "start", "channel", "outcome", "promised_amount",
+                                   "promised_date"]
+    assert isinstance(coded["account_id"].dtype, pd.CategoricalDtype)
+    table = rpc_by_hour(plain, pl)
+    # every generated attempt falls inside one of its account's placements
+    assert table["attempts"].sum() == (plain["channel"] == "voice").sum()
+    key = ["segment", "weekday", "hour"]
+    pd.testing.assert_frame_equal(rpc_by_hour(coded, pl).sort_values(key).reset_index(drop=True),
+                                  table.sort_values(key).reset_index(drop=True))
