@@ -137,6 +137,33 @@ class EngagementSettings(Strict):
     match_threshold: Fraction01 = Decimal("0.8")
     #: the staffing engine's assumptions for plans without hours
     staffing: StaffingSettings = StaffingSettings()
+    #: collections through agencies: `calling_rules` (legal windows and attempt caps, see
+    #: `collections.calltime.CallingRules.from_mapping`) and `grace_days` of a promise to pay
+    collections: dict[str, Any] | None = None
+
+    @field_validator("collections")
+    @classmethod
+    def _valid_collections(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is None:
+            return value
+        from ccanalysis.collections.calltime import CallingRules
+
+        for key in value:
+            if key not in ("calling_rules", "grace_days"):
+                raise ValueError(f"collections.{key}: unknown key; write calling_rules or grace_days")
+        if "calling_rules" in value:
+            CallingRules.from_mapping(value["calling_rules"], "collections.calling_rules")
+        grace = value.get("grace_days", 0)
+        if isinstance(grace, bool) or not isinstance(grace, int) or grace < 0:
+            raise ValueError(f"collections.grace_days: expected whole days ≥ 0 after a promised date, got {grace!r}")
+        return value
+
+    def calling_rules(self) -> Any:
+        """The engagement's `collections.calling_rules` (`CallingRules`), None when it sets none."""
+        from ccanalysis.collections.calltime import CallingRules
+
+        raw = (self.collections or {}).get("calling_rules")
+        return None if raw is None else CallingRules.from_mapping(raw, "collections.calling_rules")
 
     @field_validator("suppliers")
     @classmethod

@@ -80,3 +80,48 @@ def test_a_supplier_without_collections_is_a_usage_error(tmp_path, capsys):
     write_engagement(tmp_path, tables={"activity/a.csv": [activity_row("2026-09-01", 10, 9)]})
     assert cli.main(["collections", "tiny", "--supplier", "acme", "--month", "2026-09", "--root", str(tmp_path)]) == 2
     assert "has no collections service in 2026-09" in capsys.readouterr().err
+
+
+RULES = {"collections": {"grace_days": 0, "calling_rules": {
+    "windows": {"mon": [9, 21], "tue": [9, 21], "wed": [9, 21], "thu": [9, 21], "fri": [9, 21]},
+    "max_attempts_per_7_days": 2, "max_attempts_per_day": 1}}}
+
+
+def test_the_call_list_is_written_and_never_breaks_the_caps(tmp_path, capsys):
+    # made on Thursday 03/09 for Friday 04/09: in the 7 days 29/08–04/09 A has had 2 attempts (the cap is 2):
+    # left out; B has had 2 as well, one of them on the 4th itself (1 a day at most): left out too. With caps
+    # of 3 a week and 2 a day, both are on the list
+    write_engagement(tmp_path, settings=RULES, contracts=[contract(services=[SERVICE])], tables={
+        "collections/placements/p.csv": PLACEMENTS, "collections/attempts/a.csv": ATTEMPTS,
+        "collections/payments/p.csv": PAYMENTS})
+    args = ["collections", "tiny", "--call-list", "2026-09-03", "--root", str(tmp_path), "--format", "json"]
+    assert cli.main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["accounts"] == 0 and out["path"].endswith("reports/tiny/call_list_2026-09-03.csv")
+    settings = tmp_path / "parameters" / "tiny" / "engagement.yaml"
+    settings.write_text(settings.read_text().replace("max_attempts_per_7_days: 2", "max_attempts_per_7_days: 3")
+                        .replace("max_attempts_per_day: 1", "max_attempts_per_day: 2"))
+    assert cli.main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["accounts"] == 2
+
+
+def test_a_call_list_needs_calling_rules(root, capsys):
+    assert cli.main(["collections", "tiny", "--call-list", "2026-09-04", "--root", str(root)]) == 2
+    assert "has no calling rules: write collections.calling_rules" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("lang, title", [("es", "Indicadores de recobro"), ("en", "Collections KPIs")])
+def test_the_report_sections_render(root, lang, title):
+    from ccanalysis.report import collections as sections
+
+    eng = load("tiny", root=root)
+    kpis = sections.collections_kpi_section(eng, "acme", "2026-09", lang)
+    assert kpis.title == title
+    assert kpis.results["kpis"]["recovery_rate"] == Fraction(400, 1500)
+    vintages = sections.vintage_section(eng, "acme", "2026-09", lang)
+    assert len(vintages.figures) == 1 and vintages.results == {"vintages": 1}
+    single = sections.agency_comparison_section(eng, "acme", "2026-09", lang)
+    assert single.tables == []  # one agency: nothing to compare, one line says so
+    calls = sections.call_time_section(eng, "acme", "2026-09", lang)
+    assert calls.figures and "collections.calling_rules" in calls.narrative  # no rules: no recommendation

@@ -149,7 +149,7 @@ def test_the_fee_bands_and_the_planted_errors(root):
     assert bands == [({"to": 90}, "0.08"), ({"from": 91, "to": 180}, "0.12"), ({"from": 181}, "0.2")]
     assert str(service.charges[2]["max_per_account"]) == "1000.0"
     truth = pd.read_csv(root / "data" / COLLECTIONS_ID / "truth" / "injected_errors.csv")
-    assert set(zip(truth["supplier"], truth["month"], truth["check"])) == {
+    assert set(zip(truth["supplier"], truth["month"], truth["check"], strict=True)) == {
         ("recobra", "2026-09", "unit_price"), ("recobra", "2026-10", "duplicate"), ("cobralia", "2026-08", "duplicate")}
     result = workbook.audit(eng, "recobra", "2026-09")
     (price,) = result.findings[result.findings["check"] == "rate"].to_dict("records")  # the audit's price check

@@ -265,7 +265,8 @@ def best_hours(model: CallModel, rules: CallingRules, weekday: int) -> pd.DataFr
     that rate ÷ the segment's overall rate. Empty when `weekday` has no legal hour."""
     hours = [h for h in range(24) if rules.grid()[weekday % 7, h]]
     if not hours:
-        return pd.DataFrame({"segment": [], "hour": [], "lift": []})
+        return pd.DataFrame({"segment": pd.Series(dtype=object), "hour": pd.Series(dtype=np.int64),
+                             "lift": pd.Series(dtype=float)})
     table = model.table
     day_table = table.loc[(table["weekday"] == weekday % 7) & table["hour"].isin(hours)]
     out = []

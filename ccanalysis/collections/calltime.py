@@ -397,6 +397,7 @@ class CallingRules:
         return legal
 
     def is_legal(self, weekday: np.ndarray | int, hour: np.ndarray | int) -> np.ndarray:
+        """Whether each (weekday 0 = Monday, hour 0–23) cell lies wholly inside the legal windows."""
         return self.grid()[np.asarray(weekday, dtype=np.int64), np.asarray(hour, dtype=np.int64)]
 
     @classmethod
@@ -517,6 +518,7 @@ def expected_gain(table: pd.DataFrame, attempts: pd.DataFrame, recommendation: p
 
 
 def legal_hours(rules: CallingRules, weekday: int) -> list[int]:
+    """The hours (0–23) of `weekday` (0 = Monday) one may call in under `rules`, in order."""
     return [h for h in range(24) if rules.grid()[weekday % 7, h]]
 
 

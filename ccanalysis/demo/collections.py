@@ -83,7 +83,11 @@ SELF_CURE = 0.03
 def demo_collections_settings() -> dict[str, Any]:
     """engagement.yaml of the collections demo."""
     return {"id": COLLECTIONS_ID, "client": CLIENT, "currency": "EUR", "lang": "es", "holidays": "ES",
-            "suppliers": list(AGENCIES), "tolerances": {"amount_abs": 0.01, "quantity_rel": 0}}
+            "suppliers": list(AGENCIES), "tolerances": {"amount_abs": 0.01, "quantity_rel": 0},
+            # the law and the client's policy: weekdays 09–21, Saturdays 09–14, at most 2 calls a day and 7 a week
+            "collections": {"grace_days": 3, "calling_rules": {
+                "windows": {day: [9, 21] for day in ("mon", "tue", "wed", "thu", "fri")} | {"sat": [9, 14]},
+                "max_attempts_per_7_days": 7, "max_attempts_per_day": 2}}}
 
 
 #: Each agency's fee terms: success fees by debt-age band (the bands' upper limits in days, open last; read at

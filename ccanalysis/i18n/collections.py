@@ -46,6 +46,21 @@ HEADINGS: dict[str, dict[str, str]] = {
     "comparison_title": {"es": "Agencias comparadas sobre la misma cartera", "en": "Agencies compared on the same mix"},
     "adjusted": {"es": "Liquidación a cartera común", "en": "Liquidation on a common mix"},
     "raw": {"es": "Liquidación bruta", "en": "Raw liquidation"},
+    "call_time_title": {"es": "Cuándo contestan los deudores", "en": "When debtors answer"},
+    "best_windows": {"es": "Mejores franjas legales", "en": "Best legal windows"},
+    "segment": {"es": "Segmento", "en": "Segment"},
+    "rank": {"es": "Orden", "en": "Rank"},
+    "when": {"es": "Franja", "en": "Window"},
+    "attempts": {"es": "Intentos", "en": "Attempts"},
+    "rpc_rate": {"es": "Contacto con el titular", "en": "Right-party contact"},
+    "interval": {"es": "Intervalo 95 % (Wilson)", "en": "95 % interval (Wilson)"},
+    "shrunk": {"es": "Tasa ajustada", "en": "Shrunk rate"},
+    "call_list_written": {"es": "Lista de llamadas escrita en {path}: {accounts} cuentas, recobro esperado "
+                                "{recovery}; en la prueba retrospectiva, el primer decil reunió {lift} veces su parte "
+                                "de los pagos de la semana siguiente.",
+                          "en": "Call list written to {path}: {accounts} accounts, expected recovery {recovery}; "
+                                "in the backtest, its top decile held {lift} times its share of the next week's "
+                                "payments."},
 }
 
 

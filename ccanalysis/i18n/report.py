@@ -364,6 +364,27 @@ SENTENCES: dict[str, dict[str, str]] = {
               "not claimed."},
     "under_billed_none": {"es": "Ninguna línea se facturó por debajo del contrato.",
                           "en": "No line was billed below the contract."},
+    "collections_no_attempts": {"es": "{supplier} no tiene intentos de contacto registrados.",
+                                "en": "{supplier} has no contact attempts on record."},
+    "collections_heat_title": {"es": "Contacto con el titular por día y hora — {segment}",
+                               "en": "Right-party contact by weekday and hour — {segment}"},
+    "collections_call_time_narrative": {
+        "es": "Tasa de contacto con el titular de las llamadas de la agencia por día y hora, ajustada hacia la "
+              "del segmento cuando la celda tiene pocos intentos (bayes empírico, previa beta por el método de "
+              "los momentos); el intervalo es el de Wilson al 95 % sobre la tasa observada.",
+        "en": "Right-party contact rate of the agency's calls by weekday and hour, shrunk toward the segment's "
+              "rate where a cell has few attempts (empirical Bayes, a beta prior by the method of moments); the "
+              "interval is Wilson's at 95 % on the observed rate."},
+    "collections_no_rules": {
+        "es": "Sin reglas de llamada (collections.calling_rules en parameters/{engagement}/engagement.yaml): no se "
+              "recomiendan franjas, porque ninguna recomendación puede saltarse la ley.",
+        "en": "No calling rules (collections.calling_rules in parameters/{engagement}/engagement.yaml), so no "
+              "window is recommended: no recommendation may break the law."},
+    "collections_gain": {
+        "es": "{segment}: llevar sus intentos a las mejores franjas legales daría {gain} contactos con el titular "
+              "más (hoy {now}), moviendo {moved} intentos, unas {hours} horas de agente.",
+        "en": "{segment}: moving its attempts to the best legal windows would give {gain} more right-party "
+              "contacts (now {now}), moving {moved} attempts, about {hours} agent hours."},
     "collections_kpi_narrative": {
         "es": "Cada indicador con su definición, sobre las cuentas asignadas a la agencia en el periodo; las "
               "comisiones son las esperadas según el contrato.",
@@ -382,8 +403,8 @@ SENTENCES: dict[str, dict[str, str]] = {
               "más fácil.",
         "en": "The agencies are compared on the same cells (vintage, segment and debt-age band), weighted by the "
               "debt of both: never on raw totals, which reward whoever gets the easiest debt."},
-    "collections_leader": {"es": "A cartera común recobra más: {supplier}.",
-                           "en": "On a common mix, the higher recovery is {supplier}'s."},
+    "collections_leader": {"es": "{supplier} recobra más a cartera común.",
+                           "en": "{supplier} recovers more on a common mix."},
     "collections_excluded": {"es": "{count} celda(s) con deuda de una sola agencia quedan fuera de la comparación.",
                              "en": "{count} cell(s) with only one agency's debt are left out of the comparison."},
     "reported_narrative": {

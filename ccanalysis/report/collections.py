@@ -11,7 +11,7 @@ from fractions import Fraction
 
 import pandas as pd
 
-from ccanalysis.collections import vintage
+from ccanalysis.collections import calltime, vintage
 from ccanalysis.commands.collections import month_facts
 from ccanalysis.engagement import Engagement
 from ccanalysis.i18n import collections as words
@@ -48,8 +48,10 @@ def _figure(value: object, lang: str) -> str:
 def vintage_section(eng: Engagement, supplier: str, month: str, lang: str) -> Section:
     """Liquidation by placement vintage: collected to date ÷ placed, month on book by month on book."""
     period = eng.period(supplier, month)
-    curve = vintage.liquidation_curve(eng.table("placements"), eng.table("payments"), supplier=supplier,
-                                      as_of=period.end)
+    placements = eng.table("placements")
+    placed = placements[pd.to_datetime(placements["placed_on"]).dt.date <= period.end] if not placements.empty \
+        else placements  # the vintages placed by the period's end
+    curve = vintage.liquidation_curve(placed, eng.table("payments"), supplier=supplier, as_of=period.end)
     if curve.empty:
         return Section(words.heading("vintage_title", lang), sentence("collections_no_placements", lang,
                                                                       supplier=supplier), [], [], [], {})
@@ -85,3 +87,65 @@ def agency_comparison_section(eng: Engagement, supplier: str, month: str, lang: 
         parts.append(sentence("collections_excluded", lang, count=len(result.excluded)))
     return Section(title, "\n\n".join(parts), [], [("", table)], [],
                    {"adjusted": dict(result.adjusted), "raw": dict(result.raw), "leader": result.leader})
+
+
+#: Weekday names in each language, Monday first (the call-time grid's rows).
+WEEKDAYS = {"es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"), "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+
+
+def call_time_section(eng: Engagement, supplier: str, month: str, lang: str) -> Section:
+    """When the agency's debtors answer: the right-party contact rate by weekday and hour for each segment
+    (shrunk toward the segment's rate; `calltime.rpc_by_hour`, the agency's voice attempts up to the period's
+    end), the best legal windows with their 95 % Wilson intervals (`recommend_windows`, the engagement's
+    calling rules) and what moving the attempts there would gain (`expected_gain`)."""
+    period = eng.period(supplier, month)
+    attempts = eng.table("attempts")
+    title = words.heading("call_time_title", lang)
+    if attempts.empty:
+        return Section(title, sentence("collections_no_attempts", lang, supplier=supplier), [], [], [], {})
+    mine = attempts[(attempts["supplier"] == supplier)
+                    & (pd.to_datetime(attempts["start"]).dt.date <= period.end)]
+    table = calltime.rpc_by_hour(mine, eng.table("placements"), by=("segment",))
+    if table.empty:
+        return Section(title, sentence("collections_no_attempts", lang, supplier=supplier), [], [], [], {})
+    figs = []
+    for segment, cells in table.groupby("segment", sort=True):
+        hours = list(range(int(cells["hour"].min()), int(cells["hour"].max()) + 1))
+        grid = [[None] * len(hours) for _ in range(7)]
+        for row in cells.itertuples(index=False):
+            grid[int(row.weekday)][hours.index(int(row.hour))] = row.shrunk
+        used = [d for d in range(7) if any(v is not None for v in grid[d])]
+        figs.append(figures.heat_map([grid[d] for d in used], [WEEKDAYS[lang][d] for d in used],
+                                     [f"{h:02d}" for h in hours], lang,
+                                     sentence("collections_heat_title", lang, segment=segment)))
+    rules = eng.settings.calling_rules()
+    parts = [sentence("collections_call_time_narrative", lang)]
+    tables = []
+    results: dict = {"cells": len(table)}
+    if rules is None:
+        parts.append(sentence("collections_no_rules", lang, engagement=eng.id))
+    else:
+        best = calltime.recommend_windows(table, rules)
+        cells = best.merge(table[["segment", "weekday", "hour", "wilson_low", "wilson_high", "rate"]],
+                           on=["segment", "weekday", "hour"], how="left")
+        tables.append((words.heading("best_windows", lang), pd.DataFrame({
+            words.heading("segment", lang): cells["segment"],
+            words.heading("rank", lang): cells["rank"],
+            words.heading("when", lang): [f"{WEEKDAYS[lang][int(d)]} {int(h):02d}:00–{int(h) + 1:02d}:00"
+                                          for d, h in zip(cells["weekday"], cells["hour"], strict=True)],
+            words.heading("attempts", lang): [format_number(int(n), lang, 0) for n in cells["attempts"]],
+            words.heading("rpc_rate", lang): [format_percent(r, lang, 1) for r in cells["rate"]],
+            words.heading("interval", lang): [f"{format_percent(lo, lang, 1)} – {format_percent(hi, lang, 1)}"
+                                              for lo, hi in zip(cells["wilson_low"], cells["wilson_high"], strict=True)],
+            words.heading("shrunk", lang): [format_percent(r, lang, 1) for r in cells["shrunk"]],
+        })))
+        gain = calltime.expected_gain(table, table, best)
+        for row in gain.itertuples(index=False):
+            parts.append(sentence("collections_gain", lang, segment=row.segment,
+                                  gain=format_number(row.rpc_gain, lang, 0),
+                                  now=format_number(row.rpc_current, lang, 0),
+                                  moved=format_number(int(row.attempts_moved), lang, 0),
+                                  hours=format_number(row.agent_hours_moved, lang, 0)))
+        results["gain"] = {r.segment: float(r.rpc_gain) for r in gain.itertuples(index=False)}
+        results["best"] = [(r.segment, int(r.weekday), int(r.hour)) for r in best.itertuples(index=False)]
+    return Section(title, "\n\n".join(parts), [], tables, figs, results)

@@ -374,8 +374,9 @@ def curves(series: Mapping[str, tuple[Sequence[float], Sequence[float | None]]],
            x_label: str = "", percent: bool = True) -> Figure:
     """One line per series (name → (x values, y values; None = a gap)), e.g. the liquidation curve of each
     placement vintage by months on book; y as percentages when `percent`. The legend sits right of the data."""
-    with plt.rc_context({**STYLE, "figure.subplot.right": 0.8}):
+    with plt.rc_context(STYLE):
         fig, ax = _new(title)
+        fig.subplots_adjust(right=0.82)  # room for the legend, right of the data
         for name, (xs, ys) in series.items():
             ax.plot(list(xs), [float("nan") if y is None else y for y in ys], marker="o", markersize=3,
                     linewidth=1.6, label=name)
