@@ -11,6 +11,7 @@ BENCHMARKS = [
     ("contacts → daily activity vs a bare Parquet read", ["aggregate_contacts.py"]),
     ("audit: a 5,000-line invoice and the demo supplier-months vs the expected invoice", ["audit.py"]),
     ("simulate: 10,000 Monte Carlo draws of 5 candidates vs a per-draw loop on the exact engine", ["simulate.py"]),
+    ("collections: 10 M attempts → right-party contact by hour with intervals vs a bare read", ["collections.py"]),
     ("report batch: --jobs 1, --jobs 2, --reuse-kernel and the floor",
      ["batch.py", "--engagement", "demo", "--month", "2026-08..2026-10"]),
 ]
