@@ -188,10 +188,9 @@ def kpi_section(eng: Engagement, supplier: str, month: str, lang: str) -> Sectio
                    {"sla_adjustments": adjustments, "reported_kpis": reported_results})
 
 
-def _bullets(services, evaluations, lang: str) -> list[dict]:
-    """One bullet per SLA rule with a KPI (`figures.kpi_bullets`): the value the rule used and the stretches
-    of its scale (`sla.segments`)."""
-    rows, seen = [], set()
+def _rule_items(services, evaluations):
+    """(service, SLA line, parsed rule, the value the rule used) once per SLA rule with a KPI, in order."""
+    seen = set()
     for service in services:
         if not service.sla:
             continue
@@ -201,12 +200,17 @@ def _bullets(services, evaluations, lang: str) -> list[dict]:
             if rule is None or item.kpi is None or (service.id, rule.id) in seen:
                 continue
             seen.add((service.id, rule.id))
-            value = item.value_used if item.value_used is not None else item.value
-            rows.append({"title": f"{service.id} · {words.kpi_name(item.kpi, lang)}",
-                         "unit": kpis.variant_of(item.kpi, item.variant).unit,
-                         "value": None if value is None else float(value),
-                         "segments": [(g.lower, g.upper, g.sign, g.adjustment) for g in sla.segments(rule)]})
-    return rows
+            yield service, item, rule, item.value_used if item.value_used is not None else item.value
+
+
+def _bullets(services, evaluations, lang: str) -> list[dict]:
+    """One bullet per SLA rule with a KPI (`figures.kpi_bullets`): the value the rule used and the stretches
+    of its scale (`sla.segments`)."""
+    return [{"title": f"{service.id} · {words.kpi_name(item.kpi, lang)}",
+             "unit": kpis.variant_of(item.kpi, item.variant).unit,
+             "value": None if value is None else float(value),
+             "segments": [(g.lower, g.upper, g.sign, g.adjustment) for g in sla.segments(rule)]}
+            for service, item, rule, value in _rule_items(services, evaluations)]
 
 
 def _service_label(service, lang: str) -> str:
@@ -393,34 +397,28 @@ def near_miss_section(eng: Engagement, supplier: str, month: str, lang: str) -> 
     evaluations = workbook.sla_evaluations(eng, supplier, month, include_neutral=True, lang=lang)
     currency = contract.currency
     rows, facts = [], []
-    for service in services:
-        if not service.sla:
+    for service, item, rule, value in _rule_items(services, evaluations):
+        if value is None:
             continue
-        rules = {rule.id: rule for rule in sla.parse(service.sla).rules}
-        for item in evaluations.get(service.id, []):
-            rule = rules.get(item.rule_id)
-            value = item.value_used if item.value_used is not None else item.value
-            if rule is None or item.kpi is None or value is None:
-                continue
-            miss = sla.near_miss(sla.segments(rule), value)
-            if miss is None:
-                continue
-            worth = None
-            if miss.segment.adjustment is not None:
-                worth = round_money((miss.segment.adjustment - item.fraction) * item.base)
-            rows.append({
-                label("service", lang): service.id, label("kpi", lang): words.kpi_name(item.kpi, lang),
-                label("value", lang): text.kpi_value(item.kpi, value, lang, item.variant),
-                label("adjustment_now", lang): format_percent(item.fraction, lang, 2),
-                label("next_band", lang): text.kpi_value(item.kpi, miss.boundary, lang, item.variant),
-                label("gap", lang): text.kpi_difference(item.kpi, miss.gap, lang, item.variant),
-                label("next_adjustment", lang): (format_percent(miss.segment.adjustment, lang, 2)
-                                                 if miss.segment.adjustment is not None
-                                                 else sentence("adjustment_grows", lang)),
-                label("worth", lang): text.money(worth, lang, currency) if worth is not None else "",
-            })
-            facts.append({"service": service.id, "rule": rule.id, "kpi": item.kpi, "boundary": miss.boundary,
-                          "gap": miss.gap, "worth": worth})
+        miss = sla.near_miss(sla.segments(rule), value)
+        if miss is None:
+            continue
+        worth = None
+        if miss.segment.adjustment is not None:
+            worth = round_money((miss.segment.adjustment - item.fraction) * item.base)
+        rows.append({
+            label("service", lang): service.id, label("kpi", lang): words.kpi_name(item.kpi, lang),
+            label("value", lang): text.kpi_value(item.kpi, value, lang, item.variant),
+            label("adjustment_now", lang): format_percent(item.fraction, lang, 2),
+            label("next_band", lang): text.kpi_value(item.kpi, miss.boundary, lang, item.variant),
+            label("gap", lang): text.kpi_difference(item.kpi, miss.gap, lang, item.variant),
+            label("next_adjustment", lang): (format_percent(miss.segment.adjustment, lang, 2)
+                                             if miss.segment.adjustment is not None
+                                             else sentence("adjustment_grows", lang)),
+            label("worth", lang): text.money(worth, lang, currency) if worth is not None else "",
+        })
+        facts.append({"service": service.id, "rule": rule.id, "kpi": item.kpi, "boundary": miss.boundary,
+                      "gap": miss.gap, "worth": worth})
     result = workbook.audit(eng, supplier, month, lang)
     under = result.findings[[d is not None and d < 0 for d in result.findings["difference"]]] \
         if not result.findings.empty else result.findings
