@@ -119,7 +119,7 @@ def test_facts_say_the_source_and_scope():
 def test_registry_lookup_names_what_exists():
     with pytest.raises(ValueError, match=r"unknown unit 'minutes'.*productive_minute"):
         units.UNITS.get("minutes")
-    assert "month" in units.UNITS.names() and len(units.UNITS.names()) == 12
+    assert "month" in units.UNITS.names() and len(units.UNITS.names()) == 13
 
 
 def test_a_registered_unit_rates():
@@ -175,13 +175,15 @@ ADDITIVE = [
     ("talk_minute", {"rounding": {"increment_s": 60}}, "contacts"),
     ("handled_contact", {}, "rows"), ("handled_contact", {}, "contacts"), ("offered_contact", {}, "rows"),
     ("offered_contact", {}, "contacts"), ("fte", {"fte_hours": 160}, "rows"), ("sale", {}, "rows"),
-    ("sale", {}, "contacts"),
+    ("sale", {}, "contacts"), ("right_party_contact", {}, "attempts"),
 ]
 
 
 def _records(kind):
     if kind == "rows":
         return _activity(rows=_rows(aux_s=[3600, 0], sales=[2, 3]))
+    if kind == "attempts":  # collections: two of three attempts reach the debtor
+        return _activity(contacts=_contacts(outcome=["rpc", "no_answer", "ptp"]))
     return _activity(contacts=_contacts(outcome=["sale", None, "sale"]))
 
 
@@ -239,3 +241,8 @@ def test_daily_values_refuse_what_is_not_a_sum_over_records():
     contacts = _activity(contacts=_contacts())
     assert units.daily_values(_charge("customer"), contacts, active_days=31, period_days=31) is None
     assert units.daily_values(_charge("month"), contacts, active_days=31, period_days=31) is None
+
+
+def test_right_party_contacts_are_counted_from_attempts():
+    # outcomes rpc, no_answer, ptp: rpc and ptp reach the debtor
+    assert _value("right_party_contact", _records("attempts")) == 2
