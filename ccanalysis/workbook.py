@@ -107,6 +107,21 @@ def service_activity(eng: Engagement, supplier: str, service: Service, period: B
                            period_end=period.end, interval_minutes=interval_minutes)
 
 
+def attributable_payments(eng: Engagement, supplier: str, month: str) -> frozenset[tuple[str, date]] | None:
+    """For a collection agency (a service with `collections:` terms in billing period `month`): the
+    (account_id, paid_on) of every payment attributed to it under those terms, any date; None otherwise."""
+    from ccanalysis.collections import fees
+
+    contract = eng.contract(supplier)
+    services = [s for s in contract.services_for(contract.period(month)) if s.collections is not None]
+    if not services:
+        return None
+    terms = services[0].collections
+    mine = fees.attributed_payments(eng.table("placements"), eng.table("payments"), supplier,
+                                    tail_days=terms.attribution_tail_days, debt_age_at=terms.debt_age_at)
+    return frozenset(zip(mine["account_id"].astype(str), pd.to_datetime(mine["paid_on"]).dt.date, strict=True))
+
+
 def collections_records(eng: Engagement, supplier: str, service: Service, first: date, last: date) -> pd.DataFrame:
     """A collections service's contact records between two dates, inclusive
     (`collections.fees.as_contact_records`): the payments attributed to the agency under its contract's
@@ -727,7 +742,7 @@ def _audit(eng: Engagement, supplier: str, month: str, lang: str) -> Any:
                            max_terms_days=eng.settings.payment_terms_days,
                            invoice_months=invoice_months(eng, supplier),
                            previous_end=_previous_end(eng, supplier, month), disputes=eng.table("disputes"),
-                           sla_facts=_sla_facts(lines))
+                           sla_facts=_sla_facts(lines), attributable=attributable_payments(eng, supplier, month))
     names = {(None if _missing(s) else s, c): d for s, c, d
              in zip(expected["service"], expected["charge"], expected["description"], strict=True)}
     for service in contract.services_for(period):

@@ -125,3 +125,29 @@ def test_the_report_sections_render(root, lang, title):
     assert single.tables == []  # one agency: nothing to compare, one line says so
     calls = sections.call_time_section(eng, "acme", "2026-09", lang)
     assert calls.figures and "collections.calling_rules" in calls.narrative  # no rules: no recommendation
+
+
+def test_a_fee_on_a_payment_not_attributable_is_found(tmp_path):
+    # B is recalled from acme on 10/09 and its 300.00 paid on 20/09 belongs to nobody (no tail). acme's
+    # invoice bills a fee per payment: A's 100.00 (8 % = 8.00, attributed) and B's 300.00 (20 % = 60.00, not)
+    placements = [dict(PLACEMENTS[0]), {**PLACEMENTS[1], "recalled_on": "2026-09-10"}]
+    line = {"invoice_id": "AC-1", "issue_date": "2026-10-02", "period_start": "2026-09-01",
+            "period_end": "2026-09-30", "service": "collections", "unit": "collected_amount", "tax_rate": "0.21"}
+    invoice = [
+        {**line, "line": 1, "charge": "fee_0_90", "description": "Comisión A", "quantity": "100.00",
+         "amount": "8.00", "account_id": "A", "paid_on": "2026-09-08"},
+        {**line, "line": 2, "charge": "fee_181", "description": "Comisión B", "quantity": "300.00",
+         "amount": "60.00", "account_id": "B", "paid_on": "2026-09-20"},
+        {**line, "line": 3, "charge": "rpc_fee", "description": "Contactos", "quantity": "2", "unit": "right_party_contact",
+         "unit_price": "3.00", "amount": "6.00"},
+    ]
+    write_engagement(tmp_path, contracts=[contract(services=[SERVICE])], tables={
+        "collections/placements/p.csv": placements, "collections/attempts/a.csv": ATTEMPTS,
+        "collections/payments/p.csv": PAYMENTS, "invoices/acme/2026-09.csv": invoice})
+    result = workbook.audit(load("tiny", root=tmp_path), "acme", "2026-09", "en")
+    findings = result.findings.set_index("check")
+    wrong = findings.loc["not_attributable"]
+    assert wrong["line"] == 2 and not wrong["claimable"]  # named, not claimed twice
+    assert "account B's payment of 2026-09-20" in wrong["description"]
+    # the money: fee_181 expected 0 (B's payment is nobody's), billed 60.00 — claimed once
+    assert result.claimable == Decimal("60.00")

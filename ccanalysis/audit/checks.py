@@ -363,6 +363,31 @@ def unbilled(ctx: AuditContext) -> list[Finding]:
     return out
 
 
+@check("not_attributable", claimable=False,
+       description="a collection agency's fee on a payment made while it did not hold the account (its money is "
+                   "in the charge's quantity finding)")
+def not_attributable(ctx: AuditContext) -> list[Finding]:
+    """A fee line naming a payment (account_id, paid_on) the agency may not bill: the account was not placed
+    with it that day, nor in its tail after a recall. The line's money is already in its charge's quantity
+    finding (the billed collected amount above the attributed one), so this finding names the payment and
+    claims nothing again: each euro is claimed once."""
+    if ctx.attributable is None:
+        return []
+    lines = [b for pair in ctx.pairs for b in pair.billed] + list(ctx.unmatched)
+    out = []
+    for b in sorted(lines, key=lambda b: b.order):
+        if b.account_id is None or b.paid_on is None or (b.account_id, b.paid_on) in ctx.attributable:
+            continue
+        out.append(Finding("not_attributable", "payment_not_attributable", service=b.service, charge=b.charge,
+                           line=b.line, invoice_id=b.invoice_id,
+                           facts={"line": b.line, "account_id": b.account_id, "paid_on": b.paid_on,
+                                  "amount": b.amount},
+                           evidence={"billed_line": {"invoice_id": b.invoice_id, "line": b.line,
+                                                     "account_id": b.account_id, "paid_on": b.paid_on.isoformat(),
+                                                     "amount": b.amount}}))
+    return out
+
+
 @check("period", claimable=False,
        description="an invoice period other than the billing period, outside the contract's validity, a gap "
                    "or an overlap with the previous invoice, a corrective invoice naming an unknown invoice")

@@ -93,20 +93,25 @@ class AuditContext:
     contract_terms_days: int
     max_terms_days: int
     sla_facts: dict[tuple[str | None, str], dict[str, Any]]
+    #: a collection agency's: the (account_id, paid_on) of the payments it may bill a fee on; None otherwise
+    attributable: frozenset[tuple[str, date]] | None = None
 
 
 def audit_invoice(contract: Contract, period: BillingPeriod, expected: pd.DataFrame, billed: pd.DataFrame, *,
                   supplier: str, month: str, tolerances: Tolerances | None = None, max_terms_days: int = 60,
                   invoice_months: dict[str, str] | None = None, previous_end: date | None = None,
                   disputes: pd.DataFrame | None = None,
-                  sla_facts: dict[tuple[str | None, str], dict[str, Any]] | None = None) -> AuditResult:
+                  sla_facts: dict[tuple[str | None, str], dict[str, Any]] | None = None,
+                  attributable: frozenset[tuple[str, date]] | None = None) -> AuditResult:
     """Audit the period's billed lines (`billed`: invoice-line columns + the match columns) against the
     expected invoice's lines (`expected`: `workbook.expected_invoice`'s frame).
 
     invoice_months: every invoice id the supplier issued in the engagement → its billing month (corrective
     invoices are checked against it, credits found by it); previous_end: the last day billed by the
     previous period's invoices; disputes: the register, to recognise credits by amount; sla_facts: per
-    (service, `sla:` charge) the KPI facts a finding on it is explained with.
+    (service, `sla:` charge) the KPI facts a finding on it is explained with; attributable: for a collection
+    agency, the (account_id, paid_on) of the payments attributed to it (`collections.fees`), against which its
+    per-payment fee lines are checked.
     """
     invoice_months = dict(invoice_months or {})
     tolerances = tolerances or Tolerances()
@@ -122,7 +127,7 @@ def audit_invoice(contract: Contract, period: BillingPeriod, expected: pd.DataFr
         known_invoices=frozenset(invoice_months) | {i.invoice_id for i in invoices}, previous_end=previous_end,
         valid_from=contract.valid_from, valid_to=contract.valid_to,
         version_from=max(in_force) if in_force else None, contract_terms_days=contract.payment_terms_days,
-        max_terms_days=max_terms_days, sla_facts=dict(sla_facts or {}))
+        max_terms_days=max_terms_days, sla_facts=dict(sla_facts or {}), attributable=attributable)
     if not lines:  # no invoice: nothing billed, nothing to check or claim (the expected invoice stands)
         findings: list[Finding] = []
     else:

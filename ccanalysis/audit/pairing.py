@@ -18,6 +18,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 import pandas as pd
@@ -53,6 +54,8 @@ class Billed:
     row: int | None = None
     tier: int | None = None
     order: int = 0
+    account_id: str | None = None  # a collection agency's fee on one payment: its account and day
+    paid_on: date | None = None
 
     @property
     def computed(self) -> Decimal | None:
@@ -164,7 +167,14 @@ def sorted_lines(frame: pd.DataFrame) -> pd.DataFrame:
 
 _LINE_COLUMNS = ("invoice_id", "line", "description", "quantity", "unit", "unit_price", "amount", "tax_rate",
                  "service", "charge", "billed_service", "billed_charge", "match_method", "match_confidence",
-                 "match_rule", "suggested_service", "suggested_charge", "corrects_invoice_id", "_file", "_row")
+                 "match_rule", "suggested_service", "suggested_charge", "corrects_invoice_id", "_file", "_row",
+                 "account_id", "paid_on")
+
+
+def _day(value: object) -> date | None:
+    if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return pd.Timestamp(value).date()
 
 
 def billed_from_frame(frame: pd.DataFrame) -> list[Billed]:
@@ -188,7 +198,8 @@ def billed_from_frame(frame: pd.DataFrame) -> list[Billed]:
             suggested_service=_text(cols["suggested_service"][order]),
             suggested_charge=_text(cols["suggested_charge"][order]),
             corrects_invoice_id=_text(cols["corrects_invoice_id"][order]), file=_text(cols["_file"][order]),
-            row=None if row is None or pd.isna(row) else int(row), order=order))
+            row=None if row is None or pd.isna(row) else int(row), order=order,
+            account_id=_text(cols["account_id"][order]), paid_on=_day(cols["paid_on"][order])))
     return out
 
 

@@ -131,6 +131,10 @@ _ES: dict[str, Sentence] = {
         f"{_line(f, lang)}: regularización de {_m(f['billed'], lang)}; corresponde {_m(f['expected'], lang)}"),
     "not_billed": lambda f, n, lang: (
         f"no se ha facturado {_name(f, n, lang)} ({_m(f['expected'], lang)}): a favor del proveedor"),
+    "payment_not_attributable": lambda f, n, lang: (
+        f"la línea {f['line']} cobra comisión por el pago de la cuenta {f['account_id']} del "
+        f"{_d(f['paid_on'], lang)}, cuando la cuenta no estaba asignada a la agencia (su importe está en el "
+        f"hallazgo de cantidad del concepto)"),
     "period_mismatch": lambda f, n, lang: (
         f"la factura {f['invoice_id']} cubre del {_d(f['start'], lang)} al {_d(f['end'], lang)}; el periodo "
         f"de facturación es del {_d(f['period_start'], lang)} al {_d(f['period_end'], lang)}"),
@@ -211,6 +215,10 @@ _EN: dict[str, Sentence] = {
         f"{_line(f, lang)}: a true-up of {_m(f['billed'], lang)}; due {_m(f['expected'], lang)}"),
     "not_billed": lambda f, n, lang: (
         f"{_name(f, n, lang)} was not billed ({_m(f['expected'], lang)}): in the supplier's favour"),
+    "payment_not_attributable": lambda f, n, lang: (
+        f"line {f['line']} charges a fee on account {f['account_id']}'s payment of {_d(f['paid_on'], lang)}, "
+        f"made while the account was not placed with the agency (its amount is in the charge's quantity "
+        f"finding)"),
     "period_mismatch": lambda f, n, lang: (
         f"invoice {f['invoice_id']} covers {_d(f['start'], lang)} to {_d(f['end'], lang)}; the billing period "
         f"is {_d(f['period_start'], lang)} to {_d(f['period_end'], lang)}"),

@@ -530,6 +530,7 @@ LABELS.update({
     "check_period": {"es": "Periodo", "en": "Period"},
     "check_payment_terms": {"es": "Plazo de pago", "en": "Payment terms"},
     "check_unbilled": {"es": "No facturado", "en": "Unbilled"},
+    "check_not_attributable": {"es": "Cobro no atribuible", "en": "Payment not attributable"},
     # the states of a dispute (data.md, the disputes table)
     "dispute_detected": {"es": "detectada", "en": "detected"},
     "dispute_validated": {"es": "validada", "en": "validated"},

@@ -158,6 +158,8 @@ TABLES: dict[str, TableSpec] = {
         "total_gross": _c("number", False, minimum=None), "corrects_invoice_id": _c("str", False),
         # optional: the invoice's own due date (payment terms are checked on it) and currency (the contract's)
         "due_date": _c("date", False), "currency": _c("str", False),
+        # a collection agency's fee line on one payment: the account and the day it was paid
+        "account_id": _c("str", False), "paid_on": _c("date", False),
     }, location="invoices"),  # no duplicate key: a line billed twice is an audit finding, not a load error
     "disputes": TableSpec("disputes", {
         "dispute_id": _c("str"), "supplier": _c("str"), "invoice_id": _c("str"), "month": _c("month"),
