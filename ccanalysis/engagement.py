@@ -152,13 +152,16 @@ class Engagement:
         return self.contract(supplier).period(month)
 
     def months(self) -> list[str]:
-        """Months with activity of any granularity, or with collections attempts or payments, in order."""
-        found = {m for (_, _, m) in self.granularity}
-        for table, column in (("attempts", "start"), ("payments", "paid_on")):
-            frame = self.table(table)
-            if not frame.empty:
-                found |= set(pd.to_datetime(frame[column]).dt.strftime("%Y-%m").dropna())
-        return sorted(found)
+        """Months with activity of any granularity, or with collections attempts or payments, in order
+        (computed once)."""
+        if "_months" not in self.__dict__:
+            found = {m for (_, _, m) in self.granularity}
+            for table, column in (("attempts", "start"), ("payments", "paid_on")):
+                frame = self.table(table)
+                if not frame.empty:
+                    found |= set(pd.to_datetime(frame[column]).dt.strftime("%Y-%m").dropna())
+            self.__dict__["_months"] = sorted(found)
+        return list(self.__dict__["_months"])
 
     def data_dir(self) -> Path:
         """The engagement's folder of data files: ROOT/data/ENG."""
@@ -258,7 +261,8 @@ class Engagement:
     # ---- activity of one service over dates
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state.pop("_groups", None)  # derived indexes are rebuilt on use
+        for derived in ("_groups", "_attributed", "_months"):  # rebuilt on use
+            state.pop(derived, None)
         return state
 
     def _grouped(self, table: str, when: str) -> dict[tuple[str, str], pd.DataFrame]:

@@ -28,8 +28,7 @@ from ccanalysis import kpis
 DEFINITION_SUFFIXES = ("variant", "threshold_s")
 #: The KPIs whose definition columns are understood (`<kpi>_variant`; `<kpi>_threshold_s` where the KPI has one).
 THRESHOLD_KPIS = ("service_level",)
-COLUMNS = ["kpi", "unit", "reported", "reported_variant", "reported_threshold_s", "recomputed", "variant",
-           "threshold_s", "short_abandon_s", "difference", "matches", "under_reported_definition", "explained_by_definition"]
+
 
 
 def definition_columns() -> dict[str, str]:
@@ -124,11 +123,6 @@ def compare(figures: Mapping[str, Mapping[str, object]], data: pd.DataFrame,
         out.append(Comparison(name, unit, reported, other_variant, other_threshold, recomputed, variant, threshold,
                               short, difference, matches, under_theirs, explained))
     return out
-
-
-def frame(comparisons: list[Comparison]) -> pd.DataFrame:
-    """The comparisons as a table (`COLUMNS`)."""
-    return pd.DataFrame([c.__dict__ for c in comparisons], columns=COLUMNS)
 
 
 def _blank(value: object) -> bool:

@@ -110,16 +110,27 @@ def service_activity(eng: Engagement, supplier: str, service: Service, period: B
 def attributable_payments(eng: Engagement, supplier: str, month: str) -> frozenset[tuple[str, date]] | None:
     """For a collection agency (a service with `collections:` terms in billing period `month`): the
     (account_id, paid_on) of every payment attributed to it under those terms, any date; None otherwise."""
-    from ccanalysis.collections import fees
-
     contract = eng.contract(supplier)
     services = [s for s in contract.services_for(contract.period(month)) if s.collections is not None]
     if not services:
         return None
-    terms = services[0].collections
-    mine = fees.attributed_payments(eng.table("placements"), eng.table("payments"), supplier,
-                                    tail_days=terms.attribution_tail_days, debt_age_at=terms.debt_age_at)
+    mine = _attributed(eng, supplier, services[0])
     return frozenset(zip(mine["account_id"].astype(str), pd.to_datetime(mine["paid_on"]).dt.date, strict=True))
+
+
+def _attributed(eng: Engagement, supplier: str, service: Service) -> pd.DataFrame:
+    """`collections.fees.attributed_payments` of the agency under the service's terms, every date: computed
+    once per engagement, agency and terms (the fees of every period and the audit read it)."""
+    from ccanalysis.collections import fees
+
+    terms = service.collections
+    assert terms is not None
+    cache = eng.__dict__.setdefault("_attributed", {})
+    key = (supplier, terms.attribution_tail_days, terms.debt_age_at)
+    if key not in cache:
+        cache[key] = fees.attributed_payments(eng.table("placements"), eng.table("payments"), supplier,
+                                              tail_days=terms.attribution_tail_days, debt_age_at=terms.debt_age_at)
+    return cache[key]
 
 
 def collections_records(eng: Engagement, supplier: str, service: Service, first: date, last: date) -> pd.DataFrame:
@@ -130,9 +141,8 @@ def collections_records(eng: Engagement, supplier: str, service: Service, first:
 
     terms = service.collections
     assert terms is not None
-    placements, payments, attempts = (eng.table(t) for t in ("placements", "payments", "attempts"))
-    attributed = fees.attributed_payments(placements, payments, supplier, tail_days=terms.attribution_tail_days,
-                                          debt_age_at=terms.debt_age_at)
+    placements, attempts = eng.table("placements"), eng.table("attempts")
+    attributed = _attributed(eng, supplier, service)
     days = pd.to_datetime(attributed["paid_on"]).dt.date
     attributed = attributed[(days >= first) & (days <= last)]
     if not attempts.empty:
@@ -557,12 +567,18 @@ def portfolio_unassigned(eng: Engagement, month: str) -> dict[str, Decimal]:
     return out
 
 
+def dispute_deadlines(eng: Engagement) -> dict[str, date]:
+    """Each invoice's dispute deadline (issue date + its contract's dispute_window_days)."""
+    from ccanalysis import disputes
+
+    return disputes.deadlines(eng.invoices, {s: c.dispute_window_days for s, c in eng.contracts.items()})
+
+
 def dispute_states(eng: Engagement, as_of: date | None = None) -> pd.DataFrame:
     """`disputes.state` of every dispute in the register on `as_of` (default today), with deadlines."""
     from ccanalysis import disputes
 
-    deadlines = disputes.deadlines(eng.invoices, {s: c.dispute_window_days for s, c in eng.contracts.items()})
-    return disputes.state(eng.table("disputes"), as_of or date.today(), deadlines)
+    return disputes.state(eng.table("disputes"), as_of or date.today(), dispute_deadlines(eng))
 
 
 def portfolio_to_date(eng: Engagement, month: str, as_of: date | None = None) -> pd.DataFrame:
@@ -777,5 +793,4 @@ def carried_disputes(eng: Engagement, supplier: str, month: str, as_of: date | N
     (invoice issue date + the contract's dispute_window_days): the supplier report carries them."""
     from ccanalysis import disputes
 
-    deadlines = disputes.deadlines(eng.invoices, {s: c.dispute_window_days for s, c in eng.contracts.items()})
-    return disputes.carried(eng.table("disputes"), supplier, month, as_of or date.today(), deadlines)
+    return disputes.carried(eng.table("disputes"), supplier, month, as_of or date.today(), dispute_deadlines(eng))
