@@ -51,8 +51,8 @@ def _email_engagement(tmp_path):
 
 
 @pytest.mark.parametrize("lang, asa, abandonment, line", [
-    ("en", "4.00 h", "abandonment rate", "care (e-mail): left out, because the contract does not name them"),
-    ("es", "4,00 h", "tasa de abandono", "care (correo electrónico): se omiten, porque el contrato no los nombra"),
+    ("en", "4.00 h", "abandonment rate", "care, e-mail: left out, because the contract does not name them"),
+    ("es", "4,00 h", "tasa de abandono", "care, correo electrónico: se omiten, porque el contrato no los nombra"),
 ])
 def test_the_kpi_section_of_an_email_service(tmp_path, lang, asa, abandonment, line):
     section = supplier_month.kpi_section(_email_engagement(tmp_path), "acme", "2026-09", lang)

@@ -431,7 +431,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     "reported_differs": {"es": "no coincide", "en": "differs"},
     "reported_no_recompute": {"es": "sin datos para recalcular", "en": "no data to recompute it"},
     "reported_definition_unknown": {"es": "no indicada", "en": "not stated"},
-    "service_on_channel": {"es": "{service} ({channel})", "en": "{service} ({channel})"},
+    "service_on_channel": {"es": "{service}, {channel}", "en": "{service}, {channel}"},  # a channel may hold "(…)"
 }
 
 # the invoice audit (`report/audit.py`) and the dispute pack (`io/dispute_pack.py`)

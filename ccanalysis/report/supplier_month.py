@@ -214,8 +214,8 @@ def _bullets(services, evaluations, lang: str) -> list[dict]:
 
 
 def _service_label(service, lang: str) -> str:
-    """A service by its id and, when the id does not say it, its channel in words: `email (correo
-    electrónico)`, but `chat`, not `chat (chat)`."""
+    """A service by its id and, when the id does not say it, its channel in words: `billing, voz (entrante)`,
+    but `chat`, not `chat, chat`."""
     channel = words.channel_name(service.channel, lang)
     if channel.casefold() == service.id.casefold():
         return service.id
