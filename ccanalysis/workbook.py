@@ -103,8 +103,13 @@ def service_activity(eng: Engagement, supplier: str, service: Service, period: B
         contacts = eng.contacts_for(supplier, service.id, first, last)
     rows = eng.activity_rows(supplier, service.id, first, last)
     interval_minutes = interval_length_minutes(rows) if has_intervals(rows) else None
+    records = None  # a billing-care service's records beside its activity rows
+    if (supplier, service.id) in eng.billing_care_services() and not rows.empty:
+        records = eng.billing_care_contacts(supplier, service.id, first, last)
+    customers = eng.tables.get("customers")
     return ServiceActivity(contacts=contacts, rows=rows, holidays=eng.holidays, period_start=period.start,
-                           period_end=period.end, interval_minutes=interval_minutes)
+                           period_end=period.end, interval_minutes=interval_minutes, records=records,
+                           customers=customers)
 
 
 def attributable_payments(eng: Engagement, supplier: str, month: str) -> frozenset[tuple[str, date]] | None:
