@@ -428,9 +428,9 @@ def retention_outcomes(records: pd.DataFrame, customers: pd.DataFrame | None, wi
         "contact_id": kept["contact_id"].astype(object).to_numpy(),
         "customer_id": kept["customer_id"].astype(object).to_numpy(),
         "contacted_on": contacted.dt.date.to_numpy(),
-        "churn_date": [None if pd.isna(d) else d.date() for d in churn],
+        "churn_date": pd.Series([None if pd.isna(d) else d.date() for d in churn], dtype=object).to_numpy(),
         "window_days": window_days,
-        "days_to_churn": [None if pd.isna(d) else int(d) for d in days],
+        "days_to_churn": pd.Series([None if pd.isna(d) else int(d) for d in days], dtype=object).to_numpy(),
         "earned": earned.to_numpy(dtype=bool),
     })
 
@@ -534,13 +534,19 @@ def filtered(act: ServiceActivity, applies_to: Mapping[str, Any] | None) -> Serv
     """Keep only the contacts and rows the charge's `applies_to` counts (day class AND hours)."""
     if not applies_to:
         return act
-    contacts, rows = act.contacts, act.rows
-    if not contacts.empty:
-        starts = contacts["start"]
+    contacts, rows, records = act.contacts, act.rows, act.records
+
+    def kept(frame: pd.DataFrame) -> pd.DataFrame:
+        starts = frame["start"]
         mask = applies_to_mask(starts.dt.date.to_numpy(), applies_to, act.holidays,
                                times=starts.dt.strftime("%H:%M").to_numpy())
-        mask &= record_mask(contacts, applies_to)
-        contacts = contacts.loc[np.asarray(mask, dtype=bool)]
+        mask &= record_mask(frame, applies_to)
+        return frame.loc[np.asarray(mask, dtype=bool)]
+
+    if not contacts.empty:
+        contacts = kept(contacts)
+    if records is not None and not records.empty:
+        records = kept(records)
     elif any(applies_to.get(k) for k in RECORD_KEYS) and not rows.empty:
         key = next(k for k in RECORD_KEYS if applies_to.get(k))
         raise ContractError(f"applies_to.{key}: needs collections data (placements and payments) for the service, "
@@ -550,7 +556,7 @@ def filtered(act: ServiceActivity, applies_to: Mapping[str, Any] | None) -> Serv
         mask = applies_to_mask(rows["date"].dt.date.to_numpy(), applies_to, act.holidays, times=times,
                                interval_minutes=act.interval_minutes if times is not None else None)
         rows = rows.loc[np.asarray(mask, dtype=bool)]
-    return act.with_data(contacts, rows)
+    return act.with_data(contacts, rows, records)
 
 
 def _scope(charge: Mapping[str, Any]) -> dict[str, Any]:
