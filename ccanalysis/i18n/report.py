@@ -156,6 +156,8 @@ LABELS.update({
     "table_placements": {"es": "cartera asignada", "en": "placements"},
     "table_attempts": {"es": "gestiones de recobro", "en": "collection attempts"},
     "table_payments": {"es": "cobros", "en": "payments"},
+    "table_customers": {"es": "clientes", "en": "customers"},
+    "table_bills": {"es": "facturas emitidas a clientes", "en": "bills issued"},
 })
 
 SENTENCES: dict[str, dict[str, str]] = {

@@ -579,8 +579,8 @@ def check_billing_care(eng: Engagement, unchecked: set[str] = frozenset()) -> li
             problems += _capped_rows(unknown, "customer_id", lambda row: "no such customer in billing_care/customers; "
                                      "add the customer (customer_id, monthly_margin, status) or fix the id",
                                      "billing-care contacts of unknown customers")
-    if customers is None and "customers" not in unchecked:
-        problems += _retention_fee_needs_customers(eng)
+    if customers is None and "customers" not in unchecked and contacts is not None and not contacts.empty:
+        problems += _retention_fee_needs_customers(eng, contacts)
     return problems
 
 
@@ -636,12 +636,16 @@ def _discount_problems(contacts: pd.DataFrame) -> list[Problem]:
     return problems
 
 
-def _retention_fee_needs_customers(eng: Engagement) -> list[Problem]:
-    """A charge on retained_customer reads each customer's churn from billing_care/customers."""
+def _retention_fee_needs_customers(eng: Engagement, contacts: pd.DataFrame) -> list[Problem]:
+    """A charge on retained_customer of a service with contact records reads each customer's churn from
+    billing_care/customers."""
     problems = []
+    served = set(zip(contacts["supplier"].astype(object), contacts["service"].astype(object), strict=True))
     for supplier, contract in eng.contracts.items():
         for services in [contract.services] + [v.services for v in contract.versions]:
             for service in services:
+                if (supplier, service.id) not in served:
+                    continue
                 for i, charge in enumerate(service.charges):
                     if "retained_customer" in charge_units(charge):
                         problems.append(Problem(
