@@ -30,7 +30,8 @@ def test_plan_jobs(demo_engagement):
     names = {p.name for p in northwind.inputs}
     assert "northwind.yaml" in names and "southpoint.yaml" not in names
     assert "data_sources" in northwind.header
-    assert "contactos: 3 fichero(s), 228.781 filas 01/08/2026 – 31/10/2026" in northwind.header["data_sources"]
+    # care's 228,781 contact records and billing's 73,540 billing-care records
+    assert "contactos: 6 fichero(s), 302.321 filas 01/08/2026 – 31/10/2026" in northwind.header["data_sources"]
 
 
 def test_wrong_parameters_are_one_line_errors_before_any_kernel(demo_root, capsys):
