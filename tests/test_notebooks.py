@@ -55,7 +55,8 @@ def test_the_supplier_notebook_finds_the_injected_errors(demo_root, tmp_path, mo
     # 1,979.15 + 3,444.44 + two unearned retention fees of 20.00
     assert results["difference"] == "5463.59" == results["to_claim"] == results["claimable"]
     assert Decimal(results["claimable"]) == _injected(demo_root, "northwind", "2026-08")
-    assert results["findings"] == 2 and results["needs_review"] == 0 and results["invoice_id"] == "NW-202608-001"
+    # the two planted errors, the retention fee's quantity and its two unearned fee lines
+    assert results["findings"] == 5 and results["needs_review"] == 0 and results["invoice_id"] == "NW-202608-001"
 
 
 def test_the_portfolio_notebook_finds_the_injected_errors(demo_root, tmp_path, monkeypatch):

@@ -47,11 +47,11 @@ OBSERVED_UNTIL = date(2027, 4, 30)
 #: Share of each reason among the handled contacts, per month (disputed charges grow).
 REASON_SHARES: dict[str, dict[str, float]] = {
     "2026-08": {"bill_explanation": 0.41, "disputed_charge": 0.17, "payment_plan": 0.14, "tariff_change": 0.13,
-                "cancellation_threat": 0.025, "other": 0.125},
+                "cancellation_threat": 0.06, "other": 0.09},
     "2026-09": {"bill_explanation": 0.38, "disputed_charge": 0.21, "payment_plan": 0.14, "tariff_change": 0.12,
-                "cancellation_threat": 0.025, "other": 0.125},
+                "cancellation_threat": 0.06, "other": 0.09},
     "2026-10": {"bill_explanation": 0.35, "disputed_charge": 0.25, "payment_plan": 0.13, "tariff_change": 0.12,
-                "cancellation_threat": 0.025, "other": 0.125},
+                "cancellation_threat": 0.06, "other": 0.09},
 }
 AGENTS = tuple(f"A{i:03d}" for i in range(1, 41))
 #: The model of a threat customer (see the module's docstring): discount propensity and 90-day churn.
@@ -148,7 +148,7 @@ def billing_care_data(rng: np.random.Generator, rows: pd.DataFrame) -> dict[str,
     days_to_churn = np.ceil(rng.exponential(90.0 / -np.log1p(-p90))).astype(np.int64)
     days_to_churn = np.maximum(days_to_churn, 1)
     contact_day = records["start"].dt.date.to_numpy()[t]
-    retained = rng.random(len(t)) < np.where(discounted, 0.78, 0.46)
+    retained = rng.random(len(t)) < np.where(discounted, 0.5, 0.25)
     outcome = np.full(n, None, dtype=object)
     outcome[t] = np.where(retained, "retained", "not_retained")
 
