@@ -386,7 +386,7 @@ CASES: list[Case] = [
     Case("invoice-id-in-two-periods", move(INV, "data/demo/invoices/northwind/2026-08.csv"),
          ("data/demo/invoices/northwind/2026-08.csv", "period")),
     Case("invoice-currency-other", both(replace(INV, "customer_id\n", "customer_id,currency\n"),
-                                        replace(INV, "311204.43,\n", "311204.43,,USD\n")),
+                                        replace(INV, "315335.85,\n", "315335.85,,USD\n")),
          (INV, "row 2", "currency", "EUR")),
     Case("invoice-blank-amount", cell(INV, 3, "amount", ""), (INV, "row 3", "amount")),
     Case("invoice-xlsx-amount-text", xlsx_cell(SP_INV, "L2", "abc"), (SP_INV, "row 2", "amount")),
