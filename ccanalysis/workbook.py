@@ -97,14 +97,18 @@ def service_activity(eng: Engagement, supplier: str, service: Service, period: B
     first, last = (contract or eng.contract(supplier)).active_range(period, service)
     if until is not None:
         last = min(last, until)
+    prior = None
     if service.collections is not None:
         contacts = collections_records(eng, supplier, service, first, last)
+        if service.collections.max_fee_per_account is not None:  # the fees each account has earned before
+            prior = collections_records(eng, supplier, service, date.min, first - timedelta(days=1),
+                                        with_attempts=False)
     else:
         contacts = eng.contacts_for(supplier, service.id, first, last)
     rows = eng.activity_rows(supplier, service.id, first, last)
     interval_minutes = interval_length_minutes(rows) if has_intervals(rows) else None
     return ServiceActivity(contacts=contacts, rows=rows, holidays=eng.holidays, period_start=period.start,
-                           period_end=period.end, interval_minutes=interval_minutes)
+                           period_end=period.end, interval_minutes=interval_minutes, prior_contacts=prior)
 
 
 def attributable_payments(eng: Engagement, supplier: str, month: str) -> frozenset[tuple[str, date]] | None:
@@ -133,10 +137,11 @@ def _attributed(eng: Engagement, supplier: str, service: Service) -> pd.DataFram
     return cache[key]
 
 
-def collections_records(eng: Engagement, supplier: str, service: Service, first: date, last: date) -> pd.DataFrame:
+def collections_records(eng: Engagement, supplier: str, service: Service, first: date, last: date, *,
+                        with_attempts: bool = True) -> pd.DataFrame:
     """A collections service's contact records between two dates, inclusive
     (`collections.fees.as_contact_records`): the payments attributed to the agency under its contract's
-    `collections:` terms, and its attempts."""
+    `collections:` terms, and (`with_attempts`) its attempts."""
     from ccanalysis.collections import fees
 
     terms = service.collections
@@ -145,7 +150,9 @@ def collections_records(eng: Engagement, supplier: str, service: Service, first:
     attributed = _attributed(eng, supplier, service)
     days = pd.to_datetime(attributed["paid_on"]).dt.date
     attributed = attributed[(days >= first) & (days <= last)]
-    if not attempts.empty:
+    if not with_attempts:
+        attempts = attempts.iloc[0:0]
+    elif not attempts.empty:
         when = pd.to_datetime(attempts["start"]).dt.date
         attempts = attempts[(when >= first) & (when <= last)]
     return fees.as_contact_records(attributed, attempts, supplier=supplier, service=service.id,

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ccanalysis.collections.fees import holds
+
 OUTCOMES = ("no_answer", "busy", "voicemail", "wrong_party", "third_party", "rpc", "ptp", "refusal", "dispute")
 RPC = ("rpc", "ptp", "refusal", "dispute")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -237,9 +239,9 @@ def _match(index: _PlacementIndex, acc: np.ndarray, sup: np.ndarray, day: np.nda
     key = np.where(known, acc * np.int64(index.width) + sup, 0)
     if index.slot is not None:  # one placement per key: a direct look-up and one gather of its window
         found = index.slot[key]
-        window = index.packed[np.maximum(found, 0)]
+        window = index.packed[np.maximum(found, 0)]  # one gather: placed_on and the days it lasts
         first = window >> 32
-        ok = known & (found >= 0) & (day >= first) & (day - first <= (window & 0xFFFFFFFF))
+        ok = known & (found >= 0) & holds(day, first, first + (window & 0xFFFFFFFF))
         return np.where(ok, found, -1)
     # several: the latest placement of the same account and agency placed on or before the day
     comp = index.key * _SHIFT + np.clip(index.start, 0, _SHIFT - 1)
@@ -247,13 +249,13 @@ def _match(index: _PlacementIndex, acc: np.ndarray, sup: np.ndarray, day: np.nda
     pos = np.searchsorted(comp[order], key * _SHIFT + np.clip(day, 0, _SHIFT - 1), side="right") - 1
     found = np.where(pos >= 0, order[np.maximum(pos, 0)], -1)
     safe = np.maximum(found, 0)
-    ok = known & (found >= 0) & (index.key[safe] == key) & (index.start[safe] <= day) & (day <= index.end[safe])
+    ok = known & (found >= 0) & (index.key[safe] == key) & holds(day, index.start[safe], index.end[safe])
     return np.where(ok, found, -1)
 
 
 def placement_of(attempts: pd.DataFrame, placements: pd.DataFrame) -> np.ndarray:
     """For each attempt, the row position in `placements` of the placement it was made under (same
-    account_id and supplier, placed_on ≤ day of the attempt ≤ recalled_on, or still placed); −1 when none."""
+    account_id and supplier, holding the account on the attempt's day: `fees.holds`); −1 when none."""
     index = _placement_index(placements)
     found = _match(index, _codes_against(attempts["account_id"], index.accounts),
                    _codes_against(attempts["supplier"], index.suppliers), epoch_units(attempts["start"], "D"))

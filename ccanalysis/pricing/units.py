@@ -52,6 +52,9 @@ class ServiceActivity:
     period_start: date
     period_end: date
     interval_minutes: int | None = None  # length of interval rows, when rows are intervals
+    #: a collections service with a lifetime fee cap per account: its contact records before the period
+    #: (the earlier payments each account's cap has already absorbed); None otherwise
+    prior_contacts: pd.DataFrame | None = None
 
     @property
     def source(self) -> str:
