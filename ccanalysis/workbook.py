@@ -365,9 +365,19 @@ def accrual_days(eng: Engagement, supplier: str, month: str, until: date | None 
 
 
 def last_activity_day(eng: Engagement, supplier: str, month: str) -> date | None:
-    """The last day of billing period `month` with an activity row or contact record of the supplier."""
+    """The last day of billing period `month` with an activity row or contact record of the supplier (for a
+    collection agency: an attempt, or a payment attributed to it)."""
     period = eng.period(supplier, month)
-    return _accrual.last_activity_day(eng.activity, eng.contacts, supplier, period.start, period.end)
+    last = _accrual.last_activity_day(eng.activity, eng.contacts, supplier, period.start, period.end)
+    contract = eng.contract(supplier)
+    for service in contract.services_for(period):
+        if service.collections is not None:
+            first, end = contract.active_range(period, service)
+            records = collections_records(eng, supplier, service, first, end)
+            if not records.empty:
+                day = pd.Timestamp(records["start"].max()).date()
+                last = day if last is None else max(last, day)
+    return last
 
 
 def accrual(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:

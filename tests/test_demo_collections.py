@@ -3,6 +3,7 @@ hang together, debtors answer by segment as generated, and a seed gives the same
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -177,3 +178,16 @@ def test_the_audit_finds_every_planted_fee_error_and_the_cap_left_off(root):
     (line,) = expected[expected["charge"] == "account_cap"].to_dict("records")
     assert cap["cause"] == "cap_not_applied" and cap["difference"] == -line["amount"] > 0
     assert august.claimable == -line["amount"]
+
+
+def test_the_accrual_applies_the_cap_day_by_day_and_ends_on_the_invoice(root):
+    from ccanalysis import workbook
+
+    eng = load(COLLECTIONS_ID, root=root)
+    expected = workbook.expected_invoice(eng, "recobra", "2026-09")
+    days = workbook.accrual_days(eng, "recobra", "2026-09")
+    caps = [sum((line.amount for line in lines if line.charge == "account_cap"), Decimal(0)) for _, lines in days]
+    assert all(later <= earlier for earlier, later in zip(caps, caps[1:], strict=False))  # it only grows
+    assert caps[-1] == expected.loc[expected["charge"] == "account_cap", "amount"].sum() < 0
+    assert sum(line.amount for line in days[-1][1]) == expected["amount"].sum()
+    assert workbook.last_activity_day(eng, "recobra", "2026-09") == date(2026, 9, 30)
