@@ -114,7 +114,8 @@ def test_the_cap_line_follows_the_charges_and_nets_the_period():
 def test_the_line_in_words():
     (line,) = _cap("2026-08")
     assert describe(line.label, "es") == "Tope de comisiones por cuenta (1.000,00)"
-    assert "1 cuentas superan el tope" in explain(line.facts, "es")
+    assert "1 cuenta supera el tope de 1.000,00 por cuenta" in explain(line.facts, "es")
+    assert "1 account exceeds the cap of 1,000.00" in explain(line.facts, "en")
     assert describe(line.label, "en").startswith("Fee cap per account")
 
 

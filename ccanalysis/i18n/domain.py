@@ -586,13 +586,17 @@ def _limit_line(f: Mapping[str, Any], lang: str) -> str:
 
 def _account_cap(f: Mapping[str, Any], lang: str) -> str:
     cap, fees, cut = money(f["cap"], lang), money(f["fees"], lang), money(f["reduction"], lang)
+    n, reached = f["accounts"], f["reached_before"]
+    accounts = f"{quantity(n, lang)} {unit_name('account', lang, plural=n != 1)}"
     if lang == "es":
-        before = f"; {f['reached_before']} ya lo habían alcanzado antes del periodo" if f["reached_before"] else ""
-        return (f"las comisiones de éxito del periodo suman {fees}; {f['accounts']} cuentas superan el tope de "
-                f"{cap} por cuenta sumando sus comisiones de periodos anteriores{before}; se descuentan {cut}")
-    before = f"; {f['reached_before']} had reached it before the period" if f["reached_before"] else ""
-    return (f"the period's success fees total {fees}; {f['accounts']} accounts exceed the cap of {cap} per "
-            f"account counting their fees of earlier periods{before}; {cut} deducted")
+        verb = "supera" if n == 1 else "superan"
+        before = (f"; {reached} {'ya lo había' if reached == 1 else 'ya lo habían'} alcanzado antes del periodo"
+                  if reached else "")
+        return (f"las comisiones de éxito del periodo suman {fees}; {accounts} {verb} el tope de {cap} por cuenta "
+                f"sumando sus comisiones de periodos anteriores{before}; se descuentan {cut}")
+    before = f"; {reached} had reached it before the period" if reached else ""
+    return (f"the period's success fees total {fees}; {accounts} {'exceeds' if n == 1 else 'exceed'} the cap of "
+            f"{cap} per account counting earlier periods' fees{before}; {cut} deducted")
 
 
 def _commitment(f: Mapping[str, Any], lang: str) -> str:
