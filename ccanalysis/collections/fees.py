@@ -35,6 +35,12 @@ def holds(when, placed_on, recalled_on):
     return (when >= placed_on) & ~(when > recalled_on)  # a comparison with NaT is False: an open end
 
 
+def holds_sql(when: str, placed_on: str, recalled_on: str) -> str:
+    """`holds` as a SQL predicate (DuckDB) on three date expressions: the same rule, a NULL recall open (a
+    comparison with NULL is NULL in SQL, and NULL IS NOT TRUE)."""
+    return f"({when} >= {placed_on} AND ({when} > {recalled_on}) IS NOT TRUE)"
+
+
 def attributed_payments(placements: pd.DataFrame, payments: pd.DataFrame, supplier: str, *, tail_days: int = 0,
                         debt_age_at: str = "placement") -> pd.DataFrame:
     """The payments `supplier` earns a fee on (ATTRIBUTED_COLUMNS), oldest first: paid while it held the
