@@ -110,7 +110,9 @@ OUTCOMES = ("no_answer", "busy", "voicemail", "wrong_party", "third_party", "rpc
 ATTEMPT_CHANNELS = ("voice", "sms", "email", "letter", "visit")
 
 DISPUTE_STATUSES = ("detected", "validated", "submitted", "accepted", "partially_accepted", "rejected",
-                    "credited", "verified", "closed", "cancelled")
+                    "credited", "verified", "closed", "cancelled",
+                    # a retailer's charge (cargos): we accept it as charged, or give up disputing it
+                    "charge_accepted", "written_off")
 
 TABLES: dict[str, TableSpec] = {
     "activity": TableSpec("activity", _ACTIVITY,
