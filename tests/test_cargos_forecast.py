@@ -57,3 +57,30 @@ def test_backtest_on_a_steady_retailer_has_no_error():
     result = backtest(pd.DataFrame(rows), {}, None, origins=["2026-06", "2026-07"], horizon=3, calendar=False)
     # origins June (→ Jul, Aug, Sep) and July (→ Aug, Sep, Oct): 6 comparisons, each 100 forecast for 100
     assert len(result.rows) == 6 and result.mae == 0 and result.mape == 0 and result.coverage == 1
+
+
+def test_the_agreements_calendar_for_promotions_and_rappels():
+    from decimal import Decimal
+
+    from ccanalysis.cargos.agreement import parse_agreement
+    from tests.test_cargos_data import agreement
+
+    parsed, problems = parse_agreement(agreement(), "mercaplus.yaml")
+    assert not problems
+    charges = pd.DataFrame([{"retailer": "mercaplus", "type": kind, "issue_date": f"2026-{m:02d}-10",
+                             "amount": 1000.0, "reference": None}
+                            for m in (5, 6, 7) for kind in ("promotion", "rappel")])
+    sales = pd.DataFrame({"retailer": "mercaplus", "month": ["2026-04", "2026-05", "2026-06", "2026-07"],
+                          "net_sales": [Decimal("200000.00")] * 4})
+    from ccanalysis.cargos.forecast import forecast_cargos
+
+    out = forecast_cargos(charges, {"mercaplus": parsed}, sales, through="2026-07", horizon=3)
+    got = {(r.type, r.month): (round(r.forecast, 2), r.basis) for r in out.itertuples(index=False)}
+    # PROMO-2026-07 (3 % of July's 200,000 = 6,000) charged the month after it ends (no history: lag 1)
+    assert got[("promotion", "2026-08")] == (6000.0, "calendar")
+    assert got[("promotion", "2026-09")] == (4500.0, "calendar")  # FOLLETO-32 (4,500) ends in August
+    assert got[("promotion", "2026-10")][1] == "model"  # after the calendar's last charge month
+    # Q3: July 200,000 + August and September forecast at the steady 200,000 = 600,000 ≥ 500,000 → 1 %,
+    # charged in October; no rappel period ends in July or August
+    assert got[("rappel", "2026-10")] == (6000.0, "calendar")
+    assert got[("rappel", "2026-08")] == (0.0, "calendar") == got[("rappel", "2026-09")]
