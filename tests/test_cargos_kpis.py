@@ -91,3 +91,24 @@ def test_the_table_names_every_kpi_and_unknown_names_list_them():
     assert {r["unit"] for r in table} == {"fraction", "days"}
     with pytest.raises(ValueError, match="unknown cargos KPI 'dso'.*days_deductions_outstanding"):
         kpi("dso")
+
+
+def test_every_word_of_cargos_is_in_both_languages():
+    import string
+
+    from ccanalysis.cargos import CHARGE_TYPES
+    from ccanalysis.cargos.classify import STAGES
+    from ccanalysis.cargos.resolution import TRIAGES
+    from ccanalysis.i18n import cargos as words
+
+    assert set(words.KPI_WORDS) == set(CARGOS_KPIS.names())
+    assert set(words.TYPES) == set(CHARGE_TYPES)
+    assert set(words.METHODS) == {*STAGES.names(), "review"}
+    assert set(words.TRIAGE) == set(TRIAGES)
+    for catalogue in (words.TYPES, words.METHODS, words.VERDICTS, words.CHECKS, words.OWNERS, words.TRIAGE,
+                      words.HEADINGS, words.SENTENCES, words.KPI_WORDS):
+        for key, entry in catalogue.items():
+            assert set(entry) == {"es", "en"} and all(entry.values()), key
+            if catalogue is words.SENTENCES:
+                fields = [{f for _, f, _, _ in string.Formatter().parse(t) if f} for t in entry.values()]
+                assert fields[0] == fields[1], key

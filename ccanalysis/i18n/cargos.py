@@ -41,6 +41,15 @@ CHECKS: dict[str, dict[str, str]] = {
     "outside_claim_window": {"es": "fuera del plazo de reclamación", "en": "outside the claim window"},
     "no_evidence": {"es": "sin evidencia", "en": "no evidence"},
     "manual": {"es": "decisión manual", "en": "manual decision"},
+    "already_charged": {"es": "ya cargado antes", "en": "already charged"},
+    "no_sales": {"es": "sin ventas del periodo", "en": "no sales for the period"},
+    "no_type": {"es": "sin tipo", "en": "no type"},
+    "no_shortfall": {"es": "sin faltante en la entrega", "en": "no shortfall on the delivery"},
+    "no_reference": {"es": "sin referencia", "en": "no reference"},
+    "no_period": {"es": "sin periodo de rappel", "en": "no rappel period"},
+    "no_penalty_kind": {"es": "penalización no prevista", "en": "no such penalty"},
+    "no_agreement": {"es": "sin acuerdo", "en": "no agreement"},
+    "no_agreed_price": {"es": "sin precio acordado", "en": "no agreed price"},
 }
 OWNERS: dict[str, dict[str, str]] = {
     "key_account": {"es": "key account", "en": "key account"},

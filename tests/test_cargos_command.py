@@ -1,0 +1,123 @@
+"""`ccanalysis cargos`: the month in every format, the review queue, a person's classification appended to the
+decisions file and learned from, dispute / accept / write-off in the register, the retailer's dispute pack, and
+clear errors (exit 2) for an unknown document, type or action."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from ccanalysis import cli
+from ccanalysis.commands.cargos import CHARGE_COLUMNS
+from tests.test_cargos_data import charge, engagement
+
+CHARGES = [
+    charge("C1", amount="4000.00"),  # reference PROMO-2026-07: a promotion (3 % of July's 120,000 = 3,600)
+    charge("C2", amount="1500.00", description="Rappel trimestral 2T 2026", reference=None),  # the rule
+    charge("C3", amount="700.00", description="zzzz qqqq", reference=None),  # nothing like it: review
+]
+
+
+@pytest.fixture
+def root(tmp_path):
+    return engagement(tmp_path, charges=CHARGES)
+
+
+def run(root, *args: str) -> int:
+    return cli.main(["cargos", "tiny", *args, "--root", str(root)])
+
+
+def month_json(root, capsys) -> dict:
+    capsys.readouterr()
+    assert run(root, "--month", "2026-08", "--format", "json") == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_the_month_as_json(root, capsys):
+    out = month_json(root, capsys)
+    assert set(out) == {"month", "retailer", "as_of", "kpis", "charges", "forecast", "backtest"}
+    by_id = {c["document_id"]: c for c in out["charges"]}
+    assert [c for c in CHARGE_COLUMNS if c not in by_id["C1"]] == []
+    assert (by_id["C1"]["type"], by_id["C1"]["method"]) == ("promotion", "reference")
+    assert (by_id["C2"]["type"], by_id["C2"]["method"]) == ("rappel", "rule")
+    assert (by_id["C3"]["type"], by_id["C3"]["method"]) == (None, "review")
+    # C1 charges 4,000 for a promotion agreed at 3 % of July's sales (120,000) = 3,600: 400 invalid
+    assert by_id["C1"]["invalid_amount"] == "400.00" and by_id["C1"]["owner"] == "key_account"
+    # issued 20 Aug, window 60 days → deadline 19 Oct
+    assert by_id["C1"]["deadline"] == "2026-10-19"
+    kpis = {k["kpi"]: k for k in out["kpis"]}
+    # charged in August 4,000 + 1,500 + 700 = 6,200; no August sales in the tiny engagement: no value
+    assert kpis["cargos_of_sales"]["numerator"] == "6200.00" and kpis["cargos_of_sales"]["value"] is None
+
+
+def test_the_month_as_csv_and_table(root, capsys):
+    assert run(root, "--month", "2026-08", "--format", "csv") == 0
+    rows = list(csv.reader(capsys.readouterr().out.splitlines()))
+    assert rows[0] == CHARGE_COLUMNS and len(rows) == 4
+    assert run(root, "--month", "2026-08", "--lang", "en") == 0
+    text = capsys.readouterr().out
+    assert "days deductions outstanding (DDO)" in text and "promotional contribution" in text
+    assert run(root, "--month", "2026-08") == 0
+    assert "aportación promocional" in capsys.readouterr().out
+
+
+def test_classify_appends_a_decision_and_it_is_learned_from(root, capsys):
+    assert run(root, "review", "--format", "json", "--as-of", "2026-09-01") == 0
+    assert [c["document_id"] for c in json.loads(capsys.readouterr().out)] == ["C3"]
+    assert run(root, "classify", "C3", "--type", "marketing", "--by", "ana", "--as-of", "2026-08-25") == 0
+    assert "marketing" in capsys.readouterr().out
+    with (root / "data" / "tiny" / "cargos" / "decisions.csv").open(encoding="utf-8") as handle:
+        decisions = list(csv.DictReader(handle))
+    assert [(d["document_id"], d["type"], d["decided_by"]) for d in decisions] == [("C3", "marketing", "ana")]
+    by_id = {c["document_id"]: c for c in month_json(root, capsys)["charges"]}
+    assert (by_id["C3"]["type"], by_id["C3"]["method"]) == ("marketing", "human")
+    # a new charge with C3's text is now typed by the classifier trained on the decision
+    more = [*CHARGES, charge("C4", amount="80.00", description="zzzz qqqq", reference=None, issue_date="2026-08-28")]
+    engagement(root, charges=more)
+    by_id = {c["document_id"]: c for c in month_json(root, capsys)["charges"]}
+    assert (by_id["C4"]["type"], by_id["C4"]["method"]) == ("marketing", "learned")
+
+
+def test_an_unknown_document_type_or_action_is_a_usage_error(root, capsys):
+    capsys.readouterr()
+    assert run(root, "classify", "C9", "--type", "marketing") == 2
+    assert "no charge 'C9'" in capsys.readouterr().err
+    assert run(root, "classify", "C3", "--type", "promo") == 2
+    assert "unknown charge type 'promo'" in capsys.readouterr().err
+    assert run(root, "classify", "C3") == 2
+    assert run(root, "shred", "C3") == 2
+    assert "unknown cargos action 'shred'" in capsys.readouterr().err
+    assert run(root, "--month", "2026-08", "--retailer", "ghost") == 2
+    assert "retailers with an agreement: mercaplus" in capsys.readouterr().err
+    assert not (root / "data" / "tiny" / "cargos" / "decisions.csv").exists()  # nothing was written
+
+
+def test_dispute_accept_and_write_off_in_the_register(root, capsys):
+    register = root / "data" / "tiny" / "disputes.csv"
+    assert run(root, "dispute", "C1", "--as-of", "2026-08-25") == 0
+    assert run(root, "accept", "C2", "--as-of", "2026-08-25") == 0
+    assert run(root, "write-off", "C3", "--amount", "700.00", "--as-of", "2026-08-26") == 0
+    with register.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["dispute_id"], r["supplier"], r["invoice_id"], r["status"], r["amount_claimed"]) for r in rows] == [
+        ("C-mercaplus-C1", "mercaplus", "C1", "submitted", "400.00"),
+        ("C-mercaplus-C2", "mercaplus", "C2", "charge_accepted", "0.00"),
+        ("C-mercaplus-C3", "mercaplus", "C3", "written_off", "700.00")]
+    capsys.readouterr()
+    assert run(root, "dispute", "C1", "--as-of", "2026-08-26") == 2  # already submitted
+    assert "cannot become submitted" in capsys.readouterr().err
+    assert run(root, "answer", "C1", "--status", "accepted", "--as-of", "2026-09-10") == 0
+    by_id = {c["document_id"]: c for c in month_json(root, capsys)["charges"]}
+    assert by_id["C2"]["status"] == "charge_accepted" and by_id["C1"]["status"] == "submitted"  # as of 31 Aug
+
+
+def test_the_retailers_dispute_pack(root, capsys):
+    assert run(root, "pack", "--retailer", "mercaplus", "--month", "2026-08", "--lang", "en") == 0
+    path = root / "reports" / "tiny" / "2026-08" / "cargos_mercaplus_disputes.xlsx"
+    book = load_workbook(path)
+    assert book.sheetnames == ["Summary", "Promotional contribution"]
+    sheet = book["Promotional contribution"]
+    assert sheet["A2"].value == "C1" and sheet["G2"].value == 400.0 and sheet["G3"].value == 400.0  # total
