@@ -121,3 +121,14 @@ def test_the_retailers_dispute_pack(root, capsys):
     assert book.sheetnames == ["Summary", "Promotional contribution"]
     sheet = book["Promotional contribution"]
     assert sheet["A2"].value == "C1" and sheet["G2"].value == 400.0 and sheet["G3"].value == 400.0  # total
+
+
+def test_the_batch_plans_one_cargos_report_per_month_with_charges(root):
+    from ccanalysis.batch.plan import plan_jobs
+    from ccanalysis.engagement import load
+
+    eng = load("tiny", root=root)
+    jobs = plan_jobs(eng, ["2026-08"])
+    assert [j.name for j in jobs] == ["2026-08/cargos"]  # no contact-centre supplier: no portfolio either
+    assert jobs[0].notebook.name == "cargos_month.ipynb"
+    assert jobs[0].parameters == {"engagement": "tiny", "month": "2026-08", "lang": "es"}

@@ -156,6 +156,11 @@ LABELS.update({
     "table_placements": {"es": "cartera asignada", "en": "placements"},
     "table_attempts": {"es": "gestiones de recobro", "en": "collection attempts"},
     "table_payments": {"es": "cobros", "en": "payments"},
+    # charge invoices from retailers (cargos)
+    "table_charges": {"es": "cargos de clientes", "en": "retailers' charges"},
+    "table_sales": {"es": "ventas", "en": "sales"},
+    "table_deliveries": {"es": "entregas", "en": "deliveries"},
+    "table_cargo_decisions": {"es": "decisiones sobre cargos", "en": "decisions on charges"},
 })
 
 SENTENCES: dict[str, dict[str, str]] = {
