@@ -77,7 +77,8 @@ _CACHE: dict[str, tuple[Any, date, CargosView]] = {}
 
 
 def view(eng: Engagement, as_of: date, *, register_frame: pd.DataFrame | None = None) -> CargosView:
-    """Every charge issued by `as_of`: classified with the decisions taken by then, validated, resolved."""
+    """Every charge issued by `as_of`: classified with the decisions taken by then, validated, resolved with
+    the register rows dated by then (`register_frame`: the register already read, e.g. under its lock)."""
     from ccanalysis.cargos.references import reference_index
     from ccanalysis.cargos.validation import validate_charges
 
@@ -103,7 +104,8 @@ def view(eng: Engagement, as_of: date, *, register_frame: pd.DataFrame | None = 
     validated = validate_charges(typed, agreements, sales, deliveries, as_of=as_of)
     merged = classified.merge(validated[["retailer", "document_id", *VALIDATION_COLUMNS]],
                               on=["retailer", "document_id"], how="left")
-    states = resolution.charge_states(merged, reg, windows(eng), owners(eng), as_of,
+    seen = reg[[d is not None and d <= as_of for d in reg["status_date"]]] if not reg.empty else reg
+    states = resolution.charge_states(merged, seen, windows(eng), owners(eng), as_of,
                                       Decimal(eng.settings.cargos.handling_cost))
     extra = [c for c in resolution.STATE_COLUMNS if c not in merged.columns]
     out = merged.merge(states[["retailer", "document_id", *extra]], on=["retailer", "document_id"], how="left")
