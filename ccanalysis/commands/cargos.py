@@ -151,7 +151,16 @@ def charge_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The charges as JSON records with CHARGE_COLUMNS (money as text, missing as None)."""
     from ccanalysis.disputes import records
 
-    return records(frame.reindex(columns=CHARGE_COLUMNS).astype(object))
+    rows = records(frame.reindex(columns=CHARGE_COLUMNS).astype(object))
+    return [{k: (round(float(v), 4) if k == "win_rate" and v is not None else _cents(v)) for k, v in r.items()}
+            for r in rows]
+
+
+def _cents(value: Any) -> Any:
+    """Whole cents written with two decimals (the table reader reads 4000.00 as 4000); others unchanged."""
+    from ccanalysis.disputes import cents
+
+    return cents(value) if isinstance(value, Decimal) else value
 
 
 def _value(value: Fraction | None) -> float | None:
@@ -176,7 +185,7 @@ def month_facts(eng: Engagement, month: str, retailer: str | None = None) -> dic
 def _json(facts: dict[str, Any]) -> dict[str, Any]:
     backtest = facts["backtest"]
     return {"month": facts["month"], "retailer": facts["retailer"], "as_of": facts["as_of"],
-            "kpis": [{k: (_value(v) if k in ("value", "value_12m") else v) for k, v in r.items()}
+            "kpis": [{k: (_value(v) if k in ("value", "value_12m") else _cents(v)) for k, v in r.items()}
                      for r in facts["kpis"]],
             "charges": charge_records(facts["charges"]),
             "forecast": [{**r, **{k: round(float(r[k]), 2) for k in ("forecast", "low", "high")}}
