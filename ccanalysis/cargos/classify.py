@@ -4,11 +4,15 @@ The stages are one registry, `STAGES`, tried in registration order; the first th
     human      a person's decision for that document (retailer, document_id): the latest decided_at wins
                (file order among equals); it overrides everything else
     reference  what the charge's reference proves (a promotion id, a delivery note, a rappel period:
-               `references.reference_index`)
+               `references.reference_index`); a reference that proves only a family of types (a delivery
+               note: a logistics penalty, a price difference or a return, `families`) leaves the choice
+               within the family to the next stages
     rule       the first of the retailer's `classification_rules` whose pattern is found in the folded
                description (patterns as in the audit's rules: `matching.compile_pattern`)
     learned    the audit's text classifier (`matching.LineClassifier`, the type as its label, no service)
-               trained on the charges typed by the three stages above — so every decision is learned from
+               trained on the charges typed by the three stages above — so every decision is learned from; a
+               charge whose reference proves a family is guessed by the same classifier trained on that
+               family's charges only
 A charge the classifier is less sure of than `threshold` (or that nothing types) goes to the review queue:
 type None, method `review`, the best guess in `suggested_type` with its confidence. Pure: plain data in,
 a DataFrame out; no I/O, no sentences.
@@ -79,7 +83,10 @@ class Context:
     rules: Mapping[str, Sequence[TypeRule]]
     decisions: Mapping[tuple[str, str], str]
     threshold: float
+    families: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     typed: dict[int, tuple[str, str, float]] = field(default_factory=dict)
+    #: charges whose reference proves a family: position → the family's types
+    family: dict[int, tuple[str, ...]] = field(default_factory=dict)
     suggested: dict[int, tuple[str, float]] = field(default_factory=dict)
 
 
@@ -119,7 +126,12 @@ def _reference(ctx: Context, pending: list[int]) -> dict[int, tuple[str, float]]
     for i in pending:
         ref = _text(refs[i])
         if ref is not None and (retailers[i], ref) in ctx.references:
-            out[i] = (ctx.references[(retailers[i], ref)], 1.0)
+            kind = ctx.references[(retailers[i], ref)]
+            if kind in ctx.families:
+                ctx.family[i] = ctx.families[kind]
+                ctx.suggested[i] = (kind, 0.0)  # the family's first type, should nothing tell them apart
+            else:
+                out[i] = (kind, 1.0)
     return out
 
 
@@ -129,7 +141,8 @@ def _rule(ctx: Context, pending: list[int]) -> dict[int, tuple[str, float]]:
     out = {}
     for i in pending:
         text = fold(descriptions[i])
-        hit = next((r for r in ctx.rules.get(retailers[i], ()) if r.pattern.search(text)), None)
+        hit = next((r for r in ctx.rules.get(retailers[i], ()) if r.pattern.search(text)
+                    and (i not in ctx.family or r.type in ctx.family[i])), None)
         if hit is not None:
             out[i] = (hit.type, 1.0)
     return out
@@ -137,18 +150,22 @@ def _rule(ctx: Context, pending: list[int]) -> dict[int, tuple[str, float]]:
 
 def _learned(ctx: Context, pending: list[int]) -> dict[int, tuple[str, float]]:
     descriptions = ctx.charges["description"].tolist()
-    training = pd.DataFrame({"description": [descriptions[i] for i in ctx.typed],
-                             "service": [None] * len(ctx.typed),
-                             "charge": [t for t, _, _ in ctx.typed.values()]}, dtype=object)
-    model = LineClassifier(training)
     out = {}
-    for i, guess in zip(pending, model.predict([descriptions[i] for i in pending]), strict=True):
-        if guess is None:
-            continue
-        if guess.confidence >= ctx.threshold:
-            out[i] = (guess.charge, guess.confidence)
-        else:
-            ctx.suggested[i] = (guess.charge, guess.confidence)
+    groups: dict[tuple[str, ...] | None, list[int]] = {}
+    for i in pending:
+        groups.setdefault(ctx.family.get(i), []).append(i)
+    for family, members in groups.items():
+        rows = [i for i, (t, _, _) in ctx.typed.items() if family is None or t in family]
+        training = pd.DataFrame({"description": [descriptions[i] for i in rows], "service": [None] * len(rows),
+                                 "charge": [ctx.typed[i][0] for i in rows]}, dtype=object)
+        model = LineClassifier(training)
+        for i, guess in zip(members, model.predict([descriptions[i] for i in members]), strict=True):
+            if guess is None:
+                continue
+            if guess.confidence >= ctx.threshold:
+                out[i] = (guess.charge, guess.confidence)
+            else:
+                ctx.suggested[i] = (guess.charge, guess.confidence)
     return out
 
 
@@ -159,18 +176,19 @@ for _stage in (Stage("human", _human), Stage("reference", _reference), Stage("ru
 
 def classify_charges(charges: pd.DataFrame, references: Mapping[tuple[str, str], str],
                      rules_by_retailer: Mapping[str, Iterable[Any]], decisions: pd.DataFrame | None, *,
-                     threshold: float) -> pd.DataFrame:
+                     threshold: float, families: Mapping[str, tuple[str, ...]] | None = None) -> pd.DataFrame:
     """The charges (retailer, document_id, description, optional reference) with CLASSIFY_COLUMNS added:
     type (None when sent to review), method (the stage that typed it, or `review`), confidence (0–1; the
     classifier's for `learned` and `review`, 1 otherwise, None when nothing guessed), suggested_type (the
     guess of a charge sent to review). `rules_by_retailer`: each retailer's classification rules (records or
     dicts with pattern and type, or `TypeRule`s); `threshold`: a fraction (the engagement's
-    `cargos.review_threshold`). A type outside CHARGE_TYPES is a ValueError naming it."""
+    `cargos.review_threshold`); `families`: a type a reference proves → the types it cannot tell apart
+    (`{"logistics_penalty": references.DELIVERY_TYPES}`). A type outside CHARGE_TYPES is a ValueError naming it."""
     if not 0 <= threshold <= 1:
         raise ValueError(f"threshold: expected a fraction between 0 and 1, got {threshold}")
     charges = charges.reset_index(drop=True)
     rules = {str(r): type_rules(rs) for r, rs in rules_by_retailer.items()}
-    ctx = Context(charges, references, rules, latest_decisions(decisions), threshold)
+    ctx = Context(charges, references, rules, latest_decisions(decisions), threshold, dict(families or {}))
     pending = list(range(len(charges)))
     for stage in STAGES.records():
         decided = stage.decide(ctx, pending) if pending else {}

@@ -10,8 +10,8 @@ least sum of squared one-step errors; the interval is the normal one of the book
 Charges a retailer makes by the agreement's calendar are forecast from the calendar, not from the past:
 - promotion: each promotion of the agreement is charged LAG months after the month it ends (the median lag
   of the past charges referencing a promotion, 1 without any): its amount, or percent_of_sales × the
-  promotion's share of the forecast sales of its months (pro rata by days), the interval from the sales'
-  interval; a month after the calendar's last charge month goes back to the model;
+  promotion's share of the forecast sales of its products (all, or those listed when the sales are by
+  product) in its months (pro rata by days), the interval from the sales' interval; a month after the calendar's last charge month goes back to the model;
 - rappel: each period (quarter or year) ending in the horizon is charged LAG months after its end (the
   median lag of past rappel charges, 1 without any) at the rate of the tier its projected sales reach
   (actual months + forecast months) × those sales; the interval takes the tier and sales at the sales'
@@ -164,10 +164,30 @@ def _lag(charges: pd.DataFrame, ends: Mapping[str, date]) -> int:
     return int(np.median(lags)) if lags else DEFAULT_LAG
 
 
-def _sales_path(sales: pd.DataFrame, retailer: str, through: str, horizon: int, level: float
-                ) -> dict[str, tuple[float, float, float]]:
-    """The retailer's net sales per month: actual (point = low = high) up to `through`, then forecast."""
-    mine = sales[(sales["retailer"].astype(str) == retailer) & (sales["month"].astype(str) <= through)]
+Path = dict[str, tuple[float, float, float]]
+
+
+class SalesPaths:
+    """A retailer's net sales per month — actual (point = low = high) up to `through`, then forecast — of
+    all its products or of some (when the sales are by product), each computed once."""
+
+    def __init__(self, sales: pd.DataFrame, retailer: str, through: str, horizon: int, level: float) -> None:
+        self.mine = sales[(sales["retailer"].astype(str) == retailer) & (sales["month"].astype(str) <= through)]
+        self.through, self.horizon, self.level = through, horizon, level
+        self._paths: dict[tuple[str, ...] | None, Path] = {}
+
+    def path(self, products: tuple[str, ...] | None = None) -> Path:
+        """The path of `products` (None: all); products the sales do not break down count as all."""
+        if products is not None and "product" not in self.mine.columns:
+            products = None
+        if products not in self._paths:
+            rows = self.mine if products is None else self.mine[self.mine["product"].isin(products)]
+            self._paths[products] = _sales_path(rows, self.through, self.horizon, self.level)
+        return self._paths[products]
+
+
+def _sales_path(mine: pd.DataFrame, through: str, horizon: int, level: float) -> Path:
+    """Net sales per month of `mine` (sales rows): actual up to `through`, then forecast."""
     by_month = mine.groupby(mine["month"].astype(str))["net_sales"].apply(lambda v: float(sum(v, Decimal(0))))
     path = {m: (v, v, v) for m, v in by_month.items()}
     if len(by_month):
@@ -185,8 +205,7 @@ def _days_in(start: date, end: date, month: str) -> tuple[int, int]:
     return max((hi - lo).days + 1, 0), (last - first).days + 1
 
 
-def _promotions(agreement: Any, charges: pd.DataFrame, path: Mapping[str, tuple[float, float, float]]
-                ) -> dict[str, tuple[float, float, float]]:
+def _promotions(agreement: Any, charges: pd.DataFrame, paths: SalesPaths) -> dict[str, tuple[float, float, float]]:
     """The promotion charges the calendar expects per charge month."""
     promotions = list(getattr(agreement, "promotions", []) or [])
     lag = _lag(charges[charges["type"] == "promotion"], {p.id: p.end for p in promotions})
@@ -198,6 +217,7 @@ def _promotions(agreement: Any, charges: pd.DataFrame, path: Mapping[str, tuple[
             point = low = high = value
         else:
             rate = float(p.contribution.percent_of_sales)
+            path = paths.path(None if p.products == "all" else tuple(sorted(p.products)))
             point = low = high = 0.0
             for m in pd.period_range(p.start, p.end, freq="M").astype(str):
                 days, total = _days_in(p.start, p.end, m)
@@ -210,8 +230,8 @@ def _promotions(agreement: Any, charges: pd.DataFrame, path: Mapping[str, tuple[
     return {m: (v[0], v[1], v[2]) for m, v in out.items()}
 
 
-def _rappels(agreement: Any, charges: pd.DataFrame, path: Mapping[str, tuple[float, float, float]],
-             months: list[str]) -> dict[str, tuple[float, float, float]]:
+def _rappels(agreement: Any, charges: pd.DataFrame, path: Path, months: list[str]
+             ) -> dict[str, tuple[float, float, float]]:
     """The rappel charges the calendar expects per charge month, for the periods charged in `months`."""
     from ccanalysis.cargos.agreement import period_end, period_months
 
@@ -246,19 +266,20 @@ def forecast_cargos(charges: pd.DataFrame, agreements: Mapping[str, Any], sales:
     months = months_after(through, horizon)
     seen = charges[pd.PeriodIndex(pd.to_datetime(charges["issue_date"]), freq="M").astype(str) <= through]
     rows = []
+    paths_of: dict[str, SalesPaths] = {}
     for retailer, kind in table.columns:
         forecast = forecast_series(table[(retailer, kind)], horizon, level=level)
         known: dict[str, tuple[float, float, float]] = {}
         agreement = agreements.get(retailer)
         if calendar and agreement is not None and kind in ("promotion", "rappel") and sales is not None:
-            path = _sales_path(sales, retailer, through, horizon, level)
+            paths = paths_of.setdefault(retailer, SalesPaths(sales, retailer, through, horizon, level))
             mine = seen[seen["retailer"].astype(str) == retailer]
             if kind == "promotion":
-                known = _promotions(agreement, mine, path)
+                known = _promotions(agreement, mine, paths)
                 last = max(known, default=None)
                 known = {m: known.get(m, (0.0, 0.0, 0.0)) for m in months if last is not None and m <= last}
             else:
-                rappels = _rappels(agreement, mine, path, months)
+                rappels = _rappels(agreement, mine, paths.path(), months)
                 known = {m: rappels.get(m, (0.0, 0.0, 0.0)) for m in months}
         for row in forecast.itertuples(index=False):
             point, low, high, basis = row.forecast, row.low, row.high, "model"

@@ -79,7 +79,7 @@ _CACHE: dict[str, tuple[Any, date, CargosView]] = {}
 def view(eng: Engagement, as_of: date, *, register_frame: pd.DataFrame | None = None) -> CargosView:
     """Every charge issued by `as_of`: classified with the decisions taken by then, validated, resolved with
     the register rows dated by then (`register_frame`: the register already read, e.g. under its lock)."""
-    from ccanalysis.cargos.references import reference_index
+    from ccanalysis.cargos.references import DELIVERY_TYPES, reference_index
     from ccanalysis.cargos.validation import validate_charges
 
     require_cargos(eng)
@@ -99,7 +99,8 @@ def view(eng: Engagement, as_of: date, *, register_frame: pd.DataFrame | None = 
     threshold = float(eng.settings.cargos.review_threshold)
     classified = classifying.classify_charges(
         charges, reference_index(agreements, deliveries),
-        {r: a.classification_rules for r, a in agreements.items()}, decisions, threshold=threshold)
+        {r: a.classification_rules for r, a in agreements.items()}, decisions, threshold=threshold,
+        families={DELIVERY_TYPES[0]: DELIVERY_TYPES})
     typed = classified.assign(type=classified["type"].fillna("unidentified"))
     validated = validate_charges(typed, agreements, sales, deliveries, as_of=as_of)
     merged = classified.merge(validated[["retailer", "document_id", *VALIDATION_COLUMNS]],
