@@ -117,6 +117,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     demo.build_collections_demo(root, seed=args.seed)
     print(f"Collections demo engagement written to {root / 'parameters' / demo.COLLECTIONS_ID} and "
           f"{root / 'data' / demo.COLLECTIONS_ID}")
+    demo.build_cargos_demo(root, seed=args.seed)
+    print(f"Cargos demo engagement written to {root / 'parameters' / demo.CARGOS_ID} and "
+          f"{root / 'data' / demo.CARGOS_ID}")
     return 0
 
 
@@ -164,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("demo", help="write the demo engagements (parameters/demo, data/demo; "
-                       "parameters/demo_collections, data/demo_collections)")
+                       "parameters/demo_collections, data/demo_collections; parameters/demo_cargos, data/demo_cargos)")
     p.add_argument("--seed", type=int, default=20260801)
     common(p)
     p.set_defaults(func=cmd_demo)

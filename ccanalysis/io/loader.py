@@ -293,7 +293,7 @@ def _tag_invoice(frame: pd.DataFrame, path: Path, data: Path, display: str, foun
 
 def _source(table: str, file: str, frame: pd.DataFrame) -> Source:
     first = last = None
-    for col in ("date", "start", "period_start", "placed_on", "paid_on"):
+    for col in ("date", "start", "period_start", "placed_on", "paid_on", "issue_date", "delivered_at", "decided_at"):
         if col in frame.columns and frame[col].notna().any():
             first, last = frame[col].min().date(), frame[col].max().date()
             if col == "period_start" and "period_end" in frame.columns:
