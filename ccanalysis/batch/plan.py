@@ -130,7 +130,9 @@ def cargos_job(eng: Engagement, month: str, lang: str, notebooks: Path, out: Pat
         name=f"{month}/cargos", notebook=notebooks / CARGOS_NOTEBOOK,
         parameters={"engagement": eng.id, "month": month, "lang": lang}, output_stem=out / "cargos",
         inputs=[notebooks / CARGOS_NOTEBOOK, *report_inputs(eng), *([register] if register.is_file() else [])],
-        header=_header(eng, month, lang, None),
+        header={"client": eng.settings.client, "month": month,
+                "retailers": ", ".join(a.name for _, a in sorted(eng.cargo_agreements.items())),
+                "data_sources": _data_sources(eng, lang, None)},
         title=f"{words.heading('cargos_report', lang)} — {eng.settings.client} — {month}", lang=lang)
 
 

@@ -140,6 +140,7 @@ LABELS.update({
     "header_period": {"es": "Periodo", "en": "Period"},
     "header_billing_period": {"es": "Periodo de facturación", "en": "Billing period"},
     "header_suppliers": {"es": "Proveedores", "en": "Suppliers"},
+    "header_retailers": {"es": "Clientes (cadenas)", "en": "Retailers"},
     "header_as_of": {"es": "Fecha de corte", "en": "As of"},
     "header_data_sources": {"es": "Fuentes de datos", "en": "Data sources"},
     "header_generated": {"es": "Generado", "en": "Generated"},

@@ -56,11 +56,17 @@ def _view(eng: Engagement, month: str) -> tuple[cargos.CargosView, pd.DataFrame]
     return v, cargos.month_charges(v, month)
 
 
+def _fact(value: object) -> str:
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(_fact(v) for v in value)
+    return str(value)
+
+
 def _evidence(evidence: object) -> str:
-    """A validation's evidence (a dict of facts) as `key: value` pairs."""
+    """A validation's evidence (a dict of facts, keyed by code) as `key: value` pairs; empty facts left out."""
     if not isinstance(evidence, Mapping):
         return ""
-    return "; ".join(f"{k}: {v}" for k, v in evidence.items() if v is not None)
+    return "; ".join(f"{k}: {_fact(v)}" for k, v in evidence.items() if v is not None and v != [] and v != "")
 
 
 @section("classification", "how the month's charges were classified, and the review queue")
@@ -131,13 +137,15 @@ def validation_section(eng: Engagement, month: str, lang: str) -> Section:
 def resolution_section(eng: Engagement, month: str, lang: str) -> Section:
     v, charges = _view(eng, month)
     pending = v.charges[v.charges["status"].isna()]
-    disputable = charges[[isinstance(d, Decimal) and d > 0 for d in charges["disputable"]]
-                         | (charges["verdict"] == "needs_evidence")]
+    positive = pd.Series([isinstance(d, Decimal) and d > 0 for d in charges["disputable"]], index=charges.index,
+                         dtype=bool)
+    disputable = charges[positive | (charges["verdict"] == "needs_evidence")]
     disputable = disputable.assign(_d=[float(d) if isinstance(d, Decimal) else 0.0 for d in disputable["disputable"]])
     top = disputable.sort_values("_d", ascending=False).head(SHOWN_ROWS)
     table = pd.DataFrame({
         words.heading("retailer", lang): top["retailer"], words.heading("document", lang): top["document_id"],
-        words.heading("type", lang): [words.type_name(t, lang) for t in top["type"]],
+        words.heading("type", lang): [words.type_name(t, lang) or words.method_name("review", lang)
+                                      for t in top["type"]],
         words.heading("owner", lang): [words.owner_name(o, lang) for o in top["owner"]],
         words.heading("invalid_amount", lang): [_money(a, lang) for a in top["disputable"]],
         words.heading("status", lang): [dispute_words.status_name(s, lang) if isinstance(s, str)
