@@ -132,3 +132,20 @@ def test_the_batch_plans_one_cargos_report_per_month_with_charges(root):
     assert [j.name for j in jobs] == ["2026-08/cargos"]  # no contact-centre supplier: no portfolio either
     assert jobs[0].notebook.name == "cargos_month.ipynb"
     assert jobs[0].parameters == {"engagement": "tiny", "month": "2026-08", "lang": "es"}
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_report_sections_render_in_each_language(root, lang):
+    from ccanalysis.engagement import load
+    from ccanalysis.i18n import cargos as words
+    from ccanalysis.report.cargos import SECTIONS, cargos_sections
+
+    eng = load("tiny", root=root)
+    sections = cargos_sections(eng, "2026-08", lang)
+    assert [s.title for s in sections] == [words.heading(f"{n}_title", lang) for n in
+                                           ("classification", "validation", "resolution", "kpis", "forecast")]
+    assert len(sections) == len(SECTIONS)
+    html = sections._repr_html_()
+    assert words.type_name("promotion", lang) in html
+    # the promotion's 400.00 invalid is the month's invalid amount
+    assert str(sections.results["invalid_amount"]) == "400.00"
