@@ -194,16 +194,6 @@ def _json(facts: dict[str, Any]) -> dict[str, Any]:
                                                        "coverage": round(backtest.coverage, 4)}}
 
 
-def show_kpi(value: Fraction | None, unit: str, lang: str) -> str:
-    """A KPI's value in `lang`: days with one decimal, fractions as percentages."""
-    from ccanalysis.i18n import format_number, format_percent
-
-    if value is None:
-        return ""
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return format_number(exact, lang, 1) if unit == "days" else format_percent(exact, lang, 1)
-
-
 def type_summary(charges: pd.DataFrame) -> pd.DataFrame:
     """Per type (untyped: None) the count, amount, invalid amount and how many are in review."""
     from ccanalysis.money import exact_sum
@@ -222,8 +212,8 @@ def _print_month(eng: Engagement, facts: dict[str, Any], lang: str) -> None:
 
     kpis = pd.DataFrame({
         words.heading("kpi", lang): [words.kpi_name(r["kpi"], lang) for r in facts["kpis"]],
-        words.heading("month", lang): [show_kpi(r["value"], r["unit"], lang) for r in facts["kpis"]],
-        words.heading("last_12", lang): [show_kpi(r["value_12m"], r["unit"], lang) for r in facts["kpis"]],
+        words.heading("month", lang): [words.kpi_text(r["value"], r["unit"], lang) for r in facts["kpis"]],
+        words.heading("last_12", lang): [words.kpi_text(r["value_12m"], r["unit"], lang) for r in facts["kpis"]],
         words.heading("definition", lang): [words.kpi_definition(r["kpi"], lang) for r in facts["kpis"]],
     })
     with pd.option_context("display.max_colwidth", 120, "display.width", 250):

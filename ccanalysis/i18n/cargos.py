@@ -4,7 +4,10 @@ headings and sentences of `ccanalysis cargos` and of the cargos month report."""
 
 from __future__ import annotations
 
-from ccanalysis.i18n import check_lang
+from decimal import Decimal
+from fractions import Fraction
+
+from ccanalysis.i18n import check_lang, format_number, format_percent
 
 TYPES: dict[str, dict[str, str]] = {
     "promotion": {"es": "aportación promocional", "en": "promotional contribution"},
@@ -232,3 +235,11 @@ def heading(key: str, lang: str) -> str:
 def sentence(key: str, lang: str, **values: object) -> str:
     """A sentence of the cargos command and report in `lang`, its fields filled from `values`."""
     return SENTENCES[key][check_lang(lang)].format(**values)
+
+
+def kpi_text(value: Fraction | None, unit: str, lang: str) -> str:
+    """A KPI's value in `lang`: days with one decimal, fractions as percentages with one; "" for None."""
+    if value is None:
+        return ""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return format_number(exact, lang, 1) if unit == "days" else format_percent(exact, lang, 1)

@@ -71,6 +71,7 @@ def _evidence(evidence: object) -> str:
 
 @section("classification", "how the month's charges were classified, and the review queue")
 def classification_section(eng: Engagement, month: str, lang: str) -> Section:
+    """The month's charges by how they were classified, and the review queue (least confident first)."""
     _, charges = _view(eng, month)
     title = words.heading("classification_title", lang)
     methods = charges["method"].value_counts()
@@ -102,6 +103,7 @@ def classification_section(eng: Engagement, month: str, lang: str) -> Section:
 
 @section("validation", "what the validation found per type, and the invalid charges")
 def validation_section(eng: Engagement, month: str, lang: str) -> Section:
+    """The month's charges per type with their verdicts, and the invalid ones with reason and evidence."""
     _, charges = _view(eng, month)
     rows = []
     for kind in [t for t in CHARGE_TYPES if (charges["type"] == t).any()] + (
@@ -135,6 +137,7 @@ def validation_section(eng: Engagement, month: str, lang: str) -> Section:
 
 @section("resolution", "what to do with each disputable charge: owner, deadline, win rate, triage")
 def resolution_section(eng: Engagement, month: str, lang: str) -> Section:
+    """The month's disputable charges: owner, register status, deadline, win rate, expected recovery, triage."""
     v, charges = _view(eng, month)
     pending = v.charges[v.charges["status"].isna()]
     positive = pd.Series([isinstance(d, Decimal) and d > 0 for d in charges["disputable"]], index=charges.index,
@@ -171,14 +174,9 @@ def resolution_section(eng: Engagement, month: str, lang: str) -> Section:
                     "triage": {str(k): int(n) for k, n in triage.items()}})
 
 
-def _kpi_text(value: Any, unit: str, lang: str) -> str:
-    from ccanalysis.commands.cargos import show_kpi
-
-    return show_kpi(value, unit, lang)
-
-
 @section("kpis", "every cargos KPI with its definition, the month and the twelve months to its end")
 def cargos_kpi_section(eng: Engagement, month: str, lang: str) -> Section:
+    """Every cargos KPI of the month and of the twelve months to its end, all retailers and each."""
     v, _ = _view(eng, month)
     tables = []
     results: dict[str, Any] = {}
@@ -186,11 +184,11 @@ def cargos_kpi_section(eng: Engagement, month: str, lang: str) -> Section:
         rows = cargos.month_kpis(eng, v, month, retailer)
         tables.append((eng.cargo_agreements[retailer].name if retailer else eng.settings.client, pd.DataFrame({
             words.heading("kpi", lang): [words.kpi_name(r["kpi"], lang) for r in rows],
-            words.heading("month", lang): [_kpi_text(r["value"], r["unit"], lang) for r in rows],
-            words.heading("last_12", lang): [_kpi_text(r["value_12m"], r["unit"], lang) for r in rows],
+            words.heading("month", lang): [words.kpi_text(r["value"], r["unit"], lang) for r in rows],
+            words.heading("last_12", lang): [words.kpi_text(r["value_12m"], r["unit"], lang) for r in rows],
             words.heading("definition", lang): [words.kpi_definition(r["kpi"], lang) for r in rows]})))
         results[retailer or "all"] = {r["kpi"]: r["value"] for r in rows}
-    headline = [(words.kpi_name(r, lang), _kpi_text(results["all"][r], unit, lang), False)
+    headline = [(words.kpi_name(r, lang), words.kpi_text(results["all"][r], unit, lang), False)
                 for r, unit in (("cargos_of_sales", "fraction"), ("days_deductions_outstanding", "days"),
                                 ("invalid_rate", "fraction"))]
     return Section(words.heading("kpis_title", lang), words.sentence("kpis_narrative", lang), headline, tables, [],
@@ -199,6 +197,7 @@ def cargos_kpi_section(eng: Engagement, month: str, lang: str) -> Section:
 
 @section("forecast", "the forecast of the next months per retailer, its interval and the backtest error")
 def forecast_section(eng: Engagement, month: str, lang: str) -> Section:
+    """The forecast after the month per retailer (figure) and type (table), with the backtest error."""
     from ccanalysis.cargos.forecast import LEVEL, monthly
     from ccanalysis.report import figures
 
