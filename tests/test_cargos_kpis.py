@@ -106,7 +106,7 @@ def test_every_word_of_cargos_is_in_both_languages():
     assert set(words.METHODS) == {*STAGES.names(), "review"}
     assert set(words.TRIAGE) == set(TRIAGES)
     for catalogue in (words.TYPES, words.METHODS, words.VERDICTS, words.CHECKS, words.OWNERS, words.TRIAGE,
-                      words.HEADINGS, words.SENTENCES, words.KPI_WORDS):
+                      words.HEADINGS, words.SENTENCES, words.KPI_WORDS, words.EVIDENCE):
         for key, entry in catalogue.items():
             assert set(entry) == {"es", "en"} and all(entry.values()), key
             if catalogue is words.SENTENCES:

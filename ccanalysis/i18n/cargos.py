@@ -87,6 +87,46 @@ KPI_WORDS: dict[str, dict[str, tuple[str, str]]] = {
     "filed_late_rate": {"es": ("reclamaciones fuera de plazo", "reclamadas tras el plazo / reclamadas"),
                         "en": ("filed late", "filed after the window / filed")},
 }
+#: The facts of a validation's evidence (`cargos.validation`), by key; a key without words is shown as written.
+EVIDENCE: dict[str, dict[str, str]] = {
+    "after_hours": {"es": "horas de margen", "en": "hours allowed"},
+    "agreed": {"es": "acordado", "en": "agreed"},
+    "agreed_unit_price": {"es": "precio acordado", "en": "agreed unit price"},
+    "already_charged": {"es": "ya cargado", "en": "already charged"},
+    "cap": {"es": "tope", "en": "cap"},
+    "claim_window_days": {"es": "plazo de reclamación (días)", "en": "claim window (days)"},
+    "days_after_event": {"es": "días tras el hecho", "en": "days after the event"},
+    "days_to_deadline": {"es": "días hasta el plazo", "en": "days to the deadline"},
+    "delivered_on": {"es": "entregado el", "en": "delivered on"},
+    "delivery_note": {"es": "albarán", "en": "delivery note"},
+    "delivery_notes": {"es": "albaranes", "en": "delivery notes"},
+    "dispute_deadline": {"es": "plazo para reclamar", "en": "dispute deadline"},
+    "event_date": {"es": "fecha del hecho", "en": "event date"},
+    "first_document": {"es": "primer documento", "en": "first document"},
+    "first_issue_date": {"es": "emitido el", "en": "first issued on"},
+    "from": {"es": "desde", "en": "from"},
+    "hours_late": {"es": "horas de retraso", "en": "hours late"},
+    "invoiced_unit_price": {"es": "precio facturado", "en": "invoiced unit price"},
+    "kind": {"es": "clase", "en": "kind"},
+    "late_notes": {"es": "albaranes con retraso", "en": "late delivery notes"},
+    "late_value": {"es": "valor entregado tarde", "en": "value delivered late"},
+    "listing_fee": {"es": "cuota de referenciación", "en": "listing fee"},
+    "missing_value": {"es": "valor no aceptado", "en": "value not accepted"},
+    "order": {"es": "pedido", "en": "order"},
+    "percent_of_sales": {"es": "porcentaje de ventas", "en": "percent of sales"},
+    "period": {"es": "periodo", "en": "period"},
+    "product": {"es": "producto", "en": "product"},
+    "promotion": {"es": "promoción", "en": "promotion"},
+    "promotions": {"es": "promociones", "en": "promotions"},
+    "quantity": {"es": "cantidad", "en": "quantity"},
+    "rate": {"es": "tasa", "en": "rate"},
+    "rate_of_missing_value": {"es": "tasa sobre lo no aceptado", "en": "rate of the value not accepted"},
+    "rate_of_value": {"es": "tasa sobre el valor", "en": "rate of the value"},
+    "reference": {"es": "referencia", "en": "reference"},
+    "sales": {"es": "ventas", "en": "sales"},
+    "tier": {"es": "tramo", "en": "tier"},
+    "to": {"es": "hasta", "en": "to"},
+}
 HEADINGS: dict[str, dict[str, str]] = {
     "retailer": {"es": "Cliente", "en": "Retailer"},
     "document": {"es": "Documento", "en": "Document"},
@@ -225,6 +265,11 @@ def kpi_name(name: str, lang: str) -> str:
 def kpi_definition(name: str, lang: str) -> str:
     """What a cargos KPI divides by what, in `lang`."""
     return KPI_WORDS.get(name, {}).get(check_lang(lang), ("", name))[1]
+
+
+def evidence_key(key: object, lang: str) -> str:
+    """A fact of a validation's evidence named in `lang` (its key when it has no words)."""
+    return _word(EVIDENCE, key, lang)
 
 
 def heading(key: str, lang: str) -> str:

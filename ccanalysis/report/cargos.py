@@ -7,6 +7,7 @@ month (`write_retailer_pack`, through the audit's pack writer). Every word in `l
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -56,17 +57,27 @@ def _view(eng: Engagement, month: str) -> tuple[cargos.CargosView, pd.DataFrame]
     return v, cargos.month_charges(v, month)
 
 
-def _fact(value: object) -> str:
+def _fact(value: object, lang: str) -> str:
     if isinstance(value, (list, tuple, set)):
-        return ", ".join(_fact(v) for v in value)
+        return ", ".join(_fact(v, lang) for v in value)
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        return format_number(value, lang, max(0, -exponent) if isinstance(exponent, int) else 2)
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return format_date(date.fromisoformat(value), lang)
+        except ValueError:
+            return value
     return str(value)
 
 
-def _evidence(evidence: object) -> str:
-    """A validation's evidence (a dict of facts, keyed by code) as `key: value` pairs; empty facts left out."""
+def _evidence(evidence: object, lang: str) -> str:
+    """A validation's evidence (a dict of facts, keyed by code) as `name: value` pairs in `lang`; empty facts
+    left out."""
     if not isinstance(evidence, Mapping):
         return ""
-    return "; ".join(f"{k}: {_fact(v)}" for k, v in evidence.items() if v is not None and v != [] and v != "")
+    return "; ".join(f"{words.evidence_key(k, lang)}: {_fact(v, lang)}" for k, v in evidence.items()
+                     if v is not None and v != [] and v != "")
 
 
 @section("classification", "how the month's charges were classified, and the review queue")
@@ -125,7 +136,7 @@ def validation_section(eng: Engagement, month: str, lang: str) -> Section:
         words.heading("amount", lang): [_money(a, lang) for a in top["amount"]],
         words.heading("invalid_amount", lang): [_money(a, lang) for a in top["invalid_amount"]],
         words.heading("check", lang): [words.check_name(c, lang) for c in top["check"]],
-        words.heading("evidence", lang): [_evidence(e) for e in top["evidence"]]})
+        words.heading("evidence", lang): [_evidence(e, lang) for e in top["evidence"]]})
     total_invalid, total = _sum(charges["invalid_amount"]), _sum(charges["amount"])
     narrative = words.sentence("validation_narrative", lang, invalid=format_money(total_invalid, lang),
                                amount=format_money(total, lang))
@@ -272,7 +283,7 @@ def write_retailer_pack(eng: Engagement, v: cargos.CargosView, retailer: str, mo
         rows = [[str(c["document_id"]), pd.Timestamp(c["issue_date"]).date(), c["description"],
                  c["reference"] if isinstance(c.get("reference"), str) else None, c["amount"],
                  c["valid_amount"] if isinstance(c["valid_amount"], Decimal) else None, c["invalid_amount"],
-                 words.check_name(c["check"], lang), _evidence(c["evidence"]),
+                 words.check_name(c["check"], lang), _evidence(c["evidence"], lang),
                  c["deadline"] if c["deadline"] is not None and not pd.isna(c["deadline"]) else None]
                 for c in part.to_dict("records")]
         sheets.append(PackSheet(words.type_name(kind, lang).capitalize(), columns=columns, rows=rows, wrap_from=9,
