@@ -223,8 +223,11 @@ SENTENCES: dict[str, dict[str, str]] = {
 
 
 def _word(catalogue: dict[str, dict[str, str]], key: object, lang: str) -> str:
-    entry = catalogue.get(key) if isinstance(key, str) else None
-    return entry[check_lang(lang)] if entry else ("" if key is None else str(key))
+    if not isinstance(key, str):  # None, or a missing value of a column (NaN)
+        check_lang(lang)
+        return ""
+    entry = catalogue.get(key)
+    return entry[check_lang(lang)] if entry else key
 
 
 def type_name(kind: object, lang: str) -> str:
