@@ -59,52 +59,50 @@ class Fit:
     n: int
 
 
-def _run(y: np.ndarray, alpha: float, gamma: float | None, m: int) -> tuple[float, float, np.ndarray]:
-    """One pass of the filter: (SSE of one-step errors, final level, final season rotated to start next)."""
-    if gamma is None:
-        level, sse = y[0], 0.0
+def _grid(y: np.ndarray, alphas: np.ndarray, gammas: np.ndarray | None, m: int
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The filter run for every (alpha, gamma) pair at once: (SSE of the one-step errors, final level, final
+    season rotated to start at the next month) per pair."""
+    k = len(alphas)
+    if gammas is None:
+        level, sse = np.full(k, y[0]), np.zeros(k)
         for value in y[1:]:
             error = value - level
             sse += error * error
-            level += alpha * error
-        return sse, level, np.array([])
-    first = y[:m]
-    level = first.mean()
+            level = level + alphas * error
+        return sse, level, np.zeros((k, 0))
     cycles = len(y) // m
-    season = np.array([np.mean([y[c * m + i] - y[c * m:(c + 1) * m].mean() for c in range(cycles)])
-                       for i in range(m)])
-    sse = 0.0
+    season = np.tile([np.mean([y[c * m + i] - y[c * m:(c + 1) * m].mean() for c in range(cycles)])
+                      for i in range(m)], (k, 1))
+    level, sse = np.full(k, y[:m].mean()), np.zeros(k)
     for t, value in enumerate(y):
-        s = season[t % m]
+        s = season[:, t % m]
         error = value - level - s
         sse += error * error
-        level += alpha * error
-        season[t % m] = s + gamma * error
-    start = len(y) % m
-    return sse, level, np.roll(season, -start)
+        level = level + alphas * error
+        season[:, t % m] = s + gammas * error
+    return sse, level, np.roll(season, -(len(y) % m), axis=1)
 
 
 def fit(y: np.ndarray | list[float], *, season: int = SEASON) -> Fit:
-    """Fit ETS(A,N,A) when `y` holds two full seasons, ETS(A,N,N) otherwise (module doc). ValueError on an
-    empty series."""
+    """Fit ETS(A,N,A) when `y` holds two full seasons, ETS(A,N,N) otherwise (module doc): the grid's pair
+    with the least SSE (the first of equals). ValueError on an empty series."""
     y = np.asarray(y, dtype=float)
     if len(y) == 0:
         raise ValueError("forecast: an empty series")
     seasonal = len(y) >= 2 * season
-    best: tuple[float, float, float | None, float, np.ndarray] | None = None
-    for alpha in ALPHAS:
-        for gamma in (GAMMAS if seasonal else (None,)):
-            if gamma is not None and gamma > 1 - alpha:
-                continue
-            sse, level, state = _run(y, float(alpha), None if gamma is None else float(gamma), season)
-            if best is None or sse < best[0] - 1e-12:
-                best = (sse, float(alpha), None if gamma is None else float(gamma), level, state)
-    assert best is not None
-    sse, alpha, gamma, level, state = best
+    if seasonal:
+        pairs = [(a, g) for a in ALPHAS for g in GAMMAS if g <= 1 - a]
+        alphas, gammas = np.array([a for a, _ in pairs]), np.array([g for _, g in pairs])
+    else:
+        alphas, gammas = np.array(ALPHAS, dtype=float), None
+    sse, levels, states = _grid(y, alphas, gammas, season)
+    best = int(np.argmin(sse))
+    alpha, gamma = float(alphas[best]), None if gammas is None else float(gammas[best])
     errors = len(y) if seasonal else len(y) - 1
     parameters = 1 + (0 if gamma is None else 1 + season)
-    sigma = math.sqrt(sse / max(errors - parameters, 1)) if errors > 0 else 0.0
-    return Fit(alpha, gamma, float(level), tuple(float(s) for s in state), sigma, len(y))
+    sigma = math.sqrt(float(sse[best]) / max(errors - parameters, 1)) if errors > 0 else 0.0
+    return Fit(alpha, gamma, float(levels[best]), tuple(float(x) for x in states[best]), sigma, len(y))
 
 
 def predict(model: Fit, horizon: int, *, level: float = LEVEL) -> pd.DataFrame:

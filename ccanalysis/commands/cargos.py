@@ -167,18 +167,20 @@ def _value(value: Fraction | None) -> float | None:
     return None if value is None else round(float(value), 6)
 
 
-def month_facts(eng: Engagement, month: str, retailer: str | None = None) -> dict[str, Any]:
+def month_facts(eng: Engagement, month: str, retailer: str | None = None, *, forecast: bool = True
+                ) -> dict[str, Any]:
     """The month of every retailer (or one): its charges with classification, validation and resolution,
-    the KPIs of the month and of the twelve months to its end, and the forecast after it."""
+    the KPIs of the month and of the twelve months to its end, and (with `forecast`) the forecast after it
+    and its backtest (None without)."""
     from ccanalysis.cargos import workbook as cargos
 
     cargos.require_cargos(eng)
     cargos.check_retailer(eng, retailer)
     v = cargos.view(eng, cargos.month_end(month))
     charges = cargos.month_charges(v, month, retailer)
-    forecast, backtest = cargos.month_forecast(eng, v, month, retailer)
+    ahead, backtest = cargos.month_forecast(eng, v, month, retailer) if forecast else (None, None)
     return {"month": month, "retailer": retailer, "as_of": v.as_of, "charges": charges,
-            "kpis": cargos.month_kpis(eng, v, month, retailer), "forecast": forecast, "backtest": backtest,
+            "kpis": cargos.month_kpis(eng, v, month, retailer), "forecast": ahead, "backtest": backtest,
             "view": v}
 
 
@@ -273,7 +275,7 @@ def _pack(eng: Engagement, args: argparse.Namespace, lang: str) -> int:
 
     if args.retailer is None or args.month is None:
         raise UsageError("pack needs --retailer and --month (the retailer's month to dispute)")
-    facts = month_facts(eng, args.month, args.retailer)
+    facts = month_facts(eng, args.month, args.retailer, forecast=False)
     path = config.reports_dir(eng.id, eng.root) / args.month / f"cargos_{args.retailer}_disputes.xlsx"
     written = write_retailer_pack(eng, facts["view"], args.retailer, args.month, path, lang)
     if args.format == "json":
@@ -309,7 +311,7 @@ def run(args: argparse.Namespace) -> int:
     if args.month is None:
         raise UsageError("ccanalysis cargos: give --month YYYY-MM (the month's charges), or an action: "
                          f"{', '.join(ACTIONS)}")
-    facts = month_facts(eng, args.month, args.retailer)
+    facts = month_facts(eng, args.month, args.retailer, forecast=args.format == "json")
     if args.format == "json":
         print(dumps(_json(facts)))
     elif args.format == "csv":
