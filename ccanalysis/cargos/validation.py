@@ -102,6 +102,8 @@ class Context:
     def _sales(self) -> dict[str, tuple[Decimal | None, dict[str, Decimal]]]:
         """month → (the retailer's total net sales, written without product; net sales by product)."""
         out: dict[str, tuple[Decimal | None, dict[str, Decimal]]] = {}
+        if self.sales.empty:
+            return out
         products = self.sales["product"] if "product" in self.sales.columns else [None] * len(self.sales)
         for month, product, value in zip(self.sales["month"], products, self.sales["net_sales"], strict=True):
             total, by_product = out.get(month, (None, {}))
