@@ -271,3 +271,17 @@ def test_a_reference_written_only_in_the_description():
     assert verdict(out, "C2") == ("partly_valid", D("3600.00"), D("400.00"), "over_agreed")
     assert verdict(out, "C3") == ("partly_valid", D("7000.00"), D("7000.00"), "above_tier")
     assert verdict(out, "C4") == ("needs_evidence", None, None, "no_reference")  # which promotion? a person says
+
+
+def test_no_sales_nor_deliveries_at_all():
+    empty = pd.DataFrame()
+    out = run(charge("C1", "promotion", "100.00", "PROMO-2026-07"), charge("C2", "logistics_penalty", "5.00", "N1"),
+              sales=empty, deliveries=empty)
+    assert verdict(out, "C1") == ("needs_evidence", None, None, "no_sales")
+    assert verdict(out, "C2") == ("needs_evidence", None, None, "no_evidence")
+
+
+def test_a_retailer_without_an_agreement():
+    frame = pd.DataFrame([charge("C1", "promotion", "100.00", "X") | {"retailer": "hipermas"}])
+    out = validate_charges(frame, {"mercaplus": agreement()}, SALES, DELIVERIES, as_of=AS_OF)
+    assert out.loc[0, ["verdict", "check"]].tolist() == ["needs_evidence", "no_agreement"]

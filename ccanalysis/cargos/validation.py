@@ -102,6 +102,8 @@ class Context:
     def _sales(self) -> dict[str, tuple[Decimal | None, dict[str, Decimal]]]:
         """month → (the retailer's total net sales, written without product; net sales by product)."""
         out: dict[str, tuple[Decimal | None, dict[str, Decimal]]] = {}
+        if self.sales.empty:
+            return out
         products = self.sales["product"] if "product" in self.sales.columns else [None] * len(self.sales)
         for month, product, value in zip(self.sales["month"], products, self.sales["net_sales"], strict=True):
             total, by_product = out.get(month, (None, {}))
@@ -182,10 +184,6 @@ def validator(name: str) -> Callable[[Callable[[Charge, Context], Finding]], Cal
     return add
 
 
-def _day(value: object) -> str:
-    return pd.Timestamp(value).date().isoformat()
-
-
 def _remaining(agreed: Decimal, already: Decimal) -> Decimal:
     return max(ZERO, agreed - already)
 
@@ -228,7 +226,9 @@ def _promotion(charge: Charge, ctx: Context) -> Finding:
 @validator("rappel")
 def _rappel(charge: Charge, ctx: Context) -> Finding:
     rappel = ctx.agreement.rappel
-    reference = (charge.reference or "").strip() or _period_in(charge.description) or ""
+    reference = (charge.reference or "").strip()
+    if not PERIOD_ID.match(reference):  # a reference that is not a period: the description may name one
+        reference = _period_in(charge.description) or reference
     match = PERIOD_ID.match(reference)
     if rappel is None:
         return Finding(ZERO, "not_in_agreement", {"reference": charge.reference})
