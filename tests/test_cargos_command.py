@@ -149,3 +149,24 @@ def test_the_report_sections_render_in_each_language(root, lang):
     assert words.type_name("promotion", lang) in html
     # the promotion's 400.00 invalid is the month's invalid amount
     assert str(sections.results["invalid_amount"]) == "400.00"
+
+
+def test_the_cargos_notebook_publishes_the_months_invalid_amount_of_the_demo(demo_root, tmp_path):
+    """The notebook on the demo (1,500 charges): what it publishes as invalid is what the truth file planted in
+    that month's charges, to the cent."""
+    from decimal import Decimal
+
+    import pandas as pd
+
+    from ccanalysis.batch import runner
+    from tests.test_notebooks import _run
+
+    results = runner.extract_results(_run("cargos_month.ipynb", demo_root, tmp_path / "c.ipynb"))  # 2026-10
+    truth = pd.read_csv(demo_root / "data" / "demo_cargos" / "truth" / "charges_truth.csv", dtype=str,
+                        keep_default_na=False)
+    charges = pd.concat([pd.read_csv(p, dtype=str) for p in
+                         sorted((demo_root / "data" / "demo_cargos" / "cargos" / "charges").glob("*.csv"))])
+    october = charges[charges["issue_date"].str.startswith("2026-10")][["retailer", "document_id"]]
+    planted = truth.merge(october, on=["retailer", "document_id"])
+    expected = sum((Decimal(a) for a in planted["expected_invalid_amount"] if a), Decimal(0))
+    assert Decimal(results["invalid_amount"]) == expected and results["charges"] == len(october)
