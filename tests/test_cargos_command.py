@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+from fractions import Fraction
 
 import pytest
 from openpyxl import load_workbook
@@ -170,3 +171,22 @@ def test_the_cargos_notebook_publishes_the_months_invalid_amount_of_the_demo(dem
     planted = truth.merge(october, on=["retailer", "document_id"])
     expected = sum((Decimal(a) for a in planted["expected_invalid_amount"] if a), Decimal(0))
     assert Decimal(results["invalid_amount"]) == expected and results["charges"] == len(october)
+
+
+def test_a_month_without_charges_reports_the_disputes_answered(root):
+    from ccanalysis.engagement import load
+    from ccanalysis.i18n import cargos as words
+    from ccanalysis.report.cargos import cargos_sections
+
+    assert run(root, "dispute", "C1", "--as-of", "2026-08-25") == 0
+    assert run(root, "answer", "C1", "--status", "accepted", "--as-of", "2026-09-10") == 0
+    sections = cargos_sections(load("tiny", root=root), "2026-09", "en")
+    assert sections.results["charges"] == 0
+    # nothing filed in September; twelve months to 30 Sep: C1 filed 25 Aug and accepted 10 Sep, one of one won
+    assert sections.results["kpis"]["all"]["win_rate"] is None
+    assert sections.results["kpis_12m"]["all"]["win_rate"] == 1
+    # recovered 400 (accepted) of 400 claimed; filed 5 days after its issue (20 → 25 Aug) of a 60-day window
+    assert sections.results["kpis_12m"]["all"]["recovery_rate"] == 1
+    assert sections.results["kpis_12m"]["all"]["filing_lag"] == Fraction(5, 60)
+    kpis = next(s for s in sections if s.title == words.heading("kpis_title", "en"))
+    assert any(name.startswith("win rate") for name, _ in kpis.tables)

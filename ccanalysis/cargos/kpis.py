@@ -76,7 +76,8 @@ def scope(charges: pd.DataFrame, sales: pd.DataFrame | None, register: pd.DataFr
     by_end = mine[issued <= end]
     rows = cargo_rows(register)
     if not rows.empty:
-        rows = rows[[d is not None and pd.Timestamp(d).date() <= end for d in rows["status_date"]]]
+        rows = rows[pd.Series([d is not None and pd.Timestamp(d).date() <= end for d in rows["status_date"]],
+                              index=rows.index, dtype=bool)]
     state = {r["dispute_id"]: r for r in disputes.current(rows).to_dict("records")} if not rows.empty else {}
     submitted: dict[str, date] = {}
     for key, status, day in zip(rows.get("dispute_id", []), rows.get("status", []), rows.get("status_date", []),

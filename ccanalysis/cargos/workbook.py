@@ -105,7 +105,7 @@ def view(eng: Engagement, as_of: date, *, register_frame: pd.DataFrame | None = 
     validated = validate_charges(typed, agreements, sales, deliveries, as_of=as_of)
     merged = classified.merge(validated[["retailer", "document_id", *VALIDATION_COLUMNS]],
                               on=["retailer", "document_id"], how="left")
-    seen = reg[[d is not None and d <= as_of for d in reg["status_date"]]] if not reg.empty else reg
+    seen = reg[pd.Series([d is not None and d <= as_of for d in reg["status_date"]], index=reg.index, dtype=bool)]
     states = resolution.charge_states(merged, seen, windows(eng), owners(eng), as_of,
                                       Decimal(eng.settings.cargos.handling_cost))
     extra = [c for c in resolution.STATE_COLUMNS if c not in merged.columns]
@@ -134,11 +134,16 @@ def month_charges(v: CargosView, month: str, retailer: str | None = None) -> pd.
     return out.reset_index(drop=True)
 
 
+def twelve_months_to(end: date) -> date:
+    """The first day of the twelve months ending on `end` (2026-10-31 → 2025-11-01)."""
+    return (pd.Timestamp(end) - pd.DateOffset(years=1) + timedelta(days=1)).date()
+
+
 def month_kpis(eng: Engagement, v: CargosView, month: str, retailer: str | None = None) -> list[dict[str, Any]]:
     """Every KPI of `month` and of the twelve months to its end: kpi, definition, unit, value, numerator,
     denominator, value_12m, numerator_12m, denominator_12m."""
     start, end = month_days(month)
-    year_start = (pd.Timestamp(end) - pd.DateOffset(years=1) + timedelta(days=1)).date()
+    year_start = twelve_months_to(end)
     sales = eng.table("sales")
     rows = cargo_kpis.kpi_table(v.charges, sales, v.register, windows(eng), start=start, end=end, retailer=retailer)
     year = cargo_kpis.kpi_table(v.charges, sales, v.register, windows(eng), start=year_start, end=end,

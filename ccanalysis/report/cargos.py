@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from ccanalysis.cargos import CHARGE_TYPES
+from ccanalysis.cargos import kpis as cargo_kpis
 from ccanalysis.cargos import workbook as cargos
 from ccanalysis.cargos.classify import review_queue
 from ccanalysis.cargos.resolution import FIGHT_MULTIPLE
@@ -42,6 +43,11 @@ def check_cargos_parameters(eng: Engagement, month: str, lang: str) -> None:
 def cargos_sections(eng: Engagement, month: str, lang: str) -> Sections:
     """Every registered section of the cargos report of `month`, in registry order."""
     return build_sections(SECTIONS, eng, month, lang)
+
+
+def _flags(frame: pd.DataFrame, flags: list[bool]) -> pd.Series:
+    """`flags` as a boolean mask of `frame`'s rows (an empty list would select no column, not no row)."""
+    return pd.Series(flags, index=frame.index, dtype=bool)
 
 
 def _money(value: Any, lang: str) -> str:
@@ -127,7 +133,7 @@ def validation_section(eng: Engagement, month: str, lang: str) -> Section:
                      words.heading("invalid_amount", lang): format_money(_sum(part["invalid_amount"]), lang),
                      **{words.verdict_name(v, lang): format_number(int(verdicts.get(v, 0)), lang, 0)
                         for v in ("valid", "invalid", "partly_valid", "needs_evidence")}})
-    invalid = charges[[isinstance(v, Decimal) and v > 0 for v in charges["invalid_amount"]]]
+    invalid = charges[_flags(charges, [isinstance(v, Decimal) and v > 0 for v in charges["invalid_amount"]])]
     invalid = invalid.assign(_i=[float(v) for v in invalid["invalid_amount"]]).sort_values("_i", ascending=False)
     top = invalid.head(SHOWN_ROWS)
     detail = pd.DataFrame({
@@ -151,8 +157,7 @@ def resolution_section(eng: Engagement, month: str, lang: str) -> Section:
     """The month's disputable charges: owner, register status, deadline, win rate, expected recovery, triage."""
     v, charges = _view(eng, month)
     pending = v.charges[v.charges["status"].isna()]
-    positive = pd.Series([isinstance(d, Decimal) and d > 0 for d in charges["disputable"]], index=charges.index,
-                         dtype=bool)
+    positive = _flags(charges, [isinstance(d, Decimal) and d > 0 for d in charges["disputable"]])
     disputable = charges[positive | (charges["verdict"] == "needs_evidence")]
     disputable = disputable.assign(_d=[float(d) if isinstance(d, Decimal) else 0.0 for d in disputable["disputable"]])
     top = disputable.sort_values("_d", ascending=False).head(SHOWN_ROWS)
@@ -191,6 +196,7 @@ def cargos_kpi_section(eng: Engagement, month: str, lang: str) -> Section:
     v, _ = _view(eng, month)
     tables = []
     results: dict[str, Any] = {}
+    results_12m: dict[str, Any] = {}
     for retailer in [None, *sorted(eng.cargo_agreements)]:
         rows = cargos.month_kpis(eng, v, month, retailer)
         tables.append((eng.cargo_agreements[retailer].name if retailer else eng.settings.client, pd.DataFrame({
@@ -199,11 +205,22 @@ def cargos_kpi_section(eng: Engagement, month: str, lang: str) -> Section:
             words.heading("last_12", lang): [words.kpi_text(r["value_12m"], r["unit"], lang) for r in rows],
             words.heading("definition", lang): [words.kpi_definition(r["kpi"], lang) for r in rows]})))
         results[retailer or "all"] = {r["kpi"]: r["value"] for r in rows}
+        results_12m[retailer or "all"] = {r["kpi"]: r["value_12m"] for r in rows}
+    end = cargos.month_end(month)
+    wins = cargo_kpis.by_group(v.charges, v.register, cargos.windows(eng), "win_rate",
+                               start=cargos.twelve_months_to(end), end=end)
+    wins = wins[wins["denominator"] > 0]
+    if len(wins):
+        tables.append((f"{words.kpi_name('win_rate', lang)} — {words.heading('last_12', lang)}", pd.DataFrame({
+            words.heading("retailer", lang): wins["retailer"],
+            words.heading("type", lang): [words.type_name(t, lang) for t in wins["type"]],
+            words.heading("value", lang): [words.kpi_text(x, "fraction", lang) for x in wins["value"]],
+            words.heading("count", lang): [format_number(int(n), lang, 0) for n in wins["denominator"]]})))
     headline = [(words.kpi_name(r, lang), words.kpi_text(results["all"][r], unit, lang), False)
                 for r, unit in (("cargos_of_sales", "fraction"), ("days_deductions_outstanding", "days"),
                                 ("invalid_rate", "fraction"))]
     return Section(words.heading("kpis_title", lang), words.sentence("kpis_narrative", lang), headline, tables, [],
-                   {"kpis": results})
+                   {"kpis": results, "kpis_12m": results_12m})
 
 
 @section("forecast", "the forecast of the next months per retailer, its interval and the backtest error")
@@ -263,7 +280,7 @@ def write_retailer_pack(eng: Engagement, v: cargos.CargosView, retailer: str, mo
 
     agreement = eng.cargo_agreements[retailer]
     charges = cargos.month_charges(v, month, retailer)
-    charges = charges[[isinstance(d, Decimal) and d > 0 for d in charges["invalid_amount"]]]
+    charges = charges[_flags(charges, [isinstance(d, Decimal) and d > 0 for d in charges["invalid_amount"]])]
     total = _sum(charges["invalid_amount"])
     h = words.heading
     by_type = [(t, charges[charges["type"] == t]) for t in CHARGE_TYPES if (charges["type"] == t).any()]
