@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .commands import accrual, audit, collections, dispute, match, simulate
+from .commands import accrual, audit, cargos, collections, dispute, match, simulate
 from .errors import EXIT_BUG, EXIT_DONE, CcanalysisError, EngagementError, InputError
 from .jsonio import dumps
 
@@ -117,6 +117,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     demo.build_collections_demo(root, seed=args.seed)
     print(f"Collections demo engagement written to {root / 'parameters' / demo.COLLECTIONS_ID} and "
           f"{root / 'data' / demo.COLLECTIONS_ID}")
+    demo.build_cargos_demo(root, seed=args.seed)
+    print(f"Cargos demo engagement written to {root / 'parameters' / demo.CARGOS_ID} and "
+          f"{root / 'data' / demo.CARGOS_ID}")
     return 0
 
 
@@ -164,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("demo", help="write the demo engagements (parameters/demo, data/demo; "
-                       "parameters/demo_collections, data/demo_collections)")
+                       "parameters/demo_collections, data/demo_collections; parameters/demo_cargos, data/demo_cargos)")
     p.add_argument("--seed", type=int, default=20260801)
     common(p)
     p.set_defaults(func=cmd_demo)
@@ -210,6 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     dispute.add_parser(sub, common)
     simulate.add_parser(sub, common)
     collections.add_parser(sub, common)
+    cargos.add_parser(sub, common)
     return parser
 
 

@@ -120,6 +120,17 @@ class StaffingSettings(Strict):
     opening_hours: Annotated[int, Field(ge=1, le=24)] = 12
 
 
+class CargosSettings(Strict):
+    """engagement.yaml `cargos:` (charge invoices from retailers, `ccanalysis.cargos`)."""
+
+    #: a charge classified with less confidence than this (a fraction) goes to the review queue
+    review_threshold: Fraction01 = Decimal("0.6")
+    #: what handling one dispute costs (the engagement's currency): below it a charge is not worth fighting
+    handling_cost: Annotated[Exact, Field(ge=0)] = Decimal("45.00")
+    #: months ahead the cargos forecast covers
+    forecast_months: Annotated[int, Field(ge=1, le=24)] = 6
+
+
 class EngagementSettings(Strict):
     """`parameters/ENG/engagement.yaml`."""
 
@@ -128,7 +139,8 @@ class EngagementSettings(Strict):
     currency: Currency = "EUR"
     lang: Literal["es", "en"] = "es"
     holidays: Annotated[str, BeforeValidator(_holiday_calendar)] = "ES"
-    suppliers: Annotated[list[Identifier], Field(min_length=1)]
+    #: the contact-centre suppliers (one contract each); may be empty only with cargos agreements (the loader checks)
+    suppliers: list[Identifier] = []
     tolerances: Tolerances = Tolerances()
     alerts: Alerts = Alerts()
     #: the longest payment terms the client accepts (days; Spain's legal limit, Ley 3/2004, is 60)
@@ -140,6 +152,8 @@ class EngagementSettings(Strict):
     #: collections through agencies: `calling_rules` (legal windows and attempt caps, see
     #: `collections.calltime.CallingRules.from_mapping`) and `grace_days` of a promise to pay
     collections: dict[str, Any] | None = None
+    #: charge invoices from retailers: review threshold, dispute handling cost, forecast horizon
+    cargos: CargosSettings = CargosSettings()
 
     @field_validator("collections")
     @classmethod

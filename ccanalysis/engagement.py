@@ -19,6 +19,7 @@ from . import config, reprs
 from . import contacts as contact_records
 from . import kpis as kpi_registry
 from .audit.matching import Rule
+from .cargos.agreement import Agreement
 from .contract import BillingPeriod, Contract, EngagementSettings, KpiSetting, Service
 from .errors import InputError, UnknownNameError, UsageError
 from .io.invoice_rules import RULES_PREFIX, empty_labels, is_rules_file, labels_path
@@ -110,6 +111,8 @@ class Engagement:
     invoice_rules: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
     #: people's decisions on invoice lines (data/ENG/labels/invoice_lines.csv; the latest per line wins)
     invoice_labels: pd.DataFrame = field(default_factory=empty_labels)
+    #: retailer -> its agreement (parameters/ENG/cargos/RETAILER.yaml), for charge invoices from retailers
+    cargo_agreements: dict[str, Agreement] = field(default_factory=dict)
 
     # ---- tables (empty frames with the canonical columns when absent)
     def table(self, name: str) -> pd.DataFrame:

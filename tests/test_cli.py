@@ -131,11 +131,13 @@ def test_demo_writes_into_the_root(tmp_path, capsys, monkeypatch):
     calls = []
     monkeypatch.setattr(demo, "build_demo", lambda root, seed: calls.append((root, seed)))
     monkeypatch.setattr(demo, "build_collections_demo", lambda root, seed: calls.append(("collections", root, seed)))
+    monkeypatch.setattr(demo, "build_cargos_demo", lambda root, seed: calls.append(("cargos", root, seed)))
     assert cli.main(["demo", "--root", str(tmp_path), "--seed", "7"]) == 0
-    assert calls == [(tmp_path.resolve(), 7), ("collections", tmp_path.resolve(), 7)]
+    assert calls == [(tmp_path.resolve(), 7), ("collections", tmp_path.resolve(), 7), ("cargos", tmp_path.resolve(), 7)]
     out = capsys.readouterr().out
     assert str(tmp_path.resolve() / "parameters" / "demo") in out
     assert str(tmp_path.resolve() / "parameters" / "demo_collections") in out
+    assert str(tmp_path.resolve() / "parameters" / "demo_cargos") in out
 
 
 def test_report_json_and_exit_code_follow_the_reports(tiny, capsys, monkeypatch):

@@ -15,7 +15,8 @@ from ccanalysis.invoice import expected_invoice, totals
 from ccanalysis.report.html import notebook_to_html
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-REPORT_NOTEBOOKS = ["supplier_month.ipynb", "portfolio.ipynb", "daily_flash.ipynb", "simulation.ipynb"]
+REPORT_NOTEBOOKS = ["supplier_month.ipynb", "portfolio.ipynb", "daily_flash.ipynb", "simulation.ipynb",
+                    "cargos_month.ipynb"]
 
 
 @pytest.mark.parametrize("name", REPORT_NOTEBOOKS)

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ccanalysis import config
+from ccanalysis.cargos.agreement import Agreement, parse_agreement
 from ccanalysis.contract import Contract, parse_contract, parse_settings
 from ccanalysis.engagement import Engagement, Source
 from ccanalysis.errors import EngagementError, Problem, ProblemCollector, UsageError
@@ -96,6 +97,24 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
                 found.add(shown(params / "contracts" / f"{supplier}.yaml"),
                           f"supplier {supplier!r} has a contract but is not listed in engagement.yaml `suppliers`")
 
+    # ---- agreements with retailers (charge invoices, ccanalysis.cargos)
+    agreements: dict[str, Agreement] = {}
+    broken_agreements: set[str] = set()  # retailers whose agreement file is there but invalid
+    for path in sorted((params / "cargos").glob("*.y*ml")):
+        agreement, problems = _read_yaml_model(path, shown(path), parse_agreement)
+        found.extend(problems)
+        if agreement is None:
+            broken_agreements.add(path.stem)
+            continue
+        if agreement.retailer != path.stem:
+            found.add(shown(path), f"retailer is {agreement.retailer!r} but the file is named {path.name}; "
+                      f"name the file {agreement.retailer}.yaml", column="retailer", value=agreement.retailer)
+        agreements[agreement.retailer] = agreement
+    if settings is not None and not settings.suppliers and not agreements and not (params / "cargos").is_dir():
+        found.add(shown(settings_file), "list at least one supplier (each with its contract in contracts/), or add "
+                  "the retailers' agreements in cargos/ for an engagement on charge invoices from retailers",
+                  column="suppliers")
+
     # ---- mappings
     mappings: list[tuple[str, Mapping]] = []
     unmapped: list[Mapping] = []  # the `files` of invalid mappings: their files are not read without them
@@ -164,7 +183,7 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
     holiday_days = holiday_set(settings.holidays, frames)
     eng = Engagement(id=engagement, root=root, settings=settings, contracts=contracts, holidays=holiday_days,
                      tables=frames, sources=sources, fingerprint=input_fingerprint(engagement, root),
-                     invoice_rules=rules, invoice_labels=labels)
+                     invoice_rules=rules, invoice_labels=labels, cargo_agreements=agreements)
 
     # ---- cross-file checks
     if contracts:
@@ -178,6 +197,8 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
         found.extend(checks.check_reported_scales(eng))
         found.extend(checks.check_compliance_evidence(eng))
         found.extend(checks.check_collections(eng, failed | incomplete))
+    if (params / "cargos").is_dir() or any(table in per_table for table in checks.CARGOS_TABLES):
+        found.extend(checks.check_cargos(eng, failed | incomplete, broken_agreements))
     found.raise_if_any(f"Engagement {engagement!r} has errors")
     return eng
 
@@ -236,6 +257,8 @@ def _table_files(data: Path) -> Iterable[tuple[str, Path]]:
         else:
             folder = data / spec.data_location()
             candidates = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+            if spec.file_or_folder:
+                candidates = sorted(p for p in data.glob(f"{spec.data_location()}.*") if p.is_file()) + candidates
         for path in candidates:
             if path.name.startswith((".", "~$")):
                 continue
@@ -270,7 +293,7 @@ def _tag_invoice(frame: pd.DataFrame, path: Path, data: Path, display: str, foun
 
 def _source(table: str, file: str, frame: pd.DataFrame) -> Source:
     first = last = None
-    for col in ("date", "start", "period_start", "placed_on", "paid_on"):
+    for col in ("date", "start", "period_start", "placed_on", "paid_on", "issue_date", "delivered_at", "decided_at"):
         if col in frame.columns and frame[col].notna().any():
             first, last = frame[col].min().date(), frame[col].max().date()
             if col == "period_start" and "period_end" in frame.columns:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from ccanalysis.cargos import CHARGE_TYPES
 from ccanalysis.errors import Problem
 from ccanalysis.io.problems import MAX_PROBLEMS_PER_COLUMN, shown_value
 
@@ -53,6 +54,10 @@ class TableSpec:
     may_be_empty: bool = False
     location: str = ""  # default: the table's name
     single_file: bool = False
+    #: a folder table that may also be one file `location.csv|xlsx|parquet` beside the folder
+    file_or_folder: bool = False
+    #: what to write instead of a row repeating the key (appended to the duplicate-key error)
+    duplicate_hint: str = ""
 
     def data_location(self) -> str:
         """The table's folder (or, single_file, file stem) under data/ENG: `location`, else its name."""
@@ -110,7 +115,9 @@ OUTCOMES = ("no_answer", "busy", "voicemail", "wrong_party", "third_party", "rpc
 ATTEMPT_CHANNELS = ("voice", "sms", "email", "letter", "visit")
 
 DISPUTE_STATUSES = ("detected", "validated", "submitted", "accepted", "partially_accepted", "rejected",
-                    "credited", "verified", "closed", "cancelled")
+                    "credited", "verified", "closed", "cancelled",
+                    # a retailer's charge (cargos): we accept it as charged, or give up disputing it
+                    "charge_accepted", "written_off")
 
 TABLES: dict[str, TableSpec] = {
     "activity": TableSpec("activity", _ACTIVITY,
@@ -184,6 +191,32 @@ TABLES: dict[str, TableSpec] = {
     "payments": TableSpec("payments", {
         "account_id": _c("str"), "paid_on": _c("date"), "amount": _c("number"),  # > 0: checks.py
     }, location="collections/payments"),
+    # charge invoices from retailers (ccanalysis.cargos): the charges, the sales and deliveries they are checked
+    # against, and the people's decisions on a charge's type; retailers need an agreement (checks.check_cargos)
+    "charges": TableSpec("charges", {
+        "retailer": _c("str"), "document_id": _c("str"), "issue_date": _c("date"),
+        "amount": _c("number"),  # net of tax, > 0: checks.py
+        "tax": _c("number", False), "description": _c("str"), "reference": _c("str", False),
+        "due_date": _c("date", False),  # when the retailer deducts it from what it pays
+    }, key=("retailer", "document_id"), location="cargos/charges", file_or_folder=True,
+        duplicate_hint="a retailer's document is listed once: drop the repeated row (a second document has its "
+        "own document_id)"),
+    "sales": TableSpec("sales", {
+        "retailer": _c("str"), "month": _c("month"), "net_sales": _c("number"), "product": _c("str", False),
+    }, key=("retailer", "month", "product"), location="cargos/sales", file_or_folder=True,
+        duplicate_hint="one row per retailer, month and product: add the two rows' net_sales into one"),
+    "deliveries": TableSpec("deliveries", {
+        "retailer": _c("str"), "delivery_note": _c("str"), "order_id": _c("str"), "product": _c("str", False),
+        "promised_at": _c("datetime"), "delivered_at": _c("datetime"),
+        "ordered_qty": _c("int"), "delivered_qty": _c("int"), "accepted_qty": _c("int"),  # accepted ≤ delivered
+        "value": _c("number"), "unit_price": _c("number", False),  # invoiced, EUR
+    }, key=("retailer", "delivery_note"), location="cargos/deliveries", file_or_folder=True,
+        duplicate_hint="a delivery note is listed once: drop the repeated row, or give each shipment of a split "
+        "order its own delivery_note (same order_id)"),
+    "cargo_decisions": TableSpec("cargo_decisions", {
+        "retailer": _c("str"), "document_id": _c("str"), "type": _c("str", allowed=CHARGE_TYPES),
+        "decided_at": _c("datetime"), "decided_by": _c("str", False), "note": _c("str", False),
+    }, may_be_empty=True, location="cargos/decisions", single_file=True),
 }
 
 

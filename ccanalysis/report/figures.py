@@ -412,3 +412,24 @@ def heat_map(values: Sequence[Sequence[float | None]], rows: Sequence[str], colu
         if percent:
             bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_percent(v, lang, 0)))
     return fig
+
+
+def forecast_band(months: Sequence[str], actual: Sequence[float | None], forecast: Sequence[float | None],
+                  low: Sequence[float | None], high: Sequence[float | None], lang: str, title: str, *,
+                  labels: tuple[str, str, str] = ("", "", "")) -> Figure:
+    """A monthly series and its forecast with the interval shaded (None = no value that month); `labels`
+    name the actual line, the forecast line and the interval in the legend."""
+    def values(seq: Sequence[float | None]) -> list[float]:
+        return [float("nan") if v is None else float(v) for v in seq]
+
+    with plt.rc_context(STYLE):
+        fig, ax = _new(title)
+        x = list(range(len(months)))
+        ax.plot(x, values(actual), marker="o", markersize=3, linewidth=1.6, label=labels[0])
+        ax.plot(x, values(forecast), marker="o", markersize=3, linewidth=1.6, linestyle="--", label=labels[1])
+        ax.fill_between(x, values(low), values(high), alpha=0.2, label=labels[2])
+        step = max(1, len(months) // 9)
+        ax.set_xticks(x[::step], list(months)[::step])
+        _number_axis(ax, lang)
+        ax.legend(loc="upper left")
+    return fig
