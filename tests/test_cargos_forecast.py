@@ -35,7 +35,7 @@ def test_a_trending_seasonal_series_takes_the_damped_trend():
     model = fit(y)
     assert model.gamma is not None and model.phi is not None  # the trend lowers the AICc: ETS(A,Ad,A)
     truth = 1000 + 20 * np.arange(36, 39) + 300 * np.sin(2 * math.pi * np.arange(36, 39) / 12)
-    # months 36..38: 1720, 1890, 2000 (noiseless); a damped trend flattens a little, within ~3σ
+    # months 36..38 (noiseless): 1720 + 0, 1740 + 300·sin(π/6) = 1890, 1760 + 300·sin(π/3) = 2019.8; a damped trend flattens a little, within ~3σ
     assert np.abs(predict(model, 3)["forecast"].to_numpy() - truth).max() < 60
 
 
