@@ -1,11 +1,17 @@
 """Forecasting a retailer's charges per type for the next months, with an interval, and its backtest.
 
-The model (no statsmodels in the environment, so written here, small and exact to its textbook form):
-exponential smoothing with additive errors (Hyndman & Athanasopoulos, *Forecasting: Principles and
-Practice*, 3rd ed., ch. 8) — ETS(A,N,A), level and an additive season of `SEASON` months, when the series
-holds at least two full seasons; ETS(A,N,N), level only, otherwise. α (and γ) are chosen on a grid by the
-least sum of squared one-step errors; the interval is the normal one of the book's table 8.8 at `level`
-(h-step variance σ²(1 + (h − 1)α²) without season, + ⌊(h − 1)/m⌋ γ(2α + γ) with it), bounded below by 0.
+The model is statsmodels' exponential smoothing in state-space form (`ETSModel`; Hyndman & Athanasopoulos,
+*Forecasting: Principles and Practice*, 3rd ed., ch. 8), with additive errors: a month without charges is 0
+and a credit can make one negative, which multiplicative errors or seasons cannot take.
+- at least two full seasons of `SEASON` months: ETS(A,N,A), level and additive season, and ETS(A,Ad,A), with a
+  damped trend; the one of the least AICc is kept (the first on a tie). The initial states are the
+  heuristic ones (first cycles' means), the smoothing parameters by maximum likelihood;
+- fewer: ETS(A,N,N), level only, its initial level estimated with α;
+- a series without variation (a single month, or every month the same): that value, a zero-width interval
+  (no error to estimate; the likelihood is degenerate).
+The interval is the model's exact one at `level` (`get_prediction(...).summary_frame`, σ² = the mean squared
+one-step error), bounded below by 0 like the forecast. The fit is deterministic (L-BFGS-B from fixed
+starting values); its convergence and index warnings are silenced inside the fit only.
 
 Charges a retailer makes by the agreement's calendar are forecast from the calendar, not from the past:
 - promotion: each promotion of the agreement is charged LAG months after the month it ends (the median lag
@@ -22,8 +28,9 @@ Pure: DataFrames in, a DataFrame out.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -33,94 +40,75 @@ import pandas as pd
 
 SEASON = 12
 LEVEL = 0.9
-ALPHAS = tuple(np.round(np.arange(0.05, 1.0, 0.05), 2))
-GAMMAS = tuple(np.round(np.arange(0.0, 0.55, 0.05), 2))
 DEFAULT_LAG = 1
 FORECAST_COLUMNS = ["retailer", "type", "month", "forecast", "low", "high", "basis"]
 
 
-def _z(level: float) -> float:
-    from scipy.stats import norm
-
-    if not 0 < level < 1:
-        raise ValueError(f"level: expected a fraction between 0 and 1, got {level}")
-    return float(norm.ppf(0.5 + level / 2))
-
-
 @dataclass(frozen=True)
 class Fit:
-    """A fitted exponential smoothing model: its parameters, final state and one-step error σ."""
+    """A fitted exponential smoothing model: its smoothing parameters, one-step error σ (the square root of
+    the mean squared one-step error, the series' unit) and the statsmodels results it forecasts from (None:
+    a series without variation, forecast flat at `value`)."""
 
     alpha: float
     gamma: float | None  # None: no season
-    level: float
-    season: tuple[float, ...]  # the seasonal state for the next m months, the first being month n + 1
+    phi: float | None  # the trend's damping; None: no trend
     sigma: float
     n: int
+    value: float  # the last observation
+    aicc: float | None = None
+    results: Any = field(default=None, repr=False, compare=False)
 
 
-def _grid(y: np.ndarray, alphas: np.ndarray, gammas: np.ndarray | None, m: int
-          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The filter run for every (alpha, gamma) pair at once: (SSE of the one-step errors, final level, final
-    season rotated to start at the next month) per pair."""
-    k = len(alphas)
-    if gammas is None:
-        level, sse = np.full(k, y[0]), np.zeros(k)
-        for value in y[1:]:
-            error = value - level
-            sse += error * error
-            level = level + alphas * error
-        return sse, level, np.zeros((k, 0))
-    cycles = len(y) // m
-    season = np.tile([np.mean([y[c * m + i] - y[c * m:(c + 1) * m].mean() for c in range(cycles)])
-                      for i in range(m)], (k, 1))
-    level, sse = np.full(k, y[:m].mean()), np.zeros(k)
-    for t, value in enumerate(y):
-        s = season[:, t % m]
-        error = value - level - s
-        sse += error * error
-        level = level + alphas * error
-        season[:, t % m] = s + gammas * error
-    return sse, level, np.roll(season, -(len(y) % m), axis=1)
+def _ets(y: np.ndarray, **spec: Any) -> Any:
+    """statsmodels' ETSModel with additive errors fitted to `y` (months as a monthly PeriodIndex), its
+    convergence and index warnings silenced here only."""
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, ValueWarning
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    series = pd.Series(y, index=pd.period_range("2000-01", periods=len(y), freq="M"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", ValueWarning)
+        return ETSModel(series, error="add", **spec).fit(disp=False)
 
 
 def fit(y: np.ndarray | list[float], *, season: int = SEASON) -> Fit:
-    """Fit ETS(A,N,A) when `y` holds two full seasons, ETS(A,N,N) otherwise (module doc): the grid's pair
-    with the least SSE (the first of equals). ValueError on an empty series."""
+    """The model of the module doc for `y` (a month per value). ValueError on an empty series."""
     y = np.asarray(y, dtype=float)
     if len(y) == 0:
         raise ValueError("forecast: an empty series")
-    seasonal = len(y) >= 2 * season
-    if seasonal:
-        pairs = [(a, g) for a in ALPHAS for g in GAMMAS if g <= 1 - a]
-        alphas, gammas = np.array([a for a, _ in pairs]), np.array([g for _, g in pairs])
+    if np.ptp(y) == 0:
+        return Fit(alpha=0.0, gamma=None, phi=None, sigma=0.0, n=len(y), value=float(y[-1]))
+    if len(y) >= 2 * season:
+        candidates = [_ets(y, seasonal="add", seasonal_periods=season, initialization_method="heuristic"),
+                      _ets(y, trend="add", damped_trend=True, seasonal="add", seasonal_periods=season,
+                           initialization_method="heuristic")]
+        results = min(candidates, key=lambda r: r.aicc if np.isfinite(r.aicc) else r.aic)
     else:
-        alphas, gammas = np.array(ALPHAS, dtype=float), None
-    sse, levels, states = _grid(y, alphas, gammas, season)
-    best = int(np.argmin(sse))
-    alpha, gamma = float(alphas[best]), None if gammas is None else float(gammas[best])
-    errors = len(y) if seasonal else len(y) - 1
-    parameters = 1 + (0 if gamma is None else 1 + season)
-    sigma = math.sqrt(float(sse[best]) / max(errors - parameters, 1)) if errors > 0 else 0.0
-    return Fit(alpha, gamma, float(levels[best]), tuple(float(x) for x in states[best]), sigma, len(y))
+        results = _ets(y, initialization_method="estimated")
+    return Fit(alpha=float(results.smoothing_level),
+               gamma=float(results.smoothing_seasonal) if results.model.has_seasonal else None,
+               phi=float(results.damping_trend) if results.model.has_trend else None,
+               sigma=math.sqrt(float(results.mse)), n=len(y), value=float(y[-1]),
+               aicc=float(results.aicc), results=results)
 
 
 def predict(model: Fit, horizon: int, *, level: float = LEVEL) -> pd.DataFrame:
     """h = 1..horizon: forecast, low, high (the interval at `level`, bounded below by 0)."""
     if horizon < 1:
         raise ValueError(f"horizon: expected at least 1 month, got {horizon}")
-    z = _z(level)
-    rows = []
-    m = len(model.season)
-    for h in range(1, horizon + 1):
-        point = model.level + (model.season[(h - 1) % m] if m else 0.0)
-        variance = 1 + (h - 1) * model.alpha ** 2
-        if model.gamma is not None:
-            variance += ((h - 1) // m) * model.gamma * (2 * model.alpha + model.gamma)
-        half = z * model.sigma * math.sqrt(variance)
-        rows.append({"h": h, "forecast": max(point, 0.0), "low": max(point - half, 0.0),
-                     "high": max(point + half, 0.0)})
-    return pd.DataFrame(rows)
+    if not 0 < level < 1:
+        raise ValueError(f"level: expected a fraction between 0 and 1, got {level}")
+    h = np.arange(1, horizon + 1)
+    if model.results is None:
+        point = low = high = np.full(horizon, model.value)
+    else:
+        frame = model.results.get_prediction(start=model.n, end=model.n + horizon - 1).summary_frame(
+            alpha=1 - level)
+        point, low, high = (frame[c].to_numpy(float) for c in ("mean", "pi_lower", "pi_upper"))
+    return pd.DataFrame({"h": h, "forecast": np.maximum(point, 0.0), "low": np.maximum(low, 0.0),
+                         "high": np.maximum(high, 0.0)})
 
 
 def months_after(month: str, horizon: int) -> list[str]:
