@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .commands import accrual, audit, collections, dispute, match, simulate
+from .commands import accrual, audit, billing_care, collections, dispute, match, simulate
 from .errors import EXIT_BUG, EXIT_DONE, CcanalysisError, EngagementError, InputError
 from .jsonio import dumps
 
@@ -210,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     dispute.add_parser(sub, common)
     simulate.add_parser(sub, common)
     collections.add_parser(sub, common)
+    billing_care.add_parser(sub, common)
     return parser
 
 

@@ -50,7 +50,7 @@ BANDS = {"margin_edges": (100,)}
 
 def cohort():
     contacts, customers = tables()
-    return rt.cohort(contacts, customers, as_of=AS_OF)
+    return rt.cohort(contacts, customers, end=AS_OF)
 
 
 def test_cohort_takes_each_customers_first_threat():

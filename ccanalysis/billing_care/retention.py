@@ -3,7 +3,7 @@ discount — observational: the agents chose whom to discount, so the raw compar
 effect with the difference between the customers; the matched and propensity-weighted comparisons adjust for
 what is recorded (reason, tenure, margin) and nothing else.
 
-**Cohort.** One row per customer: the customer's first contact, on or before `as_of`, whose reason is a
+**Cohort.** One row per customer: the customer's first contact, on or before `end`, whose reason is a
 retention reason (`cancellation_threat` unless the service's settings say otherwise) — the *index contact*.
 The customer is *discounted* when the index contact granted a discount (`discount_amount` > 0).
 
@@ -53,7 +53,7 @@ def value_basis(customers: pd.DataFrame) -> str:
     return "monthly_revenue"
 
 
-def cohort(contacts: pd.DataFrame, customers: pd.DataFrame, *, as_of: date,
+def cohort(contacts: pd.DataFrame, customers: pd.DataFrame, *, end: date,
            reasons: Sequence[str] = ("cancellation_threat",)) -> pd.DataFrame:
     """The retention cohort (module docstring): per customer its index contact (`contact_id`, `day` date,
     `reason`, `agent_id`), `discounted` bool, `discount_value` (Decimal EUR, 0 without), `margin` (float EUR a
@@ -61,7 +61,7 @@ def cohort(contacts: pd.DataFrame, customers: pd.DataFrame, *, as_of: date,
     (date or None). Contacts whose customer is not in `customers` are left out (the loader reports them)."""
     threat = contacts[contacts["reason"].isin(list(reasons)) & contacts["customer_id"].notna()]
     threat = threat.assign(day=pd.to_datetime(threat["start"]).dt.date)
-    threat = threat[threat["day"] <= as_of].sort_values(["customer_id", "start", "contact_id"], kind="stable")
+    threat = threat[threat["day"] <= end].sort_values(["customer_id", "start", "contact_id"], kind="stable")
     first = threat.drop_duplicates("customer_id", keep="first")
     basis = value_basis(customers)
     info = customers.drop_duplicates("customer_id").set_index("customer_id")
