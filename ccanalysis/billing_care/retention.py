@@ -146,13 +146,22 @@ def raw_comparison(frame: pd.DataFrame, horizon_days: int, as_of: date) -> RawCo
 
 
 # --------------------------------------------------------------------------- matched comparison
+#: The margin bands of the matched comparison: the cohort's margin quintiles.
+MARGIN_QUANTILES = (0.2, 0.4, 0.6, 0.8)
+
+
+def default_margin_edges(frame: pd.DataFrame) -> tuple[float, ...]:
+    """The edges of the margin bands: the cohort's `MARGIN_QUANTILES` of `margin` (EUR a month)."""
+    return tuple(float(x) for x in np.quantile(frame["margin"], MARGIN_QUANTILES)) if len(frame) else ()
+
+
 def strata(frame: pd.DataFrame, *, tenure_edges_months: Sequence[float] = TENURE_EDGES_MONTHS,
            margin_edges: Sequence[float] | None = None) -> pd.DataFrame:
     """The cohort with its `tenure_band` (0 below the first edge, 1 from it to below the second, …; −1 when
-    unknown), `margin_band` (the same on `margin`; edges = the cohort's margin terciles when not given) and
+    unknown), `margin_band` (the same on `margin`; edges = `margin_edges(frame)`, the cohort's margin quintiles, when not given) and
     `stratum` = reason | tenure band | margin band."""
     if margin_edges is None:
-        margin_edges = tuple(np.quantile(frame["margin"], [1 / 3, 2 / 3])) if len(frame) else ()
+        margin_edges = default_margin_edges(frame)
     tenure = frame["tenure_months"].to_numpy(dtype=float)
     tenure_band = np.where(np.isnan(tenure), -1, np.searchsorted(np.asarray(tenure_edges_months, float),
                                                                   np.nan_to_num(tenure), side="right"))
@@ -218,13 +227,16 @@ def matched_comparison(frame: pd.DataFrame, horizon_days: int, as_of: date, **ba
 
 # --------------------------------------------------------------------------- propensity weighting
 def _features(frame: pd.DataFrame) -> np.ndarray:
-    """Reason (one-hot), tenure months (the median where unknown, and an unknown flag), log(1 + margin);
-    standardised."""
+    """The covariates of the propensity model: reason (one-hot), tenure months (the median where unknown, and
+    an unknown flag), log(1 + margin), and the margin's quintile (one-hot, so a step in the agents' choice is
+    not forced onto a line); standardised."""
     tenure = frame["tenure_months"].to_numpy(dtype=float)
     unknown = np.isnan(tenure)
     fill = np.nanmedian(tenure) if (~unknown).any() else 0.0
-    columns = [np.where(unknown, fill, tenure), unknown.astype(float), np.log1p(np.maximum(frame["margin"]
-                                                                                         .to_numpy(dtype=float), 0))]
+    margin = frame["margin"].to_numpy(dtype=float)
+    columns = [np.where(unknown, fill, tenure), unknown.astype(float), np.log1p(np.maximum(margin, 0))]
+    quintile = np.searchsorted(np.quantile(margin, MARGIN_QUANTILES), margin, side="right")
+    columns += [(quintile == q).astype(float) for q in range(1, 5)]
     reasons = sorted(set(frame["reason"]))
     columns += [(frame["reason"] == r).to_numpy(dtype=float) for r in reasons[1:]]
     x = np.column_stack(columns)
@@ -237,7 +249,7 @@ def _ipw_rates(x: np.ndarray, treated: np.ndarray, churned: np.ndarray, clip: fl
 
     if treated.all() or not treated.any():
         return None
-    model = LogisticRegression(C=1e4, max_iter=1000).fit(x, treated)
+    model = LogisticRegression(C=1e4, solver="newton-cholesky", max_iter=200).fit(x, treated)
     e = np.clip(model.predict_proba(x)[:, 1], clip, 1 - clip)
     share = treated.mean()
     weight = np.where(treated, share / e, (1 - share) / (1 - e))  # stabilised

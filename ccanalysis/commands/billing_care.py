@@ -108,8 +108,7 @@ def month_facts(eng: Engagement, supplier: str, month: str, *, service: str | No
     cohort = rt.cohort(mine, customers, end=period.end, reasons=policy.retention_reasons) \
         if len(customers) else rt.cohort(mine.iloc[0:0], pd.DataFrame(columns=["customer_id", "monthly_margin"]),
                                          end=period.end)
-    margin_edges = tuple(float(x) for x in pd.Series(cohort["margin"]).quantile([1 / 3, 2 / 3])) if len(cohort) \
-        else ()
+    margin_edges = rt.default_margin_edges(cohort)
     bands = {"tenure_edges_months": rt.TENURE_EDGES_MONTHS, "margin_edges": margin_edges}
     horizons = []
     for h in rt.HORIZONS_DAYS:
