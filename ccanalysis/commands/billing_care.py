@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from ccanalysis.engagement import Engagement
 
 #: The tables of `--table` (and the CSV), in the order the table format prints them.
-TABLES = ("drivers", "repeats", "growing", "outliers", "discounts", "findings", "retention", "net_value")
+TABLES = ("drivers", "repeats", "growing", "outliers", "discounts", "discounts_by_agent", "discounts_by_month",
+          "findings", "retention", "net_value")
 GROWTH_THRESHOLD = 0.20
 NET_VALUE_HORIZON_DAYS = 90
 
@@ -119,7 +120,7 @@ def month_facts(eng: Engagement, supplier: str, month: str, *, service: str | No
     net = {by: _records(rt.net_value(cohort, NET_VALUE_HORIZON_DAYS, as_of, by, **bands))
            for by in ("reason", "agent_id")}
     return {
-        "supplier": supplier, "month": month, "service": chosen.id, "period_end": period.end, "as_of": as_of,
+        "engagement": eng.id, "supplier": supplier, "month": month, "service": chosen.id, "period_end": period.end, "as_of": as_of,
         "observational": True,
         "definitions": {
             "repeat": {n: drivers.REPEAT_DEFINITIONS.get(n).window_days for n in drivers.REPEAT_DEFINITIONS.names()},
@@ -178,7 +179,7 @@ def tables(facts: dict[str, Any], lang: str, currency: str = "EUR") -> dict[str,
                                         f"{format_number(r['per_1000_bills'], lang, 2)}" for r in drv["growing"]],
             h("growth", lang): [pct(r["growth"]) for r in drv["growing"]],
             h("p_value", lang): [format_number(r["p_value"], lang, 4) for r in drv["growing"]],
-            h("outlier", lang): [h("yes" if r["growing"] else "no", lang) for r in drv["growing"]]}),
+            h("growing", lang): [h("yes" if r["growing"] else "no", lang) for r in drv["growing"]]}),
     }
     rows = [(h("agent", lang), r["agent_id"], r) for r in drv["outliers"]["agents"] if r["outlier"]] + \
            [(h("reason", lang), words.reason_name(r["reason"], lang), r) for r in drv["outliers"]["reasons"]
@@ -189,15 +190,19 @@ def tables(facts: dict[str, Any], lang: str, currency: str = "EUR") -> dict[str,
         h("followed_rate", lang): [pct(r["rate"]) for *_, r in rows],
         h("team_rate", lang): [pct(r["team_rate"]) for *_, r in rows],
         h("p_value", lang): [format_number(r["p_value"], lang, 4) for *_, r in rows]})
-    by_reason = disc["by_reason"]
-    out["discounts"] = pd.DataFrame({
-        h("reason", lang): [words.reason_name(r["reason"], lang) for r in by_reason] + [h("total", lang)],
-        h("discounts", lang): [format_number(r["discounts"], lang, 0) for r in by_reason]
-        + [format_number(disc["totals"]["discounts"], lang, 0)],
-        h("value", lang): [money(r["value"]) for r in by_reason] + [money(disc["totals"]["value"])],
-        h("multi_month_value", lang): [money(r["multi_month_value"]) for r in by_reason]
-        + [money(disc["totals"]["multi_month_value"])],
-        h("mean_value", lang): [money(r["mean_value"]) for r in by_reason] + [""]})
+    def cost_table(rows: list[dict], key: str, name) -> pd.DataFrame:
+        return pd.DataFrame({
+            h(key, lang): [name(r) for r in rows],
+            h("discounts", lang): [format_number(r["discounts"], lang, 0) for r in rows],
+            h("value", lang): [money(r["value"]) for r in rows],
+            h("multi_month_value", lang): [money(r["multi_month_value"]) for r in rows],
+            h("mean_value", lang): [money(r["mean_value"]) for r in rows]})
+
+    total = {"reason": h("total", lang), **disc["totals"], "mean_value": None}
+    out["discounts"] = cost_table(disc["by_reason"] + [total], "reason",
+                                  lambda r: r["reason"] if r is total else words.reason_name(r["reason"], lang))
+    out["discounts_by_agent"] = cost_table(disc["by_agent"], "agent", lambda r: r["agent_id"] or h("unknown", lang))
+    out["discounts_by_month"] = cost_table(disc["by_month"], "month", lambda r: r["month"])
     found = disc["findings"]
     months = facts["definitions"]["repeat_discount_months"]
     out["findings"] = pd.DataFrame({
@@ -257,6 +262,10 @@ def _csv_rows(facts: dict[str, Any], name: str) -> pd.DataFrame:
                          ignore_index=True)
     if name == "discounts":
         return pd.DataFrame(disc["by_reason"])
+    if name == "discounts_by_agent":
+        return pd.DataFrame(disc["by_agent"])
+    if name == "discounts_by_month":
+        return pd.DataFrame(disc["by_month"])
     if name == "findings":
         return pd.DataFrame(disc["findings"], columns=["code", "contact_id", "customer_id", "agent_id", "day", "reason",
                                                        "value", "limit", "previous_contact_id", "previous_day"])
@@ -304,8 +313,9 @@ def run(args: argparse.Namespace) -> int:
         print(csv_text(_csv_rows(facts, args.table or "findings")), end="")
         return 0
     shown = tables(facts, lang, eng.contract(args.supplier).currency)
-    titles = {"drivers": "per_1000_bills", "repeats": "repeats", "growing": "growth", "outliers": "outlier",
-              "discounts": "discounts", "findings": "findings_title", "retention": "retention_title",
+    titles = {"drivers": "per_1000_bills", "repeats": "repeats", "growing": "growing", "outliers": "outlier",
+              "discounts": "discounts", "discounts_by_agent": "discounts_by_agent",
+              "discounts_by_month": "discounts_by_month", "findings": "findings_title", "retention": "retention_title",
               "net_value": "net_value_title"}
     for name in (args.table,) if args.table else TABLES:
         frame = shown[name]

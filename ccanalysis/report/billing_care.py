@@ -10,6 +10,10 @@ data, so the notebook cell shows nothing there.
 
 from __future__ import annotations
 
+from typing import Any
+
+import pandas as pd
+
 from ccanalysis.commands.billing_care import billing_services, month_facts, tables
 from ccanalysis.engagement import Engagement
 from ccanalysis.i18n import billing_care as words
@@ -17,6 +21,10 @@ from ccanalysis.i18n import format_date, format_money, format_number, format_per
 from ccanalysis.registry import Registry
 from ccanalysis.report import figures
 from ccanalysis.report.section import Section, SectionRecord, Sections, build_sections, section_decorator
+
+#: At most this many findings listed in the report (all of them in the command's CSV) and agents in the table.
+FINDINGS_SHOWN = 25
+AGENTS_SHOWN = 10
 
 SECTIONS: Registry[SectionRecord] = Registry("billing-care section", "sections", key="section")
 section = section_decorator(SECTIONS)
@@ -48,6 +56,8 @@ def drivers_section(facts: dict, shown: dict, lang: str, currency: str) -> Secti
                                                 else float(value.get((m, reason), 0.0)) for m in months]
               for reason in reasons}
     fig = figures.stacked_bars(months, series, lang, words.heading("chart_title", lang))
+    top = max((sum(v[i] for v in series.values()) for i in range(len(months))), default=0.0)
+    fig.axes[0].set_ylim(0, top * 1.5 or 1.0)  # room for the legend's rows above the bars
     repeats = {r["definition"]: r["rate"] for r in drv["repeats"]}
     per_1000 = "" if not drv["bills"] else format_number(drv["contacts"] * 1000 / drv["bills"], lang, 2)
     parts = [words.sentence("drivers_narrative", lang, contacts=format_number(drv["contacts"], lang, 0),
@@ -81,7 +91,10 @@ def discounts_section(facts: dict, shown: dict, lang: str, currency: str) -> Sec
                           month=facts["month"], value=format_money(totals["value"], lang, currency),
                           multi=format_money(totals["multi_month_value"], lang, currency))
     headline = [(words.heading("headline_value", lang), format_money(totals["value"], lang, currency), False)]
-    return Section(words.heading("discounts_title", lang), text, headline, [("", shown["discounts"])], [],
+    tables_ = [("", shown["discounts"]),
+               (words.heading("discounts_by_agent", lang), shown["discounts_by_agent"].head(AGENTS_SHOWN)),
+               (words.heading("discounts_by_month", lang), shown["discounts_by_month"])]
+    return Section(words.heading("discounts_title", lang), text, headline, tables_, [],
                    {"billing_care_discounts": totals["discounts"], "billing_care_discount_value": totals["value"]})
 
 
@@ -96,8 +109,23 @@ def findings_section(facts: dict, shown: dict, lang: str, currency: str) -> Sect
     counts: dict[str, int] = {}
     for f in found:
         counts[f["code"]] = counts.get(f["code"], 0) + 1
-    return Section(words.heading("findings_title", lang), text, headline,
-                   [("", shown["findings"])] if found else [], [], {"billing_care_findings": counts})
+    tables_ = []
+    if found:
+        value: dict[str, Any] = {}
+        for f in found:
+            value[f["code"]] = value.get(f["code"], 0) + f["value"]
+        tables_.append((words.heading("findings_by_check", lang), pd.DataFrame({
+            words.heading("check", lang): [words.check_name(c, lang) for c in counts],
+            words.heading("discounts", lang): [format_number(n, lang, 0) for n in counts.values()],
+            words.heading("value", lang): [format_money(value[c], lang, currency) for c in counts]})))
+        command = (f"ccanalysis billing-care {facts['engagement']} --supplier {facts['supplier']} "
+                   f"--month {facts['month']} --format csv --table findings")
+        caption = words.heading("findings_list", lang, shown=format_number(min(len(found), FINDINGS_SHOWN), lang, 0),
+                                count=format_number(len(found), lang, 0), command=command) \
+            if len(found) > FINDINGS_SHOWN else ""
+        tables_.append((caption, shown["findings"].head(FINDINGS_SHOWN)))
+    return Section(words.heading("findings_title", lang), text, headline, tables_, [],
+                   {"billing_care_findings": counts})
 
 
 @section("retention", "churn with and without a discount: raw, matched, propensity-weighted (observational); "
@@ -121,7 +149,7 @@ def retention_section(facts: dict, shown: dict, lang: str, currency: str) -> Sec
     for item in ret["horizons"]:
         if item["horizon_days"] == d["net_value_horizon_days"] and item["matched"]["difference"] == \
                 item["matched"]["difference"]:
-            headline.append((f"{words.method_name('matched', lang)} · {words.heading('days', lang, days=90)}",
+            headline.append((words.heading("headline_retention", lang, days=item["horizon_days"]),
                              format_percent(item["matched"]["difference"], lang, 1), False))
     tables_ = [("", shown["retention"])]
     if len(shown["net_value"]):
