@@ -531,6 +531,7 @@ LABELS.update({
     "check_payment_terms": {"es": "Plazo de pago", "en": "Payment terms"},
     "check_unbilled": {"es": "No facturado", "en": "Unbilled"},
     "check_not_attributable": {"es": "Cobro no atribuible", "en": "Payment not attributable"},
+    "check_retention_not_earned": {"es": "Retención no ganada", "en": "Retention fee not earned"},
     # the states of a dispute (data.md, the disputes table)
     "dispute_detected": {"es": "detectada", "en": "detected"},
     "dispute_validated": {"es": "validada", "en": "validated"},
