@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 
 from ccanalysis.billing_care import discounts as dc
+from ccanalysis.contract import BillingCareSettings
 
-POLICY = dc.Policy(authority_default=Decimal("50.00"), authority_by_agent={"A017": Decimal("150.00")},
-                   authority_by_type={"percent_off": Decimal("80.00")}, retention_reasons=("cancellation_threat",),
-                   repeat_discount_months=6)
+POLICY = dc.policy_from_settings(BillingCareSettings.model_validate({
+    "discount_authority": {"default": "50.00", "agents": {"A017": "150.00"}, "by_type": {"percent_off": "80.00"}},
+    "retention_reasons": ["cancellation_threat"], "repeat_discount_months": 6}))
 COLUMNS = ["contact_id", "customer_id", "start", "reason", "agent_id", "discount_amount", "discount_type",
            "discount_months"]
 ROWS = [
@@ -86,9 +87,9 @@ def test_policy_checks_registry_names_what_exists():
         dc.POLICY_CHECKS.get("x")
 
 
-def test_policy_from_settings_mapping():
-    policy = dc.policy_from_settings({"discount_authority": {"default": 50, "agents": {"A017": "150.00"}},
-                                      "retention_reasons": ["cancellation_threat"], "repeat_discount_months": 3})
-    assert policy.authority("A017", "credit") == Decimal("150.00")
-    assert policy.authority("A001", "credit") == Decimal("50")
-    assert policy.repeat_discount_months == 3
+def test_no_authority_in_the_contract_means_no_authority_finding():
+    policy = dc.policy_from_settings(BillingCareSettings.model_validate({"repeat_discount_months": 3}))
+    found = dc.policy_findings(dc.discounts(CONTACTS), policy)
+    assert "over_authority" not in {f.code for f in found}
+    # with 3 months K1's 15 March → 15 September is no repeat any more
+    assert "repeated_discount" not in {f.code for f in found}

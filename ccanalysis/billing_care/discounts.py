@@ -10,8 +10,8 @@ findings (a code and its facts: the contact, the customer, the agent, the value,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -21,49 +21,24 @@ from ccanalysis.billing_care.drivers import month_column
 from ccanalysis.money import ZERO, exact_sum, round_money, to_decimal
 from ccanalysis.registry import Registry
 
-DISCOUNT_TYPES = ("credit", "percent_off")
-
 
 @dataclass(frozen=True)
 class Policy:
-    """A service's discount policy (the contract's `billing_care` settings): `authority_default` EUR, the
-    most one discount may be worth when no other limit applies; `authority_by_type` per discount type and
-    `authority_by_agent` per agent (an agent's own limit wins over the type's, which wins over the default);
-    `retention_reasons`, the reasons a discount may be granted for; `repeat_discount_months`, the months
-    within which a second discount to the same customer is a finding."""
+    """A service's discount policy, from the contract's `billing_care:` settings (`contract.BillingCareSettings`):
+    `authority`, the contract's `DiscountAuthority` (its `limit(agent_id, discount_type)` is the most one
+    discount may be worth, EUR: the agent's own limit, else the type's, else the default; None when the
+    contract sets none, and then no discount is over authority); `retention_reasons`, the reasons a discount
+    is meant for; `repeat_discount_months`, the months within which a second discount to the same customer
+    is a finding."""
 
-    authority_default: Decimal
-    authority_by_agent: Mapping[str, Decimal] = field(default_factory=dict)
-    authority_by_type: Mapping[str, Decimal] = field(default_factory=dict)
+    authority: Any = None
     retention_reasons: tuple[str, ...] = ("cancellation_threat",)
     repeat_discount_months: int = 6
 
-    def authority(self, agent: object, kind: object) -> Decimal:
-        """The most a discount of type `kind` granted by `agent` may be worth, EUR."""
-        if isinstance(agent, str) and agent in self.authority_by_agent:
-            return to_decimal(self.authority_by_agent[agent])
-        if isinstance(kind, str) and kind in self.authority_by_type:
-            return to_decimal(self.authority_by_type[kind])
-        return to_decimal(self.authority_default)
-
 
 def policy_from_settings(settings: Any) -> Policy:
-    """A `Policy` from the contract's `billing_care` block (a pydantic model or a mapping with
-    `discount_authority: {default, agents, by_type}`, `retention_reasons`, `repeat_discount_months`)."""
-    def get(obj: Any, key: str, default: Any = None) -> Any:
-        if obj is None:
-            return default
-        if isinstance(obj, Mapping):
-            return obj.get(key, default)
-        return getattr(obj, key, default)
-
-    authority = get(settings, "discount_authority")
-    return Policy(
-        authority_default=to_decimal(get(authority, "default", 0) or 0),
-        authority_by_agent={k: to_decimal(v) for k, v in (get(authority, "agents") or {}).items()},
-        authority_by_type={k: to_decimal(v) for k, v in (get(authority, "by_type") or {}).items()},
-        retention_reasons=tuple(get(settings, "retention_reasons") or ("cancellation_threat",)),
-        repeat_discount_months=int(get(settings, "repeat_discount_months", 6) or 6))
+    """The `Policy` of a service's `billing_care` settings (`contract.BillingCareSettings`)."""
+    return Policy(settings.discount_authority, tuple(settings.retention_reasons), int(settings.repeat_discount_months))
 
 
 def _months(value: object) -> int:
@@ -167,9 +142,11 @@ def policy_check(name: str, description: str) -> Callable:
 
 @policy_check("over_authority", "a discount worth more than its agent's authority (value > limit, EUR)")
 def over_authority(granted: pd.DataFrame, policy: Policy) -> list[PolicyFinding]:
-    found = []
+    found: list[PolicyFinding] = []
+    if policy.authority is None:
+        return found
     for row in granted.itertuples(index=False):
-        limit = policy.authority(getattr(row, "agent_id", None), getattr(row, "discount_type", None))
+        limit = policy.authority.limit(_text(getattr(row, "agent_id", None)), _text(getattr(row, "discount_type", None)))
         if row.value > limit:
             found.append(_finding("over_authority", row, limit=limit))
     return found
