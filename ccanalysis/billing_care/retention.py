@@ -38,7 +38,7 @@ TENURE_EDGES_MONTHS = (12, 36)
 MARGIN_MONTHS = 12
 #: Propensities are clipped to [CLIP, 1 − CLIP] before weighting (no customer weighs more than 1 ÷ CLIP).
 CLIP = 0.01
-BOOTSTRAP_DRAWS = 500
+BOOTSTRAP_DRAWS = 200
 BOOTSTRAP_SEED = 20260917
 
 

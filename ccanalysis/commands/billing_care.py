@@ -338,7 +338,7 @@ def add_parser(sub: Any, common: Any) -> None:
     p.add_argument("--table", choices=TABLES, default=None,
                    help="only this table (table format), or the table of --format csv (default findings)")
     p.add_argument("--draws", type=int, default=None, help="bootstrap draws of the propensity-weighted interval "
-                                                           "(default 500)")
+                                                           "(default 200)")
     p.add_argument("--lang", choices=("es", "en"), default=None)
     common(p)
     p.set_defaults(func=run)
