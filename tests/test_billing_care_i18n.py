@@ -15,11 +15,11 @@ def test_every_registered_code_has_words(lang):
     for name in discounts.POLICY_CHECKS.names():
         assert words.check_name(name, lang)
     for method in ("raw", "matched", "ipw"):
-        assert words.method_name(method, lang)
+        assert words.method_name(method, lang) and words.method_short(method, lang)
 
 
 def test_every_catalogue_entry_has_both_languages():
-    for catalogue in (words.REASON_WORDS, words.REPEAT_WORDS, words.CHECK_WORDS, words.METHOD_WORDS,
+    for catalogue in (words.REASON_WORDS, words.REPEAT_WORDS, words.CHECK_WORDS, words.METHOD_WORDS, words.METHOD_SHORT,
                       words.HEADINGS, words.SENTENCES, words.BASIS_WORDS):
         for key, entry in catalogue.items():
             assert set(entry) == set(LANGS), key

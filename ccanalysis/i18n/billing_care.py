@@ -61,6 +61,12 @@ METHOD_WORDS: dict[str, dict[str, str]] = {
     "ipw": {"es": "Ponderada por propensión (IPW)", "en": "Propensity-weighted (IPW)"},
 }
 
+#: The methods' short names (a chart's row labels).
+METHOD_SHORT: dict[str, dict[str, str]] = {
+    "raw": {"es": "bruta", "en": "raw"}, "matched": {"es": "emparejada", "en": "matched"},
+    "ipw": {"es": "ponderada (IPW)", "en": "weighted (IPW)"},
+}
+
 HEADINGS: dict[str, dict[str, str]] = {
     "drivers_title": {"es": "Atención de facturación: qué motiva las llamadas", "en": "Billing care: what drives the calls"},
     "discounts_title": {"es": "Atención de facturación: descuentos", "en": "Billing care: discounts"},
@@ -116,6 +122,8 @@ HEADINGS: dict[str, dict[str, str]] = {
                       "en": "The first {shown} of {count} (all of them: {command})"},
     "yes": {"es": "sí", "en": "yes"},
     "no": {"es": "no", "en": "no"},
+    "interval_chart": {"es": "Diferencia de baja con − sin descuento, intervalo 95 %",
+                       "en": "Churn difference with − without a discount, 95 % interval"},
     "chart_title": {"es": "Contactos por 1.000 facturas, por motivo", "en": "Contacts per 1,000 bills, by reason"},
     "headline_contacts": {"es": "Contactos del mes", "en": "Contacts this month"},
     "headline_repeat": {"es": "Repetición a 7 días", "en": "7-day repeats"},
@@ -211,6 +219,10 @@ def check_sentence(code: str, lang: str, **values: object) -> str:
 
 def method_name(method: str, lang: str) -> str:
     return METHOD_WORDS[method][check_lang(lang)]
+
+
+def method_short(method: str, lang: str) -> str:
+    return METHOD_SHORT[method][check_lang(lang)]
 
 
 def basis_name(basis: str, lang: str) -> str:

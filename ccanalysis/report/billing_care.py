@@ -151,7 +151,11 @@ def retention_section(facts: dict, shown: dict, lang: str, currency: str) -> Sec
                 item["matched"]["difference"]:
             headline.append((words.heading("headline_retention", lang, days=item["horizon_days"]),
                              format_percent(item["matched"]["difference"], lang, 1), False))
+    rows = [(f"{words.heading('days', lang, days=item['horizon_days'])} · {words.method_short(m, lang)}",
+             item[m]["difference"], item[m]["low"], item[m]["high"])
+            for item in ret["horizons"] for m in ("raw", "matched", "ipw")]
+    fig = figures.intervals(rows, lang, words.heading("interval_chart", lang))
     tables_ = [("", shown["retention"])]
     if len(shown["net_value"]):
         tables_.append((words.heading("net_value_title", lang), shown["net_value"]))
-    return Section(title, "\n\n".join(parts), headline, tables_, [], results)
+    return Section(title, "\n\n".join(parts), headline, tables_, [fig], results)
