@@ -78,6 +78,7 @@ SOURCES = {
     "contacts": {"es": "registros de contacto", "en": "contact records"},
     "interval": {"es": "actividad por intervalos", "en": "interval activity"},
     "daily": {"es": "actividad diaria", "en": "daily activity"},
+    "care_records": {"es": "registros de atención de facturación", "en": "billing-care records"},
     "none": {"es": "sin actividad", "en": "no activity"},
 }
 

@@ -136,7 +136,9 @@ class BillableUnit:
     drivers: how its value scales with the simulator's drivers (`ccanalysis.simulation.montecarlo`): the
     product of the multipliers named — ("volume",) for counts of contacts, customers, sales and payments,
     ("volume", "aht") for handled time, ("hours",) for staffed time (the hours curve of a time-paid
-    candidate), () for a unit that does not move (month). None: not simulated (a unit added without it).
+    candidate), () for a unit that does not move (month). None: not simulated (a unit added without it);
+    care_records: it is counted on the service's billing-care records (`ServiceActivity.care_records`: beside
+    activity rows, the records; else the contact records), not on its activity.
     """
 
     name: str
@@ -152,6 +154,7 @@ class BillableUnit:
     peak: Callable[[Mapping[str, Any], ServiceActivity, str], Decimal] | None = None
     drivers: tuple[str, ...] | None = None
     amounts: Callable[[Mapping[str, Any], ServiceActivity], RecordAmounts] | None = None
+    care_records: bool = False
 
 
 #: The drivers a unit's value may scale with (`BillableUnit.drivers`).
@@ -485,7 +488,8 @@ for _unit in (
                  contacts_only=True, drivers=("volume",), amounts=_right_party_contact),
     BillableUnit("retained_customer", _retained_customer, contact_columns=("outcome", "customer_id"),
                  charge_keys={"retention_window_days": "days the customer must stay a customer after the "
-                              "retention contact for the fee to be earned"}, drivers=("volume",)),
+                              "retention contact for the fee to be earned"}, drivers=("volume",),
+                 care_records=True),
     BillableUnit("month", _month, from_activity=False, drivers=()),
 ):
     UNITS.register(_unit)
@@ -618,6 +622,8 @@ def billable_units(charge: Mapping[str, Any], activity: ServiceActivity, *, acti
     if unit.events:
         return _collected(charge, act, figures)
     value = unit.value(charge, act, active_days, period_days)
+    if unit.care_records and act.records is not None:
+        figures["source"] = "care_records"  # counted on the billing-care records, not the activity rows
     if not unit.from_activity:
         prorated = charge.get("prorate", True) is not False
         return Units(value, None, Fact("period_units", {"unit": unit.name, "prorated": prorated,
