@@ -118,8 +118,12 @@ HEADINGS: dict[str, dict[str, str]] = {
     "discounts_by_agent": {"es": "Descuentos por agente (los de mayor valor)", "en": "Discounts by agent (largest first)"},
     "discounts_by_month": {"es": "Descuentos por mes", "en": "Discounts by month"},
     "findings_by_check": {"es": "Hallazgos por comprobación", "en": "Findings by check"},
-    "findings_list": {"es": "Los primeros {shown} de {count} (todos: {command})",
-                      "en": "The first {shown} of {count} (all of them: {command})"},
+    "findings_largest": {"es": "Los {shown} de mayor valor de {count} (todos: {command})",
+                         "en": "The {shown} largest of {count} (all of them: {command})"},
+    "net_value_ends": {"es": "Valor neto por euro de descuento: cada motivo, y los {shown} agentes de mayor y los {shown} "
+                             "de menor valor de {count}",
+                       "en": "Net value per discount euro: every reason, and the {shown} highest and {shown} lowest "
+                             "of {count} agents"},
     "yes": {"es": "sí", "en": "yes"},
     "no": {"es": "no", "en": "no"},
     "interval_chart": {"es": "Diferencia de baja con − sin descuento, intervalo 95 %",

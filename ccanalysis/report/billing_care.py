@@ -22,9 +22,12 @@ from ccanalysis.registry import Registry
 from ccanalysis.report import figures
 from ccanalysis.report.section import Section, SectionRecord, Sections, build_sections, section_decorator
 
-#: At most this many findings listed in the report (all of them in the command's CSV) and agents in the table.
+#: At most this many findings listed in the report, the largest (all of them in the command's CSV), and agents
+#: in the discount table.
 FINDINGS_SHOWN = 25
 AGENTS_SHOWN = 10
+#: The net value table lists every reason and the agents of the AGENTS_EACH_END highest and lowest net value per euro.
+AGENTS_EACH_END = 5
 
 SECTIONS: Registry[SectionRecord] = Registry("billing-care section", "sections", key="section")
 section = section_decorator(SECTIONS)
@@ -120,10 +123,11 @@ def findings_section(facts: dict, shown: dict, lang: str, currency: str) -> Sect
             words.heading("value", lang): [format_money(value[c], lang, currency) for c in counts]})))
         command = (f"ccanalysis billing-care {facts['engagement']} --supplier {facts['supplier']} "
                    f"--month {facts['month']} --format csv --table findings")
-        caption = words.heading("findings_list", lang, shown=format_number(min(len(found), FINDINGS_SHOWN), lang, 0),
+        caption = words.heading("findings_largest", lang, shown=format_number(min(len(found), FINDINGS_SHOWN), lang, 0),
                                 count=format_number(len(found), lang, 0), command=command) \
             if len(found) > FINDINGS_SHOWN else ""
-        tables_.append((caption, shown["findings"].head(FINDINGS_SHOWN)))
+        largest = sorted(range(len(found)), key=lambda i: (-found[i]["value"], i))[:FINDINGS_SHOWN]
+        tables_.append((caption, shown["findings"].iloc[largest]))
     return Section(words.heading("findings_title", lang), text, headline, tables_, [],
                    {"billing_care_findings": counts})
 
@@ -157,5 +161,12 @@ def retention_section(facts: dict, shown: dict, lang: str, currency: str) -> Sec
     fig = figures.intervals(rows, lang, words.heading("interval_chart", lang))
     tables_ = [("", shown["retention"])]
     if len(shown["net_value"]):
-        tables_.append((words.heading("net_value_title", lang), shown["net_value"]))
+        reasons = len(ret["net_value"]["reason"])
+        agents = ret["net_value"]["agent_id"]
+        order = sorted(range(len(agents)), key=lambda i: (-(agents[i]["per_euro"] if agents[i]["per_euro"] ==
+                                                            agents[i]["per_euro"] else float("-inf")), i))
+        keep = order if len(order) <= 2 * AGENTS_EACH_END else order[:AGENTS_EACH_END] + order[-AGENTS_EACH_END:]
+        caption = words.heading("net_value_title", lang) if len(keep) == len(order) else \
+            words.heading("net_value_ends", lang, shown=AGENTS_EACH_END, count=len(order))
+        tables_.append((caption, shown["net_value"].iloc[list(range(reasons)) + [reasons + i for i in keep]]))
     return Section(title, "\n\n".join(parts), headline, tables_, [fig], results)
