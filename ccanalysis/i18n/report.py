@@ -156,6 +156,8 @@ LABELS.update({
     "table_placements": {"es": "cartera asignada", "en": "placements"},
     "table_attempts": {"es": "gestiones de recobro", "en": "collection attempts"},
     "table_payments": {"es": "cobros", "en": "payments"},
+    "table_customers": {"es": "clientes (atención de facturación)", "en": "customers (billing care)"},
+    "table_bills": {"es": "facturas emitidas", "en": "bills issued"},
 })
 
 SENTENCES: dict[str, dict[str, str]] = {
