@@ -82,7 +82,8 @@ class DailyActivity:
         bound = np.datetime64(day, "D")
         hi_c = int(self.contact_days.searchsorted(bound, side="right"))
         hi_r = int(self.row_days.searchsorted(bound, side="right"))
-        return self.whole.with_data(self.whole.contacts.iloc[:hi_c], self.whole.rows.iloc[:hi_r])
+        return self.whole.with_data(self.whole.contacts.iloc[:hi_c], self.whole.rows.iloc[:hi_r],
+                                    _records_between(self.whole, None, bound))
 
     def has_data(self, day: date) -> bool:
         """Whether `day` has activity of its own."""
@@ -128,6 +129,18 @@ def daily_kpis_exact(service: Service, kpi_days: pd.DataFrame) -> bool:
     return True
 
 
+def _records_between(activity: ServiceActivity, first: np.datetime64 | None,
+                     last: np.datetime64) -> pd.DataFrame | None:
+    """A billing-care service's records (`ServiceActivity.records`) of the days first..last (None: from the
+    start); None when the service has none apart from its contacts."""
+    records = activity.records
+    if records is None or records.empty:
+        return records
+    days = records["start"].to_numpy().astype("datetime64[D]")
+    keep = days <= last if first is None else (days >= first) & (days <= last)
+    return records[keep]
+
+
 def split_days(activity: ServiceActivity) -> DailyActivity:
     """The service's activity sorted by time and split by day (contacts by their start's day, rows by date)."""
     contacts, rows = activity.contacts, activity.rows
@@ -167,7 +180,8 @@ class DaySlices(Mapping[date, ServiceActivity]):
             c, r = self._contact_days, self._row_days
             self._cache[day] = self._whole.with_data(
                 self._whole.contacts.iloc[c.searchsorted(bound, "left"):c.searchsorted(bound, "right")],
-                self._whole.rows.iloc[r.searchsorted(bound, "left"):r.searchsorted(bound, "right")])
+                self._whole.rows.iloc[r.searchsorted(bound, "left"):r.searchsorted(bound, "right")],
+                _records_between(self._whole, bound, bound))
         return self._cache[day]
 
     def __contains__(self, day: object) -> bool:

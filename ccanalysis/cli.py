@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .commands import accrual, audit, cargos, collections, dispute, match, simulate
+from .commands import accrual, audit, billing_care, cargos, collections, dispute, match, simulate
 from .errors import EXIT_BUG, EXIT_DONE, CcanalysisError, EngagementError, InputError
 from .jsonio import dumps
 
@@ -214,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_parser(sub, common)
     collections.add_parser(sub, common)
     cargos.add_parser(sub, common)
+    billing_care.add_parser(sub, common)
     return parser
 
 

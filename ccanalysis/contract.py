@@ -215,6 +215,46 @@ class CollectionsTerms(Strict):
     max_fee_per_account: Annotated[Exact, Field(ge=0)] | None = None
 
 
+class DiscountAuthority(Strict):
+    """The most one discount may be worth (its total value: a credit's amount, or a percent-off's monthly amount ×
+    its months), EUR, by who grants it: `agents` (agent_id → EUR) first, then `by_type` (credit | percent_off →
+    EUR), then `default`."""
+
+    default: Annotated[Exact, Field(ge=0)]
+    agents: dict[Annotated[str, Field(min_length=1)], Annotated[Exact, Field(ge=0)]] = {}
+    by_type: dict[Literal["credit", "percent_off"], Annotated[Exact, Field(ge=0)]] = {}
+
+    def limit(self, agent_id: str | None, discount_type: str | None) -> Decimal:
+        """The authority (EUR) of `agent_id` for a discount of `discount_type`."""
+        if agent_id is not None and agent_id in self.agents:
+            return self.agents[agent_id]
+        if discount_type is not None and discount_type in self.by_type:
+            return self.by_type[discount_type]  # type: ignore[index]
+        return self.default
+
+
+class BillingCareSettings(Strict):
+    """`billing_care:` of a billing-inquiry service (spec: billing care): each agent's discount authority, the
+    contact reasons a discount is meant for (a discount on another reason is a finding) and the months within
+    which a second discount to the same customer is a finding. A service with these settings may have contact
+    records (its billing-care records: reasons, customers, discounts, outcomes) beside its activity rows."""
+
+    discount_authority: DiscountAuthority | None = None
+    retention_reasons: Annotated[list[str], Field(min_length=1)] = ["cancellation_threat"]
+    repeat_discount_months: Annotated[int, Field(ge=1)] = 6
+
+    @field_validator("retention_reasons")
+    @classmethod
+    def _known_reasons(cls, value: list[str]) -> list[str]:
+        from ccanalysis.io.schemas import BILLING_REASONS
+
+        for i, reason in enumerate(value):
+            if reason not in BILLING_REASONS:
+                raise ValueError(f"retention_reasons[{i}]: unknown reason {reason!r}; write one of "
+                                 f"{', '.join(BILLING_REASONS)}")
+        return value
+
+
 class Service(Strict):
     id: Identifier
     name: Annotated[str, Field(min_length=1)]
@@ -228,6 +268,8 @@ class Service(Strict):
     sla: dict[str, Any] | None = None
     #: a collections service: priced on its placements, attempts and payments (not on contact records)
     collections: CollectionsTerms | None = None
+    #: a billing-inquiry service's billing-care settings (discount authority, retention reasons)
+    billing_care: BillingCareSettings | None = None
 
     @field_validator("kpis")
     @classmethod

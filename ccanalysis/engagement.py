@@ -24,6 +24,7 @@ from .contract import BillingPeriod, Contract, EngagementSettings, KpiSetting, S
 from .errors import InputError, UnknownNameError, UsageError
 from .io.invoice_rules import RULES_PREFIX, empty_labels, is_rules_file, labels_path
 from .io.schemas import TABLES
+from .periods import period_containing
 
 #: Service-level thresholds used when a contract's `kpis:` block does not set them.
 DEFAULT_SL_THRESHOLD_S = 20
@@ -264,22 +265,43 @@ class Engagement:
     # ---- activity of one service over dates
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        for derived in ("_groups", "_attributed", "_months"):  # rebuilt on use
+        for derived in ("_groups", "_attributed", "_months", "_billing_care"):  # rebuilt on use
             state.pop(derived, None)
         return state
 
-    def _grouped(self, table: str, when: str) -> dict[tuple[str, str], pd.DataFrame]:
-        """The table split once by (supplier, service), each part sorted by `when`, for fast date slices."""
+    def _grouped(self, table: str, when: str, *, records: bool = False) -> dict[tuple[str, str], pd.DataFrame]:
+        """The table split once by (supplier, service), each part sorted by `when`, for fast date slices.
+        Contact records: only those the service's counts come from, unless `records` (every record, the
+        billing-care records beside activity rows included)."""
         cache = self.__dict__.setdefault("_groups", {})
-        if table not in cache:
+        name = f"{table}:records" if records else table
+        if name not in cache:
+            if table == "contacts" and not records:
+                cache[name] = {key: self._counted(key, part) for key, part
+                               in self._grouped(table, when, records=True).items()}
+                return cache[name]
             frame = self.table(table)
-            cache[table] = {} if frame.empty else {
+            cache[name] = {} if frame.empty else {
                 key: part.sort_values(when, kind="stable")
                 for key, part in frame.groupby(["supplier", "service"], sort=False)}
-        return cache[table]
+        return cache[name]
 
-    def _between(self, table: str, when: str, supplier: str, service: str, start: date, end: date) -> pd.DataFrame:
-        part = self._grouped(table, when).get((supplier, service))
+    def _counted(self, key: tuple[str, str], contacts: pd.DataFrame) -> pd.DataFrame:
+        """The contact records of a service that its counts come from: all of them, but for a billing-care
+        service in billing months whose source is activity rows (there the records are billing-care records
+        only, `io.checks.granularity`)."""
+        supplier, service = key
+        if key not in self.billing_care_services() or contacts.empty:
+            return contacts
+        cutoff = self.contracts[supplier].billing_cycle.cutoff_day
+        days = contacts["start"].dt.normalize()
+        months = {day: period_containing(day.date(), cutoff).month for day in days.unique()}
+        counted = days.map(lambda day: self.granularity.get((supplier, service, months[day])) == "contacts")
+        return contacts[counted.to_numpy(dtype=bool)]
+
+    def _between(self, table: str, when: str, supplier: str, service: str, start: date, end: date, *,
+                 records: bool = False) -> pd.DataFrame:
+        part = self._grouped(table, when, records=records).get((supplier, service))
         if part is None:
             return self.table(table).iloc[0:0]
         values = part[when].to_numpy()
@@ -288,8 +310,28 @@ class Engagement:
         return part.iloc[lo:hi]
 
     def contacts_for(self, supplier: str, service: str, start: date, end: date) -> pd.DataFrame:
-        """Contact records of one service starting between two dates, inclusive."""
+        """Contact records of one service starting between two dates, inclusive: the ones its counts come
+        from (a billing-care service's records beside activity rows are left out: `billing_care_contacts`)."""
         return self._between("contacts", "start", supplier, service, start, end)
+
+    def billing_care_contacts(self, supplier: str, service: str, start: date, end: date) -> pd.DataFrame:
+        """Every contact record of one service starting between two dates, inclusive — for a billing-care
+        service, its billing-care records (reason, customer_id, agent_id, discount, outcome), whether the
+        service's counts come from them or from activity rows."""
+        return self._between("contacts", "start", supplier, service, start, end, records=True)
+
+    def billing_care_services(self) -> dict[tuple[str, str], Service]:
+        """(supplier, service id) → the service with `billing_care:` settings (the latest terms that set them),
+        for every service of every contract and version that has them."""
+        if "_billing_care" not in self.__dict__:
+            found: dict[tuple[str, str], Service] = {}
+            for supplier, contract in self.contracts.items():
+                for services in [contract.services] + [v.services for v in contract.versions]:
+                    for service in services:
+                        if service.billing_care is not None:
+                            found[(supplier, service.id)] = service
+            self.__dict__["_billing_care"] = found
+        return dict(self.__dict__["_billing_care"])
 
     def activity_rows(self, supplier: str, service: str, start: date, end: date) -> pd.DataFrame:
         """Activity rows (daily or interval) of one service between two dates, inclusive."""

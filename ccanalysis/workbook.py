@@ -107,8 +107,13 @@ def service_activity(eng: Engagement, supplier: str, service: Service, period: B
         contacts = eng.contacts_for(supplier, service.id, first, last)
     rows = eng.activity_rows(supplier, service.id, first, last)
     interval_minutes = interval_length_minutes(rows) if has_intervals(rows) else None
+    records = None  # a billing-care service's records beside its activity rows
+    if (supplier, service.id) in eng.billing_care_services() and not rows.empty:
+        records = eng.billing_care_contacts(supplier, service.id, first, last)
+    customers = eng.tables.get("customers")
     return ServiceActivity(contacts=contacts, rows=rows, holidays=eng.holidays, period_start=period.start,
-                           period_end=period.end, interval_minutes=interval_minutes, prior_contacts=prior)
+                           period_end=period.end, interval_minutes=interval_minutes, records=records,
+                           customers=customers, prior_contacts=prior)
 
 
 def attributable_payments(eng: Engagement, supplier: str, month: str) -> frozenset[tuple[str, date]] | None:
@@ -709,6 +714,30 @@ def _previous_end(eng: Engagement, supplier: str, month: str) -> date | None:
     return pd.Timestamp(lines["period_end"].max()).date()
 
 
+def retentions(eng: Engagement, supplier: str, month: str) -> dict[tuple[str, str], pd.DataFrame]:
+    """Per (service, charge) billed per retained customer in billing period `month`: each retained contact the
+    charge counts and whether its fee is earned (`pricing.units.retention_outcomes`, the unit's own
+    definition), from the activities the expected invoice was rated on."""
+    from ccanalysis.pricing import units
+
+    contract = eng.contract(supplier)
+    period = contract.period(month)
+    if contract.active_days(period) == 0:
+        return {}
+    out: dict[tuple[str, str], pd.DataFrame] = {}
+    activities = None
+    for service in contract.services_for(period):
+        for charge in service.charges:
+            if "retained_customer" not in units.charge_units(charge):
+                continue
+            if activities is None:
+                activities = _rated(eng, supplier, month)[1]
+            act = units.filtered(activities[service.id], charge.get("applies_to"))
+            out[(service.id, charge["id"])] = units.retention_outcomes(
+                act.care_records(), act.customers, units.retention_window_days(charge))
+    return out
+
+
 def _sla_facts(lines: list[Line]) -> dict[tuple[str | None, str], dict[str, Any]]:
     """Per (service, SLA charge id) of the expected invoice's SLA lines, the KPI a finding on it is explained
     with (read from the lines' facts: nothing is recomputed)."""
@@ -775,7 +804,8 @@ def _audit(eng: Engagement, supplier: str, month: str, lang: str) -> Any:
                            max_terms_days=eng.settings.payment_terms_days,
                            invoice_months=invoice_months(eng, supplier),
                            previous_end=_previous_end(eng, supplier, month), disputes=eng.table("disputes"),
-                           sla_facts=_sla_facts(lines), attributable=attributable_payments(eng, supplier, month))
+                           sla_facts=_sla_facts(lines), attributable=attributable_payments(eng, supplier, month),
+                           retentions=retentions(eng, supplier, month))
     names = {(None if _missing(s) else s, c): d for s, c, d
              in zip(expected["service"], expected["charge"], expected["description"], strict=True)}
     for service in contract.services_for(period):

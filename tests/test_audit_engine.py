@@ -111,7 +111,7 @@ def findings(result):
 def test_every_check_is_registered_once():
     assert set(CHECKS.names()) == {"rate", "quantity", "arithmetic", "duplicate", "not_in_contract", "missing_penalty",
                                    "unearned_bonus", "minimum_commitment", "period", "payment_terms", "unbilled",
-                                   "not_attributable"}
+                                   "not_attributable", "retention_not_earned"}
     with pytest.raises(ValueError, match="checks: arithmetic"):
         CHECKS.get("tiers")
 

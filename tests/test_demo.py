@@ -147,8 +147,10 @@ def test_activity_patterns(demo_root: Path) -> None:
 
 
 def test_contact_records(demo_root: Path) -> None:
-    files = sorted((demo_root / "data/demo/contacts").glob("*.parquet"))
+    files = sorted((demo_root / "data/demo/contacts").glob("northwind_care_*.parquet"))
     assert [f.name for f in files] == [f"northwind_care_{m}.parquet" for m in demo.MONTHS]
+    assert sorted(f.name for f in (demo_root / "data/demo/contacts").glob("northwind_billing_*.parquet")) == [
+        f"northwind_billing_{m}.parquet" for m in demo.MONTHS]  # billing care (tests/test_demo_billing_care.py)
     contacts = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
     assert contacts["contact_id"].is_unique
     assert (contacts["answered"] != contacts["abandoned"]).all()
@@ -211,9 +213,9 @@ ENGAGEMENT_KEYS = {"id", "client", "currency", "lang", "holidays", "suppliers", 
 CONTRACT_KEYS = {"supplier", "name", "currency", "tax_rate", "tax_note", "valid_from", "valid_to", "billing_cycle",
                  "payment_terms_days", "dispute_window_days", "withholding_rate", "minimum_commitment", "services",
                  "compliance", "versions"}
-SERVICE_KEYS = {"id", "name", "channel", "kpis", "charges", "sla", "valid_from", "valid_to"}
+SERVICE_KEYS = {"id", "name", "channel", "kpis", "charges", "sla", "valid_from", "valid_to", "billing_care"}
 CHARGE_KEYS = {"id", "description", "unit", "model", "minimum", "maximum", "prorate", "applies_to", "rounding",
-               "fte_hours"}
+               "fte_hours", "retention_window_days"}
 MODEL_KEYS = {
     "per_unit": {"unit_price"},
     "graduated": {"tiers", "flat_fee_at_zero"},
@@ -226,7 +228,7 @@ MODEL_KEYS = {
 }
 TIER_KEYS = {"up_to", "unit_price", "flat_fee", "block_size"}
 UNITS = {"logged_hour", "productive_hour", "effective_hour", "productive_minute", "talk_minute", "handled_contact",
-         "offered_contact", "customer", "fte", "sale", "collected_amount", "month"}
+         "offered_contact", "customer", "fte", "sale", "collected_amount", "month", "retained_customer"}
 KPIS = {"service_level", "abandonment_rate", "asa_s", "aht_s", "occupancy", "fcr", "qa_score", "csat",
         "attrition_rate", "training_hours_per_head", "cost_per_contact", "collections_recovery_rate"}
 KPI_SETTING_KEYS = {"variant", "threshold_s", "short_abandon_s", "aggregation", "decimals"}

@@ -312,7 +312,7 @@ def test_model_registry_and_units():
                            "graduated_percentage", "capacity", "fixed"}
     parts = MODELS["per_unit"]({"unit_price": "0.25"}, Usage(D(8), None))
     assert parts[0].amount == D(2)
-    assert "productive_minute" in BILLABLE_UNITS and len(BILLABLE_UNITS) == 13
+    assert "productive_minute" in BILLABLE_UNITS and len(BILLABLE_UNITS) == 14
     assert charge_units(MINUTES) == ["productive_minute"]
     assert charge_units(SEATS) == ["fte", "handled_contact"]
 

@@ -45,7 +45,8 @@ def supplier_month() -> nbformat.NotebookNode:
         cell("near_misses = report.near_miss_section(eng, supplier, month, lang)\nnear_misses"),
         cell("activity = report.activity_section(eng, supplier, month, lang, audience)\nactivity"),
         cell("scorecard = report.compliance_section(eng, supplier, month, lang)\nscorecard"),
-        cell("report.publish(audit, summary, invoice, kpis, near_misses, activity, scorecard)"),
+        cell("billing_care = report.billing_care_sections(eng, supplier, month, lang)\nbilling_care"),
+        cell("report.publish(audit, summary, invoice, kpis, near_misses, activity, scorecard, billing_care)"),
     ]
     return new_notebook(cells=cells, metadata=KERNEL)
 

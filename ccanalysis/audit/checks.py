@@ -402,6 +402,52 @@ def not_attributable(ctx: AuditContext) -> list[Finding]:
     return out
 
 
+@check("retention_not_earned", claimable=False,
+       description="a retention fee on a customer who churned inside the contract's retention window (or was not "
+                   "retained in the period); its money is in the charge's quantity finding")
+def retention_not_earned(ctx: AuditContext) -> list[Finding]:
+    """A fee line naming a customer (customer_id) on a charge billed per retained customer whose fee is not
+    earned: the customer churned inside the retention window after its retention contact (cause
+    `churned_in_window`, with the contact's day, the churn date and the window), or had no retained contact in
+    the period (`no_retained_contact`). A customer's first lines are set against its earned fees; only the
+    lines beyond them are findings. The money is already in the charge's quantity finding (the billed retained
+    customers above the earned ones), so this finding names the customer and claims nothing again: each euro
+    is claimed once."""
+    if not ctx.retentions:
+        return []
+    lines = [b for pair in ctx.pairs for b in pair.billed] + list(ctx.unmatched)
+    out = []
+    for (service, charge), outcomes in ctx.retentions.items():
+        mine = sorted((b for b in lines if b.customer_id is not None and b.service == service and b.charge == charge),
+                      key=lambda b: b.order)
+        seen: dict[str, int] = {}
+        for b in mine:
+            kept = outcomes[outcomes["customer_id"] == b.customer_id]
+            earned = int(kept["earned"].sum())
+            seen[b.customer_id] = seen.get(b.customer_id, 0) + 1
+            if seen[b.customer_id] <= earned:
+                continue
+            facts: dict[str, Any] = {"line": b.line, "customer_id": b.customer_id, "amount": b.amount}
+            unearned = kept[~kept["earned"].astype(bool)]
+            if kept.empty:
+                cause = "no_retained_contact"
+            elif unearned.empty:  # more fee lines than the customer's retained contacts, all earned
+                cause = "more_fees_than_retentions"
+                facts.update(fees=seen[b.customer_id], retentions=len(kept))
+            else:
+                cause = "churned_in_window"
+                last = unearned.iloc[-1]
+                facts.update(contacted_on=last["contacted_on"], churn_date=last["churn_date"],
+                             window_days=int(last["window_days"]), days_to_churn=last["days_to_churn"])
+            out.append(Finding("retention_not_earned", cause, service=service, charge=charge, line=b.line,
+                               invoice_id=b.invoice_id, facts=facts,
+                               evidence={"billed_line": {"invoice_id": b.invoice_id, "line": b.line,
+                                                         "customer_id": b.customer_id, "amount": b.amount},
+                                         "retention": {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                                                       for k, v in facts.items() if k not in ("line", "amount")}}))
+    return out
+
+
 @check("period", claimable=False,
        description="an invoice period other than the billing period, outside the contract's validity, a gap "
                    "or an overlap with the previous invoice, a corrective invoice naming an unknown invoice")

@@ -95,6 +95,9 @@ class AuditContext:
     sla_facts: dict[tuple[str | None, str], dict[str, Any]]
     #: a collection agency's: the (account_id, paid_on) of the payments it may bill a fee on; None otherwise
     attributable: frozenset[tuple[str, date]] | None = None
+    #: per (service, charge) billed per retained customer: each retained contact of the period and whether its
+    #: fee is earned (`pricing.units.retention_outcomes`)
+    retentions: dict[tuple[str, str], pd.DataFrame] | None = None
 
 
 def audit_invoice(contract: Contract, period: BillingPeriod, expected: pd.DataFrame, billed: pd.DataFrame, *,
@@ -102,7 +105,8 @@ def audit_invoice(contract: Contract, period: BillingPeriod, expected: pd.DataFr
                   invoice_months: dict[str, str] | None = None, previous_end: date | None = None,
                   disputes: pd.DataFrame | None = None,
                   sla_facts: dict[tuple[str | None, str], dict[str, Any]] | None = None,
-                  attributable: frozenset[tuple[str, date]] | None = None) -> AuditResult:
+                  attributable: frozenset[tuple[str, date]] | None = None,
+                  retentions: dict[tuple[str, str], pd.DataFrame] | None = None) -> AuditResult:
     """Audit the period's billed lines (`billed`: invoice-line columns + the match columns) against the
     expected invoice's lines (`expected`: `workbook.expected_invoice`'s frame).
 
@@ -111,7 +115,9 @@ def audit_invoice(contract: Contract, period: BillingPeriod, expected: pd.DataFr
     previous period's invoices; disputes: the register, to recognise credits by amount; sla_facts: per
     (service, `sla:` charge) the KPI facts a finding on it is explained with; attributable: for a collection
     agency, the (account_id, paid_on) of the payments attributed to it (`collections.fees`), against which its
-    per-payment fee lines are checked.
+    per-payment fee lines are checked; retentions: per (service, charge) on retained_customer, the period's
+    retained contacts and whether each fee is earned (`pricing.units.retention_outcomes`), against which the
+    per-customer fee lines are checked.
     """
     invoice_months = dict(invoice_months or {})
     tolerances = tolerances or Tolerances()
@@ -127,7 +133,8 @@ def audit_invoice(contract: Contract, period: BillingPeriod, expected: pd.DataFr
         known_invoices=frozenset(invoice_months) | {i.invoice_id for i in invoices}, previous_end=previous_end,
         valid_from=contract.valid_from, valid_to=contract.valid_to,
         version_from=max(in_force) if in_force else None, contract_terms_days=contract.payment_terms_days,
-        max_terms_days=max_terms_days, sla_facts=dict(sla_facts or {}), attributable=attributable)
+        max_terms_days=max_terms_days, sla_facts=dict(sla_facts or {}), attributable=attributable,
+        retentions=retentions)
     if not lines:  # no invoice: nothing billed, nothing to check or claim (the expected invoice stands)
         findings: list[Finding] = []
     else:

@@ -57,6 +57,7 @@ class Billed:
     order: int = 0
     account_id: str | None = None  # a collection agency's fee on one payment: its account and day
     paid_on: date | None = None
+    customer_id: str | None = None  # a retention fee on one retained customer
 
     @property
     def computed(self) -> Decimal | None:
@@ -169,7 +170,7 @@ def sorted_lines(frame: pd.DataFrame) -> pd.DataFrame:
 _LINE_COLUMNS = ("invoice_id", "line", "description", "quantity", "unit", "unit_price", "amount", "tax_rate",
                  "service", "charge", "billed_service", "billed_charge", "match_method", "match_confidence",
                  "match_rule", "suggested_service", "suggested_charge", "corrects_invoice_id", "_file", "_row",
-                 "account_id", "paid_on")
+                 "account_id", "paid_on", "customer_id")
 
 
 def _day(value: object) -> date | None:
@@ -200,7 +201,8 @@ def billed_from_frame(frame: pd.DataFrame) -> list[Billed]:
             suggested_charge=_text(cols["suggested_charge"][order]),
             corrects_invoice_id=_text(cols["corrects_invoice_id"][order]), file=_text(cols["_file"][order]),
             row=None if row is None or pd.isna(row) else int(row), order=order,
-            account_id=_text(cols["account_id"][order]), paid_on=_day(cols["paid_on"][order])))
+            account_id=_text(cols["account_id"][order]), paid_on=_day(cols["paid_on"][order]),
+            customer_id=_text(cols["customer_id"][order])))
     return out
 
 

@@ -17,6 +17,16 @@ import numpy as np
 import pandas as pd
 
 from ccanalysis.demo.activity import CHAT, DAILY_SERVICES, contact_records, daily_activity, interval_activity
+from ccanalysis.demo.billing_care import (
+    RETENTION_FEE,
+    append_fee_lines,
+    billing_care_data,
+    retention_fee_lines,
+    without_retention_fee,
+)
+from ccanalysis.demo.billing_care import SERVICE as CARE_SERVICE
+from ccanalysis.demo.billing_care import SUPPLIER as CARE_SUPPLIER
+from ccanalysis.demo.billing_care import TRUTH_COLUMNS as CARE_TRUTH_COLUMNS
 from ccanalysis.demo.calendar import demo_calendar
 from ccanalysis.demo.engagement import (
     DEFAULT_SEED,
@@ -28,6 +38,7 @@ from ccanalysis.demo.engagement import (
     demo_engagement_settings,
 )
 from ccanalysis.demo.files import (
+    INVOICE_COLUMNS,
     cell_text,
     commit,
     format_activity,
@@ -68,6 +79,7 @@ def _write_inputs(base: Path, seed: int, contacts_scale: float) -> None:
     for month in MONTHS:
         part = contacts[month_of == month].reset_index(drop=True)
         part.to_parquet(data / "contacts" / f"northwind_care_{month}.parquet", index=False, engine="pyarrow")
+    _write_billing_care(data, daily[("northwind", "billing")], seed)
 
     plan = plan_table(cal)
     plan_out = plan.drop(columns="month").assign(date=[d.isoformat() for d in plan["date"]])
@@ -77,6 +89,20 @@ def _write_inputs(base: Path, seed: int, contacts_scale: float) -> None:
     write_csv(pd.DataFrame(compliance_evidence(), columns=["supplier", "service", "clause", "date", "in_place",
                                                            "source", "reference", "valid_until"]),
               data / "compliance_evidence" / "evidence.csv")
+
+
+def _write_billing_care(data: Path, billing_rows: pd.DataFrame, seed: int) -> None:
+    """Northwind billing's billing-care records (contacts/northwind_billing_YYYY-MM.parquet), the customers and
+    bills (billing_care/), and the truth of the generated retention effect (truth/billing_care_truth.csv)."""
+    care = billing_care_data(np.random.default_rng([seed, 4]), billing_rows)
+    records = care["records"]
+    month_of = records["start"].dt.strftime("%Y-%m")
+    for month in MONTHS:
+        part = records[month_of == month].reset_index(drop=True)
+        part.to_parquet(data / "contacts" / f"northwind_billing_{month}.parquet", index=False, engine="pyarrow")
+    write_csv(care["customers"], data / "billing_care" / "customers.csv")
+    write_csv(care["bills"], data / "billing_care" / "bills.csv")
+    write_csv(pd.DataFrame(care["truth"], columns=CARE_TRUTH_COLUMNS), data / "truth" / "billing_care_truth.csv")
 
 
 def write_demo_inputs(root: Path, *, seed: int = DEFAULT_SEED, contacts_scale: float = 1.0) -> None:
@@ -112,11 +138,16 @@ EASTLINE_RULES = {"rules": [
 
 
 def write_invoices(root: Path, expected_fn: Callable[[str, str], pd.DataFrame], *, seed: int = DEFAULT_SEED,
-                   errors: Mapping[tuple[str, str], Sequence[str]] | None = None) -> list[dict[str, Any]]:
+                   errors: Mapping[tuple[str, str], Sequence[str]] | None = None,
+                   retention_fees: Callable[[str, str], tuple[pd.DataFrame, pd.DataFrame] | None] | None = None
+                   ) -> list[dict[str, Any]]:
     """Render and write every supplier's invoice for every demo month, and the truth of injected errors.
 
-    `expected_fn(supplier, month)` returns the expected invoice lines. Writes
-    `data/demo/invoices/<supplier>/<YYYY-MM>.<csv|xlsx>`, `data/demo/truth/injected_errors.csv` and
+    `expected_fn(supplier, month)` returns the expected invoice lines; `retention_fees(supplier, month)`, when
+    given, the supplier's per-customer retention fee lines and the planted unearned ones (or None), appended
+    after the other lines (`demo.billing_care.append_fee_lines`). Writes
+    `data/demo/invoices/<supplier>/<YYYY-MM>.<csv|xlsx>`, `data/demo/truth/injected_errors.csv` (and the planted
+    retention fees in `billing_care_truth.csv`, beside the retention effect the inputs wrote there) and
     `parameters/demo/mappings/eastline_invoices.yaml` (its layout) and `invoice_lines_eastline.yaml` (its
     matching rules); returns the injected-error records.
     """
@@ -125,6 +156,10 @@ def write_invoices(root: Path, expected_fn: Callable[[str, str], pd.DataFrame], 
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".demo-invoices-", dir=root))
     truth: list[dict[str, Any]] = []
+    care_file = root / "data" / DEMO_ID / "truth" / "billing_care_truth.csv"
+    care_truth = (pd.read_csv(care_file, dtype=str, keep_default_na=False) if care_file.is_file()
+                  else pd.DataFrame(columns=CARE_TRUTH_COLUMNS))
+    care_truth = care_truth[care_truth["kind"] != "retention_not_earned"].to_dict("records")
     try:
         invoices = staging / "invoices"
         for s_index, supplier in enumerate(SUPPLIERS):
@@ -134,16 +169,25 @@ def write_invoices(root: Path, expected_fn: Callable[[str, str], pd.DataFrame], 
                 lines, records = render_invoice(expected_fn(supplier, month), supplier=supplier, month=month,
                                                 style=supplier, rng=rng, errors=tuple(plan.get((supplier, month), ())))
                 truth += records
+                fees = retention_fees(supplier, month) if retention_fees is not None else None
+                columns = INVOICE_COLUMNS
+                if fees is not None:
+                    lines, injected, planted = append_fee_lines(lines, *fees, month)
+                    truth += injected
+                    care_truth += planted
+                    columns = [*INVOICE_COLUMNS, "customer_id"]
                 if supplier == "southpoint":
                     (invoices / supplier / f"{month}.xlsx").write_bytes(invoice_xlsx(lines))
                 else:
-                    text = invoice_csv(lines, comma=supplier == "eastline")
+                    text = invoice_csv(lines, comma=supplier == "eastline", columns=columns)
                     (invoices / supplier / f"{month}.csv").write_text(text, encoding="utf-8")
         (staging / "truth").mkdir()
         truth_frame = pd.DataFrame(truth, columns=TRUTH_COLUMNS)
         truth_frame["line"] = truth_frame["line"].astype("Int64")
         truth_frame["difference"] = [cell_text(v) for v in truth_frame["difference"]]
         write_csv(truth_frame, staging / "truth" / "injected_errors.csv")
+        if care_truth:
+            write_csv(pd.DataFrame(care_truth, columns=CARE_TRUTH_COLUMNS), staging / "truth" / "billing_care_truth.csv")
         (staging / "mappings").mkdir()
         (staging / "mappings" / "eastline_invoices.yaml").write_text(
             yaml_text(INVOICE_MAPPING, "Eastline invoices: semicolons, decimal commas, '.' thousands"),
@@ -171,8 +215,21 @@ def build_demo(root: Path, *, seed: int = DEFAULT_SEED, contacts_scale: float = 
     except ImportError as exc:  # the engine is written separately; inputs are already in place
         raise RuntimeError("the demo invoices need ccanalysis.engagement and ccanalysis.invoice; "
                            f"the demo inputs were written but not the invoices ({exc})") from exc
+    from ccanalysis.workbook import retentions
+
     engagement = load(DEMO_ID, root=root)
-    write_invoices(root, lambda supplier, month: expected_invoice(engagement, supplier, month), seed=seed)
+
+    def expected(supplier: str, month: str) -> pd.DataFrame:
+        lines = expected_invoice(engagement, supplier, month)
+        return without_retention_fee(lines) if supplier == CARE_SUPPLIER else lines
+
+    def fees(supplier: str, month: str) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+        if supplier != CARE_SUPPLIER:
+            return None
+        outcomes = retentions(engagement, supplier, month)[(CARE_SERVICE, RETENTION_FEE["id"])]
+        return retention_fee_lines(outcomes, month, np.random.default_rng([seed, 5, MONTHS.index(month)]))
+
+    write_invoices(root, expected, seed=seed, retention_fees=fees)
     write_reported_kpis(root, engagement)
 
 

@@ -7,6 +7,7 @@ compliance clauses.
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -48,6 +49,8 @@ def _chat_service(session_price: float) -> dict[str, Any]:
 
 def demo_contracts() -> dict[str, dict[str, Any]]:
     """The three demo contracts as plain mappings (what the YAML files hold)."""
+    from ccanalysis.demo.billing_care import BILLING_CARE, RETENTION_FEE
+
     common = {"currency": "EUR", "tax_rate": float(TAX_RATE), "valid_from": date(2026, 1, 1), "valid_to": None,
               "billing_cycle": {"cutoff_day": None}}
     northwind = {
@@ -80,7 +83,9 @@ def demo_contracts() -> dict[str, dict[str, Any]]:
                             {"up_to": None, "unit_price": 1.80}]},
                  {"id": "billing_reporting", "description": "Informes y cuadro de mando", "unit": "month",
                   "model": "fixed", "amount": 600.0},
+                 dict(RETENTION_FEE),
              ],
+             "billing_care": copy.deepcopy(BILLING_CARE),
              "sla": _sla([{"kpi": "service_level", "bands": [{"below": 0.78, "adjustment": -0.03},
                                                             {"from": 0.85, "adjustment": 0.02}]}],
                          penalty_cap=0.08, bonus_cap=0.04)},

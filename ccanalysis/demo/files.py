@@ -71,12 +71,13 @@ def cell_text(value: object, *, comma: bool = False) -> str:
     return str(value)
 
 
-def invoice_csv(lines: pd.DataFrame, *, comma: bool) -> str:
-    """Invoice lines as CSV text: ';' and decimal commas for `comma` (eastline), else ',' and points."""
+def invoice_csv(lines: pd.DataFrame, *, comma: bool, columns: Sequence[str] = INVOICE_COLUMNS) -> str:
+    """Invoice lines as CSV text: ';' and decimal commas for `comma` (eastline), else ',' and points;
+    `columns`: the columns written (default INVOICE_COLUMNS)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if comma else ",", lineterminator="\n")
-    writer.writerow(INVOICE_COLUMNS)
-    for record in lines[INVOICE_COLUMNS].itertuples(index=False):
+    writer.writerow(list(columns))
+    for record in lines[list(columns)].itertuples(index=False):
         writer.writerow([cell_text(v, comma=comma) for v in record])
     return buffer.getvalue()
 

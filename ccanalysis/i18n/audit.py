@@ -144,6 +144,18 @@ _ES: dict[str, Sentence] = {
         f"la línea {f['line']} cobra comisión por el pago de la cuenta {f['account_id']} del "
         f"{_d(f['paid_on'], lang)}, cuando la cuenta no estaba asignada a la agencia (su importe está en el "
         f"hallazgo de cantidad del concepto)"),
+    "churned_in_window": lambda f, n, lang: (
+        f"la línea {f['line']} cobra la retención del cliente {f['customer_id']}, retenido el "
+        f"{_d(f['contacted_on'], lang)}, que se dio de baja el {_d(f['churn_date'], lang)} ({f['days_to_churn']} "
+        f"días después, dentro de los {f['window_days']} días que exige el contrato): la comisión no se ha ganado "
+        f"(su importe está en el hallazgo de cantidad del concepto)"),
+    "no_retained_contact": lambda f, n, lang: (
+        f"la línea {f['line']} cobra la retención del cliente {f['customer_id']}, que no tiene ningún contacto "
+        f"con resultado retenido en el periodo (su importe está en el hallazgo de cantidad del concepto)"),
+    "more_fees_than_retentions": lambda f, n, lang: (
+        f"la línea {f['line']} es la comisión n.º {f['fees']} del cliente {f['customer_id']}, que solo tiene "
+        f"{f['retentions']} contacto(s) retenido(s) en el periodo (su importe está en el hallazgo de cantidad del "
+        f"concepto)"),
     "period_mismatch": lambda f, n, lang: (
         f"la factura {f['invoice_id']} cubre del {_d(f['start'], lang)} al {_d(f['end'], lang)}; el periodo "
         f"de facturación es del {_d(f['period_start'], lang)} al {_d(f['period_end'], lang)}"),
@@ -230,6 +242,17 @@ _EN: dict[str, Sentence] = {
         f"line {f['line']} charges a fee on account {f['account_id']}'s payment of {_d(f['paid_on'], lang)}, "
         f"made while the account was not placed with the agency (its amount is in the charge's quantity "
         f"finding)"),
+    "churned_in_window": lambda f, n, lang: (
+        f"line {f['line']} charges the retention of customer {f['customer_id']}, retained on "
+        f"{_d(f['contacted_on'], lang)}, who left on {_d(f['churn_date'], lang)} ({f['days_to_churn']} days "
+        f"later, inside the contract's {f['window_days']}-day window): the fee is not earned (its amount is in "
+        f"the charge's quantity finding)"),
+    "no_retained_contact": lambda f, n, lang: (
+        f"line {f['line']} charges the retention of customer {f['customer_id']}, who has no contact with outcome "
+        f"retained in the period (its amount is in the charge's quantity finding)"),
+    "more_fees_than_retentions": lambda f, n, lang: (
+        f"line {f['line']} is fee no. {f['fees']} of customer {f['customer_id']}, who has only "
+        f"{f['retentions']} retained contact(s) in the period (its amount is in the charge's quantity finding)"),
     "period_mismatch": lambda f, n, lang: (
         f"invoice {f['invoice_id']} covers {_d(f['start'], lang)} to {_d(f['end'], lang)}; the billing period "
         f"is {_d(f['period_start'], lang)} to {_d(f['period_end'], lang)}"),

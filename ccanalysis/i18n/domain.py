@@ -41,6 +41,8 @@ UNIT_NAMES: dict[str, dict[str, tuple[str, str]]] = {
                             "en": ("right-party contact", "right-party contacts")},
     "collected_amount": {"es": ("importe recobrado", "importe recobrado"),
                          "en": ("collected amount", "collected amount")},
+    "retained_customer": {"es": ("cliente retenido", "clientes retenidos"),
+                          "en": ("retained customer", "retained customers")},
     "month": {"es": ("mes", "meses"), "en": ("month", "months")},
     "package": {"es": ("paquete", "paquetes"), "en": ("package", "packages")},
     "fee": {"es": ("cuota", "cuotas"), "en": ("fee", "fees")},
@@ -77,6 +79,7 @@ SOURCES = {
     "contacts": {"es": "registros de contacto", "en": "contact records"},
     "interval": {"es": "actividad por intervalos", "en": "interval activity"},
     "daily": {"es": "actividad diaria", "en": "daily activity"},
+    "care_records": {"es": "registros de atención de facturación", "en": "billing-care records"},
     "none": {"es": "sin actividad", "en": "no activity"},
 }
 

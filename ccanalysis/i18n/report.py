@@ -162,6 +162,8 @@ LABELS.update({
     "table_sales": {"es": "ventas", "en": "sales"},
     "table_deliveries": {"es": "entregas", "en": "deliveries"},
     "table_cargo_decisions": {"es": "decisiones sobre cargos", "en": "decisions on charges"},
+    "table_customers": {"es": "clientes (atención de facturación)", "en": "customers (billing care)"},
+    "table_bills": {"es": "facturas emitidas", "en": "bills issued"},
 })
 
 SENTENCES: dict[str, dict[str, str]] = {
@@ -537,6 +539,7 @@ LABELS.update({
     "check_payment_terms": {"es": "Plazo de pago", "en": "Payment terms"},
     "check_unbilled": {"es": "No facturado", "en": "Unbilled"},
     "check_not_attributable": {"es": "Cobro no atribuible", "en": "Payment not attributable"},
+    "check_retention_not_earned": {"es": "Retención no ganada", "en": "Retention fee not earned"},
     # the states of a dispute (data.md, the disputes table)
     "dispute_detected": {"es": "detectada", "en": "detected"},
     "dispute_validated": {"es": "validada", "en": "validated"},

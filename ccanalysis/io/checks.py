@@ -18,7 +18,7 @@ from ccanalysis import kpis as kpi_registry
 from ccanalysis.contract import Contract, Service
 from ccanalysis.errors import Problem
 from ccanalysis.periods import period_containing
-from ccanalysis.pricing.units import PER_EVENT_KEYS, UNITS, requirements
+from ccanalysis.pricing.units import PER_EVENT_KEYS, RETAINED_OUTCOME, UNITS, charge_units, requirements
 
 if TYPE_CHECKING:
     from ccanalysis.engagement import Engagement
@@ -87,7 +87,9 @@ def _billing_months(eng: Engagement, suppliers: pd.Series, when: pd.Series) -> p
 
 
 def granularity(eng: Engagement) -> tuple[dict[tuple[str, str, str], str], list[Problem]]:
-    """Which source each (supplier, service, month) uses; two sources for one month is an error."""
+    """Which source each (supplier, service, month) uses; two sources for one month is an error, except for a
+    service with `billing_care:` settings, whose contact records may sit beside its activity rows (then its
+    billing-care records; its counts come from the rows)."""
     seen: dict[tuple[str, str, str], dict[str, set[str]]] = {}
 
     def note(frame: pd.DataFrame, kind: str, when: pd.Series) -> None:
@@ -111,7 +113,12 @@ def granularity(eng: Engagement) -> tuple[dict[tuple[str, str, str], str], list[
             note(daily, "daily", daily["date"])
     result: dict[tuple[str, str, str], str] = {}
     problems: list[Problem] = []
+    care = eng.billing_care_services()
     for key, kinds in sorted(seen.items()):
+        if key[:2] in care and len(kinds) == 2 and "contacts" in kinds:
+            # a billing-care service: its contact records are billing-care records, its counts the rows
+            result[key] = next(k for k in kinds if k != "contacts")
+            continue
         if len(kinds) > 1:
             files = sorted(f for fs in kinds.values() for f in fs)
             problems.append(Problem(
@@ -594,4 +601,108 @@ def check_cargos(eng: Engagement, unchecked: set[str] = frozenset(), broken: set
         problems += _capped_rows(unknown, "document_id", lambda row: f"no charge {row['document_id']} of "
                                  f"{row['retailer']} in cargos/charges; write the document_id of a charge of "
                                  "that retailer, or add the charge", "decisions on unknown charges")
+    return problems
+
+
+def check_billing_care(eng: Engagement, unchecked: set[str] = frozenset()) -> list[Problem]:
+    """The billing-care data agree with each other and with the contracts (spec: billing care): a contact of a
+    service with `billing_care:` settings names a customer of `billing_care/customers` (when it names one); a
+    discount says its type and amount and has a customer; a `percent_off` discount says for how many months
+    (`discount_months`), a `credit` is one month (blank or 1) and has no `discount_percent`; a `retained`
+    outcome names its customer; a churned customer has its churn_date, an active one none, never before
+    customer_since; a charge on `retained_customer` has the customers table to read churn from. Tables in
+    `unchecked` (which failed their own checks, already reported) are not compared with the others."""
+    problems: list[Problem] = []
+    customers = eng.tables.get("customers")
+    if customers is not None and not customers.empty:
+        problems += _customer_problems(customers)
+    contacts = eng.tables.get("contacts")
+    care = eng.billing_care_services()
+    if contacts is not None and not contacts.empty and "contacts" not in unchecked:
+        problems += _discount_problems(contacts)
+        if "outcome" in contacts.columns and "customer_id" in contacts.columns:
+            nameless = contacts[(contacts["outcome"] == RETAINED_OUTCOME).fillna(False).astype(bool)
+                                & contacts["customer_id"].isna()]
+            problems += _capped_rows(nameless, "customer_id", lambda row: "a retained customer (outcome retained) "
+                                     "needs its customer_id: a retention fee is earned per customer",
+                                     "retained contacts without a customer")
+        mine = contacts[pd.MultiIndex.from_frame(contacts[["supplier", "service"]].astype(object)).isin(list(care))] \
+            if care else contacts.iloc[0:0]
+        if (not mine.empty and "customer_id" in mine.columns and customers is not None
+                and "customers" not in unchecked):
+            unknown = mine[mine["customer_id"].notna() & ~mine["customer_id"].isin(set(customers["customer_id"]))]
+            problems += _capped_rows(unknown, "customer_id", lambda row: "no such customer in billing_care/customers; "
+                                     "add the customer (customer_id, monthly_margin, status) or fix the id",
+                                     "billing-care contacts of unknown customers")
+    if customers is None and "customers" not in unchecked:
+        problems += _retention_fee_needs_customers(eng)
+    return problems
+
+
+def _customer_problems(customers: pd.DataFrame) -> list[Problem]:
+    churn = customers["churn_date"] if "churn_date" in customers else pd.Series(pd.NaT, customers.index)
+    churned = customers["status"] == "churned"
+    problems = _capped_rows(customers[churned & churn.isna()], "churn_date", lambda row: "a churned customer "
+                            "needs its churn_date (YYYY-MM-DD, the first day it is no longer a customer)",
+                            "churned customers without churn_date")
+    problems += _capped_rows(customers[~churned & churn.notna()], "churn_date", lambda row: "an active customer "
+                             "has no churn_date; write status churned, or leave churn_date blank",
+                             "active customers with a churn_date")
+    if "customer_since" in customers:
+        early = customers[(churn < customers["customer_since"]).fillna(False).astype(bool)]
+        problems += _capped_rows(early, "churn_date", lambda row: f"churned before it became a customer "
+                                 f"(customer_since {_day(row['customer_since'])}); write a date on or after it",
+                                 "customers churned before customer_since")
+    return problems
+
+
+def _discount_problems(contacts: pd.DataFrame) -> list[Problem]:
+    """A discount's columns agree: amount and type together, months for percent_off, one month for a credit."""
+    columns = ("discount_amount", "discount_type", "discount_percent", "discount_months")
+    if not any(c in contacts.columns for c in columns):
+        return []
+    blank = pd.Series(None, index=contacts.index, dtype=object)
+    amount, kind, percent, months = (contacts[c] if c in contacts.columns else blank for c in columns)
+    granted = amount.notna() & (amount != 0)
+    problems = _capped_rows(contacts[granted & kind.isna()], "discount_type", lambda row: "a discount needs its "
+                            "type: credit (a one-off credit) or percent_off (% off for discount_months months)",
+                            "discounts without discount_type")
+    problems += _capped_rows(contacts[kind.notna() & amount.isna()], "discount_amount", lambda row: "a discount "
+                             "needs its amount in EUR (for percent_off the monthly amount)",
+                             "discounts without discount_amount")
+    problems += _capped_rows(contacts[(kind == "percent_off").fillna(False).astype(bool) & months.isna()],
+                             "discount_months", lambda row: "a percent_off discount needs discount_months (how "
+                             "many monthly bills it reduces, 1 or more)", "percent_off discounts without months")
+    credit = (kind == "credit").fillna(False).astype(bool)
+    problems += _capped_rows(contacts[credit & (months > 1).fillna(False).astype(bool)], "discount_months",
+                             lambda row: "a credit is granted once: leave discount_months blank or 1, or write "
+                             "discount_type percent_off", "credits over several months")
+    problems += _capped_rows(contacts[credit & percent.notna()], "discount_percent", lambda row: "a credit has no "
+                             "percentage: leave discount_percent blank, or write discount_type percent_off",
+                             "credits with a percentage")
+    if "customer_id" in contacts.columns:
+        problems += _capped_rows(contacts[(granted | kind.notna()) & contacts["customer_id"].isna()], "customer_id",
+                                 lambda row: "a discount is granted to a customer: write its customer_id",
+                                 "discounts without a customer")
+    else:
+        problems += _capped_rows(contacts[granted | kind.notna()], "customer_id", lambda row: "a discount is "
+                                 "granted to a customer: add the customer_id column", "discounts without a customer",
+                                 value=lambda row: "")
+    return problems
+
+
+def _retention_fee_needs_customers(eng: Engagement) -> list[Problem]:
+    """A charge on retained_customer reads each customer's churn from billing_care/customers."""
+    problems = []
+    for supplier, contract in eng.contracts.items():
+        for services in [contract.services] + [v.services for v in contract.versions]:
+            for service in services:
+                for i, charge in enumerate(service.charges):
+                    if "retained_customer" in charge_units(charge):
+                        problems.append(Problem(
+                            file=f"parameters/{eng.id}/contracts/{supplier}.yaml",
+                            column=f"services[{service.id}].charges[{i}]",
+                            message=f"charge {charge['id']!r} is billed per retained customer, which needs "
+                            f"data/{eng.id}/billing_care/customers.csv (customer_id, monthly_margin, status, "
+                            "churn_date) to tell whether each customer stayed"))
     return problems

@@ -197,6 +197,7 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
         found.extend(checks.check_reported_scales(eng))
         found.extend(checks.check_compliance_evidence(eng))
         found.extend(checks.check_collections(eng, failed | incomplete))
+        found.extend(checks.check_billing_care(eng, failed | incomplete))
     if (params / "cargos").is_dir() or any(table in per_table for table in checks.CARGOS_TABLES):
         found.extend(checks.check_cargos(eng, failed | incomplete, broken_agreements))
     found.raise_if_any(f"Engagement {engagement!r} has errors")

@@ -114,6 +114,18 @@ OUTCOMES = ("no_answer", "busy", "voicemail", "wrong_party", "third_party", "rpc
 #: How a collections attempt reached (or tried to reach) the debtor.
 ATTEMPT_CHANNELS = ("voice", "sms", "email", "letter", "visit")
 
+#: Why a customer called the billing-care service (spec: billing care); a client's own codes become these through
+#: a mapping's value map (`values: {reason: {"FACT-01": bill_explanation, …}}`, ccanalysis.io.mapping).
+BILLING_REASONS = ("bill_explanation", "disputed_charge", "payment_plan", "tariff_change", "cancellation_threat",
+                   "other")
+
+#: How a billing-care discount is granted: a one-off `credit` (discount_amount is the credit) or `percent_off`
+#: the bill for discount_months months (discount_amount is the monthly amount, discount_percent the fraction).
+DISCOUNT_TYPES = ("credit", "percent_off")
+
+#: A billing-care customer's status in the customers table: still a customer, or gone since its churn_date.
+CUSTOMER_STATUSES = ("active", "churned")
+
 DISPUTE_STATUSES = ("detected", "validated", "submitted", "accepted", "partially_accepted", "rejected",
                     "credited", "verified", "closed", "cancelled",
                     # a retailer's charge (cargos): we accept it as charged, or give up disputing it
@@ -129,6 +141,11 @@ TABLES: dict[str, TableSpec] = {
         "resolved": _c("bool", False), "customer_id": _c("str", False), "outcome": _c("str", False),
         "amount": _c("number", False), "qa_score": _c("number", False, maximum=100),
         "csat": _c("number", False, minimum=1, maximum=5),
+        # billing care (optional): why the customer called, who answered, the discount granted (EUR; for
+        # percent_off the monthly amount, discount_percent a fraction, for discount_months months)
+        "reason": _c("str", False, allowed=BILLING_REASONS), "agent_id": _c("str", False),
+        "discount_amount": _c("number", False), "discount_type": _c("str", False, allowed=DISCOUNT_TYPES),
+        "discount_percent": _c("number", False, maximum=1), "discount_months": _c("int", False, minimum=1),
     }, key=("contact_id",)),
     "plan": TableSpec("plan", {
         "date": _c("date"), "supplier": _c("str"), "service": _c("str"), "offered": _c("int"),
@@ -167,6 +184,8 @@ TABLES: dict[str, TableSpec] = {
         "due_date": _c("date", False), "currency": _c("str", False),
         # a collection agency's fee line on one payment: the account and the day it was paid
         "account_id": _c("str", False), "paid_on": _c("date", False),
+        # a retention fee line on one retained customer (unit retained_customer)
+        "customer_id": _c("str", False),
     }, location="invoices"),  # no duplicate key: a line billed twice is an audit finding, not a load error
     "disputes": TableSpec("disputes", {
         "dispute_id": _c("str"), "supplier": _c("str"), "invoice_id": _c("str"), "month": _c("month"),
@@ -217,6 +236,17 @@ TABLES: dict[str, TableSpec] = {
         "retailer": _c("str"), "document_id": _c("str"), "type": _c("str", allowed=CHARGE_TYPES),
         "decided_at": _c("datetime"), "decided_by": _c("str", False), "note": _c("str", False),
     }, may_be_empty=True, location="cargos/decisions", single_file=True),
+    # billing care: the client's customers (margin or revenue per month in EUR, churn) and bills issued per month
+    "customers": TableSpec("customers", {
+        "customer_id": _c("str"), "monthly_margin": _c("number", False, minimum=None),
+        "monthly_revenue": _c("number", False), "status": _c("str", allowed=CUSTOMER_STATUSES),
+        "churn_date": _c("date", False),  # the first day it is no longer a customer; required when churned
+        "customer_since": _c("date", False), "segment": _c("str", False),
+    }, key=("customer_id",), one_of=("monthly_margin", "monthly_revenue"), location="billing_care/customers",
+        single_file=True),
+    "bills": TableSpec("bills", {
+        "month": _c("month"), "bills_issued": _c("int"), "segment": _c("str", False),
+    }, key=("month", "segment"), location="billing_care/bills", single_file=True),
 }
 
 

@@ -55,6 +55,15 @@ class ServiceActivity:
     #: a collections service with a lifetime fee cap per account: its contact records before the period
     #: (the earlier payments each account's cap has already absorbed); None otherwise
     prior_contacts: pd.DataFrame | None = None
+    #: a billing-care service's contact records of the period (reason, customer_id, outcome…) when its counts
+    #: come from activity rows; None: its contact records are `contacts`
+    records: pd.DataFrame | None = None
+    #: the billing-care customers (customer_id, status, churn_date), what a retention fee is earned on
+    customers: pd.DataFrame | None = None
+
+    def care_records(self) -> pd.DataFrame:
+        """The service's billing-care contact records: `records`, else its contact records."""
+        return self.contacts if self.records is None else self.records
 
     @property
     def source(self) -> str:
@@ -65,9 +74,12 @@ class ServiceActivity:
             return "interval"
         return "daily" if not self.rows.empty else "none"
 
-    def with_data(self, contacts: pd.DataFrame, rows: pd.DataFrame) -> ServiceActivity:
-        """A copy with these contacts and activity rows."""
-        return replace(self, contacts=contacts, rows=rows)
+    def with_data(self, contacts: pd.DataFrame, rows: pd.DataFrame,
+                  records: pd.DataFrame | None = None) -> ServiceActivity:
+        """A copy with these contacts and activity rows (and billing-care `records`, when given)."""
+        if records is None:
+            return replace(self, contacts=contacts, rows=rows)
+        return replace(self, contacts=contacts, rows=rows, records=records)
 
 
 
@@ -127,7 +139,9 @@ class BillableUnit:
     drivers: how its value scales with the simulator's drivers (`ccanalysis.simulation.montecarlo`): the
     product of the multipliers named — ("volume",) for counts of contacts, customers, sales and payments,
     ("volume", "aht") for handled time, ("hours",) for staffed time (the hours curve of a time-paid
-    candidate), () for a unit that does not move (month). None: not simulated (a unit added without it).
+    candidate), () for a unit that does not move (month). None: not simulated (a unit added without it);
+    care_records: it is counted on the service's billing-care records (`ServiceActivity.care_records`: beside
+    activity rows, the records; else the contact records), not on its activity.
     """
 
     name: str
@@ -143,6 +157,7 @@ class BillableUnit:
     peak: Callable[[Mapping[str, Any], ServiceActivity, str], Decimal] | None = None
     drivers: tuple[str, ...] | None = None
     amounts: Callable[[Mapping[str, Any], ServiceActivity], RecordAmounts] | None = None
+    care_records: bool = False
 
 
 #: The drivers a unit's value may scale with (`BillableUnit.drivers`).
@@ -384,6 +399,67 @@ def _right_party_contact(charge: Mapping[str, Any], act: ServiceActivity) -> Rec
                           .to_numpy(dtype=bool).astype(np.int64) if "outcome" in c else _none(c))
 
 
+#: The `outcome` of a billing-care contact whose customer the agent kept (what a retention fee is paid on).
+RETAINED_OUTCOME = "retained"
+
+#: Columns of `retention_outcomes`.
+RETENTION_COLUMNS = ["contact_id", "customer_id", "contacted_on", "churn_date", "window_days", "days_to_churn",
+                     "earned"]
+
+
+def retention_outcomes(records: pd.DataFrame, customers: pd.DataFrame | None, window_days: int) -> pd.DataFrame:
+    """Each retained contact (outcome `retained`) of `records` and whether its retention fee is earned: the
+    customer is still a customer `window_days` after the contact's day — its churn_date (the first day it is
+    no longer one) blank or after that day. With N = 30 and the contact on day 0, churn on day 29 or 30 →
+    not earned (not a customer on day 30), on day 31 → earned. A customer missing from `customers` cannot be
+    shown to stay: not earned. One row per retained contact (RETENTION_COLUMNS; days_to_churn: churn_date −
+    contact day in days, None while active), in the records' order."""
+    if "outcome" not in records.columns or "customer_id" not in records.columns:
+        raise InputError("contact records need `outcome` and `customer_id` for a charge on retained_customer")
+    kept = records[(records["outcome"] == RETAINED_OUTCOME).fillna(False).to_numpy(dtype=bool)]
+    if kept.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in RETENTION_COLUMNS})
+    contacted = pd.to_datetime(kept["start"]).dt.normalize()
+    known = pd.Series(False, index=kept.index)
+    churn = pd.Series(pd.NaT, index=kept.index, dtype="datetime64[ns]")
+    if customers is not None and not customers.empty:
+        by_id = customers.drop_duplicates("customer_id").set_index("customer_id")
+        ids = kept["customer_id"].astype(object)
+        known = ids.isin(by_id.index)
+        if "churn_date" in by_id.columns:
+            churn = pd.to_datetime(ids.map(by_id["churn_date"]))
+    days = (churn - contacted).dt.days
+    earned = known & (churn.isna() | (days > window_days)).to_numpy(dtype=bool)
+    return pd.DataFrame({
+        "contact_id": kept["contact_id"].astype(object).to_numpy(),
+        "customer_id": kept["customer_id"].astype(object).to_numpy(),
+        "contacted_on": contacted.dt.date.to_numpy(),
+        "churn_date": pd.Series([None if pd.isna(d) else d.date() for d in churn], dtype=object).to_numpy(),
+        "window_days": window_days,
+        "days_to_churn": pd.Series([None if pd.isna(d) else int(d) for d in days], dtype=object).to_numpy(),
+        "earned": earned.to_numpy(dtype=bool),
+    })
+
+
+def retention_window_days(charge: Mapping[str, Any]) -> int:
+    """A retained_customer charge's `retention_window_days` as whole days; ContractError otherwise."""
+    value = to_decimal(charge["retention_window_days"], what="retention_window_days")
+    if value != value.to_integral_value() or value < 1:
+        raise ContractError(f"charge {charge.get('id')!r}: retention_window_days is whole days (e.g. 30), got "
+                            f"{value}", "retention_window_days")
+    return int(value)
+
+
+def _retained_customer(charge: Mapping[str, Any], act: ServiceActivity, active_days: int,
+                       period_days: int) -> Decimal:
+    """Retained contacts of the period whose fee is earned (`retention_outcomes`)."""
+    records = act.care_records()
+    if records.empty:
+        return ZERO
+    outcomes = retention_outcomes(records, act.customers, retention_window_days(charge))
+    return Decimal(int(outcomes["earned"].sum()))
+
+
 def _month(charge: Mapping[str, Any], act: ServiceActivity, active_days: int, period_days: int) -> Decimal:
     if charge.get("prorate", True) is False:
         return Decimal(1)
@@ -413,6 +489,10 @@ for _unit in (
                  contact_columns=("outcome", "amount"), events=True, drivers=("volume",)),
     BillableUnit("right_party_contact", additive(_right_party_contact), contact_columns=("outcome",),
                  contacts_only=True, drivers=("volume",), amounts=_right_party_contact),
+    BillableUnit("retained_customer", _retained_customer, contact_columns=("outcome", "customer_id"),
+                 charge_keys={"retention_window_days": "days the customer must stay a customer after the "
+                              "retention contact for the fee to be earned"}, drivers=("volume",),
+                 care_records=True),
     BillableUnit("month", _month, from_activity=False, drivers=()),
 ):
     UNITS.register(_unit)
@@ -461,13 +541,19 @@ def filtered(act: ServiceActivity, applies_to: Mapping[str, Any] | None) -> Serv
     """Keep only the contacts and rows the charge's `applies_to` counts (day class AND hours)."""
     if not applies_to:
         return act
-    contacts, rows = act.contacts, act.rows
-    if not contacts.empty:
-        starts = contacts["start"]
+    contacts, rows, records = act.contacts, act.rows, act.records
+
+    def kept(frame: pd.DataFrame) -> pd.DataFrame:
+        starts = frame["start"]
         mask = applies_to_mask(starts.dt.date.to_numpy(), applies_to, act.holidays,
                                times=starts.dt.strftime("%H:%M").to_numpy())
-        mask &= record_mask(contacts, applies_to)
-        contacts = contacts.loc[np.asarray(mask, dtype=bool)]
+        mask &= record_mask(frame, applies_to)
+        return frame.loc[np.asarray(mask, dtype=bool)]
+
+    if not contacts.empty:
+        contacts = kept(contacts)
+    if records is not None and not records.empty:
+        records = kept(records)
     elif any(applies_to.get(k) for k in RECORD_KEYS) and not rows.empty:
         key = next(k for k in RECORD_KEYS if applies_to.get(k))
         raise ContractError(f"applies_to.{key}: needs collections data (placements and payments) for the service, "
@@ -477,7 +563,7 @@ def filtered(act: ServiceActivity, applies_to: Mapping[str, Any] | None) -> Serv
         mask = applies_to_mask(rows["date"].dt.date.to_numpy(), applies_to, act.holidays, times=times,
                                interval_minutes=act.interval_minutes if times is not None else None)
         rows = rows.loc[np.asarray(mask, dtype=bool)]
-    return act.with_data(contacts, rows)
+    return act.with_data(contacts, rows, records)
 
 
 def _scope(charge: Mapping[str, Any]) -> dict[str, Any]:
@@ -539,6 +625,8 @@ def billable_units(charge: Mapping[str, Any], activity: ServiceActivity, *, acti
     if unit.events:
         return _collected(charge, act, figures)
     value = unit.value(charge, act, active_days, period_days)
+    if unit.care_records and act.records is not None:
+        figures["source"] = "care_records"  # counted on the billing-care records, not the activity rows
     if not unit.from_activity:
         prorated = charge.get("prorate", True) is not False
         return Units(value, None, Fact("period_units", {"unit": unit.name, "prorated": prorated,

@@ -433,3 +433,24 @@ def forecast_band(months: Sequence[str], actual: Sequence[float | None], forecas
         _number_axis(ax, lang)
         ax.legend(loc="upper left")
     return fig
+
+
+def intervals(rows: Sequence[tuple[str, float, float, float]], lang: str, title: str, *,
+              percent: bool = True) -> Figure:
+    """One estimate per row (label, value, low, high) as a point with its interval, the first row on top, and
+    a line at zero: e.g. churn differences with their 95 % intervals, method by method."""
+    with plt.rc_context({**STYLE, "figure.subplot.left": 0.34, "figure.subplot.bottom": 0.14}):
+        fig, ax = plt.subplots(figsize=(8.0, 0.32 * max(len(rows), 1) + 1.1))
+        plt.close(fig)
+        ax.set_title(title, loc="left")
+        positions = list(range(len(rows)))[::-1]
+        for y, (_, value, low, high) in zip(positions, rows, strict=True):
+            if value == value:
+                ax.errorbar([value], [y], xerr=[[value - low], [high - value]], fmt="o", color=PALETTE[0],
+                            ecolor=PALETTE[0], capsize=3, markersize=4)
+        ax.axvline(0.0, color="#7f7f7f", linewidth=1)
+        ax.set_yticks(positions, [name for name, *_ in rows], fontsize=8)
+        ax.grid(axis="y", visible=False)
+        if percent:
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_percent(v, lang, 0)))
+    return fig
