@@ -11,7 +11,7 @@ from ccanalysis.io.schemas import TABLES, validate
 def test_every_table_of_data_md_has_one_record_and_a_mapping_may_name_it():
     assert list(TABLES) == ["activity", "contacts", "plan", "budget", "workforce", "reported_kpis",
                             "compliance_evidence", "invoice_lines", "disputes", "placements", "attempts",
-                            "payments", "charges", "sales", "deliveries", "cargo_decisions"]
+                            "payments", "charges", "sales", "deliveries", "cargo_decisions", "customers", "bills"]
     assert set(get_args(TableName)) == set(TABLES)
     assert all(spec.name == name for name, spec in TABLES.items())
 
