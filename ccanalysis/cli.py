@@ -110,9 +110,11 @@ def validation_summary(eng) -> pd.DataFrame:
 def cmd_demo(args: argparse.Namespace) -> int:
     """`ccanalysis demo`: write the demo engagement under parameters/demo and data/demo; exit 0."""
     from . import config, demo
+    from .demo.size import DemoSize
 
     root = Path(args.root).resolve() if args.root else config.project_root()
-    demo.build_demo(root, seed=args.seed)
+    size = DemoSize(args.suppliers, args.months, args.contacts_per_month)
+    demo.build_demo(root, seed=args.seed, size=size)
     print(f"Demo engagement written to {root / 'parameters' / 'demo'} and {root / 'data' / 'demo'}")
     demo.build_collections_demo(root, seed=args.seed)
     print(f"Collections demo engagement written to {root / 'parameters' / demo.COLLECTIONS_ID} and "
@@ -166,6 +168,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="write the demo engagements (parameters/demo, data/demo; "
                        "parameters/demo_collections, data/demo_collections)")
     p.add_argument("--seed", type=int, default=20260801)
+    p.add_argument("--suppliers", type=int, default=3, help="how many suppliers (default 3, the demo's; more "
+                   "repeat them as northwind2, southpoint2, ...)")
+    p.add_argument("--months", type=int, default=3, help="how many billing months from 2026-08 (default 3)")
+    p.add_argument("--contacts-per-month", type=int, default=None, metavar="N",
+                   help="contact records per northwind-family supplier and month (default: the demo's, "
+                   "about 70,000)")
     common(p)
     p.set_defaults(func=cmd_demo)
 

@@ -187,28 +187,45 @@ CERTIFICATES = {("northwind", "iso27001"): ("2025-11-21", "2026-11-20", "AENOR S
                 ("southpoint", "iso27001"): ("2024-07-01", "2027-06-30", "BV ES-27001-884")}
 
 
-def compliance_evidence() -> list[dict[str, Any]]:
+def compliance_evidence(suppliers: tuple[str, ...] = SUPPLIERS) -> list[dict[str, Any]]:
     """The rows of `compliance_evidence.csv`: each supplier's declaration of 2026-07-15 for every control, the
-    client's audits and the certificates above."""
+    client's audits and the certificates above (a copy of a demo supplier has the evidence of the one it
+    copies)."""
+    from ccanalysis.demo.size import base_supplier
+
     rows = []
-    for supplier in SUPPLIERS:
+    for supplier in suppliers:
         for name in CONTROLS:
-            source, day, in_place, reference = EVIDENCE_EXCEPTIONS.get((supplier, name),
+            source, day, in_place, reference = EVIDENCE_EXCEPTIONS.get((base_supplier(supplier), name),
                                                                       ("declaration", "2026-07-15", True, None))
             if source != "declaration":  # the declaration came first; the audit contradicts it
                 rows.append({"supplier": supplier, "clause": name, "date": "2026-07-15", "in_place": "yes",
                              "source": "declaration"})
             rows.append({"supplier": supplier, "clause": name, "date": day, "in_place": "yes" if in_place else "no",
                          "source": source, "reference": reference})
-    for (supplier, clause), (issued, until, reference) in CERTIFICATES.items():
+    certified = [(supplier, clause, dates) for supplier in suppliers
+                 for (base, clause), dates in CERTIFICATES.items() if base == base_supplier(supplier)]
+    for supplier, clause, (issued, until, reference) in certified:
         rows.append({"supplier": supplier, "clause": clause, "date": issued, "in_place": "yes", "source": "certificate",
                      "reference": reference, "valid_until": until})
     return rows
 
 
-def demo_engagement_settings() -> dict[str, Any]:
+def supplier_contract(supplier: str) -> dict[str, Any]:
+    """The contract of a demo supplier or of a copy of one (`northwind2`: northwind's terms, its own id and
+    name)."""
+    from ccanalysis.demo.size import base_supplier, copy_number
+
+    base = base_supplier(supplier)
+    contract = demo_contracts()[base]
+    if supplier == base:
+        return contract
+    return {**contract, "supplier": supplier, "name": f"{contract['name']} ({copy_number(supplier) + 1})"}
+
+
+def demo_engagement_settings(suppliers: tuple[str, ...] = SUPPLIERS) -> dict[str, Any]:
     """engagement.yaml of the demo (data.md)."""
     return {"id": DEMO_ID, "client": CLIENT, "currency": "EUR", "lang": "es", "holidays": "ES",
-            "suppliers": list(SUPPLIERS), "tolerances": {"amount_abs": 0.01, "quantity_rel": 0},
+            "suppliers": list(suppliers), "tolerances": {"amount_abs": 0.01, "quantity_rel": 0},
             "alerts": {"daily_deviation": 0.10, "cumulative_deviation": 0.05}}
 
