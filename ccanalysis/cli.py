@@ -54,10 +54,11 @@ def _isna(value: object) -> bool:
 def cmd_validate(args: argparse.Namespace) -> int:
     """`ccanalysis validate`: load the engagement, print what was loaded and its warnings; exit 0 (an
     invalid engagement raises EngagementError)."""
-    from .engagement import load
+    from .io.cache import load_cached
     from .io.warnings import reportable_months, validation_warnings
 
-    eng = load(args.engagement, root=args.root, progress=sys.stderr.isatty())
+    # an engagement whose store is current is a fingerprint check and a read of the store
+    eng = load_cached(args.engagement, root=args.root, progress=sys.stderr.isatty())
     summary = validation_summary(eng)
     today = date.today()
     warnings = validation_warnings(eng, today)
@@ -125,10 +126,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_expected(args: argparse.Namespace) -> int:
     """`ccanalysis expected`: print the expected invoice of a supplier and billing month YYYY-MM, line by
     line (table, csv or json); exit 0."""
-    from .engagement import load
+    from .io.cache import load_cached, month_scope
     from .workbook import expected_invoice, format_invoice_table, invoice_json
 
-    eng = load(args.engagement, root=args.root)
+    # the store's partitions of this supplier-month only (the engagement is validated and stored first)
+    eng = load_cached(args.engagement, root=args.root,
+                      scope=month_scope(args.engagement, args.root, args.supplier, args.month))
     eng.period(args.supplier, args.month)  # an unknown supplier or a malformed month is wrong usage
     lang = args.lang or eng.settings.lang
     lines = expected_invoice(eng, args.supplier, args.month, lang=lang)  # UsageError when not in force
