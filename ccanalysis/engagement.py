@@ -270,8 +270,9 @@ class Engagement:
         cache = self.__dict__.setdefault("_groups", {})
         if table not in cache:
             frame = self.table(table)
+            # a part already in order (as files usually are) is not sorted again
             cache[table] = {} if frame.empty else {
-                key: part.sort_values(when, kind="stable")
+                key: part if part[when].is_monotonic_increasing else part.sort_values(when, kind="stable")
                 for key, part in frame.groupby(["supplier", "service"], sort=False)}
         return cache[table]
 

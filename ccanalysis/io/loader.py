@@ -333,9 +333,18 @@ def _compact_text(frame: pd.DataFrame) -> pd.DataFrame:
     memory of Python string objects, and fast to cache and reload. Blanks stay missing."""
     frame = frame.copy()
     for column in frame.columns:
-        if frame[column].dtype == object and frame[column].map(lambda v: v is None or isinstance(v, str)).all():
+        if frame[column].dtype == object and _only_text(frame[column].to_numpy()):
             frame[column] = frame[column].astype("string[pyarrow]")
     return frame
+
+
+def _only_text(values) -> bool:
+    """Whether every cell is a str or None (column-wise: only the blank cells are looked at one by one)."""
+    blank = pd.isna(values)
+    if blank.any() and not all(v is None for v in values[blank]):
+        return False
+    rest = values[~blank]
+    return len(rest) == 0 or pd.api.types.infer_dtype(rest, skipna=False) == "string"
 
 
 def concat_aligned(parts: list[pd.DataFrame]) -> pd.DataFrame:
