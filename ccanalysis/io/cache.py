@@ -12,6 +12,7 @@ partitions a question needs.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 from ccanalysis import config
@@ -26,20 +27,24 @@ OLD_CACHE = ".cache"
 
 
 def load_cached(engagement: str, root: Path | str | None = None, *, scope: Scope | None = None,
-                progress: bool = False) -> Engagement:
+                tables: Sequence[str] | None = None, progress: bool = False) -> Engagement:
     """`load`, reading the engagement's store instead when neither the package nor any input file changed
-    (with `scope`, only its partitions: see `Scope`)."""
+    (with `scope`, only its partitions: see `Scope`; with `tables`, only those tables, the others left out:
+    `()` for the settings, contracts, sources and months alone, as the report batch's driver needs)."""
     root = Path(root).resolve() if root is not None else config.project_root()
     files = input_files(engagement, root)
     manifest = current_manifest(engagement, root, files)
     if manifest is not None:
         try:
-            return read_store(engagement, root, manifest, scope)
+            return read_store(engagement, root, manifest, scope, tables)
         except StoreError:
             pass  # not the store that was written: rebuild it
     eng = load(engagement, root, progress=progress)
     write_store(eng, files)
     shutil.rmtree(config.reports_dir(engagement, root) / OLD_CACHE, ignore_errors=True)
+    if tables is not None:
+        eng.months()  # computed from every table first (kept on the engagement)
+        eng.tables = {name: frame for name, frame in eng.tables.items() if name in tables}
     return eng
 
 

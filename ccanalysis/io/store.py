@@ -220,8 +220,9 @@ def _decode(column: pa.ChunkedArray, spec: dict[str, Any], index: pd.Index) -> p
     codec = spec["codec"]
     if codec == "string":
         dtype = pd.StringDtype(spec["storage"], na_value=np.nan if spec["nan"] else pd.NA)
-        values = column.to_numpy(zero_copy_only=False)
-        return pd.Series(values, index=index, dtype=dtype)
+        if spec["storage"] == "pyarrow":  # the Arrow buffers are the column: no Python string per cell
+            return pd.Series(pd.array(column, dtype=dtype), index=index)
+        return pd.Series(column.to_numpy(zero_copy_only=False), index=index, dtype=dtype)
     if codec == "object-str":
         return pd.Series(column.to_numpy(zero_copy_only=False), index=index, dtype=object)
     if codec == "object-none":
@@ -362,6 +363,7 @@ def write_store(eng: Engagement, files: Sequence[Path]) -> bool:
                         for s in eng.sources],
             "granularity": [[s, v, m, kind] for (s, v, m), kind in eng.granularity.items()],
             "holidays": sorted(d.isoformat() for d in eng.holidays),
+            "months": eng.months(),
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         _replace(staging, target)
@@ -403,8 +405,10 @@ def read_store(engagement: str, root: Path, manifest: dict[str, Any], scope: Sco
                       first=date.fromisoformat(s["first"]) if s["first"] else None,
                       last=date.fromisoformat(s["last"]) if s["last"] else None,
                       suppliers=frozenset(s["suppliers"])) for s in manifest["sources"]]
-    return Engagement(id=engagement, root=root, settings=parameters.settings, contracts=parameters.contracts,
-                      holidays=frozenset(date.fromisoformat(d) for d in manifest["holidays"]), tables=frames,
-                      sources=sources, granularity={(s, v, m): kind for s, v, m, kind in manifest["granularity"]},
-                      fingerprint=manifest["fingerprint"], invoice_rules=parameters.rules,
-                      invoice_labels=parameters.labels)
+    eng = Engagement(id=engagement, root=root, settings=parameters.settings, contracts=parameters.contracts,
+                     holidays=frozenset(date.fromisoformat(d) for d in manifest["holidays"]), tables=frames,
+                     sources=sources, granularity={(s, v, m): kind for s, v, m, kind in manifest["granularity"]},
+                     fingerprint=manifest["fingerprint"], invoice_rules=parameters.rules,
+                     invoice_labels=parameters.labels)
+    eng.__dict__["_months"] = list(manifest["months"])  # of the whole engagement, whatever the scope
+    return eng
