@@ -168,3 +168,16 @@ def test_a_stored_engagement_takes_the_root_it_is_loaded_from(tmp_path):
     (tmp_path / "a").rename(tmp_path / "b")
     eng = load_cached("tiny", root=tmp_path / "b")
     assert eng.root == (tmp_path / "b").resolve() and int(eng.activity["handled"].iloc[0]) == 9
+
+
+def test_an_edited_manifest_is_rebuilt(tmp_path, monkeypatch):
+    # a manifest that parses but does not describe what was written (a codec that does not exist)
+    _tiny(tmp_path)
+    load_cached("tiny", root=tmp_path)
+    path = _store(tmp_path) / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["tables"]["activity"]["columns"][0]["codec"] = "pickle"
+    path.write_text(json.dumps(manifest))
+    calls = _count_loads(monkeypatch)
+    assert int(load_cached("tiny", root=tmp_path).activity["handled"].iloc[0]) == 9
+    assert len(calls) == 1

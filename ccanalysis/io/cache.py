@@ -37,8 +37,8 @@ def load_cached(engagement: str, root: Path | str | None = None, *, scope: Scope
     if manifest is not None:
         try:
             return read_store(engagement, root, manifest, scope, tables)
-        except StoreError:
-            pass  # not the store that was written: rebuild it
+        except (StoreError, KeyError, TypeError, ValueError, IndexError, OSError):
+            pass  # not the store that was written (a file replaced, a manifest edited): rebuild it
     eng = load(engagement, root, progress=progress)
     write_store(eng, files)
     shutil.rmtree(config.reports_dir(engagement, root) / OLD_CACHE, ignore_errors=True)

@@ -197,7 +197,8 @@ def _encode(series: pd.Series) -> tuple[pa.Array, dict[str, Any]]:
     """A column as an Arrow array and how to restore it exactly."""
     dtype = series.dtype
     if isinstance(dtype, pd.StringDtype):
-        return pa.array(series.to_numpy(dtype=object, na_value=None), type=pa.string()), {
+        values = series.array if dtype.storage == "pyarrow" else series.to_numpy(dtype=object, na_value=None)
+        return pa.array(values, type=pa.string()), {
             "codec": "string", "storage": dtype.storage, "nan": not isinstance(dtype.na_value, type(pd.NA))}
     if pd.api.types.is_object_dtype(dtype):
         values = series.to_numpy()
@@ -235,6 +236,8 @@ def _decode(column: pa.ChunkedArray, spec: dict[str, Any], index: pd.Index) -> p
         uniques = np.array([None] + [parse(t) for t in encoded.dictionary.to_pylist()], dtype=object)
         codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
         return pd.Series(uniques[codes], index=index, dtype=object)
+    if codec != "arrow":
+        raise StoreError(f"unknown column codec {codec!r}")
     series = column.to_pandas()
     if str(series.dtype) != spec["dtype"]:
         series = series.astype(spec["dtype"])
