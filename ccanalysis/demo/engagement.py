@@ -7,9 +7,12 @@ compliance clauses.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from ccanalysis.errors import UsageError
 
 DEMO_ID = "demo"
 DEFAULT_SEED = 20260801
@@ -17,6 +20,39 @@ MONTHS: tuple[str, ...] = ("2026-08", "2026-09", "2026-10")
 SUPPLIERS: tuple[str, ...] = ("northwind", "southpoint", "eastline")
 CLIENT = "Demo Utilities S.A."
 TAX_RATE = Decimal("0.21")
+
+
+def supplier_id(index: int) -> str:
+    """The id of the `index`-th (0-based) demo supplier: a base supplier, then numbered copies."""
+    base, copy = SUPPLIERS[index % len(SUPPLIERS)], index // len(SUPPLIERS)
+    return base if copy == 0 else f"{base}{copy + 1}"
+
+
+def base_supplier(supplier: str) -> str:
+    """The demo supplier whose contract and patterns `supplier` copies (itself for a base supplier)."""
+    for base in SUPPLIERS:
+        if supplier == base or (supplier.startswith(base) and supplier[len(base):].isdigit()):
+            return base
+    raise UsageError(f"{supplier!r} is not a demo supplier; they are {', '.join(SUPPLIERS)} and their copies")
+
+
+def copy_number(supplier: str) -> int:
+    """0 for a base supplier, k - 1 for its k-th copy (`northwind2` -> 1)."""
+    suffix = supplier[len(base_supplier(supplier)):]
+    return int(suffix) - 1 if suffix else 0
+
+
+def base_month(month: str) -> str:
+    """The demo month whose per-month targets `month` takes (they cycle every three months from 2026-08)."""
+    first = MONTHS[0]
+    offset = (int(month[:4]) - int(first[:4])) * 12 + int(month[5:7]) - int(first[5:7])
+    return MONTHS[offset % len(MONTHS)]
+
+
+def base_months(months: Sequence[str]) -> list[str]:
+    """`base_month` of each month (the calendar's month column, say)."""
+    cache = {m: base_month(m) for m in set(months)}
+    return [cache[m] for m in months]
 
 
 def _sl_kpi(variant: str, threshold_s: int, short_abandon_s: int | None = None) -> dict[str, Any]:
@@ -191,8 +227,6 @@ def compliance_evidence(suppliers: tuple[str, ...] = SUPPLIERS) -> list[dict[str
     """The rows of `compliance_evidence.csv`: each supplier's declaration of 2026-07-15 for every control, the
     client's audits and the certificates above (a copy of a demo supplier has the evidence of the one it
     copies)."""
-    from ccanalysis.demo.size import base_supplier
-
     rows = []
     for supplier in suppliers:
         for name in CONTROLS:
@@ -214,8 +248,6 @@ def compliance_evidence(suppliers: tuple[str, ...] = SUPPLIERS) -> list[dict[str
 def supplier_contract(supplier: str) -> dict[str, Any]:
     """The contract of a demo supplier or of a copy of one (`northwind2`: northwind's terms, its own id and
     name)."""
-    from ccanalysis.demo.size import base_supplier, copy_number
-
     base = base_supplier(supplier)
     contract = demo_contracts()[base]
     if supplier == base:

@@ -11,10 +11,17 @@ average; the day-to-day counts are Poisson), generated month by month so memory 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ccanalysis.demo.engagement import MONTHS, SUPPLIERS
+from ccanalysis.demo.engagement import (
+    MONTHS,
+    SUPPLIERS,
+    base_month,
+    base_months,
+    base_supplier,
+    copy_number,
+    supplier_id,
+)
 from ccanalysis.errors import UsageError
 from ccanalysis.periods import next_month
 
@@ -57,39 +64,6 @@ class DemoSize:
 
 #: The demo's own size.
 DEMO_SIZE = DemoSize()
-
-
-def supplier_id(index: int) -> str:
-    """The id of the `index`-th (0-based) demo supplier: a base supplier, then numbered copies."""
-    base, copy = SUPPLIERS[index % len(SUPPLIERS)], index // len(SUPPLIERS)
-    return base if copy == 0 else f"{base}{copy + 1}"
-
-
-def base_supplier(supplier: str) -> str:
-    """The demo supplier whose contract and patterns `supplier` copies (itself for a base supplier)."""
-    for base in SUPPLIERS:
-        if supplier == base or (supplier.startswith(base) and supplier[len(base):].isdigit()):
-            return base
-    raise UsageError(f"{supplier!r} is not a demo supplier; they are {', '.join(SUPPLIERS)} and their copies")
-
-
-def copy_number(supplier: str) -> int:
-    """0 for a base supplier, k - 1 for its k-th copy (`northwind2` -> 1)."""
-    suffix = supplier[len(base_supplier(supplier)):]
-    return int(suffix) - 1 if suffix else 0
-
-
-def base_month(month: str) -> str:
-    """The demo month whose per-month targets `month` takes (they cycle every three months from 2026-08)."""
-    first = MONTHS[0]
-    offset = (int(month[:4]) - int(first[:4])) * 12 + int(month[5:7]) - int(first[5:7])
-    return MONTHS[offset % len(MONTHS)]
-
-
-def base_months(months: Sequence[str]) -> list[str]:
-    """`base_month` of each month (the calendar's month column, say)."""
-    cache = {m: base_month(m) for m in set(months)}
-    return [cache[m] for m in months]
 
 
 __all__ = ["DEMO_SIZE", "DemoSize", "base_month", "base_months", "base_supplier", "copy_number", "supplier_id"]
