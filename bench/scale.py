@@ -195,8 +195,9 @@ def bench_size(item: Size, folder: Path, *, report: bool, env: dict[str, str],
         "floor: bare read, one", [sys.executable, "-c", BARE_READ, *map(str, question_files(data, SUPPLIER, MONTH))],
         cwd=REPO, env=env)
     def both(label: str, argv: list[str], before=None) -> None:
-        if baseline is not None:
-            runs[f"before: {label}"] = measure(f"before: {label}", argv, cwd=REPO, env=baseline)
+        if baseline is not None:  # run from the baseline's folder: `python -c` imports from its working folder
+            runs[f"before: {label}"] = measure(f"before: {label}", argv, cwd=Path(baseline["PYTHONPATH"]),
+                                               env=baseline)
         if before is not None:
             before()
         runs[label] = measure(label, argv, cwd=REPO, env=env)
