@@ -281,8 +281,9 @@ class Engagement:
                                in self._grouped(table, when, records=True).items()}
                 return cache[name]
             frame = self.table(table)
+            # a part already in order (as files usually are) is not sorted again
             cache[name] = {} if frame.empty else {
-                key: part.sort_values(when, kind="stable")
+                key: part if part[when].is_monotonic_increasing else part.sort_values(when, kind="stable")
                 for key, part in frame.groupby(["supplier", "service"], sort=False)}
         return cache[name]
 

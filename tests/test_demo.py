@@ -67,7 +67,7 @@ def test_failure_leaves_previous_demo_untouched(demo_root: Path, tmp_path: Path,
     demo.write_demo_inputs(tmp_path, contacts_scale=SCALE)
     before = _files(tmp_path)
 
-    def broken() -> pd.DataFrame:
+    def broken(*_args: object) -> pd.DataFrame:
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(build, "workforce_table", broken)

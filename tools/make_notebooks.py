@@ -36,7 +36,7 @@ def supplier_month() -> nbformat.NotebookNode:
         cell('engagement: str = "demo"\nsupplier: str = "northwind"\nmonth: str = "2026-08"\nlang: str = "es"\n'
              'audience: str = "client"', metadata={"tags": ["parameters"]}),
         cell("from ccanalysis import report\n\n"
-             "eng = report.open_engagement(engagement)\n"
+             "eng = report.open_engagement(engagement, supplier=supplier)\n"
              "report.check_parameters(eng, supplier, month, lang)"),
         cell("audit = report.audit_section(eng, supplier, month, lang)\naudit"),
         cell("summary = report.summary_section(eng, supplier, month, lang)\nsummary"),

@@ -261,7 +261,9 @@ def report_command(args: argparse.Namespace) -> int:
     if pdf:
         require_chromium()  # a missing Chromium is wrong usage, said before any report runs
     months = parse_months(args.month) if kind == "month" else []
-    eng = load_cached(args.engagement, root=args.root)  # validated once, reused by every report kernel
+    # validated and stored once, read back by every report kernel; the monthly batch's driver plans from the
+    # settings, contracts, sources and months alone and holds no table
+    eng = load_cached(args.engagement, root=args.root, tables=() if kind == "month" else None)
     if kind == "flash":
         jobs = [plan_flash_job(eng, args.flash, lang=args.lang)]
     elif kind == "scenario":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import pandas as pd
 
 from ccanalysis import config
 from ccanalysis.cargos.agreement import Agreement, parse_agreement
-from ccanalysis.contract import Contract, parse_contract, parse_settings
+from ccanalysis.contract import Contract, EngagementSettings, parse_contract, parse_settings
 from ccanalysis.engagement import Engagement, Source
 from ccanalysis.errors import EngagementError, Problem, ProblemCollector, UsageError
 from ccanalysis.io import checks, invoice_rules, tables
@@ -58,6 +59,101 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
             title=f"Cannot load engagement {engagement!r}",
         )
 
+    parameters = _read_parameters(engagement, params, data, found, shown)
+    settings, contracts, broken = parameters.settings, parameters.contracts, parameters.broken
+    broken_agreements = parameters.broken_agreements
+    mappings, unmapped = parameters.mappings, parameters.unmapped
+
+    # ---- tables
+    frames: dict[str, pd.DataFrame] = {}
+    sources: list[Source] = []
+    files = list(_table_files(data))
+    iterator: Iterable = files
+    if progress and files:
+        from tqdm import tqdm
+
+        iterator = tqdm(files, desc="Reading files", unit="file", leave=False)
+    per_table: dict[str, list[pd.DataFrame]] = {}
+    failed: set[str] = set()  # tables with a file that failed its own checks: left out of the cross-file checks
+    incomplete: set[str] = set()  # tables with a file lacking a required column: left out of the row rules too
+    for table, path in iterator:
+        relative = path.relative_to(data).as_posix()
+        before = len(found.problems)
+        mapping = _mapping_for(relative, table, mappings, found, shown(path))
+        if mapping is None and any(matches(m, relative) for m in unmapped):
+            failed.add(table)  # its mapping is invalid (reported): read without it, it would only add noise
+            continue
+        if mapping is not None:
+            table = mapping.table
+        frame, problems = tables.read_table(path, table, mapping=mapping, display_path=shown(path))
+        found.extend(problems)
+        if frame is not None and not (frame.empty and problems) and table == "invoice_lines":
+            frame = _tag_invoice(frame, path, data, shown(path), found)
+        if frame is None or len(found.problems) > before:
+            failed.add(table)
+            if frame is None or not set(TABLES[table].required()) <= set(frame.columns):
+                incomplete.add(table)
+                continue
+        per_table.setdefault(table, []).append(frame)
+        sources.append(_source(table, shown(path), frame))
+    for table, parts in per_table.items():
+        if table in incomplete:
+            continue
+        frame = concat_aligned(parts)
+        found.extend(table_rows.check_rows(frame, table))
+        if table not in failed:
+            frames[table] = frame
+    if "contacts" in frames:
+        frames["contacts"] = _compact_text(frames["contacts"])
+
+    if settings is None:
+        found.raise_if_any(f"Engagement {engagement!r} has errors")
+    assert settings is not None
+    holiday_days = holiday_set(settings.holidays, frames)
+    eng = Engagement(id=engagement, root=root, settings=settings, contracts=contracts, holidays=holiday_days,
+                     tables=frames, sources=sources, fingerprint=input_fingerprint(engagement, root),
+                     invoice_rules=parameters.rules, invoice_labels=parameters.labels,
+                     cargo_agreements=parameters.agreements)
+
+    # ---- cross-file checks
+    if contracts:
+        found.extend(checks.check_references(eng, broken))
+        eng.granularity, problems = checks.granularity(eng)
+        found.extend(problems)
+        found.extend(checks.check_kpi_columns(eng))
+        found.extend(checks.check_contact_charges(eng))
+        found.extend(checks.check_invoice_periods(eng))
+        found.extend(checks.check_invoice_currency(eng))
+        found.extend(checks.check_reported_scales(eng))
+        found.extend(checks.check_compliance_evidence(eng))
+        found.extend(checks.check_collections(eng, failed | incomplete))
+        found.extend(checks.check_billing_care(eng, failed | incomplete))
+    if (params / "cargos").is_dir() or any(table in per_table for table in checks.CARGOS_TABLES):
+        found.extend(checks.check_cargos(eng, failed | incomplete, broken_agreements))
+    found.raise_if_any(f"Engagement {engagement!r} has errors")
+    return eng
+
+
+@dataclass
+class Parameters:
+    """What the parameter files (and the matching decisions) of an engagement hold, as parsed: settings (None
+    when engagement.yaml is missing or invalid), contracts, suppliers with an invalid contract file, column
+    mappings, the `files` of invalid mappings, invoice-line rules and decisions, the retailers' agreements
+    (charge invoices, `ccanalysis.cargos`) and the retailers whose agreement file is invalid."""
+
+    settings: EngagementSettings | None
+    contracts: dict[str, Contract]
+    broken: set[str]
+    mappings: list[tuple[str, Mapping]]
+    unmapped: list[Mapping]
+    rules: dict
+    labels: pd.DataFrame
+    agreements: dict[str, Agreement]
+    broken_agreements: set[str]
+
+
+def _read_parameters(engagement: str, params: Path, data: Path, found: ProblemCollector, shown) -> Parameters:
+    """Parse the engagement's parameter files and matching decisions, adding every problem to `found`."""
     # ---- engagement.yaml
     settings = None
     settings_file = params / "engagement.yaml"
@@ -135,73 +231,26 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
     labels, problems = invoice_rules.read_labels(labels_file, shown(labels_file), contracts)
     found.extend(problems)
 
-    # ---- tables
-    frames: dict[str, pd.DataFrame] = {}
-    sources: list[Source] = []
-    files = list(_table_files(data))
-    iterator: Iterable = files
-    if progress and files:
-        from tqdm import tqdm
+    return Parameters(settings, contracts, broken, mappings, unmapped, rules, labels, agreements, broken_agreements)
 
-        iterator = tqdm(files, desc="Reading files", unit="file", leave=False)
-    per_table: dict[str, list[pd.DataFrame]] = {}
-    failed: set[str] = set()  # tables with a file that failed its own checks: left out of the cross-file checks
-    incomplete: set[str] = set()  # tables with a file lacking a required column: left out of the row rules too
-    for table, path in iterator:
-        relative = path.relative_to(data).as_posix()
-        before = len(found.problems)
-        mapping = _mapping_for(relative, table, mappings, found, shown(path))
-        if mapping is None and any(matches(m, relative) for m in unmapped):
-            failed.add(table)  # its mapping is invalid (reported): read without it, it would only add noise
-            continue
-        if mapping is not None:
-            table = mapping.table
-        frame, problems = tables.read_table(path, table, mapping=mapping, display_path=shown(path))
-        found.extend(problems)
-        if frame is not None and not (frame.empty and problems) and table == "invoice_lines":
-            frame = _tag_invoice(frame, path, data, shown(path), found)
-        if frame is None or len(found.problems) > before:
-            failed.add(table)
-            if frame is None or not set(TABLES[table].required()) <= set(frame.columns):
-                incomplete.add(table)
-                continue
-        per_table.setdefault(table, []).append(frame)
-        sources.append(_source(table, shown(path), frame))
-    for table, parts in per_table.items():
-        if table in incomplete:
-            continue
-        frame = concat_aligned(parts)
-        found.extend(table_rows.check_rows(frame, table))
-        if table not in failed:
-            frames[table] = frame
-    if "contacts" in frames:
-        frames["contacts"] = _compact_text(frames["contacts"])
 
-    if settings is None:
-        found.raise_if_any(f"Engagement {engagement!r} has errors")
-    assert settings is not None
-    holiday_days = holiday_set(settings.holidays, frames)
-    eng = Engagement(id=engagement, root=root, settings=settings, contracts=contracts, holidays=holiday_days,
-                     tables=frames, sources=sources, fingerprint=input_fingerprint(engagement, root),
-                     invoice_rules=rules, invoice_labels=labels, cargo_agreements=agreements)
+def load_parameters(engagement: str, root: Path | str | None = None) -> Parameters:
+    """The engagement's parameters alone (no table is read): what a stored engagement is re-parsed with.
+    Raises `EngagementError` listing every problem of the parameter files."""
+    check_engagement_id(engagement)
+    root = Path(root).resolve() if root is not None else config.project_root()
+    found = ProblemCollector()
 
-    # ---- cross-file checks
-    if contracts:
-        found.extend(checks.check_references(eng, broken))
-        eng.granularity, problems = checks.granularity(eng)
-        found.extend(problems)
-        found.extend(checks.check_kpi_columns(eng))
-        found.extend(checks.check_contact_charges(eng))
-        found.extend(checks.check_invoice_periods(eng))
-        found.extend(checks.check_invoice_currency(eng))
-        found.extend(checks.check_reported_scales(eng))
-        found.extend(checks.check_compliance_evidence(eng))
-        found.extend(checks.check_collections(eng, failed | incomplete))
-        found.extend(checks.check_billing_care(eng, failed | incomplete))
-    if (params / "cargos").is_dir() or any(table in per_table for table in checks.CARGOS_TABLES):
-        found.extend(checks.check_cargos(eng, failed | incomplete, broken_agreements))
+    def shown(path: Path) -> str:
+        try:
+            return str(path.relative_to(root))
+        except ValueError:
+            return str(path)
+
+    parameters = _read_parameters(engagement, config.parameters_dir(engagement, root),
+                                  config.data_dir(engagement, root), found, shown)
     found.raise_if_any(f"Engagement {engagement!r} has errors")
-    return eng
+    return parameters
 
 
 def check_engagement_id(engagement: object) -> None:
@@ -313,9 +362,18 @@ def _compact_text(frame: pd.DataFrame) -> pd.DataFrame:
     memory of Python string objects, and fast to cache and reload. Blanks stay missing."""
     frame = frame.copy()
     for column in frame.columns:
-        if frame[column].dtype == object and frame[column].map(lambda v: v is None or isinstance(v, str)).all():
+        if frame[column].dtype == object and _only_text(frame[column].to_numpy()):
             frame[column] = frame[column].astype("string[pyarrow]")
     return frame
+
+
+def _only_text(values) -> bool:
+    """Whether every cell is a str or None (column-wise: only the blank cells are looked at one by one)."""
+    blank = pd.isna(values)
+    if blank.any() and not all(v is None for v in values[blank]):
+        return False
+    rest = values[~blank]
+    return len(rest) == 0 or pd.api.types.infer_dtype(rest, skipna=False) == "string"
 
 
 def concat_aligned(parts: list[pd.DataFrame]) -> pd.DataFrame:

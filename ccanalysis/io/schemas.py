@@ -58,6 +58,10 @@ class TableSpec:
     file_or_folder: bool = False
     #: what to write instead of a row repeating the key (appended to the duplicate-key error)
     duplicate_hint: str = ""
+    #: its rows are facts of the day or month they are dated (activity, contact records, invoice lines): a
+    #: question about one billing period reads that period's rows only (`ccanalysis.io.store.Scope`);
+    #: otherwise a row stays in force after its date (evidence, a register) and every earlier one is read
+    per_period: bool = False
 
     def data_location(self) -> str:
         """The table's folder (or, single_file, file stem) under data/ENG: `location`, else its name."""
@@ -133,7 +137,7 @@ DISPUTE_STATUSES = ("detected", "validated", "submitted", "accepted", "partially
 
 TABLES: dict[str, TableSpec] = {
     "activity": TableSpec("activity", _ACTIVITY,
-                          key=("date", "interval_start", "utc_offset", "supplier", "service")),
+                          key=("date", "interval_start", "utc_offset", "supplier", "service"), per_period=True),
     "contacts": TableSpec("contacts", {
         "contact_id": _c("str"), "supplier": _c("str"), "service": _c("str"), "start": _c("datetime"),
         "queue_s": _c("number"), "answered": _c("bool"), "abandoned": _c("bool"),
@@ -146,22 +150,22 @@ TABLES: dict[str, TableSpec] = {
         "reason": _c("str", False, allowed=BILLING_REASONS), "agent_id": _c("str", False),
         "discount_amount": _c("number", False), "discount_type": _c("str", False, allowed=DISCOUNT_TYPES),
         "discount_percent": _c("number", False, maximum=1), "discount_months": _c("int", False, minimum=1),
-    }, key=("contact_id",)),
+    }, key=("contact_id",), per_period=True),
     "plan": TableSpec("plan", {
         "date": _c("date"), "supplier": _c("str"), "service": _c("str"), "offered": _c("int"),
         "aht_s": _c("number"), "handled": _c("int", False), "logged_s": _c("number", False),
         "cost": _c("number", False),
-    }, key=("date", "supplier", "service")),
+    }, key=("date", "supplier", "service"), per_period=True),
     "budget": TableSpec("budget", {
         "month": _c("month"), "supplier": _c("str"), "service": _c("str"), "amount": _c("number"),
-    }, key=("month", "supplier", "service"), single_file=True),
+    }, key=("month", "supplier", "service"), single_file=True, per_period=True),
     "workforce": TableSpec("workforce", {
         "month": _c("month"), "supplier": _c("str"), "service": _c("str"), "headcount_avg": _c("number"),
         "leavers": _c("int"), "hires": _c("int"), "training_hours": _c("number"),
         "headcount_start": _c("int", False), "new_hire_training_hours": _c("number", False),
         "certifications": _c("str", False), "security_incidents": _c("int", False),
-    }, key=("month", "supplier", "service")),
-    "reported_kpis": TableSpec("reported_kpis", _REPORTED_KPIS, one_of=("date", "month")),
+    }, key=("month", "supplier", "service"), per_period=True),
+    "reported_kpis": TableSpec("reported_kpis", _REPORTED_KPIS, one_of=("date", "month"), per_period=True),
     # what backs a compliance clause (ccanalysis.compliance): one row per piece of evidence, the latest on or
     # before a period's end counts; a control is in place or not, a certificate valid until its expiry
     "compliance_evidence": TableSpec("compliance_evidence", {
@@ -186,7 +190,7 @@ TABLES: dict[str, TableSpec] = {
         "account_id": _c("str", False), "paid_on": _c("date", False),
         # a retention fee line on one retained customer (unit retained_customer)
         "customer_id": _c("str", False),
-    }, location="invoices"),  # no duplicate key: a line billed twice is an audit finding, not a load error
+    }, location="invoices", per_period=True),  # no duplicate key: a line billed twice is an audit finding, not a load error
     "disputes": TableSpec("disputes", {
         "dispute_id": _c("str"), "supplier": _c("str"), "invoice_id": _c("str"), "month": _c("month"),
         "finding_id": _c("str", False), "check": _c("str"), "service": _c("str", False),
