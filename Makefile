@@ -21,10 +21,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 setup: $(STAMP) ## Create .venv and install ccanalysis (editable) with its test tools
 
-demo: setup ## Build the demo engagements (demo, demo_collections) and write its reports (with the care_models simulation)
+demo: setup ## Build the demo engagements (demo, demo_collections, demo_cargos) and write its reports (with the care_models simulation)
 	$(BIN)/ccanalysis demo
 	$(BIN)/ccanalysis validate demo
 	$(BIN)/ccanalysis validate demo_collections
+	$(BIN)/ccanalysis validate demo_cargos
 	$(BIN)/ccanalysis report demo --month $(MONTHS)
 	$(BIN)/ccanalysis report demo --flash 2026-10-20
 	$(BIN)/ccanalysis report demo --scenario care_models
@@ -44,4 +45,5 @@ bench: setup ## Run every benchmark in bench/ (installs the peers they compare a
 	$(BIN)/python bench/run_all.py
 
 clean: ## Remove the virtual environment, build outputs, generated demo data and reports
-	rm -rf $(VENV) build dist data/demo parameters/demo reports/demo data/demo_collections parameters/demo_collections
+	rm -rf $(VENV) build dist data/demo parameters/demo reports/demo data/demo_collections parameters/demo_collections \
+	       data/demo_cargos parameters/demo_cargos

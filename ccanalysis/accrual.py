@@ -376,6 +376,10 @@ class Engine:
             if memo is not None and units_only(item.charge):
                 memo[index] = (total, rated)
             charges += rated
+        for plan in self.services.values():  # a collections service's lifetime fee cap per account
+            if plan.service.collections is not None and plan.service.collections.max_fee_per_account is not None:
+                charges += invoice.account_cap_lines(plan.service, plan.daily.up_to(day),
+                                                     active_days=plan.active_up_to(day), period_days=self.period.days)
         first, last = self.contract.active_range(self.period)
         contract_days = max(0, (last - first).days + 1)
         elapsed = 0 if day < first else max(0, (min(day, last) - first).days + 1)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .commands import accrual, audit, collections, dispute, match, simulate
+from .commands import accrual, audit, billing_care, cargos, collections, dispute, match, simulate
 from .errors import EXIT_BUG, EXIT_DONE, CcanalysisError, EngagementError, InputError
 from .jsonio import dumps
 
@@ -54,10 +54,11 @@ def _isna(value: object) -> bool:
 def cmd_validate(args: argparse.Namespace) -> int:
     """`ccanalysis validate`: load the engagement, print what was loaded and its warnings; exit 0 (an
     invalid engagement raises EngagementError)."""
-    from .engagement import load
+    from .io.cache import load_cached
     from .io.warnings import reportable_months, validation_warnings
 
-    eng = load(args.engagement, root=args.root, progress=sys.stderr.isatty())
+    # an engagement whose store is current is a fingerprint check and a read of the store
+    eng = load_cached(args.engagement, root=args.root, progress=sys.stderr.isatty())
     summary = validation_summary(eng)
     today = date.today()
     warnings = validation_warnings(eng, today)
@@ -110,23 +111,30 @@ def validation_summary(eng) -> pd.DataFrame:
 def cmd_demo(args: argparse.Namespace) -> int:
     """`ccanalysis demo`: write the demo engagement under parameters/demo and data/demo; exit 0."""
     from . import config, demo
+    from .demo.size import DemoSize
 
     root = Path(args.root).resolve() if args.root else config.project_root()
-    demo.build_demo(root, seed=args.seed)
+    size = DemoSize(args.suppliers, args.months, args.contacts_per_month)
+    demo.build_demo(root, seed=args.seed, size=size)
     print(f"Demo engagement written to {root / 'parameters' / 'demo'} and {root / 'data' / 'demo'}")
     demo.build_collections_demo(root, seed=args.seed)
     print(f"Collections demo engagement written to {root / 'parameters' / demo.COLLECTIONS_ID} and "
           f"{root / 'data' / demo.COLLECTIONS_ID}")
+    demo.build_cargos_demo(root, seed=args.seed)
+    print(f"Cargos demo engagement written to {root / 'parameters' / demo.CARGOS_ID} and "
+          f"{root / 'data' / demo.CARGOS_ID}")
     return 0
 
 
 def cmd_expected(args: argparse.Namespace) -> int:
     """`ccanalysis expected`: print the expected invoice of a supplier and billing month YYYY-MM, line by
     line (table, csv or json); exit 0."""
-    from .engagement import load
+    from .io.cache import load_cached, month_scope
     from .workbook import expected_invoice, format_invoice_table, invoice_json
 
-    eng = load(args.engagement, root=args.root)
+    # the store's partitions of this supplier-month only (the engagement is validated and stored first)
+    eng = load_cached(args.engagement, root=args.root,
+                      scope=month_scope(args.engagement, args.root, args.supplier, args.month))
     eng.period(args.supplier, args.month)  # an unknown supplier or a malformed month is wrong usage
     lang = args.lang or eng.settings.lang
     lines = expected_invoice(eng, args.supplier, args.month, lang=lang)  # UsageError when not in force
@@ -164,8 +172,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("demo", help="write the demo engagements (parameters/demo, data/demo; "
-                       "parameters/demo_collections, data/demo_collections)")
+                       "parameters/demo_collections, data/demo_collections; parameters/demo_cargos, data/demo_cargos)")
     p.add_argument("--seed", type=int, default=20260801)
+    p.add_argument("--suppliers", type=int, default=3, help="how many suppliers (default 3, the demo's; more "
+                   "repeat them as northwind2, southpoint2, ...)")
+    p.add_argument("--months", type=int, default=3, help="how many billing months from 2026-08 (default 3)")
+    p.add_argument("--contacts-per-month", type=int, default=None, metavar="N",
+                   help="contact records per northwind-family supplier and month (default: the demo's, "
+                   "about 70,000)")
     common(p)
     p.set_defaults(func=cmd_demo)
 
@@ -210,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
     dispute.add_parser(sub, common)
     simulate.add_parser(sub, common)
     collections.add_parser(sub, common)
+    cargos.add_parser(sub, common)
+    billing_care.add_parser(sub, common)
     return parser
 
 

@@ -34,6 +34,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
+import numpy as np
 import pandas as pd
 
 from ccanalysis import kpis
@@ -199,8 +200,11 @@ def _rows_of(table: pd.DataFrame | None, supplier: str, service: str | None, mon
         mask &= table["service"] == service
     if by_date:
         dates = table["date"] if "date" in table.columns else table.get("start")
-        if dates is not None:
-            mask &= pd.to_datetime(dates).dt.strftime("%Y-%m") == month
+        if dates is not None:  # months compared as datetime64[M], not every timestamp formatted as text
+            stamps = pd.to_datetime(dates)
+            if getattr(stamps.dt, "tz", None) is not None:
+                stamps = stamps.dt.tz_localize(None)
+            mask &= stamps.to_numpy(dtype="datetime64[ns]").astype("datetime64[M]") == np.datetime64(month, "M")
         elif "month" in table.columns:
             mask &= table["month"] == month
     elif "month" in table.columns:

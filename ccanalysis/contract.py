@@ -120,6 +120,17 @@ class StaffingSettings(Strict):
     opening_hours: Annotated[int, Field(ge=1, le=24)] = 12
 
 
+class CargosSettings(Strict):
+    """engagement.yaml `cargos:` (charge invoices from retailers, `ccanalysis.cargos`)."""
+
+    #: a charge classified with less confidence than this (a fraction) goes to the review queue
+    review_threshold: Fraction01 = Decimal("0.6")
+    #: what handling one dispute costs (the engagement's currency): below it a charge is not worth fighting
+    handling_cost: Annotated[Exact, Field(ge=0)] = Decimal("45.00")
+    #: months ahead the cargos forecast covers
+    forecast_months: Annotated[int, Field(ge=1, le=24)] = 6
+
+
 class EngagementSettings(Strict):
     """`parameters/ENG/engagement.yaml`."""
 
@@ -128,7 +139,8 @@ class EngagementSettings(Strict):
     currency: Currency = "EUR"
     lang: Literal["es", "en"] = "es"
     holidays: Annotated[str, BeforeValidator(_holiday_calendar)] = "ES"
-    suppliers: Annotated[list[Identifier], Field(min_length=1)]
+    #: the contact-centre suppliers (one contract each); may be empty only with cargos agreements (the loader checks)
+    suppliers: list[Identifier] = []
     tolerances: Tolerances = Tolerances()
     alerts: Alerts = Alerts()
     #: the longest payment terms the client accepts (days; Spain's legal limit, Ley 3/2004, is 60)
@@ -140,6 +152,8 @@ class EngagementSettings(Strict):
     #: collections through agencies: `calling_rules` (legal windows and attempt caps, see
     #: `collections.calltime.CallingRules.from_mapping`) and `grace_days` of a promise to pay
     collections: dict[str, Any] | None = None
+    #: charge invoices from retailers: review threshold, dispute handling cost, forecast horizon
+    cargos: CargosSettings = CargosSettings()
 
     @field_validator("collections")
     @classmethod
@@ -192,10 +206,13 @@ class KpiSetting(Strict):
 class CollectionsTerms(Strict):
     """How a collections service's fees are earned (`ccanalysis.collections.fees`): a payment counts for the
     agency holding the account that day, or for `attribution_tail_days` after its recall; a charge's
-    `applies_to.debt_age_days` reads the debt age at placement or at payment."""
+    `applies_to.debt_age_days` reads the debt age at placement or at payment. `max_fee_per_account` (EUR)
+    caps the success fees (the charges on collected_amount) an account earns the agency over all its
+    periods, across every band (`invoice.account_cap_lines`)."""
 
     attribution_tail_days: Annotated[int, Field(ge=0)] = 0
     debt_age_at: Literal["placement", "payment"] = "placement"
+    max_fee_per_account: Annotated[Exact, Field(ge=0)] | None = None
 
 
 class DiscountAuthority(Strict):
@@ -289,6 +306,24 @@ class Service(Strict):
     def _dates_in_order(self) -> Service:
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValueError("valid_to is before valid_from")
+        return self
+
+    @model_validator(mode="after")
+    def _capped_fees_per_payment(self) -> Service:
+        """Under a lifetime cap per account (`collections.max_fee_per_account`) each payment's fee must be its
+        own (the cap sums them per account): no per-period account cap, no free payments on those charges."""
+        if self.collections is None or self.collections.max_fee_per_account is None:
+            return self
+        from ccanalysis.pricing.units import UNITS
+
+        for i, charge in enumerate(self.charges):
+            if charge.get("unit") not in UNITS or not UNITS.get(charge["unit"]).events:
+                continue
+            for key in ("max_per_account", "free_events", "free_amount"):
+                if charge.get(key) not in (None, 0, "0"):
+                    raise ValueError(f"charges[{i}].{key}: the service caps each account's fees over all "
+                                     "periods (collections.max_fee_per_account); remove this key, or remove "
+                                     "max_fee_per_account to cap per charge and period")
         return self
 
     def kpi_settings(self) -> dict[str, dict[str, Any]]:

@@ -42,18 +42,22 @@ STATUSES = DISPUTE_STATUSES
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "detected": ("validated", "submitted", "cancelled"),
     "validated": ("submitted", "cancelled"),
-    "submitted": ("accepted", "partially_accepted", "rejected", "cancelled", "credited"),
+    "submitted": ("accepted", "partially_accepted", "rejected", "cancelled", "credited", "written_off"),
     "accepted": ("credited", "cancelled"),
     "partially_accepted": ("credited", "cancelled"),
-    "rejected": ("submitted", "closed"),
+    "rejected": ("submitted", "closed", "written_off"),
     "credited": ("verified",),
     "verified": ("closed",),
     "closed": (),
     "cancelled": (),
+    # a retailer's charge (cargos, `ccanalysis.cargos.resolution`): the first row of a charge is submitted
+    # (disputed), charge_accepted (accepted as charged) or written_off (not worth disputing)
+    "charge_accepted": (),
+    "written_off": (),
 }
 #: Set by the workbook, never by hand: `detected` when a dispute is opened, `verified` when its credit is seen.
 AUTOMATIC = ("detected", "verified")
-RESOLVED = ("verified", "closed", "cancelled")
+RESOLVED = ("verified", "closed", "cancelled", "charge_accepted", "written_off")
 OPEN = tuple(s for s in STATUSES if s not in RESOLVED)
 NOT_SUBMITTED = ("detected", "validated")
 #: A month cannot be closed while one of its disputes is in one of these (the supplier has not answered).

@@ -19,6 +19,7 @@ from . import config, reprs
 from . import contacts as contact_records
 from . import kpis as kpi_registry
 from .audit.matching import Rule
+from .cargos.agreement import Agreement
 from .contract import BillingPeriod, Contract, EngagementSettings, KpiSetting, Service
 from .errors import InputError, UnknownNameError, UsageError
 from .io.invoice_rules import RULES_PREFIX, empty_labels, is_rules_file, labels_path
@@ -111,6 +112,8 @@ class Engagement:
     invoice_rules: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
     #: people's decisions on invoice lines (data/ENG/labels/invoice_lines.csv; the latest per line wins)
     invoice_labels: pd.DataFrame = field(default_factory=empty_labels)
+    #: retailer -> its agreement (parameters/ENG/cargos/RETAILER.yaml), for charge invoices from retailers
+    cargo_agreements: dict[str, Agreement] = field(default_factory=dict)
 
     # ---- tables (empty frames with the canonical columns when absent)
     def table(self, name: str) -> pd.DataFrame:
@@ -278,8 +281,9 @@ class Engagement:
                                in self._grouped(table, when, records=True).items()}
                 return cache[name]
             frame = self.table(table)
+            # a part already in order (as files usually are) is not sorted again
             cache[name] = {} if frame.empty else {
-                key: part.sort_values(when, kind="stable")
+                key: part if part[when].is_monotonic_increasing else part.sort_values(when, kind="stable")
                 for key, part in frame.groupby(["supplier", "service"], sort=False)}
         return cache[name]
 

@@ -15,6 +15,10 @@ from pathlib import Path
 from ccanalysis import __version__, config
 
 #: Folders and file endings that are not code: byte-compiled caches, checkpoints, editor leftovers.
+#: A file modified less than this long ago (nanoseconds) is hashed again rather than trusted by its size and
+#: time: a second change within the same tick of the file system's clock may keep both.
+RACY_NS = 2_000_000_000
+
 _IGNORED_FOLDERS = {"__pycache__", ".ipynb_checkpoints"}
 _IGNORED_SUFFIXES = (".pyc", ".pyo", ".swp", ".swo", "~", ".orig", ".rej", ".tmp")
 

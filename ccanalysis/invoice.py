@@ -2,7 +2,8 @@
 
 The order of adjustments is written once, here:
 1. each service's charges: billable units (filtered by `applies_to`) → model → one line per tier, flat fee
-   and per-charge minimum / maximum line (the rounded limit less the charge's rounded lines);
+   and per-charge minimum / maximum line (the rounded limit less the charge's rounded lines); then a
+   collections service's lifetime fee cap per account (`account_cap_lines`);
 2. the contract's minimum commitment true-up over all services;
 3. SLA adjustments per service on its SLA base (after the true-up, so a true-up never cancels a penalty),
    then the caps;
@@ -28,10 +29,10 @@ from ccanalysis import pricing, reprs
 from ccanalysis import sla as sla_rules
 from ccanalysis.contract import BillingPeriod, Contract, Service
 from ccanalysis.errors import UsageError
-from ccanalysis.money import ZERO, round_half_up, round_money
+from ccanalysis.money import ZERO, round_half_up, round_money, to_decimal
 from ccanalysis.pricing import Fact
 from ccanalysis.pricing.base import get as charge_value
-from ccanalysis.pricing.units import UNITS, ServiceActivity, Units, billable_units, charge_units
+from ccanalysis.pricing.units import UNITS, ServiceActivity, Units, billable_units, charge_units, filtered
 
 LINE_COLUMNS = ["line", "service", "charge", "tier", "kind", "description", "quantity", "unit", "unit_price",
                 "amount", "tax_rate", "explanation"]
@@ -164,14 +165,72 @@ def kpi_data(activity: ServiceActivity) -> pd.DataFrame:
 
 
 def step_one(contract: Contract, period: BillingPeriod, activities: Mapping[str, ServiceActivity]) -> list[Line]:
-    """Step 1: every service's charge lines, rated on its activity."""
+    """Step 1: every service's charge lines, rated on its activity, then its account cap line."""
     lines: list[Line] = []
     for service in contract.services_for(period):
         active_days = contract.active_days(period, service)
         for charge in service.charges:
             lines += charge_lines(service, charge, activities[service.id], active_days=active_days,
                                   period_days=period.days)
+        lines += account_cap_lines(service, activities[service.id], active_days=active_days,
+                                   period_days=period.days)
     return lines
+
+
+#: The reserved charge id of a collections service's account cap line (audit.md's reserved ids).
+ACCOUNT_CAP = "account_cap"
+
+
+def _fees_by_account(service: Service, records: pd.DataFrame | None, activity: ServiceActivity, *,
+                     active_days: int, period_days: int) -> dict[str, Decimal]:
+    """Σ per account of each payment's success fee (every charge on collected_amount, its `applies_to`
+    deciding which payments it prices), exact; each payment priced alone by the charge's own model."""
+    fees: dict[str, Decimal] = {}
+    if records is None or records.empty:
+        return fees
+    for charge in service.charges:
+        if not UNITS.get(charge["unit"]).events:
+            continue
+        act = filtered(activity.with_data(records, activity.rows.iloc[0:0]), charge.get("applies_to"))
+        paid = act.contacts[(act.contacts["outcome"] == "payment") & act.contacts["amount"].notna()]
+        for account, value in zip(paid["account_id"].astype(str), paid["amount"], strict=True):
+            parts = pricing.rate_breakdown(charge, events=(to_decimal(value),), active_days=active_days,
+                                           period_days=period_days)
+            fee = sum((p.amount for p in parts if p.kind == "charge"), ZERO)
+            fees[account] = fees.get(account, ZERO) + fee
+    return fees
+
+
+def account_cap_lines(service: Service, activity: ServiceActivity, *, active_days: int,
+                      period_days: int) -> list[Line]:
+    """Step 1b: a collections service's lifetime fee cap per account (`collections.max_fee_per_account`).
+
+    An account's capped fees up to the period's end are min(cap, its uncapped fees of every period so
+    far); those up to the period's start min(cap, its fees before). The period owes the difference, so the
+    line is −Σ over accounts of (the period's fees − that difference): one negative line, rounded once,
+    none when no account reaches the cap. Fees before the period come from `activity.prior_contacts`."""
+    terms = service.collections
+    if terms is None or terms.max_fee_per_account is None:
+        return []
+    cap = terms.max_fee_per_account
+    kwargs = {"active_days": active_days, "period_days": period_days}
+    before = _fees_by_account(service, activity.prior_contacts, activity, **kwargs)
+    now = _fees_by_account(service, activity.contacts, activity, **kwargs)
+    reduction, accounts, reached_before = ZERO, 0, 0
+    for account, fee in now.items():
+        earlier = before.get(account, ZERO)
+        owed = min(cap, earlier + fee) - min(cap, earlier)
+        if owed < fee:
+            reduction += fee - owed
+            accounts += 1
+            reached_before += earlier >= cap
+    amount = round_money(-reduction)
+    if amount == 0:
+        return []
+    fact = Fact("account_cap", {"cap": cap, "accounts": accounts, "reached_before": reached_before,
+                                "fees": sum(now.values(), ZERO), "reduction": reduction})
+    return [Line(service.id, ACCOUNT_CAP, None, "account_cap", Decimal(accounts), "account", None, amount,
+                 Fact("account_cap_label", {"cap": cap}), (fact,), False)]
 
 
 def invoice_lines(contract: Contract, period: BillingPeriod, activities: Mapping[str, ServiceActivity],

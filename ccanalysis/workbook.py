@@ -97,8 +97,12 @@ def service_activity(eng: Engagement, supplier: str, service: Service, period: B
     first, last = (contract or eng.contract(supplier)).active_range(period, service)
     if until is not None:
         last = min(last, until)
+    prior = None
     if service.collections is not None:
         contacts = collections_records(eng, supplier, service, first, last)
+        if service.collections.max_fee_per_account is not None:  # the fees each account has earned before
+            prior = collections_records(eng, supplier, service, date.min, first - timedelta(days=1),
+                                        with_attempts=False)
     else:
         contacts = eng.contacts_for(supplier, service.id, first, last)
     rows = eng.activity_rows(supplier, service.id, first, last)
@@ -109,7 +113,7 @@ def service_activity(eng: Engagement, supplier: str, service: Service, period: B
     customers = eng.tables.get("customers")
     return ServiceActivity(contacts=contacts, rows=rows, holidays=eng.holidays, period_start=period.start,
                            period_end=period.end, interval_minutes=interval_minutes, records=records,
-                           customers=customers)
+                           customers=customers, prior_contacts=prior)
 
 
 def attributable_payments(eng: Engagement, supplier: str, month: str) -> frozenset[tuple[str, date]] | None:
@@ -138,10 +142,11 @@ def _attributed(eng: Engagement, supplier: str, service: Service) -> pd.DataFram
     return cache[key]
 
 
-def collections_records(eng: Engagement, supplier: str, service: Service, first: date, last: date) -> pd.DataFrame:
+def collections_records(eng: Engagement, supplier: str, service: Service, first: date, last: date, *,
+                        with_attempts: bool = True) -> pd.DataFrame:
     """A collections service's contact records between two dates, inclusive
     (`collections.fees.as_contact_records`): the payments attributed to the agency under its contract's
-    `collections:` terms, and its attempts."""
+    `collections:` terms, and (`with_attempts`) its attempts."""
     from ccanalysis.collections import fees
 
     terms = service.collections
@@ -150,7 +155,9 @@ def collections_records(eng: Engagement, supplier: str, service: Service, first:
     attributed = _attributed(eng, supplier, service)
     days = pd.to_datetime(attributed["paid_on"]).dt.date
     attributed = attributed[(days >= first) & (days <= last)]
-    if not attempts.empty:
+    if not with_attempts:
+        attempts = attempts.iloc[0:0]
+    elif not attempts.empty:
         when = pd.to_datetime(attempts["start"]).dt.date
         attempts = attempts[(when >= first) & (when <= last)]
     return fees.as_contact_records(attributed, attempts, supplier=supplier, service=service.id,
@@ -363,9 +370,19 @@ def accrual_days(eng: Engagement, supplier: str, month: str, until: date | None 
 
 
 def last_activity_day(eng: Engagement, supplier: str, month: str) -> date | None:
-    """The last day of billing period `month` with an activity row or contact record of the supplier."""
+    """The last day of billing period `month` with an activity row or contact record of the supplier (for a
+    collection agency: an attempt, or a payment attributed to it)."""
     period = eng.period(supplier, month)
-    return _accrual.last_activity_day(eng.activity, eng.contacts, supplier, period.start, period.end)
+    last = _accrual.last_activity_day(eng.activity, eng.contacts, supplier, period.start, period.end)
+    contract = eng.contract(supplier)
+    for service in contract.services_for(period):
+        if service.collections is not None:
+            first, end = contract.active_range(period, service)
+            records = collections_records(eng, supplier, service, first, end)
+            if not records.empty:
+                day = pd.Timestamp(records["start"].max()).date()
+                last = day if last is None else max(last, day)
+    return last
 
 
 def accrual(eng: Engagement, supplier: str, month: str) -> pd.DataFrame:

@@ -25,6 +25,8 @@ def build_demo_once() -> Path:
         demo.build_demo(root)
         # the collections demo beside it, smaller (its notebook runs under nbval on it)
         demo.build_collections_demo(root, accounts=4000)
+        # the cargos demo beside them, smaller (a third of the charges)
+        demo.build_cargos_demo(root, charges=1500)
         _DEMO["root"] = root
     return _DEMO["root"]
 

@@ -19,6 +19,7 @@ from ccanalysis.audit.checks import CHECKS
 from ccanalysis.audit.engine import audit_invoice
 from ccanalysis.contract import Tolerances, parse_contract
 from ccanalysis.errors import EngagementError
+from ccanalysis.i18n.audit import describe
 from ccanalysis.jsonio import dumps
 from tests.engagements import contract as tiny_contract
 
@@ -189,6 +190,19 @@ def test_unearned_bonus():
                                                "16.00")]
     result = run(billed(rows), exp)
     assert findings(result) == [("unearned_bonus", 5, D("16.00"), D("16.00"))]
+
+
+def test_a_cap_left_off_the_invoice_is_over_billing_and_claimed():
+    # the minutes' maximum brings 650.00 down to 600.00 (expected line 6, −50.00); the invoice leaves it off:
+    # billed 876.00 for 826.00 due → 50.00 over-billed, claimed
+    exp = expected(EXPECTED_ROWS + [(6, "care", "care_minutes:maximum", None, "maximum", "1", None, "-50.00", "-50.00")])
+    result = run(billed(), exp)
+    assert findings(result) == [("minimum_commitment", None, D("50.00"), D("50.00"))]
+    assert result.findings.iloc[0]["cause"] == "cap_not_applied" and result.claimable == D("50.00")
+    found = result.findings.iloc[0]
+    names = {("care", "care_minutes"): "Minuto productivo"}
+    assert describe(found["cause"], found["facts"], "es", names).startswith(
+        "No se ha aplicado Minuto productivo — máximo: el contrato descuenta 50,00")
 
 
 def test_unbilled_is_shown_and_never_claimed():

@@ -1,112 +1,187 @@
-"""The engagement cache (`ccanalysis.io.cache.load_cached`): keyed on the package and the input files,
-rebuilt when either changes or when its file is unreadable, written atomically, never an invalid engagement."""
+"""The engagement kept between runs (`ccanalysis.io.cache.load_cached`): a columnar store in
+reports/ENG/.store/, current while the package and the input files are unchanged, rebuilt when either
+changes or when a store file is not the one written, written atomically, never of an invalid engagement,
+and never unpickled."""
 
+import json
+import os
 import pickle
+import time
+from types import SimpleNamespace
 
 import pytest
 
 from ccanalysis.engagement import Engagement, load_cached
 from ccanalysis.errors import EngagementError
-from ccanalysis.io import cache
+from ccanalysis.io import cache, store
 from tests.engagements import activity_row, write_engagement
 
 
-def _cache_folder(root):
-    return root / "reports" / "tiny" / ".cache"
+def _store(root):
+    return root / "reports" / "tiny" / ".store"
 
 
 def _tiny(root, handled=9):
     return write_engagement(root, tables={"activity/a.csv": [activity_row("2026-09-01", 10, handled, abandoned=1)]})
 
 
-def test_cached_load_follows_the_files_and_never_caches_an_invalid_engagement(tmp_path):
-    from ccanalysis.engagement import load_cached
-
-    write_engagement(tmp_path, tables={"activity/a.csv": [activity_row("2026-09-01", 10, 9, abandoned=1)]})
-    first = load_cached("tiny", root=tmp_path)
-    cache = tmp_path / "reports" / "tiny" / ".cache"
-    assert len(list(cache.glob("*.pickle"))) == 1
-    assert int(load_cached("tiny", root=tmp_path).activity["handled"].iloc[0]) == 9
-    # a changed file is a new key: the new figures are read, the old cache removed
-    write_engagement(tmp_path, tables={"activity/a.csv": [activity_row("2026-09-01", 10, 8, abandoned=1)]})
-    assert int(load_cached("tiny", root=tmp_path).activity["handled"].iloc[0]) == 8
-    assert len(list(cache.glob("*.pickle"))) == 1
-    assert int(first.activity["handled"].iloc[0]) == 9
-    # an invalid engagement raises and leaves no new cache behind
-    write_engagement(tmp_path, tables={"activity/a.csv": [activity_row("2026-09-01", 10, 11, abandoned=1)]})
-    before = set(cache.iterdir())
-    with pytest.raises(EngagementError):
-        load_cached("tiny", root=tmp_path)
-    assert set(cache.iterdir()) == before
-
-
-def test_a_change_anywhere_in_the_package_is_a_new_cache(tmp_path, monkeypatch):
-    _tiny(tmp_path)
-    load_cached("tiny", root=tmp_path)
-    (first,) = _cache_folder(tmp_path).glob("*.pickle")
-    # the key is the fingerprint of every file of the installed package (subpackages and notebooks too)
-    monkeypatch.setattr(cache, "package_fingerprint", lambda: "a module in ccanalysis/io/ was edited")
+def _count_loads(monkeypatch):
     calls = []
     real_load = cache.load
     monkeypatch.setattr(cache, "load", lambda *a, **k: calls.append(a) or real_load(*a, **k))
+    return calls
+
+
+def _age(root, seconds=10):
+    """Make every input file look `seconds` old (a file changed just now is always hashed: racy)."""
+    past = time.time() - seconds
+    for path in (root / "parameters").rglob("*"):
+        os.utime(path, (past, past))
+    for path in (root / "data").rglob("*"):
+        os.utime(path, (past, past))
+
+
+def test_cached_load_follows_the_files_and_never_stores_an_invalid_engagement(tmp_path, monkeypatch):
+    _tiny(tmp_path)
+    first = load_cached("tiny", root=tmp_path)
+    manifest = json.loads((_store(tmp_path) / "manifest.json").read_text())
+    assert list(manifest["tables"]) == ["activity"]
+    calls = _count_loads(monkeypatch)
+    assert int(load_cached("tiny", root=tmp_path).activity["handled"].iloc[0]) == 9
+    assert calls == []  # read from the store
+    # a changed file: the new figures are read and stored
+    _tiny(tmp_path, handled=8)
+    assert int(load_cached("tiny", root=tmp_path).activity["handled"].iloc[0]) == 8
+    assert len(calls) == 1 and int(first.activity["handled"].iloc[0]) == 9
+    # an invalid engagement (11 handled of 10 offered) raises and leaves the store as it was
+    before = (_store(tmp_path) / "manifest.json").read_bytes()
+    _tiny(tmp_path, handled=11)
+    with pytest.raises(EngagementError):
+        load_cached("tiny", root=tmp_path)
+    assert (_store(tmp_path) / "manifest.json").read_bytes() == before
+
+
+def test_a_change_anywhere_in_the_package_rebuilds_the_store(tmp_path, monkeypatch):
+    _tiny(tmp_path)
+    load_cached("tiny", root=tmp_path)
+    # the store records the fingerprint of every file of the installed package (subpackages and notebooks)
+    monkeypatch.setattr(store, "package_fingerprint", lambda: "a module in ccanalysis/io/ was edited")
+    calls = _count_loads(monkeypatch)
     eng = load_cached("tiny", root=tmp_path)
-    (second,) = _cache_folder(tmp_path).glob("*.pickle")
-    assert calls and second != first and int(eng.activity["handled"].iloc[0]) == 9
+    assert calls and int(eng.activity["handled"].iloc[0]) == 9
     load_cached("tiny", root=tmp_path)  # unchanged again: read back, not reloaded
     assert len(calls) == 1
 
 
-def test_the_key_covers_the_package_fingerprint_and_every_input_file(tmp_path, monkeypatch):
+def test_any_parameter_file_counts_and_a_touched_file_with_the_same_bytes_does_not(tmp_path, monkeypatch):
     _tiny(tmp_path)
-    key = cache.cache_key("tiny", tmp_path)
-    monkeypatch.setattr(cache, "package_fingerprint", lambda: "another package")
-    assert cache.cache_key("tiny", tmp_path) != key
-    monkeypatch.undo()
+    _age(tmp_path)
+    load_cached("tiny", root=tmp_path)
+    calls = _count_loads(monkeypatch)
+    csv = tmp_path / "data" / "tiny" / "activity" / "a.csv"
+    os.utime(csv, None)  # touched: its time changed, its bytes did not
+    load_cached("tiny", root=tmp_path)
+    assert calls == []
     (tmp_path / "parameters" / "tiny" / "mappings").mkdir()
     (tmp_path / "parameters" / "tiny" / "mappings" / "notes.txt").write_text("any parameter file counts")
-    assert cache.cache_key("tiny", tmp_path) != key
+    load_cached("tiny", root=tmp_path)
+    assert len(calls) == 1
 
 
-@pytest.mark.parametrize("content", [
-    b"not a pickle at all",
-    b"",
-    pickle.dumps({"an": "engagement?"}),  # readable, but not an Engagement
-], ids=["garbage", "empty", "wrong type"])
-def test_an_unreadable_cache_file_is_discarded_and_rebuilt(tmp_path, content):
-    _tiny(tmp_path)
-    target = cache.cache_file("tiny", tmp_path)
-    target.parent.mkdir(parents=True)
-    target.write_bytes(content)
-    eng = load_cached("tiny", root=tmp_path)
-    assert isinstance(eng, Engagement) and int(eng.activity["handled"].iloc[0]) == 9
-    assert isinstance(pickle.loads(target.read_bytes()), Engagement)
+def test_a_change_within_the_clock_tick_is_seen(tmp_path, monkeypatch):
+    # same size, same modification time (as when written twice within one tick of the file system's clock)
+    _tiny(tmp_path, handled=9)
+    csv = tmp_path / "data" / "tiny" / "activity" / "a.csv"
+    stamp = csv.stat().st_mtime_ns
+    # the store is written 1 s after the file was (within RACY_NS, however busy the machine is)
+    monkeypatch.setattr(store, "time", SimpleNamespace(time_ns=lambda: stamp + 1_000_000_000))
+    load_cached("tiny", root=tmp_path)
+    monkeypatch.undo()
+    csv.write_text(csv.read_text().replace(",9,", ",8,"))
+    os.utime(csv, ns=(stamp, stamp))
+    assert int(load_cached("tiny", root=tmp_path).activity["handled"].iloc[0]) == 8
 
 
-def test_a_truncated_cache_file_is_rebuilt(tmp_path):
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "other rows", "pickle"])
+def test_a_tampered_store_file_is_detected_and_rebuilt_never_executed(tmp_path, monkeypatch, damage):
     _tiny(tmp_path)
     load_cached("tiny", root=tmp_path)
-    target = cache.cache_file("tiny", tmp_path)
-    whole = target.read_bytes()
-    target.write_bytes(whole[: len(whole) // 2])  # a half-written file
+    (part,) = _store(tmp_path).rglob("*.parquet")
+    whole = part.read_bytes()
+    if damage == "garbage":
+        part.write_bytes(b"not a parquet file")
+    elif damage == "truncated":
+        part.write_bytes(whole[: len(whole) // 2])
+    elif damage == "other rows":  # a valid Parquet file, but not the one written
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(part)
+        pq.write_table(table.slice(0, 0), part)
+    else:  # a pickle that would run code when unpickled: it is only bytes to the store
+        marker = tmp_path / "ran"
+        part.write_bytes(pickle.dumps(_Exploit(str(marker))))
+    calls = _count_loads(monkeypatch)
     eng = load_cached("tiny", root=tmp_path)
-    assert int(eng.activity["handled"].iloc[0]) == 9 and target.read_bytes() == whole
+    assert isinstance(eng, Engagement) and int(eng.activity["handled"].iloc[0]) == 9
+    assert len(calls) == 1 and part.read_bytes() == whole  # rebuilt
+    assert not (tmp_path / "ran").exists()
 
 
-def test_a_failed_write_leaves_no_partial_file_and_still_returns_the_engagement(tmp_path, monkeypatch):
+class _Exploit:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+@pytest.mark.parametrize("content", ["{not json", json.dumps({"version": 999}), json.dumps([1, 2])])
+def test_an_unreadable_manifest_is_rebuilt(tmp_path, monkeypatch, content):
+    _tiny(tmp_path)
+    load_cached("tiny", root=tmp_path)
+    (_store(tmp_path) / "manifest.json").write_text(content)
+    calls = _count_loads(monkeypatch)
+    assert int(load_cached("tiny", root=tmp_path).activity["handled"].iloc[0]) == 9
+    assert len(calls) == 1 and json.loads((_store(tmp_path) / "manifest.json").read_text())["version"] == 1
+
+
+def test_a_failed_write_leaves_no_partial_store_and_still_returns_the_engagement(tmp_path, monkeypatch):
     _tiny(tmp_path)
 
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cache.os, "replace", disk_full)
+    monkeypatch.setattr(store.os, "replace", disk_full)
     eng = load_cached("tiny", root=tmp_path)
     assert int(eng.activity["handled"].iloc[0]) == 9
-    assert list(_cache_folder(tmp_path).iterdir()) == []
+    assert list((tmp_path / "reports" / "tiny").iterdir()) == []
 
 
-def test_a_cached_engagement_takes_the_root_it_is_loaded_from(tmp_path):
+def test_the_pickles_of_earlier_versions_are_removed_unread(tmp_path, monkeypatch):
+    _tiny(tmp_path)
+    old = tmp_path / "reports" / "tiny" / ".cache"
+    old.mkdir(parents=True)
+    (old / "engagement-0123.pickle").write_bytes(pickle.dumps(_Exploit(str(tmp_path / "ran"))))
+    load_cached("tiny", root=tmp_path)
+    assert not old.exists() and not (tmp_path / "ran").exists()
+
+
+def test_a_stored_engagement_takes_the_root_it_is_loaded_from(tmp_path):
     _tiny(tmp_path / "a")
     load_cached("tiny", root=tmp_path / "a")
     (tmp_path / "a").rename(tmp_path / "b")
     eng = load_cached("tiny", root=tmp_path / "b")
-    assert eng.root == (tmp_path / "b").resolve()
+    assert eng.root == (tmp_path / "b").resolve() and int(eng.activity["handled"].iloc[0]) == 9
+
+
+def test_an_edited_manifest_is_rebuilt(tmp_path, monkeypatch):
+    # a manifest that parses but does not describe what was written (a codec that does not exist)
+    _tiny(tmp_path)
+    load_cached("tiny", root=tmp_path)
+    path = _store(tmp_path) / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["tables"]["activity"]["columns"][0]["codec"] = "pickle"
+    path.write_text(json.dumps(manifest))
+    calls = _count_loads(monkeypatch)
+    assert int(load_cached("tiny", root=tmp_path).activity["handled"].iloc[0]) == 9
+    assert len(calls) == 1

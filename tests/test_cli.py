@@ -127,15 +127,26 @@ def test_expected_language_is_the_engagements_unless_asked(tiny, capsys, monkeyp
 # --------------------------------------------------------------------------- demo and report
 def test_demo_writes_into_the_root(tmp_path, capsys, monkeypatch):
     import ccanalysis.demo as demo
+    from ccanalysis.demo.size import DemoSize
 
     calls = []
-    monkeypatch.setattr(demo, "build_demo", lambda root, seed: calls.append((root, seed)))
+    monkeypatch.setattr(demo, "build_demo", lambda root, seed, size: calls.append((root, seed, size)))
     monkeypatch.setattr(demo, "build_collections_demo", lambda root, seed: calls.append(("collections", root, seed)))
+    monkeypatch.setattr(demo, "build_cargos_demo", lambda root, seed: calls.append(("cargos", root, seed)))
     assert cli.main(["demo", "--root", str(tmp_path), "--seed", "7"]) == 0
-    assert calls == [(tmp_path.resolve(), 7), ("collections", tmp_path.resolve(), 7)]
+    assert calls == [(tmp_path.resolve(), 7, DemoSize()), ("collections", tmp_path.resolve(), 7),
+                     ("cargos", tmp_path.resolve(), 7)]
     out = capsys.readouterr().out
     assert str(tmp_path.resolve() / "parameters" / "demo") in out
     assert str(tmp_path.resolve() / "parameters" / "demo_collections") in out
+    assert str(tmp_path.resolve() / "parameters" / "demo_cargos") in out
+    calls.clear()
+    assert cli.main(["demo", "--root", str(tmp_path), "--suppliers", "6", "--months", "12",
+                     "--contacts-per-month", "1000"]) == 0
+    assert calls[0][2] == DemoSize(suppliers=6, months=12, contacts_per_month=1000)
+    capsys.readouterr()
+    assert cli.main(["demo", "--root", str(tmp_path), "--months", "0"]) == 2
+    assert "months must be a whole number >= 1" in capsys.readouterr().err
 
 
 def test_report_json_and_exit_code_follow_the_reports(tiny, capsys, monkeypatch):

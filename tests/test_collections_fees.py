@@ -156,3 +156,24 @@ def test_bad_bands_name_the_key(applies_to, message):
 def test_max_per_account_and_max_per_event_are_exclusive():
     with pytest.raises(ValueError, match="not both"):
         _service([{**BANDS[2], "max_per_event": "10"}])
+
+
+def test_the_sql_holds_rule_is_the_same_rule():
+    """`holds_sql` (the call-time tables in DuckDB) says what `holds` says, on every edge: the placement day,
+    the recall day, the day after, an open placement, a recall before the placement."""
+    import duckdb
+
+    cases = pd.DataFrame({
+        "when": pd.to_datetime(["2026-08-01", "2026-07-31", "2026-08-20", "2026-08-21", "2026-09-30",
+                                "2026-08-05", "2026-08-05"]),
+        "placed_on": pd.to_datetime(["2026-08-01"] * 6 + ["2026-08-10"]),
+        "recalled_on": pd.to_datetime(["2026-08-20", "2026-08-20", "2026-08-20", "2026-08-20", None,
+                                       None, "2026-08-01"]),
+    })
+    by_hand = [True, False, True, False, True, True, False]
+    assert list(fees.holds(cases["when"], cases["placed_on"], cases["recalled_on"])) == by_hand
+    con = duckdb.connect()
+    con.register("cases", cases)
+    rule = fees.holds_sql('CAST("when" AS DATE)', "CAST(placed_on AS DATE)", "CAST(recalled_on AS DATE)")
+    got = [row[0] for row in con.execute(f"SELECT {rule} FROM cases").fetchall()]
+    assert got == by_hand

@@ -417,6 +417,31 @@ def test_months_on_book_limits_the_seasoning():
     assert result.adjusted["B"] == Fraction(17, 45)
 
 
+def test_as_of_reads_only_what_was_known_that_day():
+    # as of 2026-02-15: a1's 1500 of 03-01 is not yet paid → A fresh 2500 ÷ 8000 = 5/16, as with one month on
+    # book: A = 47/240, B = 17/45 (B's payments were all made on 02-01)
+    result = compare_agencies(MIX_PLACEMENTS, MIX_PAYMENTS, as_of=date(2026, 2, 15))
+    assert result.adjusted == {"A": Fraction(47, 240), "B": Fraction(17, 45)}
+    # as of 2026-01-10: b2 (placed 01-20) is not placed yet → B has no old debt, the old cell is not comparable;
+    # no payment yet → both liquidate 0 in the fresh cell
+    early = compare_agencies(MIX_PLACEMENTS, MIX_PAYMENTS, as_of=date(2026, 1, 10))
+    assert early.adjusted == {"A": Fraction(0), "B": Fraction(0)}
+    assert {(r.band, r.agencies) for r in early.excluded.itertuples(index=False)} == {("366+", ("A",)), ("0-90", ("A",))}
+
+
+def test_a_recall_after_the_as_of_day_is_not_known_yet():
+    # b1 recalled on 01-25 and paid on 02-01: as of 01-31 the recall is known, the account not held by B on
+    # 02-01 → as of 02-15 B's fresh cell liquidates 0; before the recall (as of 01-24) b1 is still B's
+    recalled = MIX_PLACEMENTS.assign(recalled_on=[None, None, None, pd.Timestamp("2026-01-25"), None])
+    later = compare_agencies(recalled, MIX_PAYMENTS, as_of=date(2026, 2, 15))
+    cells = {(r.band, r.agency): r.liquidation for r in later.cells.itertuples(index=False)}
+    assert cells[("0-90", "B")] == 0
+    from ccanalysis.collections.vintage import as_known_on
+
+    placed, _ = as_known_on(recalled, MIX_PAYMENTS, date(2026, 1, 24))
+    assert placed["recalled_on"].isna().all()
+
+
 def test_no_comparable_cell_and_too_few_agencies():
     only_telecom_a = MIX_PLACEMENTS[MIX_PLACEMENTS["account_id"].isin(["a3", "b2"])]
     result = compare_agencies(only_telecom_a, MIX_PAYMENTS)

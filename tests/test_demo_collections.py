@@ -3,6 +3,7 @@ hang together, debtors answer by segment as generated, and a seed gives the same
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -139,18 +140,54 @@ def test_the_build_is_deterministic_for_a_seed(tmp_path):
 
 
 def test_the_fee_bands_and_the_planted_errors(root):
-    """recobra: 8 % up to 90 days, 12 % 91–180, 20 % beyond, capped at 1,000 per account; the audit finds the
-    right-party fee billed at 2.90 instead of 3.00 in September (under-billed, never claimed)."""
+    """recobra: 8 % up to 90 days, 12 % 91–180, 20 % beyond, capped at 250 per account over every period; the
+    audit finds the right-party fee billed at 2.90 instead of 3.00 in September (under-billed, never claimed)."""
     from ccanalysis import workbook
 
     eng = load(COLLECTIONS_ID, root=root)
     (service,) = eng.contract("recobra").services
     bands = [(c["applies_to"]["debt_age_days"], str(c["rate"])) for c in service.charges[:3]]
     assert bands == [({"to": 90}, "0.08"), ({"from": 91, "to": 180}, "0.12"), ({"from": 181}, "0.2")]
-    assert str(service.charges[2]["max_per_account"]) == "1000.0"
+    assert service.collections.max_fee_per_account == 250 and "max_per_account" not in service.charges[2]
+    (cobralia,) = eng.contract("cobralia").services
+    assert str(cobralia.charges[2]["max_per_account"]) == "800.0" and cobralia.collections.max_fee_per_account is None
     truth = pd.read_csv(root / "data" / COLLECTIONS_ID / "truth" / "injected_errors.csv")
     assert set(zip(truth["supplier"], truth["month"], truth["check"], strict=True)) == {
-        ("recobra", "2026-09", "unit_price"), ("recobra", "2026-10", "duplicate"), ("cobralia", "2026-08", "duplicate")}
+        ("recobra", "2026-08", "missing_cap"), ("recobra", "2026-09", "unit_price"), ("recobra", "2026-10", "duplicate"),
+        ("cobralia", "2026-08", "duplicate")}
     result = workbook.audit(eng, "recobra", "2026-09")
     (price,) = result.findings[result.findings["check"] == "rate"].to_dict("records")  # the audit's price check
     assert price["charge"] == "rpc_fee" and price["difference"] < 0 and result.claimable == 0
+
+
+def test_the_audit_finds_every_planted_fee_error_and_the_cap_left_off(root):
+    """Every error planted in the agencies' fee invoices is found with its amount, nothing else is flagged, and
+    the claimable is the true over-billing; in recobra's 2026-08 the fee cap per account was left off the
+    invoice: claimable by the cap line's amount."""
+    from ccanalysis import workbook
+    from ccanalysis.audit.score import score
+
+    eng = load(COLLECTIONS_ID, root=root)
+    truth = pd.read_csv(root / "data" / COLLECTIONS_ID / "truth" / "injected_errors.csv")
+    results = [workbook.audit(eng, s, m) for s in ("recobra", "cobralia") for m in ("2026-08", "2026-09", "2026-10")]
+    table = score(results, truth)
+    assert table["exact"].all(), table.to_string()
+    august = results[0]
+    (cap,) = august.findings[august.findings["check"] == "minimum_commitment"].to_dict("records")
+    expected = workbook.expected_invoice(eng, "recobra", "2026-08")
+    (line,) = expected[expected["charge"] == "account_cap"].to_dict("records")
+    assert cap["cause"] == "cap_not_applied" and cap["difference"] == -line["amount"] > 0
+    assert august.claimable == -line["amount"]
+
+
+def test_the_accrual_applies_the_cap_day_by_day_and_ends_on_the_invoice(root):
+    from ccanalysis import workbook
+
+    eng = load(COLLECTIONS_ID, root=root)
+    expected = workbook.expected_invoice(eng, "recobra", "2026-09")
+    days = workbook.accrual_days(eng, "recobra", "2026-09")
+    caps = [sum((line.amount for line in lines if line.charge == "account_cap"), Decimal(0)) for _, lines in days]
+    assert all(later <= earlier for earlier, later in zip(caps, caps[1:], strict=False))  # it only grows
+    assert caps[-1] == expected.loc[expected["charge"] == "account_cap", "amount"].sum() < 0
+    assert sum(line.amount for line in days[-1][1]) == expected["amount"].sum()
+    assert workbook.last_activity_day(eng, "recobra", "2026-09") == date(2026, 9, 30)

@@ -95,6 +95,10 @@ def _invoice_facts():
         Fact("rule", {"model": "graduated", "days": (10, 31), "rounding": (30, 6)}),
         Fact("limit_line", {"kind": "minimum", "total": D("12.50"), "bound": D(100), "days": (10, 31)}),
         Fact("limit_line", {"kind": "maximum", "total": D("250.00"), "bound": D(200), "days": None}),
+        Fact("account_cap", {"cap": D(250), "accounts": 7, "reached_before": 2, "fees": D("29557.44"),
+                             "reduction": D("621.97")}),
+        Fact("account_cap", {"cap": D(250), "accounts": 1, "reached_before": 0, "fees": D("12.00"),
+                             "reduction": D("2.00")}),
         Fact("commitment", {"amount": D(230000), "prorated": True, "active_days": 31, "period_days": 31,
                             "committed": D("230000.00"), "billed": D("217894.95"), "true_up": D("12105.05")}),
         Fact("sla_base", {"base": "variable_charges", "service": "care", "amount": D("1000.00")}),
@@ -106,7 +110,8 @@ LABELS = [Fact("charge", {"description": "Llamada", "tier": 2}), Fact("charge", 
           Fact("flat_fee", {"description": "Llamada", "tier": 1}), Fact("limit", {"description": "Llamada", "kind": "minimum"}),
           Fact("limit", {"description": "Llamada", "kind": "maximum"}), Fact("minimum_commitment"),
           Fact("sla", {"kpi": "service_level", "bonus": True}), Fact("sla", {"kpi": "aht_s", "bonus": False}),
-          Fact("sla_cap", {"kind": "penalty"}), Fact("sla_cap", {"kind": "bonus"})]
+          Fact("sla_cap", {"kind": "penalty"}), Fact("sla_cap", {"kind": "bonus"}),
+          Fact("account_cap_label", {"cap": D(250)})]
 
 
 def _sla_lines():

@@ -6,8 +6,7 @@ import pytest
 
 from ccanalysis.engagement import load
 from ccanalysis.io import invoice_rules
-from ccanalysis.io.cache import cache_key
-from ccanalysis.io.loader import input_files
+from ccanalysis.io.loader import input_files, input_fingerprint
 from ccanalysis.workbook import matched_lines
 from tests.engagements import activity_row, contract, load_problems, one_problem, write_engagement, write_yaml
 
@@ -98,15 +97,16 @@ def test_a_register_with_another_header_is_a_problem(tmp_path):
     one_problem(load_problems(tmp_path), file=LABELS_FILE, row=1, text="the header must be")
 
 
-def test_rules_and_decisions_are_inputs_of_the_cache_key(tmp_path):
+def test_rules_and_decisions_are_inputs_of_the_stored_engagement(tmp_path):
+    # the store's manifest records this fingerprint of the input files: a change means a new store
     root = engagement(tmp_path, {"rules": [{"pattern": "a", "charge": "care_contacts"}]})
-    before = cache_key("tiny", root)
+    before = input_fingerprint("tiny", root)
     write_yaml(root / RULES_FILE, {"rules": [{"pattern": "b", "charge": "care_contacts"}]})
-    after_rules = cache_key("tiny", root)
+    after_rules = input_fingerprint("tiny", root)
     invoice_rules.record_decision(root / LABELS_FILE, {"supplier": "acme", "invoice_id": "F1", "line": 1,
                                                        "description": "x", "service": "care",
                                                        "charge": "care_contacts", "decided_at": "2026-10-02T09:00:00"})
-    assert len({before, after_rules, cache_key("tiny", root)}) == 3
+    assert len({before, after_rules, input_fingerprint("tiny", root)}) == 3
     assert root / LABELS_FILE in input_files("tiny", root)
     eng = load("tiny", root=root)
     assert root / LABELS_FILE in eng.input_files() and root / LABELS_FILE in eng.input_files("acme")

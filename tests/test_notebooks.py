@@ -15,7 +15,8 @@ from ccanalysis.invoice import expected_invoice, totals
 from ccanalysis.report.html import notebook_to_html
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-REPORT_NOTEBOOKS = ["supplier_month.ipynb", "portfolio.ipynb", "daily_flash.ipynb", "simulation.ipynb"]
+REPORT_NOTEBOOKS = ["supplier_month.ipynb", "portfolio.ipynb", "daily_flash.ipynb", "simulation.ipynb",
+                    "cargos_month.ipynb"]
 
 
 @pytest.mark.parametrize("name", REPORT_NOTEBOOKS)
@@ -51,11 +52,11 @@ def _run(notebook, demo_root, out, **parameters):
 def test_the_supplier_notebook_finds_the_injected_errors(demo_root, tmp_path, monkeypatch):
     monkeypatch.setenv("CCANALYSIS_HOME", str(demo_root))
     results = runner.extract_results(_run("supplier_month.ipynb", demo_root, tmp_path / "n.ipynb"))  # defaults
-    # demo, northwind 2026-08: line 2's quantity inflated (+1,979.15) and the SLA penalty left off (+3,444.44)
-    # 1,979.15 + 3,444.44 + two unearned retention fees of 20.00
+    # demo, northwind 2026-08: line 2's quantity inflated (+1,979.15), the SLA penalty left off (+3,444.44) and
+    # two retention fees not earned (line 8, 2 × 20.00 = +40.00)
     assert results["difference"] == "5463.59" == results["to_claim"] == results["claimable"]
     assert Decimal(results["claimable"]) == _injected(demo_root, "northwind", "2026-08")
-    # the two planted errors, the retention fee's quantity and its two unearned fee lines
+    # findings: the two planted errors, the retention charge's quantity and its two retention_not_earned lines
     assert results["findings"] == 5 and results["needs_review"] == 0 and results["invoice_id"] == "NW-202608-001"
 
 
@@ -64,7 +65,8 @@ def test_the_portfolio_notebook_finds_the_injected_errors(demo_root, tmp_path, m
     results = runner.extract_results(_run("portfolio.ipynb", demo_root, tmp_path / "p.ipynb"))  # 2026-08
     billed, expected = results["billed_net"], results["expected_net"]
     differences = {s: Decimal(billed[s]) - Decimal(expected[s]) for s in billed}
-    # 2026-08: northwind +1,979.15 +3,444.44; southpoint +45.00 +555.00; eastline none
+    # 2026-08: northwind +1,979.15 +3,444.44 +40.00 (two retention fees not earned); southpoint +45.00 +555.00;
+    # eastline none
     assert differences == {"northwind": Decimal("5463.59"), "southpoint": Decimal("600.00"), "eastline": 0}
     for supplier, difference in differences.items():
         assert difference == _injected(demo_root, supplier, "2026-08", lines_only=True)

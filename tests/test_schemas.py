@@ -11,7 +11,7 @@ from ccanalysis.io.schemas import TABLES, validate
 def test_every_table_of_data_md_has_one_record_and_a_mapping_may_name_it():
     assert list(TABLES) == ["activity", "contacts", "plan", "budget", "workforce", "reported_kpis",
                             "compliance_evidence", "invoice_lines", "disputes", "placements", "attempts",
-                            "payments"]
+                            "payments", "charges", "sales", "deliveries", "cargo_decisions", "customers", "bills"]
     assert set(get_args(TableName)) == set(TABLES)
     assert all(spec.name == name for name, spec in TABLES.items())
 
@@ -24,7 +24,9 @@ def test_where_each_table_lives_in_the_data_folder():
                       "reported_kpis": ("reported_kpis", False), "invoice_lines": ("invoices", False),
                       "disputes": ("disputes", True), "compliance_evidence": ("compliance_evidence", False),
                       "placements": ("collections/placements", False),
-                      "attempts": ("collections/attempts", False), "payments": ("collections/payments", False)}
+                      "attempts": ("collections/attempts", False), "payments": ("collections/payments", False),
+                      "charges": ("cargos/charges", False), "sales": ("cargos/sales", False),
+                      "deliveries": ("cargos/deliveries", False), "cargo_decisions": ("cargos/decisions", True)}
 
 
 def test_validation_reports_ranges_allowed_values_and_blanks_by_row():

@@ -8,7 +8,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 #: PyPI requirement → conda-forge packages it stands for (same names otherwise).
-CONDA_NAMES = {"dask[distributed]": ["dask", "distributed"]}
+CONDA_NAMES = {"dask[distributed]": ["dask", "distributed"], "duckdb": ["python-duckdb"]}
 
 
 def _split(requirement: str) -> tuple[str, str]:

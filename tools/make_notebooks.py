@@ -36,7 +36,7 @@ def supplier_month() -> nbformat.NotebookNode:
         cell('engagement: str = "demo"\nsupplier: str = "northwind"\nmonth: str = "2026-08"\nlang: str = "es"\n'
              'audience: str = "client"', metadata={"tags": ["parameters"]}),
         cell("from ccanalysis import report\n\n"
-             "eng = report.open_engagement(engagement)\n"
+             "eng = report.open_engagement(engagement, supplier=supplier)\n"
              "report.check_parameters(eng, supplier, month, lang)"),
         cell("audit = report.audit_section(eng, supplier, month, lang)\naudit"),
         cell("summary = report.summary_section(eng, supplier, month, lang)\nsummary"),
@@ -45,7 +45,8 @@ def supplier_month() -> nbformat.NotebookNode:
         cell("near_misses = report.near_miss_section(eng, supplier, month, lang)\nnear_misses"),
         cell("activity = report.activity_section(eng, supplier, month, lang, audience)\nactivity"),
         cell("scorecard = report.compliance_section(eng, supplier, month, lang)\nscorecard"),
-        cell("report.publish(audit, summary, invoice, kpis, near_misses, activity, scorecard)"),
+        cell("billing_care = report.billing_care_sections(eng, supplier, month, lang)\nbilling_care"),
+        cell("report.publish(audit, summary, invoice, kpis, near_misses, activity, scorecard, billing_care)"),
     ]
     return new_notebook(cells=cells, metadata=KERNEL)
 
@@ -172,9 +173,27 @@ def collections_month() -> nbformat.NotebookNode:
     return new_notebook(cells=cells, metadata=KERNEL)
 
 
+def cargos_month() -> nbformat.NotebookNode:
+    cells = [
+        new_markdown_cell("# Cargos month report · Informe mensual de cargos\n\n"
+                          "Every retailer's charges of one month: how they were classified and the review queue, "
+                          "what the validation against the agreements found, what to do with each (owner, "
+                          "deadline, triage), the KPIs with their definitions, the forecast with its backtest "
+                          "error (the sections registered in `ccanalysis/report/cargos.py`).", metadata=HIDDEN),
+        cell('engagement: str = "demo_cargos"\nmonth: str = "2026-10"\nlang: str = "es"',
+             metadata={"tags": ["parameters"]}),
+        cell("from ccanalysis import report\n\n"
+             "eng = report.open_engagement(engagement)\n"
+             "report.check_cargos_parameters(eng, month, lang)"),
+        cell("cargos = report.cargos_sections(eng, month, lang)\ncargos"),
+        cell("report.publish(cargos)"),
+    ]
+    return new_notebook(cells=cells, metadata=KERNEL)
+
+
 NOTEBOOK_BUILDERS = {"supplier_month.ipynb": supplier_month, "portfolio.ipynb": portfolio,
                      "daily_flash.ipynb": daily_flash, "simulation.ipynb": simulation, "explore.ipynb": explore,
-                     "collections_month.ipynb": collections_month}
+                     "collections_month.ipynb": collections_month, "cargos_month.ipynb": cargos_month}
 
 
 def main() -> None:

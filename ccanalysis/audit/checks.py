@@ -321,16 +321,30 @@ def unearned_bonus(ctx: AuditContext) -> list[Finding]:
     return _sla_findings(ctx, penalty=False)
 
 
+#: The expected-line kinds that bring charges up to a bound or down to a cap (true-up and limit lines).
+TRUE_UP_KINDS = ("minimum_commitment", "minimum", "maximum", "account_cap")
+
+
 @check("minimum_commitment", claimable=True,
-       description="a true-up (contract minimum, a charge's minimum or maximum) billed when not due, or wrong")
+       description="a true-up or cap (contract minimum, a charge's minimum or maximum, a fee cap per account) "
+                   "billed when not due, or wrong, or a cap not applied")
 def minimum_commitment(ctx: AuditContext) -> list[Finding]:
-    """Findings where a true-up (contract minimum, a charge's minimum or maximum) is billed when not due or
-    for another amount than expected."""
+    """Findings where a true-up or cap line (contract minimum, a charge's minimum or maximum, a collections
+    fee cap per account) is billed when not due or for another amount than expected, or where a cap due
+    (a negative expected line) is absent: over-billing by its amount."""
     out = []
     for pair in ctx.pairs:
-        if pair.kind not in ("minimum_commitment", "minimum", "maximum") or not pair.billed:
+        if pair.kind not in TRUE_UP_KINDS:
             continue
         e = pair.expected
+        if not pair.billed:
+            if e is not None and e.amount < 0:
+                out.append(Finding("minimum_commitment", "cap_not_applied", **_where(pair), billed=ZERO,
+                                   expected=e.amount, facts={"billed": ZERO, "expected": e.amount, "kind": pair.kind,
+                                                             "service": pair.service, "charge": pair.charge},
+                                   evidence={"expected_line": _expected_evidence(pair)},
+                                   money_key=_charge_key(pair)))
+            continue
         billed = sum((b.at_price(None) for b in pair.billed), ZERO)
         expected = e.amount if e is not None else ZERO
         if billed == expected:
@@ -354,8 +368,8 @@ def unbilled(ctx: AuditContext) -> list[Finding]:
         e = pair.expected
         if pair.billed or e is None or e.amount == 0 or pair.kind in ("sla", "sla_cap"):
             continue
-        if pair.kind in ("minimum_commitment", "minimum", "maximum") and e.amount < 0:
-            continue  # a maximum's negative line not applied is over-billing: minimum_commitment's finding
+        if pair.kind in TRUE_UP_KINDS and e.amount < 0:
+            continue  # a cap's negative line not applied is over-billing: minimum_commitment's finding
         out.append(Finding("unbilled", "not_billed", **_where(pair), billed=ZERO, expected=e.amount,
                            facts={"service": pair.service, "charge": pair.charge, "tier": e.tier,
                                   "expected": e.amount, "kind": pair.kind},

@@ -24,6 +24,7 @@ import pandas as pd
 
 from ccanalysis import sla as sla_rules
 from ccanalysis.contract import BillingPeriod, Contract, MinimumCommitment, Service
+from ccanalysis.invoice import ACCOUNT_CAP
 from ccanalysis.money import to_decimal
 
 #: The contract's true-up over all services: the one charge without a service.
@@ -77,6 +78,8 @@ def service_pairs(service: Service) -> set[tuple[str | None, str]]:
         for limit in ("minimum", "maximum"):
             if charge.get(limit) is not None:
                 pairs.add((service.id, f"{charge['id']}:{limit}"))
+    if service.collections is not None and service.collections.max_fee_per_account is not None:
+        pairs.add((service.id, ACCOUNT_CAP))
     if service.sla:
         rules = sla_rules.parse(service.sla)
         pairs |= {(service.id, f"sla:{rule.id}") for rule in rules.rules}

@@ -23,6 +23,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from ccanalysis.invoice import ACCOUNT_CAP
 from ccanalysis.money import round_money, to_decimal
 
 OPEN_FOR_CREDIT = ("detected", "validated", "submitted", "accepted", "partially_accepted", "credited")
@@ -229,6 +230,8 @@ def kind_of(charge: str) -> str:
         return "minimum"
     if charge.endswith(":maximum"):
         return "maximum"
+    if charge == ACCOUNT_CAP:
+        return "account_cap"
     return "charge"
 
 

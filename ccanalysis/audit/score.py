@@ -20,7 +20,8 @@ from ccanalysis.audit.result import AuditResult
 from ccanalysis.money import ZERO, to_decimal
 
 #: what the demo's truth calls an error → the check that finds it
-TRUTH_ALIASES = {"tier": "rate", "unit_price": "rate", "totals": "arithmetic", "missing_sla_penalty": "missing_penalty"}
+TRUTH_ALIASES = {"tier": "rate", "unit_price": "rate", "totals": "arithmetic", "missing_sla_penalty": "missing_penalty",
+                 "missing_cap": "minimum_commitment"}
 SCORE_COLUMNS = ["supplier", "month", "planted", "found", "false_findings", "flags", "recall", "precision",
                  "true_over_billing", "claimable", "exact"]
 

@@ -6,6 +6,8 @@ the supplier-month reports written for the supplier (`<supplier>.supplier.html`)
 daily flash of every supplier on that as-of date (`notebooks/daily_flash.ipynb`), written to
 `reports/ENG/flash/DATE`; with `--scenario NAME`: the payment-model simulation of scenario file
 `parameters/ENG/scenarios/NAME.yaml` (`notebooks/simulation.ipynb`), written to `reports/ENG/scenarios/NAME`.
+An engagement with cargos agreements also gets one report per month with retailers' charges
+(`notebooks/cargos_month.ipynb`, `reports/ENG/YYYY-MM/cargos.html`; not with --supplier or --audience supplier).
 Exactly one of the three. Everything a kernel would trip on —
 unknown supplier, bad month, no data — is checked here first, as a one-line error (exit code 2); a
 read-only reports folder is an input error (exit 1). One run at a time per engagement: a second one
@@ -21,6 +23,8 @@ import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+
+import pandas as pd
 
 from ccanalysis import config
 from ccanalysis.batch.jobs import ReportJob, exit_code, summary_table
@@ -41,6 +45,7 @@ PORTFOLIO_NOTEBOOK = "portfolio.ipynb"
 FLASH_NOTEBOOK = "daily_flash.ipynb"
 SIMULATION_NOTEBOOK = "simulation.ipynb"
 COLLECTIONS_NOTEBOOK = "collections_month.ipynb"
+CARGOS_NOTEBOOK = "cargos_month.ipynb"
 #: The folders of `reports/ENG/` holding the flash and the simulation reports.
 FLASH_FOLDER, SCENARIOS_FOLDER = "flash", "scenarios"
 #: The engagement's batch lock is `.report.lock` in its reports folder; a second run waits this long for it.
@@ -68,14 +73,16 @@ def plan_jobs(eng: Engagement, months: list[str], suppliers: list[str] | None = 
     chosen = suppliers or eng.suppliers
     for supplier in chosen:
         eng.contract(supplier)  # unknown supplier → UsageError naming the known ones
-    available = eng.months()
+    activity = eng.months()
+    charged = cargo_months(eng) if not suppliers and not for_supplier else []
+    available = sorted(set(activity) | set(charged))
     jobs = []
     for month in months:
         if month not in available:
             raise UsageError(f"no activity for {month} in engagement {eng.id}; months with data: "
                              f"{', '.join(available) or 'none'}")
         out = config.reports_dir(eng.id, eng.root) / month
-        for supplier in chosen:
+        for supplier in chosen if month in activity else []:
             contract = eng.contract(supplier)
             period = contract.period(month)
             if contract.active_days(period) == 0:
@@ -93,13 +100,40 @@ def plan_jobs(eng: Engagement, months: list[str], suppliers: list[str] | None = 
                 output_stem=out / stem, inputs=[notebooks / notebook, *report_inputs(eng, supplier)],
                 header=_header(eng, month, lang, supplier), title=f"{label(title, lang)} — "
                 f"{contract.name} — {month}", lang=lang))
-        if portfolio:
+        if month in charged:  # the retailers' charges of the month (an engagement with cargos agreements)
+            jobs.append(cargos_job(eng, month, lang, notebooks, out))
+        if portfolio and chosen and month in activity:
             jobs.append(ReportJob(
                 name=f"{month}/portfolio", notebook=notebooks / PORTFOLIO_NOTEBOOK,
                 parameters={"engagement": eng.id, "month": month, "lang": lang}, output_stem=out / "portfolio",
                 inputs=[notebooks / PORTFOLIO_NOTEBOOK, *report_inputs(eng)], header=_header(eng, month, lang, None),
                 title=f"{label('portfolio_report', lang)} — {eng.settings.client} — {month}", lang=lang))
     return jobs
+
+
+def cargo_months(eng: Engagement) -> list[str]:
+    """The months with retailers' charges, for an engagement with cargos agreements (else none)."""
+    if not eng.cargo_agreements:
+        return []
+    charges = eng.table("charges")
+    return sorted(set(pd.to_datetime(charges["issue_date"]).dt.strftime("%Y-%m").dropna())) if len(charges) else []
+
+
+def cargos_job(eng: Engagement, month: str, lang: str, notebooks: Path, out: Path) -> ReportJob:
+    """The cargos month report of every retailer (`notebooks/cargos_month.ipynb`), rebuilt when any input or
+    the dispute register changes."""
+    from ccanalysis.i18n import cargos as words
+    from ccanalysis.io.register import register_path
+
+    register = register_path(eng.data_dir())
+    return ReportJob(
+        name=f"{month}/cargos", notebook=notebooks / CARGOS_NOTEBOOK,
+        parameters={"engagement": eng.id, "month": month, "lang": lang}, output_stem=out / "cargos",
+        inputs=[notebooks / CARGOS_NOTEBOOK, *report_inputs(eng), *([register] if register.is_file() else [])],
+        header={"client": eng.settings.client, "month": month,
+                "retailers": ", ".join(a.name for _, a in sorted(eng.cargo_agreements.items())),
+                "data_sources": _data_sources(eng, lang, None)},
+        title=f"{words.heading('cargos_report', lang)} — {eng.settings.client} — {month}", lang=lang)
 
 
 def plan_flash_job(eng: Engagement, as_of: str, *, lang: str | None = None, notebooks: Path | None = None,
@@ -227,7 +261,9 @@ def report_command(args: argparse.Namespace) -> int:
     if pdf:
         require_chromium()  # a missing Chromium is wrong usage, said before any report runs
     months = parse_months(args.month) if kind == "month" else []
-    eng = load_cached(args.engagement, root=args.root)  # validated once, reused by every report kernel
+    # validated and stored once, read back by every report kernel; the monthly batch's driver plans from the
+    # settings, contracts, sources and months alone and holds no table
+    eng = load_cached(args.engagement, root=args.root, tables=() if kind == "month" else None)
     if kind == "flash":
         jobs = [plan_flash_job(eng, args.flash, lang=args.lang)]
     elif kind == "scenario":

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ccanalysis.collections.fees import holds_sql
+
 OUTCOMES = ("no_answer", "busy", "voicemail", "wrong_party", "third_party", "rpc", "ptp", "refusal", "dispute")
 RPC = ("rpc", "ptp", "refusal", "dispute")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-CELLS = 7 * 24
 Z95 = 1.959963984540054
-_SHIFT = np.int64(1 << 21)  # days since 1970 fit in 21 bits until the year 7700
 
 
 # --- intervals ------------------------------------------------------------------------------------------
@@ -102,13 +102,6 @@ def _arrow_strings(values: pd.Series | pd.Index):
     return got if isinstance(got, pa.ChunkedArray) else pa.chunked_array([got])
 
 
-def levels_of(values: pd.Series) -> pd.Index:
-    """The distinct values of a column, in order of appearance (a Categorical's categories)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return pd.Index(values.cat.categories)
-    return pd.Index(pd.unique(values))
-
-
 def codes_in(values: pd.Series, categories: pd.Index) -> np.ndarray:
     """Position of each value in `categories` (−1 when absent); for a Categorical column only its
     categories are looked up, and strings backed by pyarrow are hashed by pyarrow (not as Python objects)."""
@@ -168,126 +161,85 @@ def epoch_units(values: pd.Series, unit: str) -> np.ndarray:
     return np.where(raw == np.iinfo(np.int64).min, np.iinfo(np.int64).min, out)
 
 
-def factorize(values: pd.Series) -> tuple[object, np.ndarray]:
-    """(levels, codes) of a column: levels a pyarrow array for pyarrow-backed strings (hashed once by
-    pyarrow), else a pandas Index; codes int64 positions into them."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return pd.Index(values.cat.categories), values.cat.codes.to_numpy().astype(np.int64)
-    arrow = _arrow_strings(values)
-    if arrow is not None:
-        import pyarrow.compute as pc
-
-        encoded = pc.dictionary_encode(arrow.combine_chunks())
-        return encoded.dictionary, encoded.indices.fill_null(-1).to_numpy().astype(np.int64)
-    codes, uniques = pd.factorize(values)
-    return pd.Index(uniques), codes.astype(np.int64)
-
-
-def _codes_against(values: pd.Series, levels: object) -> np.ndarray:
-    """codes_in against levels from `factorize` (a pyarrow array or an Index)."""
-    if isinstance(levels, pd.Index):
-        return codes_in(values, levels)
+def _arrow_table(frame: pd.DataFrame, columns: Sequence[str]):
+    """The columns of `frame` as an Arrow table (pyarrow-backed strings shared, a Categorical as a dictionary),
+    a datetime as a timestamp, with `_row` (the row position)."""
     import pyarrow as pa
 
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        mapping = np.append(_codes_against(pd.Series(values.cat.categories), levels), -1)
-        return mapping[values.cat.codes.to_numpy()]
-    arrow = _arrow_strings(values)
-    if arrow is None:
-        arrow = pa.chunked_array([pa.array(values.astype(str).tolist(), type=levels.type)])
-    return _index_in(arrow, levels if levels.type == arrow.type else levels.cast(arrow.type))
+    table = pa.Table.from_pandas(frame[list(columns)], preserve_index=False)
+    return table.append_column("_row", pa.array(np.arange(len(frame), dtype=np.int64)))
 
 
-@dataclass(frozen=True)
-class _PlacementIndex:
-    """Placements keyed by (account, agency): key = account code × width + agency code."""
+def _connection(threads: int):
+    import duckdb
 
-    accounts: object
-    suppliers: object
-    width: int
-    key: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
-    slot: np.ndarray | None  # key → placement row, when each key has one placement
-    packed: np.ndarray | None  # per placement: placed_on << 32 | days until recalled_on
+    con = duckdb.connect()
+    con.execute(f"SET threads = {max(int(threads), 1)}")
+    return con
 
 
-def _placement_index(placements: pd.DataFrame) -> _PlacementIndex:
-    accounts, p_acc = factorize(placements["account_id"])
-    suppliers, p_sup = factorize(placements["supplier"])
-    width = max(len(suppliers), 1)
-    key = p_acc * np.int64(width) + p_sup
-    start = epoch_units(placements["placed_on"], "D")
-    recalled = placements["recalled_on"] if "recalled_on" in placements else pd.Series(pd.NaT, index=placements.index)
-    end = epoch_units(recalled, "D")
-    end = np.where(end == np.iinfo(np.int64).min, np.iinfo(np.int64).max, end)
-    slot = packed = None
-    if len(key) and len(key) < 2**31 and np.bincount(key, minlength=1).max() <= 1:
-        slot = np.full(int(len(accounts) * width), -1, dtype=np.int32)
-        slot[key] = np.arange(len(key), dtype=np.int32)
-        span = np.clip(end - start, -1, 2**32 - 1)
-        first = np.where(span < 0, 2**31 - 1, np.clip(start, -(2**31), 2**31 - 2))  # recalled before placed
-        packed = (first << 32) | np.maximum(span, 0)
-    return _PlacementIndex(accounts, suppliers, width, key, start, end, slot, packed)
+def _result(con, query: str):
+    """The query's result as an Arrow table (DuckDB 2 names it `to_arrow_table`, DuckDB 1 `fetch_arrow_table`)."""
+    relation = con.sql(query)
+    return relation.to_arrow_table() if hasattr(relation, "to_arrow_table") else relation.fetch_arrow_table()
 
 
-def _match(index: _PlacementIndex, acc: np.ndarray, sup: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Placement row of each (account code, agency code, day), −1 when none."""
-    known = (acc >= 0) & (sup >= 0)
-    key = np.where(known, acc * np.int64(index.width) + sup, 0)
-    if index.slot is not None:  # one placement per key: a direct look-up and one gather of its window
-        found = index.slot[key]
-        window = index.packed[np.maximum(found, 0)]
-        first = window >> 32
-        ok = known & (found >= 0) & (day >= first) & (day - first <= (window & 0xFFFFFFFF))
-        return np.where(ok, found, -1)
-    # several: the latest placement of the same account and agency placed on or before the day
-    comp = index.key * _SHIFT + np.clip(index.start, 0, _SHIFT - 1)
-    order = np.argsort(comp, kind="stable")
-    pos = np.searchsorted(comp[order], key * _SHIFT + np.clip(day, 0, _SHIFT - 1), side="right") - 1
-    found = np.where(pos >= 0, order[np.maximum(pos, 0)], -1)
-    safe = np.maximum(found, 0)
-    ok = known & (found >= 0) & (index.key[safe] == key) & (index.start[safe] <= day) & (day <= index.end[safe])
-    return np.where(ok, found, -1)
+def _start_column(attempts: pd.DataFrame) -> pd.DataFrame:
+    if "start" in attempts and not pd.api.types.is_datetime64_any_dtype(attempts["start"].dtype):
+        attempts = attempts.assign(start=pd.to_datetime(attempts["start"]))
+    return attempts
 
 
-def placement_of(attempts: pd.DataFrame, placements: pd.DataFrame) -> np.ndarray:
+def _under_placement(con, attempts: pd.DataFrame, placements: pd.DataFrame, attempt_columns: Sequence[str],
+                     placement_columns: Sequence[str]) -> str:
+    """Register the attempts (`a`) and placements (`p`) in `con` and return the FROM … WHERE of every attempt
+    joined to the placement it was made under: same account_id and supplier, the placement holding the
+    account on the attempt's (local) day (`fees.holds_sql`). Two placements of one account never overlap
+    (the loader checks it), so an attempt joins at most one."""
+    a = _arrow_table(_start_column(attempts), sorted({"account_id", "supplier", "start", *attempt_columns}))
+    p_columns = {"account_id", "supplier", "placed_on", *placement_columns}
+    if "recalled_on" in placements.columns:
+        p_columns.add("recalled_on")
+    p = _arrow_table(placements, sorted(p_columns))
+    con.register("a", a)
+    con.register("p", p)
+    recalled = "CAST(p.recalled_on AS DATE)" if "recalled_on" in placements.columns else "NULL"
+    rule = holds_sql("CAST(a.start AS DATE)", "CAST(p.placed_on AS DATE)", recalled)
+    return f"FROM a JOIN p ON a.account_id = p.account_id AND a.supplier = p.supplier WHERE {rule}"
+
+
+def _sql_list(values: Sequence[str]) -> str:
+    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
+
+
+def placement_of(attempts: pd.DataFrame, placements: pd.DataFrame, *, threads: int = 2) -> np.ndarray:
     """For each attempt, the row position in `placements` of the placement it was made under (same
-    account_id and supplier, placed_on ≤ day of the attempt ≤ recalled_on, or still placed); −1 when none."""
-    index = _placement_index(placements)
-    found = _match(index, _codes_against(attempts["account_id"], index.accounts),
-                   _codes_against(attempts["supplier"], index.suppliers), epoch_units(attempts["start"], "D"))
-    return found.astype(np.int64)
-
-
-def _sliced(values: pd.Series, lookup) -> object:
-    """A function (i, j) → lookup's array for rows i..j: a Categorical maps its codes per slice (lookup is
-    run on its categories only), any other column is looked up once."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        mapping = lookup(pd.Series(values.cat.categories))
-        mapping = np.append(mapping, np.array([False if mapping.dtype == bool else -1], dtype=mapping.dtype))
-        codes = values.cat.codes.to_numpy()
-        return lambda i, j: mapping[codes[i:j]]
-    full = lookup(values)
-    return lambda i, j: full[i:j]
+    account_id and supplier, holding the account on the attempt's day: `fees.holds`); −1 when none."""
+    out = np.full(len(attempts), -1, dtype=np.int64)
+    if attempts.empty or placements.empty:
+        return out
+    con = _connection(threads)
+    joined = _result(con, f"SELECT a._row AS attempt, p._row AS placement "
+                          f"{_under_placement(con, attempts, placements, (), ())}")
+    out[joined.column("attempt").to_numpy()] = joined.column("placement").to_numpy()
+    return out
 
 
 # --- the table ------------------------------------------------------------------------------------------
 
 def rpc_by_hour(attempts: pd.DataFrame, placements: pd.DataFrame, *, by: Sequence[str] = ("segment",),
-                channels: Sequence[str] | None = ("voice",), z: float = Z95, chunk: int = 1 << 20,
-                threads: int = 2) -> pd.DataFrame:
+                channels: Sequence[str] | None = ("voice",), z: float = Z95, threads: int = 2) -> pd.DataFrame:
     """Right-party contacts per `by` group × weekday (0 = Monday) × hour of the debtor's local start.
 
     Each attempt (of `channels`; None = every channel) takes its group from the placement it was made
     under (`placement_of`); attempts under no placement are left out. A `by` column is read from the
     placements, else from the attempts (e.g. "supplier"). One row per group × weekday × hour with at least
-    one attempt: `by`..., weekday, hour, attempts, rpc, rate (rpc / attempts), wilson_low, wilson_high
-    (`wilson_arrays`), prior_alpha, prior_beta (the group's beta prior, `beta_prior` on its cells) and
-    shrunk = (rpc + α) / (attempts + α + β).
+    one attempt, sorted by group, weekday and hour: `by`..., weekday, hour, attempts, rpc, rate (rpc /
+    attempts), wilson_low, wilson_high (`wilson_arrays`), prior_alpha, prior_beta (the group's beta prior,
+    `beta_prior` on its cells) and shrunk = (rpc + α) / (attempts + α + β).
 
-    Vectorised: the account ids are hashed once (by pyarrow for pyarrow-backed strings), then slices of
-    `chunk` attempts are counted with `np.bincount` on `threads` threads (NumPy frees the GIL).
+    The join and the counts run in DuckDB on `threads` threads (a hash join of every attempt to its
+    placement, then a group-by), on the columns as Arrow shares them: no id is hashed in Python.
     """
     by = tuple(by)
     for col in by:
@@ -295,77 +247,47 @@ def rpc_by_hour(attempts: pd.DataFrame, placements: pd.DataFrame, *, by: Sequenc
             raise KeyError(col)
     on_placement = [c for c in by if c in placements.columns]
     on_attempt = [c for c in by if c not in placements.columns]
-    index = _placement_index(placements)
-    p_group = np.zeros(len(placements), dtype=np.int64)
-    levels: list[pd.Index] = []
-    for col in on_placement:
-        level = levels_of(placements[col])
-        p_group = p_group * max(len(level), 1) + codes_in(placements[col], level)
-        levels.append(level)
-    attempt_codes = []
-    for col in on_attempt:
-        level = levels_of(attempts[col])
-        attempt_codes.append((max(len(level), 1), _sliced(attempts[col], lambda v, lv=level: codes_in(v, lv))))
-        levels.append(level)
-    account = _codes_against(attempts["account_id"], index.accounts)
-    supplier = _sliced(attempts["supplier"], lambda v: _codes_against(v, index.suppliers))
-    if channels is None or "channel" not in attempts:
-        keep = lambda i, j: np.ones(j - i, dtype=bool)  # noqa: E731
+    columns = [*by, "weekday", "hour", "attempts", "rpc"]
+    with_channel = channels is not None and "channel" in attempts.columns
+    if attempts.empty or placements.empty:
+        counts = pd.DataFrame(columns=columns)
     else:
-        keep = _sliced(attempts["channel"], lambda v: is_in(v, channels))
-    rpc = _sliced(attempts["outcome"], lambda v: is_in(v, RPC))
-    start = attempts["start"]
-    if not pd.api.types.is_datetime64_any_dtype(start.dtype):
-        start = pd.to_datetime(start)
-    raw = start.to_numpy().view(np.int64)
-    base, _ = np.datetime_data(start.to_numpy().dtype)
-    per_hour = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}[base] * 3600
-    n_groups = int(np.prod([max(len(level), 1) for level in levels]))
-    size = n_groups * CELLS
-
-    def count(i: int) -> tuple[np.ndarray, np.ndarray]:
-        j = min(i + chunk, len(raw))
-        hours = raw[i:j] // per_hour  # NaT: far before any placement, so matched to none
-        day = hours // 24
-        found = _match(index, account[i:j], supplier(i, j), day)
-        ok = (found >= 0) & keep(i, j)
-        group = p_group[np.maximum(found, 0)]
-        for radix, codes in attempt_codes:
-            part = codes(i, j)
-            ok &= part >= 0
-            group = group * radix + part
-        cell = (group * CELLS + ((day + 3) % 7) * 24 + hours % 24)[ok]  # 1970-01-01 was a Thursday
-        return (np.bincount(cell, minlength=size), np.bincount(cell[rpc(i, j)[ok]], minlength=size))
-
-    n = np.zeros(size, dtype=np.int64)
-    k = np.zeros(size, dtype=np.int64)
-    with ThreadPoolExecutor(max(threads, 1)) as pool:
-        for part_n, part_k in pool.map(count, range(0, len(raw), chunk)):
-            n += part_n
-            k += part_k
-    present = np.flatnonzero(n)
-    order = (*on_placement, *on_attempt)
-    table = _table(present, n[present], k[present], levels, order, n_groups, z)
-    return table[[*by, *[c for c in table.columns if c not in by]]]
+        con = _connection(threads)
+        source = _under_placement(con, attempts, placements, ["outcome", *on_attempt, *(["channel"] * with_channel)],
+                                  on_placement)
+        groups = [f'p."{c}"' if c in on_placement else f'a."{c}"' for c in by]
+        keep = f" AND a.channel IN ({_sql_list(channels)})" if with_channel else ""
+        query = (f"SELECT {''.join(g + ' AS ' + chr(34) + c + chr(34) + ', ' for g, c in zip(groups, by, strict=True))}"
+                 f"isodow(a.start) - 1 AS weekday, hour(a.start) AS hour, count(*) AS attempts, "
+                 f"count(*) FILTER (WHERE a.outcome IN ({_sql_list(RPC)})) AS rpc {source}{keep} GROUP BY ALL")
+        counts = _plain(_result(con, query))
+    return _table(counts, by, z)
 
 
-def _table(present: np.ndarray, n: np.ndarray, k: np.ndarray, levels: list[pd.Index], by: tuple[str, ...],
-           n_groups: int, z: float) -> pd.DataFrame:
-    group = present // CELLS
-    alpha, beta = beta_prior(group, k, n, n_groups)
+def _plain(table) -> pd.DataFrame:
+    """An Arrow result as a DataFrame of plain values (a dictionary column as its strings)."""
+    import pyarrow as pa
+
+    columns = {}
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        columns[name] = column.to_numpy(zero_copy_only=False)
+    return pd.DataFrame(columns)
+
+
+def _table(counts: pd.DataFrame, by: tuple[str, ...], z: float) -> pd.DataFrame:
+    """The hour table from its counts (`by`..., weekday, hour, attempts, rpc): rates, Wilson intervals and the
+    shrinkage toward each group's beta prior."""
+    frame = counts.sort_values([*by, "weekday", "hour"], kind="stable").reset_index(drop=True)
+    for col in ("weekday", "hour", "attempts", "rpc"):
+        frame[col] = frame[col].astype(np.int64)
+    n, k = frame["attempts"].to_numpy(), frame["rpc"].to_numpy()
+    group = frame.groupby(list(by), sort=False).ngroup().to_numpy() if by and len(frame) else \
+        np.zeros(len(frame), dtype=np.int64)
+    alpha, beta = beta_prior(group, k, n, int(group.max()) + 1 if len(group) else 0)
     low, high = wilson_arrays(k, n, z)
-    out: dict[str, object] = {}
-    rest = group.copy()
-    for col, level in reversed(list(zip(by, levels, strict=True))):
-        size = max(len(level), 1)
-        out[col] = level.take(rest % size) if len(level) else pd.Index([], dtype=object)
-        rest = rest // size
-    frame = pd.DataFrame({col: np.asarray(out[col]) for col in by})
-    frame["weekday"] = (present % CELLS) // 24
-    frame["hour"] = present % 24
-    frame["attempts"] = n.astype(np.int64)
-    frame["rpc"] = k.astype(np.int64)
-    frame["rate"] = k / n
+    frame["rate"] = k / n if len(frame) else np.array([], dtype=float)
     frame["wilson_low"] = low
     frame["wilson_high"] = high
     frame["prior_alpha"] = alpha[group]

@@ -27,11 +27,18 @@ ATTRIBUTED_COLUMNS = ["account_id", "supplier", "paid_on", "amount", "placed_on"
                       "segment", "debt_age_days", "by_tail"]
 
 
-def holds(when: pd.Series, placed_on: pd.Series, recalled_on: pd.Series) -> pd.Series:
+def holds(when, placed_on, recalled_on):
     """Whether a placement holds its account on each day `when`: from placed_on to recalled_on, both
     included (the recall day is the agency's last), or open when recalled_on is blank. The one definition
-    of attribution: fees, KPIs and the agency comparison all use it."""
-    return (when >= placed_on) & (recalled_on.isna() | (when <= recalled_on))
+    of attribution: fees, KPIs, the agency comparison and the call-time tables all use it, on Series of
+    dates (blank = NaT) or on arrays of day numbers (open = a day beyond any other)."""
+    return (when >= placed_on) & ~(when > recalled_on)  # a comparison with NaT is False: an open end
+
+
+def holds_sql(when: str, placed_on: str, recalled_on: str) -> str:
+    """`holds` as a SQL predicate (DuckDB) on three date expressions: the same rule, a NULL recall open (a
+    comparison with NULL is NULL in SQL, and NULL IS NOT TRUE)."""
+    return f"({when} >= {placed_on} AND ({when} > {recalled_on}) IS NOT TRUE)"
 
 
 def attributed_payments(placements: pd.DataFrame, payments: pd.DataFrame, supplier: str, *, tail_days: int = 0,

@@ -1,7 +1,7 @@
 """Liquidation by vintage, and agencies compared on the same mix of debt (champion / challenger).
 
 Payments are attributed as in `collections.kpis`: to the placement holding the account on paid_on
-(window [placed_on, recalled_on)). A vintage is the placement month (YYYY-MM); months on book of a
+(from placed_on to recalled_on, both included: `collections.fees.holds`). A vintage is the placement month (YYYY-MM); months on book of a
 payment = its month − the placement's month (0 = the month of placement).
 
 `compare_agencies` never compares agencies on raw totals: one agency handed younger or easier debt
@@ -152,12 +152,30 @@ def _placement_fees(fees: pd.DataFrame, placed: pd.DataFrame) -> pd.Series:
     return pd.Series({int(p): exact_sum(g["amount"]) for p, g in amounts.groupby("placement")}, dtype=object)
 
 
+def as_known_on(placements: pd.DataFrame, payments: pd.DataFrame | None, as_of: date
+                ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The placements and payments as they stood at the end of day `as_of`: placements made by then (a
+    recall after it not yet known: still placed) and payments made by then. A report of a month reads the
+    data of its month and before, never after."""
+    when = pd.Timestamp(as_of)
+    placed = placements[pd.to_datetime(placements["placed_on"]) <= when].copy()
+    if "recalled_on" in placed.columns:
+        recalled = pd.to_datetime(placed["recalled_on"])
+        placed["recalled_on"] = recalled.where(recalled <= when)
+    if payments is not None and not payments.empty:
+        payments = payments[pd.to_datetime(payments["paid_on"]) <= when]
+    return placed.reset_index(drop=True), payments
+
+
 def compare_agencies(placements: pd.DataFrame, payments: pd.DataFrame | None,
                      fees: pd.DataFrame | None = None, *, agencies: tuple[str, ...] | None = None,
-                     months_on_book: int | None = None) -> AgencyComparison:
+                     months_on_book: int | None = None, as_of: date | None = None) -> AgencyComparison:
     """Champion / challenger on the same mix (module docstring). `agencies`: the suppliers compared
     (default: every supplier of the placements; at least two); `months_on_book`: count only payments up
-    to that month on book (the same seasoning for every placement)."""
+    to that month on book (the same seasoning for every placement); `as_of`: the data as it stood on that
+    day (`as_known_on`), e.g. a report month's last day."""
+    if as_of is not None:
+        placements, payments = as_known_on(placements, payments, as_of)
     placed = placements_frame(placements)
     if agencies is None:
         agencies = tuple(sorted(placed["supplier"].unique()))

@@ -46,12 +46,12 @@ def run(args: argparse.Namespace) -> int:
     """`ccanalysis accrual`: the morning run as of a date (accrued cost, projected close, plan, budget,
     alerts appended to reports/ENG/alerts.csv); exit 0."""
     from ccanalysis.config import reports_dir
-    from ccanalysis.engagement import load
     from ccanalysis.i18n import check_lang
     from ccanalysis.io.alerts import alerts_path, append_alerts, service_owners
+    from ccanalysis.io.cache import Scope, load_cached
     from ccanalysis.morning import check_as_of, check_supplier, morning
 
-    eng = load(args.engagement, root=args.root)
+    eng = load_cached(args.engagement, root=args.root, scope=Scope(supplier=args.supplier))
     lang = check_lang(args.lang or eng.settings.lang)
     day = check_as_of(eng, args.as_of)
     check_supplier(eng, args.supplier)

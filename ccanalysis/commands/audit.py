@@ -36,10 +36,12 @@ def add_parser(sub, common) -> None:
 def run(args: argparse.Namespace) -> int:
     """`ccanalysis audit`: print the findings, claim and review list of a supplier's month (YYYY-MM),
     writing the dispute pack with --xlsx; exit 0."""
-    from ccanalysis.engagement import load
+    from ccanalysis.io.cache import load_cached, month_scope
     from ccanalysis.workbook import audit
 
-    eng = load(args.engagement, root=args.root)
+    # the store's partitions of this supplier-month (and the previous month's invoice) only
+    eng = load_cached(args.engagement, root=args.root,
+                      scope=month_scope(args.engagement, args.root, args.supplier, args.month))
     eng.period(args.supplier, args.month)  # an unknown supplier or a malformed month is wrong usage
     lang = args.lang or eng.settings.lang
     result = audit(eng, args.supplier, args.month, lang=lang)

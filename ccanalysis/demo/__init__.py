@@ -18,11 +18,15 @@ leaves nothing half-written; `demo.build` puts it together.
 
 `build_collections_demo(root)` writes a second engagement, `demo_collections`: two debt collection agencies'
 placements, calls and the debtors' payments over the same months (`demo.collections`).
+
+`build_cargos_demo(root)` writes a third, `demo_cargos`: a manufacturer's deliveries and sales to three retailers
+over a year and the retailers' charge invoices, with planted invalid charges in a truth file (`demo.cargos`).
 """
 
 from ccanalysis.demo.activity import contact_records
 from ccanalysis.demo.build import build_demo, write_demo_inputs, write_invoices
 from ccanalysis.demo.calendar import demo_calendar
+from ccanalysis.demo.cargos import CARGOS_ID, build_cargos_demo
 from ccanalysis.demo.collections import COLLECTIONS_ID, build_collections_demo
 from ccanalysis.demo.engagement import DEFAULT_SEED, DEMO_ID, MONTHS, SUPPLIERS
 from ccanalysis.demo.invoices import (
@@ -33,6 +37,6 @@ from ccanalysis.demo.invoices import (
            render_invoice,
 )
 
-__all__ = ["COLLECTIONS_ID", "DEFAULT_ERRORS", "DEFAULT_SEED", "DEMO_ID", "ERROR_CHECKS", "INVOICE_COLUMNS", "MONTHS", "SUPPLIERS",
-           "TRUTH_COLUMNS", "build_collections_demo", "build_demo", "contact_records", "demo_calendar", "render_invoice", "write_demo_inputs",
+__all__ = ["CARGOS_ID", "COLLECTIONS_ID", "DEFAULT_ERRORS", "DEFAULT_SEED", "DEMO_ID", "ERROR_CHECKS", "INVOICE_COLUMNS", "MONTHS", "SUPPLIERS",
+           "TRUTH_COLUMNS", "build_cargos_demo", "build_collections_demo", "build_demo", "contact_records", "demo_calendar", "render_invoice", "write_demo_inputs",
            "write_invoices"]

@@ -4,14 +4,16 @@ care), each drawn from a seeded numpy Generator to meet the service's monthly ta
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
 from ccanalysis.demo.calendar import OPEN_FROM_H, SLOT_PROFILE, SLOTS, volume_factor
 from ccanalysis.demo.engagement import MONTHS
+from ccanalysis.demo.size import base_months
 
 #: Weekday-equivalent contact volume of northwind care (contacts per weekday at month factor 1).
 CARE_WEEKDAY_CONTACTS = 3200
@@ -115,7 +117,7 @@ def daily_activity(rng: np.random.Generator, cal: pd.DataFrame, supplier: str, s
     open_days = cal[factor > 0].reset_index(drop=True)
     factor = factor[factor > 0]
     n = len(open_days)
-    months = open_days["month"].to_numpy()
+    months = base_months(open_days["month"].tolist())
     offered = rng.poisson(p["offered"] * factor * _jitter(rng, n, 0.06)).astype(np.int64)
     if p["kind"] == "inbound":
         counts = _queue_rows(rng, offered, months, p, variant="offered_less_short_abandons")
@@ -151,23 +153,34 @@ def daily_activity(rng: np.random.Generator, cal: pd.DataFrame, supplier: str, s
     return frame[ACTIVITY_COLUMNS]
 
 
-def interval_activity(rng: np.random.Generator, cal: pd.DataFrame, p: Mapping[str, Any]) -> pd.DataFrame:
-    """30-minute interval rows (08:00-22:00, every day) of the chat service, with the day's UTC offset."""
+def _madrid_offset(day: date) -> str:
+    """The UTC offset of Europe/Madrid at noon of `day` ('+02:00' in summer time, '+01:00' in winter)."""
+    offset = datetime(day.year, day.month, day.day, 12, tzinfo=ZoneInfo("Europe/Madrid")).utcoffset()
+    assert offset is not None
+    hours = int(offset.total_seconds()) // 3600
+    return f"+{hours:02d}:00"
+
+
+def interval_activity(rng: np.random.Generator, cal: pd.DataFrame, p: Mapping[str, Any], *,
+                      supplier: str | None = None) -> pd.DataFrame:
+    """30-minute interval rows (08:00-22:00, every day) of the chat service, with the day's UTC offset
+    (`supplier` instead of the service's own, for a copy of it)."""
     factor = volume_factor(cal, p["days"])
     day_mean = p["offered"] * factor * _jitter(rng, len(cal), 0.06)
     mean = (day_mean[:, None] * SLOT_PROFILE[None, :]).ravel()
     n = mean.size
     offered = rng.poisson(mean * _jitter(rng, n, 0.1)).astype(np.int64)
     day_index = np.repeat(np.arange(len(cal)), SLOTS)
-    months = cal["month"].to_numpy()[day_index]
+    months = np.array(base_months(cal["month"].tolist()), dtype=object)[day_index]
     counts = _queue_rows(rng, offered, months, p, variant="handled")
     extra = _time_and_quality(rng, counts["handled"], months, p)
     minutes = OPEN_FROM_H * 60 + 30 * np.tile(np.arange(SLOTS), len(cal))
     dates = cal["date"].to_numpy()[day_index]
-    # Europe/Madrid: summer time (+02:00) ends on 2026-10-25 at 03:00.
-    utc_offset = np.where(dates < date(2026, 10, 25), "+02:00", "+01:00")
+    # Europe/Madrid: +02:00 in summer time (it ends on 2026-10-25 at 03:00), +01:00 in winter.
+    offsets = {day: _madrid_offset(day) for day in cal["date"]}
+    utc_offset = np.array([offsets[day] for day in dates])
     frame = pd.DataFrame({"date": dates, "interval_start": [f"{m // 60:02d}:{m % 60:02d}" for m in minutes],
-                          "utc_offset": utc_offset, "supplier": p["supplier"], "service": p["service"],
+                          "utc_offset": utc_offset, "supplier": supplier or p["supplier"], "service": p["service"],
                           "offered": offered, **counts, **extra, "sales": 0, "collected_amount": 0.0,
                           "placed_amount": 0.0})
     return frame[ACTIVITY_COLUMNS[:1] + ["interval_start", "utc_offset"] + ACTIVITY_COLUMNS[1:]]
@@ -185,14 +198,23 @@ def _sl_of_mean_wait(mean_wait: np.ndarray, patience: float, threshold: float = 
     return within / (1 - short_abandon)
 
 
-def contact_records(rng: np.random.Generator, cal: pd.DataFrame, *, scale: float = 1.0) -> pd.DataFrame:
-    """Northwind care contact records, vectorised: queue, abandon, handling times, repeat callers, QA, CSAT."""
+def care_contacts_expected(cal: pd.DataFrame) -> float:
+    """The mean number of care contact records over the days of `cal` at scale 1."""
+    return float(CARE_WEEKDAY_CONTACTS * volume_factor(cal, CARE["days"]).sum())
+
+
+def contact_records(rng: np.random.Generator, cal: pd.DataFrame, *, scale: float = 1.0,
+                    supplier: str = "northwind", prefix: str = "NWC", first_id: int = 1) -> pd.DataFrame:
+    """Northwind care contact records, vectorised: queue, abandon, handling times, repeat callers, QA, CSAT.
+
+    `supplier` and the contact ids `prefix` + number from `first_id` (7 digits at least) serve a copy of
+    northwind, or one month of a bigger demo."""
     p = CARE
     factor = volume_factor(cal, p["days"])
     per_day = rng.poisson(CARE_WEEKDAY_CONTACTS * scale * factor * _jitter(rng, len(cal), 0.05))
     day = np.repeat(np.arange(len(cal)), per_day)
     n = day.size
-    months = cal["month"].to_numpy()[day]
+    months = np.array(base_months(cal["month"].tolist()), dtype=object)[day]
     # start: a 30-minute slot by the intraday profile, then a second inside it
     slot = rng.choice(SLOTS, size=n, p=SLOT_PROFILE)
     seconds = OPEN_FROM_H * 3600 + slot * 1800 + rng.integers(0, 1800, n)
@@ -203,7 +225,7 @@ def contact_records(rng: np.random.Generator, cal: pd.DataFrame, *, scale: float
     # queue: potential wait ~ Exp(m_day) with m chosen so the day's service level meets its target
     grid = np.linspace(1.0, 400.0, 4000)
     grid_sl = _sl_of_mean_wait(grid, p["patience_s"])
-    day_target = np.clip(cal["month"].map(p["sl"]).to_numpy(float) + rng.normal(0, 0.03, len(cal)), 0.3, 0.97)
+    day_target = np.clip(pd.Series(base_months(cal["month"].tolist())).map(p["sl"]).to_numpy(float) + rng.normal(0, 0.03, len(cal)), 0.3, 0.97)
     day_mean_wait = np.interp(day_target, grid_sl[::-1], grid[::-1])
     wait = rng.exponential(day_mean_wait[day])
     patience = rng.exponential(p["patience_s"], n)
@@ -225,9 +247,9 @@ def contact_records(rng: np.random.Generator, cal: pd.DataFrame, *, scale: float
     qa = np.where(answered, np.round(np.clip(rng.normal(qa_mean, 6.0), 0, 100), 1), np.nan)
     surveyed = answered & (rng.random(n) < 0.12)
     csat = np.where(surveyed, rng.choice([1, 2, 3, 4, 5], n, p=[0.05, 0.07, 0.13, 0.35, 0.40]), np.nan)
-    ids = pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(7)
+    ids = pd.Series(np.arange(first_id, first_id + n)).astype(str).str.zfill(7)
     return pd.DataFrame({
-        "contact_id": ("NWC" + ids).astype(str), "supplier": "northwind", "service": "care",
+        "contact_id": (prefix + ids).astype(str), "supplier": supplier, "service": "care",
         "start": start, "queue_s": queue_s, "answered": answered, "abandoned": abandoned,
         "talk_s": talk, "hold_s": hold, "acw_s": acw,
         "customer_id": ("CU" + pd.Series(customer).astype(str).str.zfill(7)).astype(str),

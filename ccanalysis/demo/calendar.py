@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ccanalysis.demo.engagement import MONTHS
+from ccanalysis.demo.size import base_months
 from ccanalysis.periods import day_class, holiday_calendar, month_days, month_of
 
 #: Volume factor of each day class, and of each weekday (Monday first), and of each month.
@@ -43,5 +44,5 @@ def volume_factor(cal: pd.DataFrame, day_factors: Mapping[str, float]) -> np.nda
     cls = cal["day_class"].map(day_factors).to_numpy(dtype=float)
     shape = np.where(cal["day_class"].to_numpy() == "weekday",
                      np.array(WEEKDAY_SHAPE + (1.0, 1.0))[cal["weekday"].to_numpy()], 1.0)
-    month = cal["month"].map(MONTH_FACTOR).to_numpy(dtype=float)
+    month = pd.Series(base_months(cal["month"].tolist())).map(MONTH_FACTOR).to_numpy(dtype=float)
     return cls * shape * month

@@ -94,14 +94,17 @@ def demo_collections_settings() -> dict[str, Any]:
 #: placement or at payment), a cap per account on the last band, a fixed fee per right-party contact
 #: (recobra only) and the days after a recall a payment still counts for it.
 FEE_TERMS: dict[str, dict[str, Any]] = {
+    # recobra: its success fees capped at 250 € per account over the whole placement, every band together;
+    # cobralia: the fee on the oldest debts capped at 800 € per account and month, in that band alone
     "recobra": {"debt_age_at": "placement", "tail_days": 15, "bands": ((90, 0.08), (180, 0.12), (None, 0.20)),
-                "cap": 1000.0, "rpc_fee": 3.00},
+                "cap": None, "lifetime_cap": 250.0, "rpc_fee": 3.00},
     "cobralia": {"debt_age_at": "payment", "tail_days": 0, "bands": ((120, 0.10), (365, 0.15), (None, 0.22)),
-                 "cap": 800.0, "rpc_fee": None},
+                 "cap": 800.0, "lifetime_cap": None, "rpc_fee": None},
 }
 #: The errors planted in the agencies' fee invoices (the checks of `ccanalysis.demo.invoices`), by month.
 FEE_ERRORS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("recobra", "2026-08"): (), ("recobra", "2026-09"): ("unit_price",), ("recobra", "2026-10"): ("duplicate",),
+    ("recobra", "2026-08"): ("missing_cap",), ("recobra", "2026-09"): ("unit_price",),
+    ("recobra", "2026-10"): ("duplicate",),
     ("cobralia", "2026-08"): ("duplicate",), ("cobralia", "2026-09"): (), ("cobralia", "2026-10"): ("arithmetic",),
 }
 
@@ -128,8 +131,9 @@ def _fee_charges(terms: dict[str, Any]) -> list[dict[str, Any]]:
 
 def demo_collections_contracts() -> dict[str, dict[str, Any]]:
     """The agencies' contracts: one `collections` service each, paid success fees by the debt's age (at
-    placement for recobra, at payment for cobralia), capped per account on the oldest debt, plus recobra's
-    fee per right-party contact (`FEE_TERMS`)."""
+    placement for recobra, at payment for cobralia), capped per account (recobra: all its fees on an
+    account over the placement; cobralia: the oldest band's, per month), plus recobra's fee per
+    right-party contact (`FEE_TERMS`)."""
     return {supplier: {
         "supplier": supplier, "name": name, "currency": "EUR", "tax_rate": float(TAX_RATE),
         "valid_from": date(2026, 1, 1), "valid_to": None, "billing_cycle": {"cutoff_day": None},
@@ -137,7 +141,9 @@ def demo_collections_contracts() -> dict[str, dict[str, Any]]:
         "services": [{
             "id": "collections", "name": "Recobro de deuda impagada", "channel": "collections",
             "collections": {"attribution_tail_days": FEE_TERMS[supplier]["tail_days"],
-                            "debt_age_at": FEE_TERMS[supplier]["debt_age_at"]},
+                            "debt_age_at": FEE_TERMS[supplier]["debt_age_at"],
+                            **({"max_fee_per_account": FEE_TERMS[supplier]["lifetime_cap"]}
+                               if FEE_TERMS[supplier]["lifetime_cap"] else {})},
             "charges": _fee_charges(FEE_TERMS[supplier]),
         }],
     } for supplier, name in AGENCIES.items()}

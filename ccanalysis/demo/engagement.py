@@ -8,9 +8,12 @@ compliance clauses.
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from ccanalysis.errors import UsageError
 
 DEMO_ID = "demo"
 DEFAULT_SEED = 20260801
@@ -18,6 +21,39 @@ MONTHS: tuple[str, ...] = ("2026-08", "2026-09", "2026-10")
 SUPPLIERS: tuple[str, ...] = ("northwind", "southpoint", "eastline")
 CLIENT = "Demo Utilities S.A."
 TAX_RATE = Decimal("0.21")
+
+
+def supplier_id(index: int) -> str:
+    """The id of the `index`-th (0-based) demo supplier: a base supplier, then numbered copies."""
+    base, copy = SUPPLIERS[index % len(SUPPLIERS)], index // len(SUPPLIERS)
+    return base if copy == 0 else f"{base}{copy + 1}"
+
+
+def base_supplier(supplier: str) -> str:
+    """The demo supplier whose contract and patterns `supplier` copies (itself for a base supplier)."""
+    for base in SUPPLIERS:
+        if supplier == base or (supplier.startswith(base) and supplier[len(base):].isdigit()):
+            return base
+    raise UsageError(f"{supplier!r} is not a demo supplier; they are {', '.join(SUPPLIERS)} and their copies")
+
+
+def copy_number(supplier: str) -> int:
+    """0 for a base supplier, k - 1 for its k-th copy (`northwind2` -> 1)."""
+    suffix = supplier[len(base_supplier(supplier)):]
+    return int(suffix) - 1 if suffix else 0
+
+
+def base_month(month: str) -> str:
+    """The demo month whose per-month targets `month` takes (they cycle every three months from 2026-08)."""
+    first = MONTHS[0]
+    offset = (int(month[:4]) - int(first[:4])) * 12 + int(month[5:7]) - int(first[5:7])
+    return MONTHS[offset % len(MONTHS)]
+
+
+def base_months(months: Sequence[str]) -> list[str]:
+    """`base_month` of each month (the calendar's month column, say)."""
+    cache = {m: base_month(m) for m in set(months)}
+    return [cache[m] for m in months]
 
 
 def _sl_kpi(variant: str, threshold_s: int, short_abandon_s: int | None = None) -> dict[str, Any]:
@@ -192,28 +228,41 @@ CERTIFICATES = {("northwind", "iso27001"): ("2025-11-21", "2026-11-20", "AENOR S
                 ("southpoint", "iso27001"): ("2024-07-01", "2027-06-30", "BV ES-27001-884")}
 
 
-def compliance_evidence() -> list[dict[str, Any]]:
+def compliance_evidence(suppliers: tuple[str, ...] = SUPPLIERS) -> list[dict[str, Any]]:
     """The rows of `compliance_evidence.csv`: each supplier's declaration of 2026-07-15 for every control, the
-    client's audits and the certificates above."""
+    client's audits and the certificates above (a copy of a demo supplier has the evidence of the one it
+    copies)."""
     rows = []
-    for supplier in SUPPLIERS:
+    for supplier in suppliers:
         for name in CONTROLS:
-            source, day, in_place, reference = EVIDENCE_EXCEPTIONS.get((supplier, name),
+            source, day, in_place, reference = EVIDENCE_EXCEPTIONS.get((base_supplier(supplier), name),
                                                                       ("declaration", "2026-07-15", True, None))
             if source != "declaration":  # the declaration came first; the audit contradicts it
                 rows.append({"supplier": supplier, "clause": name, "date": "2026-07-15", "in_place": "yes",
                              "source": "declaration"})
             rows.append({"supplier": supplier, "clause": name, "date": day, "in_place": "yes" if in_place else "no",
                          "source": source, "reference": reference})
-    for (supplier, clause), (issued, until, reference) in CERTIFICATES.items():
+    certified = [(supplier, clause, dates) for supplier in suppliers
+                 for (base, clause), dates in CERTIFICATES.items() if base == base_supplier(supplier)]
+    for supplier, clause, (issued, until, reference) in certified:
         rows.append({"supplier": supplier, "clause": clause, "date": issued, "in_place": "yes", "source": "certificate",
                      "reference": reference, "valid_until": until})
     return rows
 
 
-def demo_engagement_settings() -> dict[str, Any]:
+def supplier_contract(supplier: str) -> dict[str, Any]:
+    """The contract of a demo supplier or of a copy of one (`northwind2`: northwind's terms, its own id and
+    name)."""
+    base = base_supplier(supplier)
+    contract = demo_contracts()[base]
+    if supplier == base:
+        return contract
+    return {**contract, "supplier": supplier, "name": f"{contract['name']} ({copy_number(supplier) + 1})"}
+
+
+def demo_engagement_settings(suppliers: tuple[str, ...] = SUPPLIERS) -> dict[str, Any]:
     """engagement.yaml of the demo (data.md)."""
     return {"id": DEMO_ID, "client": CLIENT, "currency": "EUR", "lang": "es", "holidays": "ES",
-            "suppliers": list(SUPPLIERS), "tolerances": {"amount_abs": 0.01, "quantity_rel": 0},
+            "suppliers": list(suppliers), "tolerances": {"amount_abs": 0.01, "quantity_rel": 0},
             "alerts": {"daily_deviation": 0.10, "cumulative_deviation": 0.05}}
 

@@ -23,7 +23,7 @@ INVOICE_COLUMNS = ["invoice_id", "issue_date", "period_start", "period_end", "li
                    "description", "quantity", "unit", "unit_price", "amount", "tax_rate", "total_net",
                    "total_tax", "total_gross"]
 ERROR_CHECKS = ("quantity", "unit_price", "arithmetic", "duplicate", "missing_sla_penalty", "not_in_contract",
-                "totals", "tier")
+                "totals", "tier", "missing_cap")
 TRUTH_COLUMNS = ["supplier", "month", "line", "check", "difference"]
 
 #: Which errors each supplier-month invoice carries (empty = a clean invoice).
@@ -262,6 +262,12 @@ def render_invoice(expected: pd.DataFrame, *, supplier: str, month: str, style: 
                 continue
             rows.remove(gone)
             record["difference"] = -gone["amount"]
+        elif check == "missing_cap":  # a cap due (a charge's maximum, a fee cap per account) left off
+            gone = pick([r for r in rows if r["kind"] in ("maximum", "account_cap") and r["amount"] < 0])
+            if gone is None:
+                continue
+            rows.remove(gone)
+            record["difference"] = -gone["amount"]
         elif check == "not_in_contract":
             charge, text, unit, (low, high), price = EXTRA_LINES[int(rng.integers(len(EXTRA_LINES)))]
             services = [r["service"] for r in rows if r["service"]]
@@ -298,7 +304,7 @@ def render_invoice(expected: pd.DataFrame, *, supplier: str, month: str, style: 
         "total_net": net, "total_tax": tax, "total_gross": net + tax} for r in rows], columns=INVOICE_COLUMNS)
     records = []
     for record, row in injected:
-        if row is not None and record["check"] not in ("missing_sla_penalty", "totals"):
+        if row is not None and record["check"] not in ("missing_sla_penalty", "missing_cap", "totals"):
             record["line"] = row["line"]
         records.append(record)
     return lines, records

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from ccanalysis.demo.activity import CARE, CARE_WEEKDAY_CONTACTS, CHAT, DAILY_SERVICES
 from ccanalysis.demo.calendar import volume_factor
-from ccanalysis.demo.engagement import MONTHS
+from ccanalysis.demo.engagement import MONTHS, SUPPLIERS
+from ccanalysis.demo.size import base_month, base_supplier
 
 #: Planned AHT (seconds) and the unit price used to cost the plan, per service.
 PLAN = {
@@ -43,11 +46,14 @@ def _planned_cost(supplier: str, service: str, row: pd.DataFrame, days_in_month:
     return handled * 1.10 + 750 / days_in_month
 
 
-def plan_table(cal: pd.DataFrame) -> pd.DataFrame:
-    """Planned activity per day, supplier and service (forecast offered, AHT, handled, logged time, cost)."""
+def plan_table(cal: pd.DataFrame, suppliers: Sequence[str] = SUPPLIERS) -> pd.DataFrame:
+    """Planned activity per day, supplier and service (forecast offered, AHT, handled, logged time, cost);
+    a copy of a demo supplier plans as the supplier it copies."""
     frames = []
     days_in_month = cal.groupby("month")["date"].transform("size").to_numpy()
-    for (supplier, service), p in PLAN.items():
+    planned = [(supplier, base, service, p) for supplier in suppliers for (base, service), p in PLAN.items()
+               if base == base_supplier(supplier)]
+    for supplier, base, service, p in planned:
         factor = volume_factor(cal, p["days"])
         keep = factor > 0
         part = cal[keep].copy()
@@ -55,7 +61,7 @@ def plan_table(cal: pd.DataFrame) -> pd.DataFrame:
         handled = np.rint(offered * p["handled_share"]).astype(np.int64)
         part = part.assign(supplier=supplier, service=service, offered=offered, aht_s=p["aht"], handled=handled,
                            logged_s=np.rint(handled * p["aht"] / PLANNED_OCCUPANCY).astype(np.int64))
-        cost = _planned_cost(supplier, service, part, days_in_month[keep])
+        cost = _planned_cost(base, service, part, days_in_month[keep])
         part["cost"] = [f"{c:.2f}" for c in cost]
         frames.append(part)
     plan = pd.concat(frames, ignore_index=True)
@@ -70,7 +76,7 @@ def budget_table(plan: pd.DataFrame) -> pd.DataFrame:
             ).items():
         rows.append({"month": month, "supplier": supplier, "service": service, "amount": amount})
     budget = pd.DataFrame(rows)
-    whole = budget["supplier"] == "eastline"
+    whole = budget["supplier"].map(base_supplier) == "eastline"
     eastline = budget[whole].groupby(["month", "supplier"], as_index=False)["amount"].sum().assign(service="*")
     budget = pd.concat([budget[~whole], eastline], ignore_index=True)
     budget["amount"] = [f"{round(a * 1.02, -2):.2f}" for a in budget["amount"]]
@@ -104,12 +110,15 @@ WORKFORCE: dict[tuple[str, str], dict[str, tuple]] = {
 }
 
 
-def workforce_table() -> pd.DataFrame:
-    """Monthly workforce and compliance facts per supplier and service."""
+def workforce_table(months: Sequence[str] = MONTHS, suppliers: Sequence[str] = SUPPLIERS) -> pd.DataFrame:
+    """Monthly workforce and compliance facts per supplier and service (a copy of a demo supplier, and a
+    month after the demo's three, take the facts of the supplier and month they repeat)."""
     rows = []
-    for month in MONTHS:
-        for (supplier, service), by_month in WORKFORCE.items():
-            head, leavers, hires, training, certs, incidents = by_month[month]
+    for month in months:
+        facts = [(supplier, service, by_month) for supplier in suppliers
+                 for (base, service), by_month in WORKFORCE.items() if base == base_supplier(supplier)]
+        for supplier, service, by_month in facts:
+            head, leavers, hires, training, certs, incidents = by_month[base_month(month)]
             rows.append({"month": month, "supplier": supplier, "service": service, "headcount_avg": head,
                          "leavers": leavers, "hires": hires, "training_hours": training,
                          "headcount_start": int(round(head - (hires - leavers) / 2)),

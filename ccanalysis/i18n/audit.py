@@ -15,6 +15,7 @@ from typing import Any
 
 from ccanalysis.i18n import check_lang, format_date, format_number, label
 from ccanalysis.i18n import domain as words
+from ccanalysis.invoice import ACCOUNT_CAP
 
 
 def check_name(check: str, lang: str) -> str:
@@ -58,6 +59,12 @@ def _name(f: Mapping[str, Any], names: Mapping, lang: str) -> str:
         rule = charge[4:]
         kpi = f.get("kpi") or rule
         return ("ANS " if lang == "es" else "SLA ") + words.kpi_name(kpi, lang)
+    if charge == ACCOUNT_CAP:
+        text = words.word("account_cap", lang)
+        return text[:1].lower() + text[1:]
+    if charge.endswith((":minimum", ":maximum")):
+        base, kind = charge.rsplit(":", 1)
+        return f"{names.get((f.get('service'), base), base)} — {words.word(kind, lang)}"
     return names.get((f.get("service"), charge), charge)
 
 
@@ -127,6 +134,8 @@ _ES: dict[str, Sentence] = {
         "del proveedor"),
     "true_up_not_due": lambda f, n, lang: (
         f"{_line(f, lang)}: regularización de {_m(f['billed'], lang)} que no corresponde"),
+    "cap_not_applied": lambda f, n, lang: (
+        f"no se ha aplicado {_name(f, n, lang)}: el contrato descuenta {_m(-f['expected'], lang)}"),
     "true_up_differs": lambda f, n, lang: (
         f"{_line(f, lang)}: regularización de {_m(f['billed'], lang)}; corresponde {_m(f['expected'], lang)}"),
     "not_billed": lambda f, n, lang: (
@@ -223,6 +232,8 @@ _EN: dict[str, Sentence] = {
         f"the {_name(f, n, lang)} bonus earned ({_m(f['expected'], lang)}) was not billed: in the supplier's "
         "favour"),
     "true_up_not_due": lambda f, n, lang: f"{_line(f, lang)}: a true-up of {_m(f['billed'], lang)} that is not due",
+    "cap_not_applied": lambda f, n, lang: (
+        f"{_name(f, n, lang)} was not applied: the contract deducts {_m(-f['expected'], lang)}"),
     "true_up_differs": lambda f, n, lang: (
         f"{_line(f, lang)}: a true-up of {_m(f['billed'], lang)}; due {_m(f['expected'], lang)}"),
     "not_billed": lambda f, n, lang: (

@@ -29,6 +29,8 @@ STATUS_NAMES: dict[str, dict[str, str]] = {
     "verified": {"es": "abono verificado", "en": "credit verified"},
     "closed": {"es": "cerrada", "en": "closed"},
     "cancelled": {"es": "anulada", "en": "cancelled"},
+    "charge_accepted": {"es": "cargo aceptado", "en": "charge accepted"},
+    "written_off": {"es": "dada por perdida", "en": "written off"},
 }
 
 HEADINGS: dict[str, dict[str, str]] = {

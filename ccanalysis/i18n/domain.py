@@ -46,6 +46,7 @@ UNIT_NAMES: dict[str, dict[str, tuple[str, str]]] = {
     "month": {"es": ("mes", "meses"), "en": ("month", "months")},
     "package": {"es": ("paquete", "paquetes"), "en": ("package", "packages")},
     "fee": {"es": ("cuota", "cuotas"), "en": ("fee", "fees")},
+    "account": {"es": ("cuenta", "cuentas"), "en": ("account", "accounts")},
 }
 
 MODEL_NAMES: dict[str, dict[str, str]] = {
@@ -99,6 +100,7 @@ _WORDS: dict[str, dict[str, str]] = {
     "sla_penalty": {"es": "Penalización ANS", "en": "SLA penalty"},
     "cap_penalty": {"es": "Tope de penalizaciones ANS", "en": "SLA penalty cap"},
     "cap_bonus": {"es": "Tope de bonificaciones ANS", "en": "SLA bonus cap"},
+    "account_cap": {"es": "Tope de comisiones por cuenta", "en": "Fee cap per account"},
     "block_of": {"es": "bloque de {unit}", "en": "block of {unit}"},
     "expected_invoice": {"es": "Factura esperada", "en": "Expected invoice"},
     "billing_period": {"es": "periodo de facturación", "en": "billing period"},
@@ -585,6 +587,21 @@ def _limit_line(f: Mapping[str, Any], lang: str) -> str:
     return f"charge lines total {money(f['total'], lang)}; {verb} {bound}"
 
 
+def _account_cap(f: Mapping[str, Any], lang: str) -> str:
+    cap, fees, cut = money(f["cap"], lang), money(f["fees"], lang), money(f["reduction"], lang)
+    n, reached = f["accounts"], f["reached_before"]
+    accounts = f"{quantity(n, lang)} {unit_name('account', lang, plural=n != 1)}"
+    if lang == "es":
+        verb = "supera" if n == 1 else "superan"
+        before = (f"; {reached} {'ya lo había' if reached == 1 else 'ya lo habían'} alcanzado antes del periodo"
+                  if reached else "")
+        return (f"las comisiones de éxito del periodo suman {fees}; {accounts} {verb} el tope de {cap} por cuenta "
+                f"sumando sus comisiones de periodos anteriores{before}; se descuentan {cut}")
+    before = f"; {reached} had reached it before the period" if reached else ""
+    return (f"the period's success fees total {fees}; {accounts} {'exceeds' if n == 1 else 'exceed'} the cap of "
+            f"{cap} per account counting earlier periods' fees{before}; {cut} deducted")
+
+
 def _commitment(f: Mapping[str, Any], lang: str) -> str:
     how = money(f["committed"], lang)
     if f["prorated"]:
@@ -614,7 +631,7 @@ _SENTENCES: dict[str, Callable[[Mapping[str, Any], str], str]] = {
     "collected_total": _collected_total, "rule": _rule, "units_at_price": _units_at_price,
     "tier_units": _tier_units, "tier_blocks": _tier_blocks, "tier_value": _tier_value, "flat_fee": _flat_fee,
     "no_usage": _no_usage, "packages": _packages, "events": _events, "capacity": _capacity, "fixed": _fixed,
-    "limit": _limit, "limit_line": _limit_line, "commitment": _commitment, "sla_base": _sla_base,
+    "limit": _limit, "limit_line": _limit_line, "account_cap": _account_cap, "commitment": _commitment, "sla_base": _sla_base,
     "sla_line": _sla_line,
 }
 
@@ -647,6 +664,8 @@ def describe(label: Any, lang: str) -> str:
         return f"{word('sla_bonus' if f['bonus'] else 'sla_penalty', lang)} {kpi_name(f['kpi'], lang)}"
     if label.code == "sla_cap":
         return word(f"cap_{f['kind']}", lang)
+    if label.code == "account_cap_label":
+        return f"{word('account_cap', lang)} ({money(f['cap'], lang)})"
     tier = f" {word('tier', lang)} {f['tier']}" if f.get("tier") is not None else ""
     if label.code == "flat_fee":
         return f"{f['description']} — {word('flat_fee', lang)}{tier}"

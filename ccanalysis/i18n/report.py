@@ -140,6 +140,7 @@ LABELS.update({
     "header_period": {"es": "Periodo", "en": "Period"},
     "header_billing_period": {"es": "Periodo de facturación", "en": "Billing period"},
     "header_suppliers": {"es": "Proveedores", "en": "Suppliers"},
+    "header_retailers": {"es": "Clientes (cadenas)", "en": "Retailers"},
     "header_as_of": {"es": "Fecha de corte", "en": "As of"},
     "header_data_sources": {"es": "Fuentes de datos", "en": "Data sources"},
     "header_generated": {"es": "Generado", "en": "Generated"},
@@ -156,8 +157,13 @@ LABELS.update({
     "table_placements": {"es": "cartera asignada", "en": "placements"},
     "table_attempts": {"es": "gestiones de recobro", "en": "collection attempts"},
     "table_payments": {"es": "cobros", "en": "payments"},
-    "table_customers": {"es": "clientes", "en": "customers"},
-    "table_bills": {"es": "facturas emitidas a clientes", "en": "bills issued"},
+    # charge invoices from retailers (cargos)
+    "table_charges": {"es": "cargos de clientes", "en": "retailers' charges"},
+    "table_sales": {"es": "ventas", "en": "sales"},
+    "table_deliveries": {"es": "entregas", "en": "deliveries"},
+    "table_cargo_decisions": {"es": "decisiones sobre cargos", "en": "decisions on charges"},
+    "table_customers": {"es": "clientes (atención de facturación)", "en": "customers (billing care)"},
+    "table_bills": {"es": "facturas emitidas", "en": "bills issued"},
 })
 
 SENTENCES: dict[str, dict[str, str]] = {

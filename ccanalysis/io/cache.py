@@ -1,97 +1,73 @@
 """The validated engagement kept between runs: `load_cached` is `load` without re-reading unchanged files.
 
-The cache lives in `reports/ENG/.cache/` (a build output, like the reports). Its key is the fingerprint of
-the installed ccanalysis (every module of every subpackage and the notebooks, see `ccanalysis.fingerprint`)
-and of every parameter and data file of the engagement, so editing any source or input file makes a new
-cache. A cache file that cannot be read back as an engagement (truncated, corrupted, written by another
-environment) is discarded and rebuilt; files are written atomically; an invalid engagement is never cached.
+It is kept as the columnar store of `ccanalysis.io.store` in `reports/ENG/.store/` (a build output, like the
+reports): Parquet partitions and a JSON manifest, never a pickle. The store is current when it was written
+by this very package (`ccanalysis.fingerprint`: every module and notebook) from these very input files (same
+paths, sizes and times, or the same bytes); otherwise the engagement is loaded and validated again and the
+store rewritten. A store that cannot be read back (a partition file changed, truncated, of another version)
+is discarded and rebuilt; an invalid engagement is never stored. `scope` (a supplier, months) reads only the
+partitions a question needs.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import pickle
-import tempfile
+import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 from ccanalysis import config
 from ccanalysis.engagement import Engagement
-from ccanalysis.fingerprint import package_fingerprint
-from ccanalysis.io.loader import input_fingerprint, load
+from ccanalysis.errors import EngagementError
+from ccanalysis.io.loader import input_files, load, load_parameters
+from ccanalysis.io.store import Scope, StoreError, current_manifest, read_store, store_dir, write_store
+from ccanalysis.periods import month_of, next_month, previous_month
 
-PREFIX = "engagement-"
-SUFFIX = ".pickle"
-
-
-def cache_key(engagement: str, root: Path) -> str:
-    """sha256 (hex) of the package fingerprint and the engagement's input files."""
-    digest = hashlib.sha256(f"{package_fingerprint()}\n".encode())
-    digest.update(input_fingerprint(engagement, root).encode())
-    return digest.hexdigest()
+#: The folder of the pickled engagements of earlier versions: removed, never read.
+OLD_CACHE = ".cache"
 
 
-def cache_file(engagement: str, root: Path) -> Path:
-    """Where the validated engagement of these inputs and this package is kept."""
-    folder = config.reports_dir(engagement, root) / ".cache"
-    return folder / f"{PREFIX}{cache_key(engagement, root)[:24]}{SUFFIX}"
-
-
-def load_cached(engagement: str, root: Path | str | None = None) -> Engagement:
-    """`load`, reusing the validated engagement of an earlier run when neither the package nor any input
-    file changed."""
+def load_cached(engagement: str, root: Path | str | None = None, *, scope: Scope | None = None,
+                tables: Sequence[str] | None = None, progress: bool = False) -> Engagement:
+    """`load`, reading the engagement's store instead when neither the package nor any input file changed
+    (with `scope`, only its partitions: see `Scope`; with `tables`, only those tables, the others left out:
+    `()` for the settings, contracts, sources and months alone, as the report batch's driver needs)."""
     root = Path(root).resolve() if root is not None else config.project_root()
-    cached = cache_file(engagement, root)
-    eng = _read(cached)
-    if eng is not None and eng.id == engagement:
-        eng.root = root
-        return eng
-    eng = load(engagement, root)
-    _write(cached, eng)
+    files = input_files(engagement, root)
+    manifest = current_manifest(engagement, root, files)
+    if manifest is not None:
+        try:
+            return read_store(engagement, root, manifest, scope, tables)
+        except (StoreError, KeyError, TypeError, ValueError, IndexError, OSError):
+            pass  # not the store that was written (a file replaced, a manifest edited): rebuild it
+    eng = load(engagement, root, progress=progress)
+    write_store(eng, files)
+    shutil.rmtree(config.reports_dir(engagement, root) / OLD_CACHE, ignore_errors=True)
+    if tables is not None:
+        eng.months()  # computed from every table first (kept on the engagement)
+        eng.tables = {name: frame for name, frame in eng.tables.items() if name in tables}
     return eng
 
 
-def _read(path: Path) -> Engagement | None:
-    """The engagement pickled at `path`, or None (and the file removed) when it is not one."""
-    if not path.is_file():
-        return None
+def month_scope(engagement: str, root: Path | str | None, supplier: str, month: str) -> Scope:
+    """The scope of one supplier's billing period `month`: its rows in the calendar months the period
+    touches and the month before it (the previous invoice an audit compares with). All months when the
+    supplier or month is not one the contract knows (the command then says so)."""
+    root = Path(root).resolve() if root is not None else config.project_root()
     try:
-        with path.open("rb") as handle:
-            eng = pickle.load(handle)
-    except Exception:  # noqa: BLE001 - any unreadable cache is only a stale cache: rebuild it
-        eng = None
-    if isinstance(eng, Engagement):
-        return eng
-    _remove(path)
-    return None
+        contract = load_parameters(engagement, root).contracts.get(supplier)
+    except EngagementError:  # loading the engagement reports its problems
+        return Scope(supplier=supplier)
+    try:
+        period = contract.period(month) if contract is not None else None
+    except Exception:  # noqa: BLE001 - a malformed month is reported by the command itself
+        period = None
+    if period is None:
+        return Scope(supplier=supplier)
+    months, current = [previous_month(month_of(period.start))], month_of(period.start)
+    while current <= month_of(period.end):
+        months.append(current)
+        current = next_month(current)
+    return Scope(supplier=supplier, months=tuple(dict.fromkeys(months)))
 
 
-def _write(path: Path, eng: Engagement) -> None:
-    """Pickle `eng` to `path` atomically (a reader never sees half a file) and remove older caches; a
-    folder that cannot be written only means no cache."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=PREFIX, suffix=".tmp", delete=False)
-    except OSError:
-        return
-    written = Path(handle.name)
-    try:
-        with handle:
-            pickle.dump(eng, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(written, path)
-    except OSError:
-        _remove(written)
-        return
-    except BaseException:
-        _remove(written)
-        raise
-    for old in path.parent.glob(f"{PREFIX}*{SUFFIX}"):
-        if old != path:
-            _remove(old)
-
-
-def _remove(path: Path) -> None:
-    try:
-        path.unlink(missing_ok=True)
-    except OSError:  # another process holds or already replaced it: it is only a cache
-        pass
+__all__ = ["Scope", "load_cached", "month_scope", "store_dir"]

@@ -549,6 +549,61 @@ def _attempt_placement_problems(attempts: pd.DataFrame, placements: pd.DataFrame
     return problems
 
 
+#: The tables of charge invoices from retailers (`ccanalysis.cargos`), checked by `check_cargos`.
+CARGOS_TABLES = ("charges", "sales", "deliveries", "cargo_decisions")
+
+
+def check_cargos(eng: Engagement, unchecked: set[str] = frozenset(), broken: set[str] = frozenset()) -> list[Problem]:
+    """The cargos tables agree with the agreements and with each other: every retailer in charges, sales,
+    deliveries and decisions has an agreement file (`parameters/ENG/cargos/RETAILER.yaml`; retailers in
+    `broken`, whose file is there but invalid, are not reported again); a charge's amount is more than 0 and
+    its due_date not before its issue_date; a delivery note's accepted quantity is at most the delivered one;
+    a decision names a charge that exists (retailer and document_id). A delivery note listed twice is a
+    duplicate key (`rows.check_rows`). Tables in `unchecked` (which failed their own checks) are not
+    compared with the others."""
+    known = set(eng.cargo_agreements)
+    listed = ", ".join(sorted(known)) or "none yet"
+    problems: list[Problem] = []
+    for table in CARGOS_TABLES:
+        frame = eng.tables.get(table)
+        if frame is None or frame.empty or "retailer" not in frame.columns:
+            continue
+        bad = frame["retailer"].notna() & ~frame["retailer"].isin(known | set(broken))
+        for (file, value), rows in frame[bad].groupby(["_file", "retailer"], sort=False):
+            numbers = sorted(int(r) for r in rows["_row"].dropna())
+            more = f" (rows {_row_span(numbers)})" if len(numbers) > 1 else ""
+            problems.append(Problem(file=file, row=numbers[0] if numbers else None, column="retailer", value=value,
+                                    message=f"unknown retailer: no agreement parameters/{eng.id}/cargos/{value}.yaml; "
+                                    f"add it, or write a retailer that has one ({listed}){more}"))
+    charges = eng.tables.get("charges")
+    if charges is not None and not charges.empty:
+        zero = charges[charges["amount"] == 0]
+        problems += _capped_rows(zero, "amount", lambda row: "a charge of 0: write the amount charged net of tax "
+                                 "(more than 0), or drop the row if nothing was charged", "charges of 0",
+                                 value=lambda row: str(row["amount"]))
+        if "due_date" in charges.columns:
+            early = charges[(charges["due_date"] < charges["issue_date"]).fillna(False).astype(bool)]
+            problems += _capped_rows(early, "due_date", lambda row: f"deducted before it was issued (issue_date "
+                                     f"{_day(row['issue_date'])}); write a date on or after the issue_date, or "
+                                     "leave it blank", "charges due before their issue date")
+    deliveries = eng.tables.get("deliveries")
+    if deliveries is not None and not deliveries.empty:
+        over = deliveries[deliveries["accepted_qty"] > deliveries["delivered_qty"]]
+        problems += _capped_rows(over, "accepted_qty", lambda row: f"more accepted than delivered (delivered_qty "
+                                 f"{row['delivered_qty']}); write at most {row['delivered_qty']}",
+                                 "delivery notes accepting more than delivered")
+    decisions = eng.tables.get("cargo_decisions")
+    if decisions is not None and not decisions.empty and "charges" not in unchecked:
+        pairs = (set(zip(charges["retailer"], charges["document_id"], strict=True))
+                 if charges is not None and not charges.empty else set())
+        unknown = decisions[[(r, d) not in pairs for r, d in
+                             zip(decisions["retailer"], decisions["document_id"], strict=True)]]
+        problems += _capped_rows(unknown, "document_id", lambda row: f"no charge {row['document_id']} of "
+                                 f"{row['retailer']} in cargos/charges; write the document_id of a charge of "
+                                 "that retailer, or add the charge", "decisions on unknown charges")
+    return problems
+
+
 def check_billing_care(eng: Engagement, unchecked: set[str] = frozenset()) -> list[Problem]:
     """The billing-care data agree with each other and with the contracts (spec: billing care): a contact of a
     service with `billing_care:` settings names a customer of `billing_care/customers` (when it names one); a

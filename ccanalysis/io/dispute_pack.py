@@ -1,6 +1,8 @@
 """The dispute pack for the supplier: an Excel workbook of one audit, in the report's language.
 
     write_dispute_pack(result, path, lang=…, supplier_name=…)
+    write_pack(path, sheets, currency=…, lang=…)   the writer itself: any pack as `PackSheet`s (the audit's,
+                                                    a retailer's charges to dispute: `ccanalysis.cargos`)
 
 A summary sheet (supplier, invoice(s), issue and due date, billed, expected, the claim, its VAT, the gross
 to withhold, under-billing, and the findings counted per check), then one sheet per check that has
@@ -13,7 +15,8 @@ neutralised and typed as a string. The file is written whole or not at all (temp
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -92,25 +95,70 @@ class _Sheet:
             self.sheet.column_dimensions[get_column_letter(column)].width = min(width + 2, WIDEST_COLUMN)
 
 
-def write_dispute_pack(result: AuditResult, path: Path | str, *, lang: str, supplier_name: str,
-                       charge_names: Mapping[tuple[str, str], str] | None = None) -> Path:
-    """Write the dispute pack of `result` to `path` (an `.xlsx`), every word in `lang`; returns the path.
-    `charge_names` optionally names the contract's charges ((service, charge) → name)."""
-    check_lang(lang)
+@dataclass(frozen=True)
+class PackSheet:
+    """One sheet of a pack: an optional bold `heading` (A1) and `facts` (name, value) from row 3, then an
+    optional table (`columns` as a header row, `rows` of typed values; at row 1 with the panes frozen below
+    it when the sheet has no heading nor facts), columns from `wrap_from` (1-based) wrapped, and an optional
+    `total` row (label column, label, value column, value) below the table."""
+
+    title: str
+    heading: str | None = None
+    facts: Sequence[tuple[str, object]] = ()
+    columns: Sequence[str] = ()
+    rows: Sequence[Sequence[object]] = ()
+    wrap_from: int | None = None
+    total: tuple[int, str, int, object] | None = None
+
+
+def _check_path(path: Path | str) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise UsageError(f"{path}: the dispute pack is an Excel workbook; give a path ending in .xlsx")
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give the path of the .xlsx file to write")
+    return path
+
+
+def _write_sheet(sheet: _Sheet, spec: PackSheet) -> None:
+    sheet.sheet.title = spec.title[:31]
+    row = 1
+    if spec.heading is not None or spec.facts:
+        if spec.heading is not None:
+            sheet.put(1, 1, spec.heading, bold=True, sized=False)
+        row = 3
+        for name, value in spec.facts:
+            sheet.put(row, 1, name, bold=True)
+            sheet.put(row, 2, value)
+            row += 1
+        if spec.columns:
+            row += 1
+    elif spec.columns:
+        sheet.sheet.freeze_panes = "A2"
+    if spec.columns:
+        sheet.header(row, list(spec.columns))
+        for values in spec.rows:
+            row += 1
+            for column, value in enumerate(values, start=1):
+                sheet.put(row, column, value, wrap=spec.wrap_from is not None and column >= spec.wrap_from)
+        if spec.total is not None:
+            label_column, name, value_column, value = spec.total
+            sheet.put(row + 1, label_column, name, bold=True)
+            sheet.put(row + 1, value_column, value, bold=True)
+    sheet.fit()
+
+
+def write_pack(path: Path | str, sheets: Sequence[PackSheet], *, currency: str, lang: str) -> Path:
+    """Write `sheets` to the `.xlsx` at `path` (money formatted in `currency`, dates in `lang`'s format),
+    whole or not at all; returns the path. UsageError for a path that is not an .xlsx file."""
+    check_lang(lang)
+    path = _check_path(path)
+    if not sheets:
+        raise ValueError("a pack has at least one sheet")
     book = Workbook()
-    money, day = money_format(result.currency, lang), DATE_FORMATS[lang]
-    _summary(_Sheet(book.active, money, day), result, lang, supplier_name)
-    findings = ordered_findings(result.findings)
-    for check in [*CHECK_ORDER, *sorted(set(findings["check"]) - set(CHECK_ORDER))]:
-        rows = findings[findings["check"] == check]
-        if len(rows):
-            _check_sheet(_Sheet(book.create_sheet(check_name(check, lang)[:31]), money, day), rows, result, lang,
-                         charge_names)
+    money, day = money_format(currency, lang), DATE_FORMATS[lang]
+    for n, spec in enumerate(sheets):
+        _write_sheet(_Sheet(book.active if n == 0 else book.create_sheet(), money, day), spec)
     book.properties.creator = "ccanalysis"
     buffer = io.BytesIO()
     book.save(buffer)
@@ -118,9 +166,22 @@ def write_dispute_pack(result: AuditResult, path: Path | str, *, lang: str, supp
     return path
 
 
-def _summary(sheet: _Sheet, result: AuditResult, lang: str, supplier_name: str) -> None:
-    sheet.sheet.title = label("summary_sheet", lang)
-    sheet.put(1, 1, f"{label('audit', lang)} — {supplier_name}", bold=True, sized=False)
+def write_dispute_pack(result: AuditResult, path: Path | str, *, lang: str, supplier_name: str,
+                       charge_names: Mapping[tuple[str, str], str] | None = None) -> Path:
+    """Write the dispute pack of `result` to `path` (an `.xlsx`), every word in `lang`; returns the path.
+    `charge_names` optionally names the contract's charges ((service, charge) → name)."""
+    check_lang(lang)
+    path = _check_path(path)
+    sheets = [_summary(result, lang, supplier_name)]
+    findings = ordered_findings(result.findings)
+    for check in [*CHECK_ORDER, *sorted(set(findings["check"]) - set(CHECK_ORDER))]:
+        rows = findings[findings["check"] == check]
+        if len(rows):
+            sheets.append(_check_sheet(check_name(check, lang), rows, result, lang, charge_names))
+    return write_pack(path, sheets, currency=result.currency, lang=lang)
+
+
+def _summary(result: AuditResult, lang: str, supplier_name: str) -> PackSheet:
     facts: list[tuple[str, object]] = [(label("supplier", lang), supplier_name), (label("month", lang), result.month),
                                        (label("invoice", lang), ", ".join(result.invoice_ids))]
     if result.has_invoice:
@@ -135,55 +196,41 @@ def _summary(sheet: _Sheet, result: AuditResult, lang: str, supplier_name: str) 
                   (label("under_billed", lang), result.under_billed)]
     else:
         facts.append((label("to_claim", lang), label("no_invoice", lang)))
-    row = 3
-    for name, value in facts:
-        sheet.put(row, 1, name, bold=True)
-        sheet.put(row, 2, value)
-        row += 1
+    columns: list[str] = []
+    rows: list[list[object]] = []
     if len(result.findings):
-        row += 1
-        sheet.header(row, [label("check", lang), label("count", lang), label("difference", lang),
-                           label("to_claim", lang)])
+        columns = [label("check", lang), label("count", lang), label("difference", lang), label("to_claim", lang)]
         counted = result.findings.groupby("check", sort=False)
         for check in [c for c in (*CHECK_ORDER, *sorted(set(result.findings["check"]) - set(CHECK_ORDER)))
                       if c in counted.groups]:
             group = counted.get_group(check)
-            row += 1
-            sheet.put(row, 1, check_name(check, lang))
-            sheet.put(row, 2, len(group))
-            sheet.put(row, 3, _sum(group["difference"]))
-            sheet.put(row, 4, _sum(group["claimable"]))
-    sheet.fit()
+            rows.append([check_name(check, lang), len(group), _sum(group["difference"]), _sum(group["claimable"])])
+    return PackSheet(label("summary_sheet", lang), f"{label('audit', lang)} — {supplier_name}", facts, columns, rows)
 
 
 def _sum(values) -> Decimal:
     return sum((Decimal(v) for v in values if isinstance(v, Decimal)), Decimal(0))
 
 
-def _check_sheet(sheet: _Sheet, rows, result: AuditResult, lang: str,
-                 charge_names: Mapping[tuple[str, str], str] | None) -> None:
+def _check_sheet(title: str, rows, result: AuditResult, lang: str,
+                 charge_names: Mapping[tuple[str, str], str] | None) -> PackSheet:
     several = len(result.invoice_ids) > 1
     names = [label("finding", lang), *([label("invoice", lang)] if several else []), label("line", lang),
              label("service", lang), label("charge", lang), label("billed", lang), label("expected", lang),
              label("difference", lang), label("to_claim", lang), label("cause", lang), label("evidence", lang)]
-    sheet.header(1, names)
-    n = 1
-    for n, finding in enumerate(rows.to_dict("records"), start=2):
-        values = [finding["finding_id"], *([_text(finding["invoice_id"])] if several else []),
-                  None if missing(finding["line"]) else int(finding["line"]), _text(finding["service"]),
-                  charge_text(finding["service"], finding["charge"], finding["tier"], lang, charge_names),
-                  _money(finding["billed"]), _money(finding["expected"]), _money(finding["difference"]),
-                  _money(finding["claimable"]),
-                  finding["description"] if isinstance(finding["description"], str)
-                  else check_name(finding["check"], lang),
-                  evidence_text(finding["evidence"], lang)]
-        for column, value in enumerate(values, start=1):
-            sheet.put(n, column, value, wrap=column >= len(values) - 1)
+    table = []
+    for finding in rows.to_dict("records"):
+        table.append([finding["finding_id"], *([_text(finding["invoice_id"])] if several else []),
+                      None if missing(finding["line"]) else int(finding["line"]), _text(finding["service"]),
+                      charge_text(finding["service"], finding["charge"], finding["tier"], lang, charge_names),
+                      _money(finding["billed"]), _money(finding["expected"]), _money(finding["difference"]),
+                      _money(finding["claimable"]),
+                      finding["description"] if isinstance(finding["description"], str)
+                      else check_name(finding["check"], lang),
+                      evidence_text(finding["evidence"], lang)])
     claim_column = len(names) - 2
-    sheet.put(n + 1, claim_column - 1, label("total", lang), bold=True)
-    sheet.put(n + 1, claim_column, _sum(rows["claimable"]), bold=True)
-    sheet.sheet.freeze_panes = "A2"
-    sheet.fit()
+    return PackSheet(title, columns=names, rows=table, wrap_from=len(names) - 1,
+                     total=(claim_column - 1, label("total", lang), claim_column, _sum(rows["claimable"])))
 
 
 def _text(value: object) -> str | None:

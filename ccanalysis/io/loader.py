@@ -12,13 +12,15 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from ccanalysis import config
-from ccanalysis.contract import Contract, parse_contract, parse_settings
+from ccanalysis.cargos.agreement import Agreement, parse_agreement
+from ccanalysis.contract import Contract, EngagementSettings, parse_contract, parse_settings
 from ccanalysis.engagement import Engagement, Source
 from ccanalysis.errors import EngagementError, Problem, ProblemCollector, UsageError
 from ccanalysis.io import checks, invoice_rules, tables
@@ -57,64 +59,10 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
             title=f"Cannot load engagement {engagement!r}",
         )
 
-    # ---- engagement.yaml
-    settings = None
-    settings_file = params / "engagement.yaml"
-    if not settings_file.is_file():
-        found.add(shown(settings_file), "missing: every engagement needs engagement.yaml (see spec/data.md)")
-    else:
-        settings, problems = _read_yaml_model(settings_file, shown(settings_file), parse_settings)
-        found.extend(problems)
-        if settings is not None and settings.id != engagement:
-            found.add(shown(settings_file), f"id is {settings.id!r} but the folder is {engagement!r}; make them equal",
-                      column="id", value=settings.id)
-
-    # ---- contracts
-    contracts: dict[str, Contract] = {}
-    broken: set[str] = set()  # suppliers whose contract file is there but invalid
-    for path in sorted((params / "contracts").glob("*.y*ml")):
-        contract, problems = _read_yaml_model(path, shown(path), parse_contract)
-        found.extend(problems)
-        if contract is None:
-            broken.add(path.stem)
-            continue
-        if contract.supplier != path.stem:
-            found.add(shown(path), f"supplier is {contract.supplier!r} but the file is named {path.name}; "
-                      f"name the file {contract.supplier}.yaml", column="supplier", value=contract.supplier)
-        contracts[contract.supplier] = contract
-        if settings is not None and contract.currency != settings.currency:
-            found.add(shown(path), f"the contract is in {contract.currency} but the engagement in "
-                      f"{settings.currency} (engagement.yaml currency): write {settings.currency}, or convert the "
-                      "contract's prices (there is no FX table)", column="currency", value=contract.currency)
-    if settings is not None:
-        for supplier in settings.suppliers:
-            if supplier not in contracts and supplier not in broken:
-                found.add(shown(params / "contracts" / f"{supplier}.yaml"),
-                          f"missing: supplier {supplier!r} is listed in engagement.yaml but has no contract file")
-        for supplier in contracts:
-            if supplier not in settings.suppliers:
-                found.add(shown(params / "contracts" / f"{supplier}.yaml"),
-                          f"supplier {supplier!r} has a contract but is not listed in engagement.yaml `suppliers`")
-
-    # ---- mappings
-    mappings: list[tuple[str, Mapping]] = []
-    unmapped: list[Mapping] = []  # the `files` of invalid mappings: their files are not read without them
-    for path in sorted((params / "mappings").glob("*.y*ml")):
-        if invoice_rules.is_rules_file(path):
-            continue
-        try:
-            mappings.append((shown(path), load_mapping(path, display_path=shown(path))))
-        except EngagementError as exc:
-            found.extend(exc.problems)
-            unmapped.append(Mapping.model_construct(files=_mapping_files(path)))
-
-    # ---- how invoice lines are matched: the suppliers' rules, the people's decisions
-    rules, problems = invoice_rules.read_rules(params / "mappings", contracts,
-                                               settings.suppliers if settings else contracts, shown)
-    found.extend(problems)
-    labels_file = invoice_rules.labels_path(data)
-    labels, problems = invoice_rules.read_labels(labels_file, shown(labels_file), contracts)
-    found.extend(problems)
+    parameters = _read_parameters(engagement, params, data, found, shown)
+    settings, contracts, broken = parameters.settings, parameters.contracts, parameters.broken
+    broken_agreements = parameters.broken_agreements
+    mappings, unmapped = parameters.mappings, parameters.unmapped
 
     # ---- tables
     frames: dict[str, pd.DataFrame] = {}
@@ -164,7 +112,8 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
     holiday_days = holiday_set(settings.holidays, frames)
     eng = Engagement(id=engagement, root=root, settings=settings, contracts=contracts, holidays=holiday_days,
                      tables=frames, sources=sources, fingerprint=input_fingerprint(engagement, root),
-                     invoice_rules=rules, invoice_labels=labels)
+                     invoice_rules=parameters.rules, invoice_labels=parameters.labels,
+                     cargo_agreements=parameters.agreements)
 
     # ---- cross-file checks
     if contracts:
@@ -179,8 +128,129 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
         found.extend(checks.check_compliance_evidence(eng))
         found.extend(checks.check_collections(eng, failed | incomplete))
         found.extend(checks.check_billing_care(eng, failed | incomplete))
+    if (params / "cargos").is_dir() or any(table in per_table for table in checks.CARGOS_TABLES):
+        found.extend(checks.check_cargos(eng, failed | incomplete, broken_agreements))
     found.raise_if_any(f"Engagement {engagement!r} has errors")
     return eng
+
+
+@dataclass
+class Parameters:
+    """What the parameter files (and the matching decisions) of an engagement hold, as parsed: settings (None
+    when engagement.yaml is missing or invalid), contracts, suppliers with an invalid contract file, column
+    mappings, the `files` of invalid mappings, invoice-line rules and decisions, the retailers' agreements
+    (charge invoices, `ccanalysis.cargos`) and the retailers whose agreement file is invalid."""
+
+    settings: EngagementSettings | None
+    contracts: dict[str, Contract]
+    broken: set[str]
+    mappings: list[tuple[str, Mapping]]
+    unmapped: list[Mapping]
+    rules: dict
+    labels: pd.DataFrame
+    agreements: dict[str, Agreement]
+    broken_agreements: set[str]
+
+
+def _read_parameters(engagement: str, params: Path, data: Path, found: ProblemCollector, shown) -> Parameters:
+    """Parse the engagement's parameter files and matching decisions, adding every problem to `found`."""
+    # ---- engagement.yaml
+    settings = None
+    settings_file = params / "engagement.yaml"
+    if not settings_file.is_file():
+        found.add(shown(settings_file), "missing: every engagement needs engagement.yaml (see spec/data.md)")
+    else:
+        settings, problems = _read_yaml_model(settings_file, shown(settings_file), parse_settings)
+        found.extend(problems)
+        if settings is not None and settings.id != engagement:
+            found.add(shown(settings_file), f"id is {settings.id!r} but the folder is {engagement!r}; make them equal",
+                      column="id", value=settings.id)
+
+    # ---- contracts
+    contracts: dict[str, Contract] = {}
+    broken: set[str] = set()  # suppliers whose contract file is there but invalid
+    for path in sorted((params / "contracts").glob("*.y*ml")):
+        contract, problems = _read_yaml_model(path, shown(path), parse_contract)
+        found.extend(problems)
+        if contract is None:
+            broken.add(path.stem)
+            continue
+        if contract.supplier != path.stem:
+            found.add(shown(path), f"supplier is {contract.supplier!r} but the file is named {path.name}; "
+                      f"name the file {contract.supplier}.yaml", column="supplier", value=contract.supplier)
+        contracts[contract.supplier] = contract
+        if settings is not None and contract.currency != settings.currency:
+            found.add(shown(path), f"the contract is in {contract.currency} but the engagement in "
+                      f"{settings.currency} (engagement.yaml currency): write {settings.currency}, or convert the "
+                      "contract's prices (there is no FX table)", column="currency", value=contract.currency)
+    if settings is not None:
+        for supplier in settings.suppliers:
+            if supplier not in contracts and supplier not in broken:
+                found.add(shown(params / "contracts" / f"{supplier}.yaml"),
+                          f"missing: supplier {supplier!r} is listed in engagement.yaml but has no contract file")
+        for supplier in contracts:
+            if supplier not in settings.suppliers:
+                found.add(shown(params / "contracts" / f"{supplier}.yaml"),
+                          f"supplier {supplier!r} has a contract but is not listed in engagement.yaml `suppliers`")
+
+    # ---- agreements with retailers (charge invoices, ccanalysis.cargos)
+    agreements: dict[str, Agreement] = {}
+    broken_agreements: set[str] = set()  # retailers whose agreement file is there but invalid
+    for path in sorted((params / "cargos").glob("*.y*ml")):
+        agreement, problems = _read_yaml_model(path, shown(path), parse_agreement)
+        found.extend(problems)
+        if agreement is None:
+            broken_agreements.add(path.stem)
+            continue
+        if agreement.retailer != path.stem:
+            found.add(shown(path), f"retailer is {agreement.retailer!r} but the file is named {path.name}; "
+                      f"name the file {agreement.retailer}.yaml", column="retailer", value=agreement.retailer)
+        agreements[agreement.retailer] = agreement
+    if settings is not None and not settings.suppliers and not agreements and not (params / "cargos").is_dir():
+        found.add(shown(settings_file), "list at least one supplier (each with its contract in contracts/), or add "
+                  "the retailers' agreements in cargos/ for an engagement on charge invoices from retailers",
+                  column="suppliers")
+
+    # ---- mappings
+    mappings: list[tuple[str, Mapping]] = []
+    unmapped: list[Mapping] = []  # the `files` of invalid mappings: their files are not read without them
+    for path in sorted((params / "mappings").glob("*.y*ml")):
+        if invoice_rules.is_rules_file(path):
+            continue
+        try:
+            mappings.append((shown(path), load_mapping(path, display_path=shown(path))))
+        except EngagementError as exc:
+            found.extend(exc.problems)
+            unmapped.append(Mapping.model_construct(files=_mapping_files(path)))
+
+    # ---- how invoice lines are matched: the suppliers' rules, the people's decisions
+    rules, problems = invoice_rules.read_rules(params / "mappings", contracts,
+                                               settings.suppliers if settings else contracts, shown)
+    found.extend(problems)
+    labels_file = invoice_rules.labels_path(data)
+    labels, problems = invoice_rules.read_labels(labels_file, shown(labels_file), contracts)
+    found.extend(problems)
+
+    return Parameters(settings, contracts, broken, mappings, unmapped, rules, labels, agreements, broken_agreements)
+
+
+def load_parameters(engagement: str, root: Path | str | None = None) -> Parameters:
+    """The engagement's parameters alone (no table is read): what a stored engagement is re-parsed with.
+    Raises `EngagementError` listing every problem of the parameter files."""
+    check_engagement_id(engagement)
+    root = Path(root).resolve() if root is not None else config.project_root()
+    found = ProblemCollector()
+
+    def shown(path: Path) -> str:
+        try:
+            return str(path.relative_to(root))
+        except ValueError:
+            return str(path)
+
+    parameters = _read_parameters(engagement, config.parameters_dir(engagement, root),
+                                  config.data_dir(engagement, root), found, shown)
+    found.raise_if_any(f"Engagement {engagement!r} has errors")
+    return parameters
 
 
 def check_engagement_id(engagement: object) -> None:
@@ -237,6 +307,8 @@ def _table_files(data: Path) -> Iterable[tuple[str, Path]]:
         else:
             folder = data / spec.data_location()
             candidates = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+            if spec.file_or_folder:
+                candidates = sorted(p for p in data.glob(f"{spec.data_location()}.*") if p.is_file()) + candidates
         for path in candidates:
             if path.name.startswith((".", "~$")):
                 continue
@@ -271,7 +343,7 @@ def _tag_invoice(frame: pd.DataFrame, path: Path, data: Path, display: str, foun
 
 def _source(table: str, file: str, frame: pd.DataFrame) -> Source:
     first = last = None
-    for col in ("date", "start", "period_start", "placed_on", "paid_on"):
+    for col in ("date", "start", "period_start", "placed_on", "paid_on", "issue_date", "delivered_at", "decided_at"):
         if col in frame.columns and frame[col].notna().any():
             first, last = frame[col].min().date(), frame[col].max().date()
             if col == "period_start" and "period_end" in frame.columns:
@@ -290,9 +362,18 @@ def _compact_text(frame: pd.DataFrame) -> pd.DataFrame:
     memory of Python string objects, and fast to cache and reload. Blanks stay missing."""
     frame = frame.copy()
     for column in frame.columns:
-        if frame[column].dtype == object and frame[column].map(lambda v: v is None or isinstance(v, str)).all():
+        if frame[column].dtype == object and _only_text(frame[column].to_numpy()):
             frame[column] = frame[column].astype("string[pyarrow]")
     return frame
+
+
+def _only_text(values) -> bool:
+    """Whether every cell is a str or None (column-wise: only the blank cells are looked at one by one)."""
+    blank = pd.isna(values)
+    if blank.any() and not all(v is None for v in values[blank]):
+        return False
+    rest = values[~blank]
+    return len(rest) == 0 or pd.api.types.infer_dtype(rest, skipna=False) == "string"
 
 
 def concat_aligned(parts: list[pd.DataFrame]) -> pd.DataFrame:

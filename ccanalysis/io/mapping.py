@@ -71,7 +71,8 @@ from ccanalysis.io.schemas import TABLES, ColumnType
 from ccanalysis.io.yamlio import load_yaml_text
 
 TableName = Literal["activity", "contacts", "plan", "budget", "workforce", "reported_kpis", "invoice_lines",
-                    "disputes", "compliance_evidence", "placements", "attempts", "payments", "customers",
+                    "disputes", "compliance_evidence", "placements", "attempts", "payments", "charges", "sales",
+                    "deliveries", "cargo_decisions", "customers",
                     "bills"]
 
 #: Parser names a mapping may give in `parse` (see ccanalysis.io.parsing).

@@ -361,6 +361,37 @@ def decimal_from_float(value: float) -> Decimal:
         raise ValueError(f"not a number: {value!r}") from exc
 
 
+def exact_floats(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A float column (Parquet, a spreadsheet) as the canonical `number` column and its bad cells (not
+    finite, or LIMIT or more): `decimal_from_float` of each distinct value once (a score column of a million
+    cells has about a thousand), then `exact_column`'s rule on the whole column: int64 when every value is
+    whole (Int64 with blanks), else Decimals and None."""
+    floats = series.to_numpy(dtype="float64", na_value=np.nan)
+    missing = np.isnan(floats)
+    finite = np.isfinite(floats)
+    # the bit pattern tells -0.0 from 0.0 (equal floats, but Decimal('-0.0') is not Decimal('0.0'))
+    codes, uniques = pd.factorize(floats[finite].view(np.int64))
+    decimals = [decimal_from_float(v) for v in np.asarray(uniques, dtype=np.int64).view(np.float64)]
+    large = np.array([abs(d) >= LIMIT for d in decimals], dtype=bool)
+    whole = np.array([d == d.to_integral_value() for d in decimals], dtype=bool)
+    bad = ~finite & ~missing
+    bad[finite] = large[codes]
+    present = np.zeros(len(floats), dtype=bool)
+    present[finite] = ~large[codes]
+    index = series.index
+    if whole[~large].all():
+        ints = np.zeros(len(floats), dtype=np.int64)
+        ints[finite] = np.array([int(d) if w else 0 for d, w in zip(decimals, whole, strict=True)],
+                                dtype=np.int64)[codes] if len(decimals) else 0
+        values = pd.Series(ints, index=index, dtype="int64") if present.all() else \
+            pd.Series(pd.arrays.IntegerArray(ints, ~present), index=index)
+        return values, pd.Series(bad, index=index)
+    table = np.array([None, *(None if big else d for d, big in zip(decimals, large, strict=True))], dtype=object)
+    positions = np.zeros(len(floats), dtype=np.int64)
+    positions[finite] = codes + 1
+    return pd.Series(table[positions], index=index, dtype=object), pd.Series(bad, index=index)
+
+
 def seconds_text(value: timedelta) -> str:
     """``H:MM:SS`` text of a timedelta (spreadsheet durations)."""
     total = value.total_seconds()
@@ -453,10 +484,7 @@ def _parse_typed(series: pd.Series, parser: str) -> tuple[pd.Series, pd.Series] 
         values = series.astype("Int64")
         return (values.astype("int64") if not values.isna().any() else values), no_bad
     if parser == "number" and pd.api.types.is_float_dtype(kind):
-        finite = series.isna() | np.isfinite(series.astype("float64"))
-        decimals = [None if pd.isna(v) else decimal_from_float(v) for v in series.where(finite)]
-        values, bad = in_range(pd.Series(decimals, index=series.index, dtype=object), ~finite)
-        return exact_column(values), bad
+        return exact_floats(series)
     if parser in ("date", "date_dayfirst") and pd.api.types.is_datetime64_any_dtype(kind):
         values = series.dt.tz_localize(None) if getattr(kind, "tz", None) else series
         values = values.astype("datetime64[ns]")

@@ -70,7 +70,8 @@ def _duplicates(df: pd.DataFrame, key: tuple[str, ...], table: str) -> list[Prob
             values = ", ".join(f"{c}={_key_text(df[c].iloc[i])}" for c in present)
             other = f"row {first.iloc[i]}" + ("" if first_file.iloc[i] == df["_file"].iloc[i]
                                               else f" of {first_file.iloc[i]}")
-            yield Problem(str(df["_file"].iloc[i]), f"duplicate {table} row ({values}): same key as {other}",
+            hint = f"; {TABLES[table].duplicate_hint}" if TABLES[table].duplicate_hint else ""
+            yield Problem(str(df["_file"].iloc[i]), f"duplicate {table} row ({values}): same key as {other}{hint}",
                           row=int(df["_row"].iloc[i]), column=", ".join(present))
     return capped(found(), f"duplicate {table} rows")
 

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from ccanalysis.cargos import CHARGE_TYPES
 from ccanalysis.errors import Problem
 from ccanalysis.io.problems import MAX_PROBLEMS_PER_COLUMN, shown_value
 
@@ -53,6 +54,14 @@ class TableSpec:
     may_be_empty: bool = False
     location: str = ""  # default: the table's name
     single_file: bool = False
+    #: a folder table that may also be one file `location.csv|xlsx|parquet` beside the folder
+    file_or_folder: bool = False
+    #: what to write instead of a row repeating the key (appended to the duplicate-key error)
+    duplicate_hint: str = ""
+    #: its rows are facts of the day or month they are dated (activity, contact records, invoice lines): a
+    #: question about one billing period reads that period's rows only (`ccanalysis.io.store.Scope`);
+    #: otherwise a row stays in force after its date (evidence, a register) and every earlier one is read
+    per_period: bool = False
 
     def data_location(self) -> str:
         """The table's folder (or, single_file, file stem) under data/ENG: `location`, else its name."""
@@ -122,11 +131,13 @@ DISCOUNT_TYPES = ("credit", "percent_off")
 CUSTOMER_STATUSES = ("active", "churned")
 
 DISPUTE_STATUSES = ("detected", "validated", "submitted", "accepted", "partially_accepted", "rejected",
-                    "credited", "verified", "closed", "cancelled")
+                    "credited", "verified", "closed", "cancelled",
+                    # a retailer's charge (cargos): we accept it as charged, or give up disputing it
+                    "charge_accepted", "written_off")
 
 TABLES: dict[str, TableSpec] = {
     "activity": TableSpec("activity", _ACTIVITY,
-                          key=("date", "interval_start", "utc_offset", "supplier", "service")),
+                          key=("date", "interval_start", "utc_offset", "supplier", "service"), per_period=True),
     "contacts": TableSpec("contacts", {
         "contact_id": _c("str"), "supplier": _c("str"), "service": _c("str"), "start": _c("datetime"),
         "queue_s": _c("number"), "answered": _c("bool"), "abandoned": _c("bool"),
@@ -139,22 +150,22 @@ TABLES: dict[str, TableSpec] = {
         "reason": _c("str", False, allowed=BILLING_REASONS), "agent_id": _c("str", False),
         "discount_amount": _c("number", False), "discount_type": _c("str", False, allowed=DISCOUNT_TYPES),
         "discount_percent": _c("number", False, maximum=1), "discount_months": _c("int", False, minimum=1),
-    }, key=("contact_id",)),
+    }, key=("contact_id",), per_period=True),
     "plan": TableSpec("plan", {
         "date": _c("date"), "supplier": _c("str"), "service": _c("str"), "offered": _c("int"),
         "aht_s": _c("number"), "handled": _c("int", False), "logged_s": _c("number", False),
         "cost": _c("number", False),
-    }, key=("date", "supplier", "service")),
+    }, key=("date", "supplier", "service"), per_period=True),
     "budget": TableSpec("budget", {
         "month": _c("month"), "supplier": _c("str"), "service": _c("str"), "amount": _c("number"),
-    }, key=("month", "supplier", "service"), single_file=True),
+    }, key=("month", "supplier", "service"), single_file=True, per_period=True),
     "workforce": TableSpec("workforce", {
         "month": _c("month"), "supplier": _c("str"), "service": _c("str"), "headcount_avg": _c("number"),
         "leavers": _c("int"), "hires": _c("int"), "training_hours": _c("number"),
         "headcount_start": _c("int", False), "new_hire_training_hours": _c("number", False),
         "certifications": _c("str", False), "security_incidents": _c("int", False),
-    }, key=("month", "supplier", "service")),
-    "reported_kpis": TableSpec("reported_kpis", _REPORTED_KPIS, one_of=("date", "month")),
+    }, key=("month", "supplier", "service"), per_period=True),
+    "reported_kpis": TableSpec("reported_kpis", _REPORTED_KPIS, one_of=("date", "month"), per_period=True),
     # what backs a compliance clause (ccanalysis.compliance): one row per piece of evidence, the latest on or
     # before a period's end counts; a control is in place or not, a certificate valid until its expiry
     "compliance_evidence": TableSpec("compliance_evidence", {
@@ -179,7 +190,7 @@ TABLES: dict[str, TableSpec] = {
         "account_id": _c("str", False), "paid_on": _c("date", False),
         # a retention fee line on one retained customer (unit retained_customer)
         "customer_id": _c("str", False),
-    }, location="invoices"),  # no duplicate key: a line billed twice is an audit finding, not a load error
+    }, location="invoices", per_period=True),  # no duplicate key: a line billed twice is an audit finding, not a load error
     "disputes": TableSpec("disputes", {
         "dispute_id": _c("str"), "supplier": _c("str"), "invoice_id": _c("str"), "month": _c("month"),
         "finding_id": _c("str", False), "check": _c("str"), "service": _c("str", False),
@@ -203,6 +214,32 @@ TABLES: dict[str, TableSpec] = {
     "payments": TableSpec("payments", {
         "account_id": _c("str"), "paid_on": _c("date"), "amount": _c("number"),  # > 0: checks.py
     }, location="collections/payments"),
+    # charge invoices from retailers (ccanalysis.cargos): the charges, the sales and deliveries they are checked
+    # against, and the people's decisions on a charge's type; retailers need an agreement (checks.check_cargos)
+    "charges": TableSpec("charges", {
+        "retailer": _c("str"), "document_id": _c("str"), "issue_date": _c("date"),
+        "amount": _c("number"),  # net of tax, > 0: checks.py
+        "tax": _c("number", False), "description": _c("str"), "reference": _c("str", False),
+        "due_date": _c("date", False),  # when the retailer deducts it from what it pays
+    }, key=("retailer", "document_id"), location="cargos/charges", file_or_folder=True,
+        duplicate_hint="a retailer's document is listed once: drop the repeated row (a second document has its "
+        "own document_id)"),
+    "sales": TableSpec("sales", {
+        "retailer": _c("str"), "month": _c("month"), "net_sales": _c("number"), "product": _c("str", False),
+    }, key=("retailer", "month", "product"), location="cargos/sales", file_or_folder=True,
+        duplicate_hint="one row per retailer, month and product: add the two rows' net_sales into one"),
+    "deliveries": TableSpec("deliveries", {
+        "retailer": _c("str"), "delivery_note": _c("str"), "order_id": _c("str"), "product": _c("str", False),
+        "promised_at": _c("datetime"), "delivered_at": _c("datetime"),
+        "ordered_qty": _c("int"), "delivered_qty": _c("int"), "accepted_qty": _c("int"),  # accepted ≤ delivered
+        "value": _c("number"), "unit_price": _c("number", False),  # invoiced, EUR
+    }, key=("retailer", "delivery_note"), location="cargos/deliveries", file_or_folder=True,
+        duplicate_hint="a delivery note is listed once: drop the repeated row, or give each shipment of a split "
+        "order its own delivery_note (same order_id)"),
+    "cargo_decisions": TableSpec("cargo_decisions", {
+        "retailer": _c("str"), "document_id": _c("str"), "type": _c("str", allowed=CHARGE_TYPES),
+        "decided_at": _c("datetime"), "decided_by": _c("str", False), "note": _c("str", False),
+    }, may_be_empty=True, location="cargos/decisions", single_file=True),
     # billing care: the client's customers (margin or revenue per month in EUR, churn) and bills issued per month
     "customers": TableSpec("customers", {
         "customer_id": _c("str"), "monthly_margin": _c("number", False, minimum=None),

@@ -52,6 +52,9 @@ class ServiceActivity:
     period_start: date
     period_end: date
     interval_minutes: int | None = None  # length of interval rows, when rows are intervals
+    #: a collections service with a lifetime fee cap per account: its contact records before the period
+    #: (the earlier payments each account's cap has already absorbed); None otherwise
+    prior_contacts: pd.DataFrame | None = None
     #: a billing-care service's contact records of the period (reason, customer_id, outcome…) when its counts
     #: come from activity rows; None: its contact records are `contacts`
     records: pd.DataFrame | None = None

@@ -24,10 +24,13 @@ CALLS = {"Section": "ccanalysis.report.section", "publish": "ccanalysis.report.s
          "open_engagement": "ccanalysis.report.notebook", "check_parameters": "ccanalysis.report.notebook",
          "flash_sections": "ccanalysis.report.flash", "check_flash_parameters": "ccanalysis.report.flash",
          "simulation_sections": "ccanalysis.report.simulation",
-         "check_scenario_parameters": "ccanalysis.report.simulation"}
+         "check_scenario_parameters": "ccanalysis.report.simulation",
+         "cargos_sections": "ccanalysis.report.cargos", "check_cargos_parameters": "ccanalysis.report.cargos",
+         "billing_care_sections": "ccanalysis.report.billing_care"}
 #: The modules of sections, one per report notebook: `report.NAME_section` is found in them.
 SECTION_MODULES = ("ccanalysis.report.supplier_month", "ccanalysis.report.portfolio", "ccanalysis.report.flash",
-                   "ccanalysis.report.simulation", "ccanalysis.report.collections")
+                   "ccanalysis.report.simulation", "ccanalysis.report.collections",
+                   "ccanalysis.report.cargos")
 
 
 def __getattr__(name: str):

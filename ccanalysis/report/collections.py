@@ -67,13 +67,17 @@ def vintage_section(eng: Engagement, supplier: str, month: str, lang: str) -> Se
 
 
 def agency_comparison_section(eng: Engagement, supplier: str, month: str, lang: str) -> Section:
-    """The agencies compared on the same vintages, segments and debt-age bands (never on raw totals)."""
+    """The agencies compared on the same vintages, segments and debt-age bands (never on raw totals), on the
+    data as it stood at the period's end (`vintage.as_known_on`)."""
+    period = eng.period(supplier, month)
     placements = eng.table("placements")
+    if not placements.empty:  # the placements made by the period's end
+        placements = placements[pd.to_datetime(placements["placed_on"]).dt.date <= period.end]
     agencies = sorted(placements["supplier"].unique()) if not placements.empty else []
     title = words.heading("comparison_title", lang)
     if len(agencies) < 2:
         return Section(title, sentence("collections_single_agency", lang), [], [], [], {})
-    result = vintage.compare_agencies(placements, eng.table("payments"))
+    result = vintage.compare_agencies(placements, eng.table("payments"), as_of=period.end)
     names = {s: eng.contract(s).name for s in agencies if s in eng.contracts}
     table = pd.DataFrame({
         label("supplier", lang): [names.get(a, a) for a in result.agencies],

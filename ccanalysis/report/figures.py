@@ -412,3 +412,45 @@ def heat_map(values: Sequence[Sequence[float | None]], rows: Sequence[str], colu
         if percent:
             bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_percent(v, lang, 0)))
     return fig
+
+
+def forecast_band(months: Sequence[str], actual: Sequence[float | None], forecast: Sequence[float | None],
+                  low: Sequence[float | None], high: Sequence[float | None], lang: str, title: str, *,
+                  labels: tuple[str, str, str] = ("", "", "")) -> Figure:
+    """A monthly series and its forecast with the interval shaded (None = no value that month); `labels`
+    name the actual line, the forecast line and the interval in the legend."""
+    def values(seq: Sequence[float | None]) -> list[float]:
+        return [float("nan") if v is None else float(v) for v in seq]
+
+    with plt.rc_context(STYLE):
+        fig, ax = _new(title)
+        x = list(range(len(months)))
+        ax.plot(x, values(actual), marker="o", markersize=3, linewidth=1.6, label=labels[0])
+        ax.plot(x, values(forecast), marker="o", markersize=3, linewidth=1.6, linestyle="--", label=labels[1])
+        ax.fill_between(x, values(low), values(high), alpha=0.2, label=labels[2])
+        step = max(1, len(months) // 9)
+        ax.set_xticks(x[::step], list(months)[::step])
+        _number_axis(ax, lang)
+        ax.legend(loc="upper left")
+    return fig
+
+
+def intervals(rows: Sequence[tuple[str, float, float, float]], lang: str, title: str, *,
+              percent: bool = True) -> Figure:
+    """One estimate per row (label, value, low, high) as a point with its interval, the first row on top, and
+    a line at zero: e.g. churn differences with their 95 % intervals, method by method."""
+    with plt.rc_context({**STYLE, "figure.subplot.left": 0.34, "figure.subplot.bottom": 0.14}):
+        fig, ax = plt.subplots(figsize=(8.0, 0.32 * max(len(rows), 1) + 1.1))
+        plt.close(fig)
+        ax.set_title(title, loc="left")
+        positions = list(range(len(rows)))[::-1]
+        for y, (_, value, low, high) in zip(positions, rows, strict=True):
+            if value == value:
+                ax.errorbar([value], [y], xerr=[[value - low], [high - value]], fmt="o", color=PALETTE[0],
+                            ecolor=PALETTE[0], capsize=3, markersize=4)
+        ax.axvline(0.0, color="#7f7f7f", linewidth=1)
+        ax.set_yticks(positions, [name for name, *_ in rows], fontsize=8)
+        ax.grid(axis="y", visible=False)
+        if percent:
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_percent(v, lang, 0)))
+    return fig

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from ccanalysis.engagement import Engagement, load_cached
 from ccanalysis.i18n import check_lang
+from ccanalysis.io.store import Scope
 
 
-def open_engagement(engagement: str, root: str | None = None) -> Engagement:
-    """The report notebooks' one validation call: load and validate the engagement (reusing the validated
-    engagement of an earlier report while no input file changed)."""
-    return load_cached(engagement, root=root)
+def open_engagement(engagement: str, root: str | None = None, supplier: str | None = None) -> Engagement:
+    """The report notebooks' one validation call: load and validate the engagement (reading the store of
+    an earlier validation while no input file changed; with `supplier`, only that supplier's partitions and
+    the rows of no supplier: a supplier's report never holds the others' contact records)."""
+    return load_cached(engagement, root=root, scope=Scope(supplier=supplier) if supplier else None)
 
 
 def check_parameters(eng: Engagement, supplier: str | None, month: str, lang: str) -> None:
