@@ -26,7 +26,8 @@ def test_where_each_table_lives_in_the_data_folder():
                       "placements": ("collections/placements", False),
                       "attempts": ("collections/attempts", False), "payments": ("collections/payments", False),
                       "charges": ("cargos/charges", False), "sales": ("cargos/sales", False),
-                      "deliveries": ("cargos/deliveries", False), "cargo_decisions": ("cargos/decisions", True)}
+                      "deliveries": ("cargos/deliveries", False), "cargo_decisions": ("cargos/decisions", True),
+                      "customers": ("billing_care/customers", True), "bills": ("billing_care/bills", True)}
 
 
 def test_validation_reports_ranges_allowed_values_and_blanks_by_row():
