@@ -6,7 +6,9 @@ Prints, as of 2026-10-31: the classification's accuracy against the truth file's
 sent to review; the review share again after a person types the 10, 25 and 50 least confident charges of
 the queue (their true type); the validation's recall and precision against `planted` and
 `expected_invalid_amount`; the forecast's rolling-origin backtest (3 months ahead from the last 6 origins)
-with the agreement's calendar and with the model alone.
+with the agreement's calendar and with the model alone; the resolution history of the register: its rows,
+disputes filed, answered and won against the truth's win rates (`truth/win_rates.csv`), the twelve months'
+KPIs, the learned win rate of each type and what the month 2026-10 must decide.
 """
 
 from __future__ import annotations
@@ -62,6 +64,39 @@ def main(root: str) -> None:
         print(f"backtest (calendar {calendar}, origins {origins[0]}..{origins[-1]}, {len(b.rows)} retailer-months, "
               f"mean actual {b.rows['actual'].mean():.2f}): MAE {b.mae:.2f} EUR, MAPE {b.mape:.4f}, "
               f"coverage {b.coverage:.3f}")
+    history(eng, view, root)
+
+
+def history(eng, view, root: str) -> None:
+    from ccanalysis import disputes
+    from ccanalysis.cargos import CHARGE_TYPES
+    from ccanalysis.cargos.resolution import to_decide, win_rates
+    from ccanalysis.periods import month_days
+
+    reg = view.register
+    latest = disputes.current(reg)
+    print(f"register: {len(reg)} rows, {len(latest)} charges decided:", latest["status"].value_counts().to_dict())
+    rates = pd.read_csv(f"{root}/data/demo_cargos/truth/win_rates.csv")
+    p = {(r, t): w for r, t, w in rates[["retailer", "type", "win_rate"]].itertuples(index=False)}
+    filed = reg[reg["status"] == "submitted"].drop_duplicates("dispute_id")
+    answers = reg[reg["status"].isin(("accepted", "partially_accepted", "rejected"))].drop_duplicates("dispute_id")
+    answered = answers.merge(filed[["dispute_id", "status_date"]], on="dispute_id", suffixes=("", "_filed"))
+    expected = sum(p[(r, t)] for r, t in zip(answered["supplier"], answered["charge"], strict=True))
+    print(f"disputes filed {len(filed)}, answered {len(answered)}, won {int((answered['status'] != 'rejected').sum())}"
+          f" (Σ truth p over the answered {expected:.1f}, late ones always rejected)")
+    def text(value) -> str:
+        return "" if value is None else f"{float(value):.4f}"
+
+    for r in cargos.month_kpis(eng, view, "2026-10"):
+        print(f"  {r['kpi']}: 12 m {text(r['value_12m'])} ({r['numerator_12m']} / {r['denominator_12m']}); "
+              f"month {text(r['value'])}")
+    learned = win_rates(reg, CHARGE_TYPES)
+    print("learned win rates:", {t: f"{float(w.rate):.3f} ({w.won}/{w.answered})" for t, w in learned.items()})
+    start, end = month_days("2026-10")
+    decide = view.charges[to_decide(view.charges, start, end, view.as_of)]
+    older = int((pd.to_datetime(decide["issue_date"]).dt.date < start).sum())
+    print(f"2026-10 to decide: {len(decide)} ({len(decide) - older} of the month, {older} older closing); "
+          f"undecided ever: {int(view.charges['status'].isna().sum())}")
 
 
 if __name__ == "__main__":

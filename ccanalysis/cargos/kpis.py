@@ -13,7 +13,8 @@ Scope, shared by every KPI:
   settled;
 - *disputes of the period*: the cargo disputes (register rows `C-…`) of the scope's charges first
   `submitted` in [start, end], in their state as the register stood at `end`. Answered = the retailer
-  accepted (wholly or partly), credited or rejected it; won = its latest answer is not a rejection;
+  accepted (wholly or partly), credited or rejected it at some point (a rejected dispute written off later
+  stays answered, and lost); won = its latest answer is not a rejection;
   recovered = `disputes.owed` of a won dispute (credited, else accepted, else claimed).
 
 Days deductions outstanding follows the "by dollars" definition published by the Corporate Finance
@@ -80,10 +81,13 @@ def scope(charges: pd.DataFrame, sales: pd.DataFrame | None, register: pd.DataFr
                               index=rows.index, dtype=bool)]
     state = {r["dispute_id"]: r for r in disputes.current(rows).to_dict("records")} if not rows.empty else {}
     submitted: dict[str, date] = {}
+    answer: dict[str, str] = {}  # each dispute's latest answer (a later write-off does not erase a rejection)
     for key, status, day in zip(rows.get("dispute_id", []), rows.get("status", []), rows.get("status_date", []),
                                 strict=True):
         if status == "submitted" and key not in submitted:
             submitted[key] = pd.Timestamp(day).date()
+        if status in ANSWER_STATUSES:
+            answer[key] = status
     keys = [dispute_id(str(r), str(d)) for r, d in zip(by_end["retailer"], by_end["document_id"], strict=True)]
     open_ = [k not in state or state[k]["status"] not in disputes.RESOLVED for k in keys]
     outstanding = by_end[open_]
@@ -91,7 +95,8 @@ def scope(charges: pd.DataFrame, sales: pd.DataFrame | None, register: pd.DataFr
     for key, r, issue in zip(keys, by_end["retailer"], by_end["issue_date"], strict=True):
         on = submitted.get(key)
         if on is not None and start <= on <= end:
-            filed.append({**state[key], "issue_date": pd.Timestamp(issue).date(), "submitted_on": on,
+            filed.append({**state[key], "answer": answer.get(key), "issue_date": pd.Timestamp(issue).date(),
+                          "submitted_on": on,
                           "window_days": int(windows.get(str(r), 0))})
     total_sales = ZERO
     if sales is not None and not sales.empty:
@@ -115,7 +120,7 @@ def _judged(s: Scope) -> pd.DataFrame:
 
 
 def _answered(s: Scope) -> pd.DataFrame:
-    return s.disputes[s.disputes["status"].isin(ANSWER_STATUSES)] if not s.disputes.empty else s.disputes
+    return s.disputes[s.disputes["answer"].isin(ANSWER_STATUSES)] if not s.disputes.empty else s.disputes
 
 
 def _cargos_of_sales(s: Scope) -> tuple[Number, Number]:
@@ -134,13 +139,13 @@ def _invalid_rate(s: Scope) -> tuple[Number, Number]:
 def _recovery_rate(s: Scope) -> tuple[Number, Number]:
     if s.disputes.empty:
         return ZERO, ZERO
-    won = s.disputes[s.disputes["status"].isin(WON_STATUSES)]
+    won = s.disputes[s.disputes["answer"].isin(WON_STATUSES)]
     return exact_sum(disputes.owed(r) for r in won.to_dict("records")), _amounts(s.disputes, "amount_claimed")
 
 
 def _win_rate(s: Scope) -> tuple[Number, Number]:
     answered = _answered(s)
-    return int(answered["status"].isin(WON_STATUSES).sum()) if len(answered) else 0, len(answered)
+    return int(answered["answer"].isin(WON_STATUSES).sum()) if len(answered) else 0, len(answered)
 
 
 def _filing_lag(s: Scope) -> tuple[Number, Number]:

@@ -27,6 +27,10 @@ rejected, credited), and a submitted or rejected dispute may still be written of
                   (engagement `cargos.handling_cost`, EUR): `fight` when expected ≥ FIGHT_MULTIPLE × cost,
                   `write_off` when expected < cost, `marginal` between; a valid charge is `accept`, one that
                   needs evidence `investigate`
+    to decide     of a month [start, end]: the charges still undecided (no register row) that were issued in
+                  the month, plus older undecided ones whose deadline falls within `disputes.AT_RISK_DAYS`
+                  days of `as_of` (still open, not expired); an older charge past its deadline is lost and
+                  not listed
 """
 
 from __future__ import annotations
@@ -244,3 +248,18 @@ def charge_states(charges: pd.DataFrame, register: pd.DataFrame, windows: Mappin
             "expected_recovery": None if disputable is None else round_money(disputable * rate),
             "triage": triage(disputable, rate, handling_cost, verdict=verdict)})
     return pd.DataFrame(rows, columns=STATE_COLUMNS, dtype=object)
+
+
+def to_decide(states: pd.DataFrame, start: date, end: date, as_of: date, *,
+              within_days: int = disputes.AT_RISK_DAYS) -> pd.Series:
+    """Which of `states` (charge_states rows: issue_date, status, deadline) a month [start, end] must decide
+    (module doc "to decide"): a boolean mask on `states`' index."""
+    flags = []
+    for issued, status, due in zip(states["issue_date"], states["status"], states["deadline"], strict=True):
+        undecided = not isinstance(status, str)
+        day, deadline = _day(issued), _day(due)
+        in_month = day is not None and start <= day <= end
+        closing = (deadline is not None and day is not None and day < start
+                   and 0 <= (deadline - as_of).days <= within_days)
+        flags.append(bool(undecided and (in_month or closing)))
+    return pd.Series(flags, index=states.index, dtype=bool)

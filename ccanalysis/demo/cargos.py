@@ -19,8 +19,20 @@ plus `data/demo_cargos/truth/charges_truth.csv`, replacing any previous one:
   or above the cap, short penalties on complete deliveries, price differences at the agreed price, listing fees
   charged twice, duplicates and charges outside the claim window.
 
+- a resolution history in the dispute register (`data/demo_cargos/disputes.csv`, written as `ccanalysis cargos
+  ... accept|dispute|write-off` and `ccanalysis dispute set` write it): for the charges issued by
+  `HISTORY_END`, the valid ones accepted (a few left undecided; valid ones up to `ACCEPT_UNTIL` too, acceptance
+  being routine), the invalid and partly valid ones disputed
+  for their invalid amount within the retailer's window (about `LATE_SHARE` of them filed late, and always
+  rejected for it) or written off when below `WRITE_OFF_BELOW`, the ones needing evidence accepted once the
+  evidence came or disputed whole; the retailer answered a dispute 10–40 days after it was filed, won with the
+  probability `win_probability(retailer, type)` (accepted whole or in part), then credited; a lost one mostly
+  written off. What the report's last months must show — the month's charges, and the invalid or doubtful
+  ones issued after `HISTORY_END`, planted ones among them — stays undecided.
+
 The truth file has, per charge, its true type, the planted check code (blank when the charge is legitimate),
-the verdict a validation should reach and the invalid amount. Everything is drawn from one seeded numpy
+the verdict a validation should reach and the invalid amount; `truth/win_rates.csv` has the probability a
+dispute filed in time was won with, per retailer and type. Everything is drawn from one seeded numpy
 Generator: two runs with the same seed give byte-identical files. Amounts are exact Decimals, written with 2
 decimals.
 """
@@ -42,6 +54,7 @@ import pandas as pd
 from ccanalysis.audit.matching import fold
 from ccanalysis.demo.engagement import DEFAULT_SEED
 from ccanalysis.demo.files import commit, write_csv, yaml_text
+from ccanalysis.io.register import append_register, register_path
 from ccanalysis.money import ZERO, round_money
 from ccanalysis.periods import month_days, month_of, next_month
 
@@ -130,6 +143,21 @@ PLANTED: dict[str, int] = {"over_agreed_promotion": 10, "not_in_agreement": 4, "
                            "already_charged": 2, "duplicate": 10, "outside_claim_window": 6}
 #: The check code validation reports for each planted kind.
 PLANTED_CHECK = {"over_agreed_promotion": "over_agreed", "over_cap": "over_agreed"}
+
+#: Charges issued up to this day have a resolution history; later ones are undecided (the report's months).
+HISTORY_END = date(2026, 8, 31)
+#: Valid charges are accepted routinely a few days after they arrive: those issued up to this day too.
+ACCEPT_UNTIL = date(2026, 9, 30)
+#: The retailers' answers to disputes filed in time: the probability of winning one, by type (logistics
+#: evidence is hard to argue with, a promotion's sales basis is), times the retailer's factor.
+WIN_BY_TYPE: dict[str, float] = {"logistics_penalty": 0.8, "price_difference": 0.75, "listing_fee": 0.85,
+                                 "rappel": 0.65, "returns_damage": 0.55, "promotion": 0.4, "marketing": 0.3,
+                                 "unidentified": 0.45}
+WIN_BY_RETAILER: dict[str, float] = {"mercaplus": 1.0, "hiperdia": 0.8, "superval": 1.1}
+ACCEPT_VALID, ACCEPT_WITH_EVIDENCE, LATE_SHARE = 0.97, 0.65, 0.1
+#: Invalid amounts below this (EUR) are written off rather than disputed.
+WRITE_OFF_BELOW = Decimal("25.00")
+WIN_RATE_COLUMNS = ["retailer", "type", "win_rate"]
 
 TRUTH_COLUMNS = ["retailer", "document_id", "true_type", "planted", "expected_verdict", "expected_invalid_amount"]
 CHARGE_COLUMNS = ["retailer", "document_id", "issue_date", "amount", "tax", "description", "reference", "due_date"]
@@ -494,7 +522,8 @@ def _plant(rng: np.random.Generator, book: _Charges, pools: dict[str, list[Any]]
 
 
 def cargos_tables(seed: int = DEFAULT_SEED, charges: int = 4000) -> dict[str, pd.DataFrame]:
-    """The tables of the demo (typed): deliveries, sales, charges (with their truth columns), decisions, and the
+    """The tables of the demo (typed): deliveries, sales, charges (with their truth columns), decisions, the
+    dispute register's history (`register`, rows by register column) and its win rates (`win_rates`), and the
     agreements as plain mappings (`agreements`, one row per retailer in a frame of one column `agreement`)."""
     rng = np.random.default_rng([seed, 16])
     scale = charges / 4000 * 1.3  # promotions, rappels, fees and campaigns do not grow with the orders
@@ -523,7 +552,9 @@ def cargos_tables(seed: int = DEFAULT_SEED, charges: int = 4000) -> dict[str, pd
                     "SV": f"SV-C-{numbers[retailer] + 4000}"}[prefix])
     frame["document_id"] = ids
     decisions = _decisions(rng, frame)
+    history = _history(rng, frame)
     return {"deliveries": delivery_frame, "sales": sales, "charges": frame, "decisions": decisions,
+            "register": pd.DataFrame(history), "win_rates": win_rate_truth(),
             "agreements": pd.DataFrame({"agreement": list(agreements.values())})}
 
 
@@ -538,6 +569,77 @@ def _decisions(rng: np.random.Generator, charges: pd.DataFrame) -> pd.DataFrame:
                        for d in chosen["issue_date"]],
         "decided_by": [DECIDERS[int(i)] for i in rng.integers(0, len(DECIDERS), len(chosen))],
         "note": ""}).sort_values(["decided_at", "document_id"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- resolution history
+def win_probability(retailer: str, kind: str) -> float:
+    """The probability (0–1) that `retailer` grants a dispute of a charge of type `kind` filed in time."""
+    return round(min(0.95, WIN_BY_TYPE[kind] * WIN_BY_RETAILER[retailer]), 4)
+
+
+def win_rate_truth() -> pd.DataFrame:
+    """retailer, type, win_rate: the probabilities the history's answers are drawn with (truth/win_rates.csv)."""
+    return pd.DataFrame([{"retailer": r.id, "type": t, "win_rate": win_probability(r.id, t)}
+                         for r in RETAILERS for t in WIN_BY_TYPE], columns=WIN_RATE_COLUMNS)
+
+
+def _history(rng: np.random.Generator, charges: pd.DataFrame) -> list[dict[str, Any]]:
+    """The dispute register's rows of the demo's resolution history (module doc), in date order; each row made
+    by the register's own functions (`resolution.action_row`, `disputes.transition`), so it is what the CLI
+    would have written."""
+    from ccanalysis import disputes
+    from ccanalysis.cargos.resolution import action_row
+
+    windows = {r.id: r.dispute_window_days for r in RETAILERS}
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in disputes.REGISTER_COLUMNS})
+    rows: list[tuple[date, int, dict[str, Any]]] = []
+    days = lambda lo, hi: timedelta(days=int(rng.integers(lo, hi)))  # noqa: E731
+    for c in charges.to_dict("records"):
+        retailer, kind, verdict = c["retailer"], c["true_type"], c["expected_verdict"]
+        if c["issue_date"] > (ACCEPT_UNTIL if verdict == "valid" else HISTORY_END):
+            continue
+        charge = {"retailer": retailer, "document_id": c["document_id"], "issue_date": c["issue_date"],
+                  "amount": c["amount"], "type": kind, "invalid_amount": c["expected_invalid_amount"],
+                  "check": PLANTED_CHECK.get(c["planted"], c["planted"]) or
+                  ("no_evidence" if verdict == "needs_evidence" else "ok")}
+        u = rng.random()
+        mine: list[dict[str, Any]] = []
+        if verdict == "valid" or (verdict == "needs_evidence" and u < ACCEPT_WITH_EVIDENCE):
+            if verdict == "valid" and u >= ACCEPT_VALID:
+                continue  # forgotten: still undecided
+            accepted = c["issue_date"] + days(3, 25)
+            if accepted <= LAST_DAY:
+                mine.append(action_row(empty, charge, "accept", accepted))
+        else:
+            amount = c["amount"] if verdict == "needs_evidence" else c["expected_invalid_amount"]
+            if amount < WRITE_OFF_BELOW:
+                mine.append(action_row(empty, charge, "write_off", c["issue_date"] + days(3, 25), amount=amount))
+            else:
+                window = windows[retailer]
+                late = rng.random() < LATE_SHARE
+                filed = c["issue_date"] + (timedelta(days=window) + days(1, 20) if late else days(2, window - 2))
+                if filed > LAST_DAY:
+                    continue  # not filed yet
+                mine.append(action_row(empty, charge, "dispute", filed, amount=amount))
+                answered = filed + days(10, 40)
+                won = not late and rng.random() < win_probability(retailer, kind)
+                partly, share = rng.random() < 0.3, Decimal(int(rng.integers(50, 91))) / 100
+                credited, dropped = answered + days(5, 30), answered + days(3, 20)
+                if answered <= LAST_DAY:
+                    register = pd.DataFrame(mine)
+                    key = mine[0]["dispute_id"]
+                    if won and partly:
+                        step = disputes.transition(register, key, "partially_accepted", answered,
+                                                   amount=round_money(amount * share))
+                    else:
+                        step = disputes.transition(register, key, "accepted" if won else "rejected", answered)
+                    mine.append(step)
+                    if won and credited <= LAST_DAY:
+                        mine.append(disputes.transition(pd.DataFrame(mine), key, "credited", credited))
+                    elif not won and dropped <= LAST_DAY and rng.random() < 0.6:
+                        mine.append(disputes.transition(pd.DataFrame(mine), key, "written_off", dropped))
+        rows.extend((r["status_date"], len(rows), r) for r in mine)
+    return [r for _, _, r in sorted(rows, key=lambda t: (t[0], t[1]))]
 
 
 # --------------------------------------------------------------------------- files
@@ -599,6 +701,8 @@ def build_cargos_demo(root: Path, *, seed: int = DEFAULT_SEED, charges: int = 40
         write_csv(_written(tables["decisions"], {"decided_at": _stamp}), folder / "decisions.csv")
         truth = _written(tables["charges"], {"expected_invalid_amount": money})
         write_csv(truth[TRUTH_COLUMNS].rename(columns={}), data / "truth" / "charges_truth.csv")
+        write_csv(tables["win_rates"], data / "truth" / "win_rates.csv")
+        append_register(register_path(data), tables["register"].to_dict("records"))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

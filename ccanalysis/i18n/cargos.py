@@ -87,6 +87,12 @@ KPI_WORDS: dict[str, dict[str, tuple[str, str]]] = {
     "filed_late_rate": {"es": ("reclamaciones fuera de plazo", "reclamadas tras el plazo / reclamadas"),
                         "en": ("filed late", "filed after the window / filed")},
 }
+#: The values of a validation's evidence that are codes, by the fact's key (others are shown as written).
+EVIDENCE_VALUES: dict[str, dict[str, dict[str, str]]] = {
+    "kind": {"late": {"es": "retraso", "en": "late delivery"},
+             "short": {"es": "servicio incompleto", "en": "short delivery"}},
+    "basis": {"quarterly": {"es": "trimestral", "en": "quarterly"}, "annual": {"es": "anual", "en": "annual"}},
+}
 #: The facts of a validation's evidence (`cargos.validation`), by key; a key without words is shown as written.
 EVIDENCE: dict[str, dict[str, str]] = {
     "after_hours": {"es": "horas de margen", "en": "hours allowed"},
@@ -203,11 +209,12 @@ SENTENCES: dict[str, dict[str, str]] = {
     "resolution_narrative": {
         "es": "Recomendación por cargo: reclamar cuando la recuperación esperada (importe no válido × tasa de éxito "
               "del tipo) es al menos {multiple} veces el coste de gestión ({cost}); darlo por perdido cuando no "
-              "llega al coste; dudoso entre ambos. {open} cargos sin decidir, {risk} con el plazo a punto de "
-              "vencer.",
+              "llega al coste; dudoso entre ambos. {open} cargos por decidir: {month_open} del mes sin decidir y "
+              "{older} anteriores cuyo plazo vence en {days} días o menos; {risk} con el plazo a punto de vencer.",
         "en": "Recommendation per charge: fight when the expected recovery (invalid amount × the type's win rate) "
               "is at least {multiple} times the handling cost ({cost}); write off below the cost; marginal "
-              "between. {open} charges undecided, {risk} close to their deadline."},
+              "between. {open} charges to decide: {month_open} of the month still undecided and {older} older ones "
+              "whose deadline is {days} days away or less; {risk} close to their deadline."},
     "kpis_narrative": {
         "es": "Cada indicador con su definición, del mes y de los doce meses hasta su cierre.",
         "en": "Each KPI with its definition, for the month and the twelve months to its end."},
@@ -273,6 +280,15 @@ def kpi_definition(name: str, lang: str) -> str:
 def evidence_key(key: object, lang: str) -> str:
     """A fact of a validation's evidence named in `lang` (its key when it has no words)."""
     return _word(EVIDENCE, key, lang)
+
+
+def evidence_value(key: object, value: object, lang: str) -> object:
+    """A fact's value in `lang` when it is a code (EVIDENCE_VALUES: a penalty's kind, a rappel's basis, a
+    charge type); any other value unchanged."""
+    words = EVIDENCE_VALUES.get(key) if isinstance(key, str) else None
+    if isinstance(value, str) and words and value in words:
+        return words[value][check_lang(lang)]
+    return value
 
 
 def heading(key: str, lang: str) -> str:

@@ -18,12 +18,14 @@ from ccanalysis.cargos import CHARGE_TYPES
 from ccanalysis.cargos import kpis as cargo_kpis
 from ccanalysis.cargos import workbook as cargos
 from ccanalysis.cargos.classify import review_queue
-from ccanalysis.cargos.resolution import FIGHT_MULTIPLE
+from ccanalysis.cargos.resolution import FIGHT_MULTIPLE, to_decide
+from ccanalysis.disputes import AT_RISK_DAYS
 from ccanalysis.engagement import Engagement
 from ccanalysis.i18n import cargos as words
 from ccanalysis.i18n import check_lang, format_date, format_money, format_number, format_percent
 from ccanalysis.i18n import disputes as dispute_words
 from ccanalysis.money import ZERO, exact_sum
+from ccanalysis.periods import month_days
 from ccanalysis.registry import Registry
 from ccanalysis.report.section import Section, SectionRecord, Sections, build_sections, section_decorator
 
@@ -78,11 +80,12 @@ def _fact(value: object, lang: str) -> str:
 
 
 def _evidence(evidence: object, lang: str) -> str:
-    """A validation's evidence (a dict of facts, keyed by code) as `name: value` pairs in `lang`; empty facts
-    left out."""
+    """A validation's evidence (a dict of facts, keyed by code) as `name: value` pairs in `lang`, values that
+    are codes worded too (`words.evidence_value`); empty facts left out."""
     if not isinstance(evidence, Mapping):
         return ""
-    return "; ".join(f"{words.evidence_key(k, lang)}: {_fact(v, lang)}" for k, v in evidence.items()
+    return "; ".join(f"{words.evidence_key(k, lang)}: {_fact(words.evidence_value(k, v, lang), lang)}"
+                     for k, v in evidence.items()
                      if v is not None and v != [] and v != "")
 
 
@@ -154,11 +157,14 @@ def validation_section(eng: Engagement, month: str, lang: str) -> Section:
 
 @section("resolution", "what to do with each disputable charge: owner, deadline, win rate, triage")
 def resolution_section(eng: Engagement, month: str, lang: str) -> Section:
-    """The month's disputable charges: owner, register status, deadline, win rate, expected recovery, triage."""
+    """The charges the month must decide (`resolution.to_decide`: the month's undecided ones and older
+    undecided ones whose deadline is within AT_RISK_DAYS), the disputable ones listed with owner, deadline,
+    win rate, expected recovery and triage; the triage counts are of the month's charges."""
     v, charges = _view(eng, month)
-    pending = v.charges[v.charges["status"].isna()]
-    positive = _flags(charges, [isinstance(d, Decimal) and d > 0 for d in charges["disputable"]])
-    disputable = charges[positive | (charges["verdict"] == "needs_evidence")]
+    start, end = month_days(month)
+    pending = v.charges[to_decide(v.charges, start, end, v.as_of)]
+    positive = _flags(pending, [isinstance(d, Decimal) and d > 0 for d in pending["disputable"]])
+    disputable = pending[positive | (pending["verdict"] == "needs_evidence")]
     disputable = disputable.assign(_d=[float(d) if isinstance(d, Decimal) else 0.0 for d in disputable["disputable"]])
     top = disputable.sort_values("_d", ascending=False).head(SHOWN_ROWS)
     table = pd.DataFrame({
@@ -177,9 +183,13 @@ def resolution_section(eng: Engagement, month: str, lang: str) -> Section:
     triage = charges["triage"].value_counts()
     fight = _sum(charges.loc[charges["triage"] == "fight", "disputable"])
     at_risk = int(pending["at_risk"].astype(bool).sum())
+    older = int((pd.to_datetime(pending["issue_date"]).dt.date < start).sum())
     narrative = words.sentence("resolution_narrative", lang, multiple=FIGHT_MULTIPLE,
                                cost=format_money(Decimal(eng.settings.cargos.handling_cost), lang),
-                               open=format_number(len(pending), lang, 0), risk=format_number(at_risk, lang, 0))
+                               open=format_number(len(pending), lang, 0),
+                               month_open=format_number(len(pending) - older, lang, 0),
+                               older=format_number(older, lang, 0), days=AT_RISK_DAYS,
+                               risk=format_number(at_risk, lang, 0))
     counts = pd.DataFrame({words.heading("triage", lang): [words.triage_name(t, lang) for t in triage.index],
                            words.heading("count", lang): [format_number(int(n), lang, 0) for n in triage.to_numpy()]})
     return Section(words.heading("resolution_title", lang), narrative,
@@ -187,6 +197,7 @@ def resolution_section(eng: Engagement, month: str, lang: str) -> Section:
                     (words.heading("at_risk", lang), format_number(at_risk, lang, 0), at_risk > 0)],
                    [("", counts), ("", table)], [],
                    {"to_fight": fight, "at_risk": at_risk, "undecided": len(pending),
+                    "undecided_of_month": len(pending) - older, "undecided_older_closing": older,
                     "triage": {str(k): int(n) for k, n in triage.items()}})
 
 
