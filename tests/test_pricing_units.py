@@ -119,7 +119,7 @@ def test_facts_say_the_source_and_scope():
 def test_registry_lookup_names_what_exists():
     with pytest.raises(ValueError, match=r"unknown unit 'minutes'.*productive_minute"):
         units.UNITS.get("minutes")
-    assert "month" in units.UNITS.names() and len(units.UNITS.names()) == 13
+    assert "month" in units.UNITS.names() and len(units.UNITS.names()) == 14
 
 
 def test_a_registered_unit_rates():
@@ -190,7 +190,7 @@ def _records(kind):
 def test_every_additive_unit_is_covered():
     with_amounts = {u.name for u in units.UNITS.records() if u.amounts is not None}
     assert with_amounts == {name for name, _, _ in ADDITIVE}
-    assert {u.name for u in units.UNITS.records() if u.amounts is None} == {"customer", "collected_amount", "month"}
+    assert {u.name for u in units.UNITS.records() if u.amounts is None} == {"customer", "collected_amount", "month", "retained_customer"}
 
 
 @pytest.mark.parametrize(("unit", "keys", "kind"), ADDITIVE)

@@ -134,6 +134,7 @@ def _finding(code: str, row: Any, **facts: Any) -> PolicyFinding:
 
 
 def policy_check(name: str, description: str) -> Callable:
+    """Register the decorated function as the policy check `name` (`POLICY_CHECKS`)."""
     def register(function: Callable) -> Callable:
         POLICY_CHECKS.register(PolicyCheck(name, function, description))
         return function
@@ -142,6 +143,7 @@ def policy_check(name: str, description: str) -> Callable:
 
 @policy_check("over_authority", "a discount worth more than its agent's authority (value > limit, EUR)")
 def over_authority(granted: pd.DataFrame, policy: Policy) -> list[PolicyFinding]:
+    """Discounts whose value (EUR) is above the limit of the agent who granted them (`DiscountAuthority.limit`)."""
     found: list[PolicyFinding] = []
     if policy.authority is None:
         return found
@@ -154,6 +156,7 @@ def over_authority(granted: pd.DataFrame, policy: Policy) -> list[PolicyFinding]
 
 @policy_check("no_retention_reason", "a discount on a contact whose reason is not a retention reason")
 def no_retention_reason(granted: pd.DataFrame, policy: Policy) -> list[PolicyFinding]:
+    """Discounts on a contact whose reason is not one of the service's retention reasons."""
     return [_finding("no_retention_reason", row) for row in granted.itertuples(index=False)
             if _text(getattr(row, "reason", None)) not in policy.retention_reasons]
 
@@ -166,6 +169,7 @@ def add_months(day: Any, months: int) -> Any:
 @policy_check("repeated_discount", "a second discount to the same customer on or before the day "
                                    "repeat_discount_months calendar months after the previous one")
 def repeated_discount(granted: pd.DataFrame, policy: Policy) -> list[PolicyFinding]:
+    """A discount to a customer on or before the day `repeat_discount_months` calendar months after its previous one."""
     found = []
     known = granted[granted["customer_id"].notna()].sort_values(["customer_id", "start", "contact_id"])
     previous: dict[str, Any] = {}

@@ -27,20 +27,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ccanalysis.demo.engagement import MONTHS
+from ccanalysis.demo.engagement import MONTHS, RETENTION_FEE
 from ccanalysis.money import round_half_up
 
 SUPPLIER, SERVICE = "northwind", "billing"
-#: The billing service's billing-care settings (contract `services[billing].billing_care`).
-BILLING_CARE: dict[str, Any] = {
-    "discount_authority": {"default": 50.0, "agents": {"A017": 150.0, "A023": 120.0}},
-    "retention_reasons": ["cancellation_threat"], "repeat_discount_months": 6,
-}
-#: The retention fee: earned per retained customer still a customer 30 days after the contact.
-RETENTION_FEE: dict[str, Any] = {
-    "id": "retention_fee", "description": "Cliente retenido", "unit": "retained_customer", "model": "per_unit",
-    "unit_price": 20.0, "retention_window_days": 30,
-}
 WINDOW_DAYS = int(RETENTION_FEE["retention_window_days"])
 #: The customers file's snapshot: churn up to this day is known (every 180-day horizon of the demo is observed).
 OBSERVED_UNTIL = date(2027, 4, 30)

@@ -101,8 +101,10 @@ def _write_inputs(base: Path, seed: int, contacts_scale: float, size: DemoSize) 
             write_csv(format_activity(chat), data / "activity" / f"{name}_chat_intervals.csv")
         if "northwind" in family:
             _write_contacts(data / "contacts", family["northwind"], copy, cal, seed, contacts_scale, size)
-        if family.get("northwind") == CARE_SUPPLIER:  # the billing-care data: the demo's own northwind only
-            _write_billing_care(data, daily[(CARE_SUPPLIER, "billing")], seed, months)
+        if family.get("northwind") == CARE_SUPPLIER:  # the billing-care data: the demo's own northwind, in the
+            billing = daily[(CARE_SUPPLIER, "billing")]  # demo's own three months (a grown demo's others have none)
+            own = billing[billing["date"].map(lambda d: d.strftime("%Y-%m")).isin(MONTHS)].reset_index(drop=True)
+            _write_billing_care(data, own, seed, [m for m in months if m in MONTHS])
 
     plan = plan_table(cal, suppliers)
     plan_out = plan.drop(columns="month").assign(date=[d.isoformat() for d in plan["date"]])

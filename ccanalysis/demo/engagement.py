@@ -83,10 +83,20 @@ def _chat_service(session_price: float) -> dict[str, Any]:
     }
 
 
+#: The billing service's billing-care settings (contract `services[billing].billing_care`).
+BILLING_CARE: dict[str, Any] = {
+    "discount_authority": {"default": 50.0, "agents": {"A017": 150.0, "A023": 120.0}},
+    "retention_reasons": ["cancellation_threat"], "repeat_discount_months": 6,
+}
+#: The retention fee: earned per retained customer still a customer 30 days after the contact.
+RETENTION_FEE: dict[str, Any] = {
+    "id": "retention_fee", "description": "Cliente retenido", "unit": "retained_customer", "model": "per_unit",
+    "unit_price": 20.0, "retention_window_days": 30,
+}
+
+
 def demo_contracts() -> dict[str, dict[str, Any]]:
     """The three demo contracts as plain mappings (what the YAML files hold)."""
-    from ccanalysis.demo.billing_care import BILLING_CARE, RETENTION_FEE
-
     common = {"currency": "EUR", "tax_rate": float(TAX_RATE), "valid_from": date(2026, 1, 1), "valid_to": None,
               "billing_cycle": {"cutoff_day": None}}
     northwind = {

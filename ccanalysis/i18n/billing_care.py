@@ -206,30 +206,37 @@ def reason_name(code: object, lang: str) -> str:
 
 
 def repeat_name(name: str, lang: str) -> str:
+    """The name of a repeat-contact definition (`repeat_7d`, `repeat_30d`) in `lang`."""
     return REPEAT_WORDS[name][check_lang(lang)][0]
 
 
 def repeat_definition(name: str, lang: str) -> str:
+    """The definition of a repeat-contact measure in words, in `lang`."""
     return REPEAT_WORDS[name][check_lang(lang)][1]
 
 
 def check_name(code: str, lang: str) -> str:
+    """The name of a discount policy check in `lang`."""
     return CHECK_WORDS[code][check_lang(lang)][0]
 
 
 def check_sentence(code: str, lang: str, **values: object) -> str:
+    """A policy finding in words, in `lang`, with its figures."""
     return CHECK_WORDS[code][check_lang(lang)][1].format(**values)
 
 
 def method_name(method: str, lang: str) -> str:
+    """The name of a retention comparison (raw, matched, IPW) in `lang`."""
     return METHOD_WORDS[method][check_lang(lang)]
 
 
 def method_short(method: str, lang: str) -> str:
+    """The short name of a retention comparison, for a chart, in `lang`."""
     return METHOD_SHORT[method][check_lang(lang)]
 
 
 def basis_name(basis: str, lang: str) -> str:
+    """What a customer's margin is read from (monthly margin or revenue), in `lang`."""
     return BASIS_WORDS[basis][check_lang(lang)]
 
 

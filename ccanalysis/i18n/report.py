@@ -78,6 +78,7 @@ LABELS: dict[str, dict[str, str]] = {
     "minimum_commitment": {"es": "compromiso mínimo", "en": "minimum commitment"},
     "sla": {"es": "ANS", "en": "SLA"},
     "sla_cap": {"es": "tope ANS", "en": "SLA cap"},
+    "account_cap": {"es": "tope por cuenta", "en": "cap per account"},
     "workforce": {"es": "plantilla", "en": "workforce"},
     "activity": {"es": "actividad", "en": "activity"},
     "kpis_and_sla": {"es": "Indicador / ANS", "en": "KPIs and SLA"},

@@ -50,6 +50,7 @@ def billing_care_sections(eng: Engagement, supplier: str, month: str, lang: str)
 
 @section("drivers", "contacts per 1,000 bills by reason and month (chart), repeats, growing reasons, outliers")
 def drivers_section(facts: dict, shown: dict, lang: str, currency: str) -> Section:
+    """Why customers call: contacts per 1,000 bills by reason and month (chart), repeats, growing reasons, outliers."""
     drv = facts["drivers"]
     month = facts["month"]
     months = sorted({r["month"] for r in drv["per_1000_bills"]})[-6:]
@@ -89,6 +90,7 @@ def drivers_section(facts: dict, shown: dict, lang: str, currency: str) -> Secti
 
 @section("discounts", "discount cost by reason with the multi-month part")
 def discounts_section(facts: dict, shown: dict, lang: str, currency: str) -> Section:
+    """What the discounts cost: by reason, agent and month, and the multi-month value."""
     totals = facts["discounts"]["totals"]
     text = words.sentence("discounts_narrative", lang, discounts=format_number(totals["discounts"], lang, 0),
                           month=facts["month"], value=format_money(totals["value"], lang, currency),
@@ -103,6 +105,7 @@ def discounts_section(facts: dict, shown: dict, lang: str, currency: str) -> Sec
 
 @section("findings", "discounts against policy: over authority, without a retention reason, repeated")
 def findings_section(facts: dict, shown: dict, lang: str, currency: str) -> Section:
+    """The discounts that break the policy (over authority, no retention reason, repeated), summed and the largest listed."""
     found = facts["discounts"]["findings"]
     d = facts["definitions"]
     text = words.sentence("findings_narrative", lang, count=format_number(len(found), lang, 0),
@@ -135,6 +138,7 @@ def findings_section(facts: dict, shown: dict, lang: str, currency: str) -> Sect
 @section("retention", "churn with and without a discount: raw, matched, propensity-weighted (observational); "
                       "net value per discount euro")
 def retention_section(facts: dict, shown: dict, lang: str, currency: str) -> Section:
+    """Churn at 30/90/180 days with and without a discount: raw, matched and weighted, stated as observational."""
     ret, d = facts["retention"], facts["definitions"]
     title = words.heading("retention_title", lang)
     end = format_date(facts["period_end"], lang)
