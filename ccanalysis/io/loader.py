@@ -167,18 +167,9 @@ def _read_parameters(engagement: str, params: Path, data: Path, found: ProblemCo
                       column="id", value=settings.id)
 
     # ---- contracts
-    contracts: dict[str, Contract] = {}
-    broken: set[str] = set()  # suppliers whose contract file is there but invalid
-    for path in sorted((params / "contracts").glob("*.y*ml")):
-        contract, problems = _read_yaml_model(path, shown(path), parse_contract)
-        found.extend(problems)
-        if contract is None:
-            broken.add(path.stem)
-            continue
-        if contract.supplier != path.stem:
-            found.add(shown(path), f"supplier is {contract.supplier!r} but the file is named {path.name}; "
-                      f"name the file {contract.supplier}.yaml", column="supplier", value=contract.supplier)
-        contracts[contract.supplier] = contract
+    contracts, broken, contract_files = _read_named(params / "contracts", parse_contract, "supplier", found, shown)
+    for supplier, contract in contracts.items():
+        path = contract_files[supplier]
         if settings is not None and contract.currency != settings.currency:
             found.add(shown(path), f"the contract is in {contract.currency} but the engagement in "
                       f"{settings.currency} (engagement.yaml currency): write {settings.currency}, or convert the "
@@ -194,18 +185,8 @@ def _read_parameters(engagement: str, params: Path, data: Path, found: ProblemCo
                           f"supplier {supplier!r} has a contract but is not listed in engagement.yaml `suppliers`")
 
     # ---- agreements with retailers (charge invoices, ccanalysis.cargos)
-    agreements: dict[str, Agreement] = {}
-    broken_agreements: set[str] = set()  # retailers whose agreement file is there but invalid
-    for path in sorted((params / "cargos").glob("*.y*ml")):
-        agreement, problems = _read_yaml_model(path, shown(path), parse_agreement)
-        found.extend(problems)
-        if agreement is None:
-            broken_agreements.add(path.stem)
-            continue
-        if agreement.retailer != path.stem:
-            found.add(shown(path), f"retailer is {agreement.retailer!r} but the file is named {path.name}; "
-                      f"name the file {agreement.retailer}.yaml", column="retailer", value=agreement.retailer)
-        agreements[agreement.retailer] = agreement
+    agreements: dict[str, Agreement]
+    agreements, broken_agreements, _ = _read_named(params / "cargos", parse_agreement, "retailer", found, shown)
     if settings is not None and not settings.suppliers and not agreements and not (params / "cargos").is_dir():
         found.add(shown(settings_file), "list at least one supplier (each with its contract in contracts/), or add "
                   "the retailers' agreements in cargos/ for an engagement on charge invoices from retailers",
@@ -277,6 +258,29 @@ def input_fingerprint(engagement: str, root: Path) -> str:
         digest.update(str(path.relative_to(root)).encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _read_named(folder: Path, parse, key: str, found: ProblemCollector, shown
+                ) -> tuple[dict, set[str], dict[str, Path]]:
+    """Every `*.yaml` of `folder` parsed by `parse`, keyed by its `key` field (a contract's supplier, an
+    agreement's retailer), which must be the file's name; the names of the files that are there but invalid
+    (their problems added to `found`); and each model's file."""
+    models: dict = {}
+    broken: set[str] = set()
+    paths: dict[str, Path] = {}
+    for path in sorted(folder.glob("*.y*ml")):
+        model, problems = _read_yaml_model(path, shown(path), parse)
+        found.extend(problems)
+        if model is None:
+            broken.add(path.stem)
+            continue
+        name = getattr(model, key)
+        if name != path.stem:
+            found.add(shown(path), f"{key} is {name!r} but the file is named {path.name}; name the file {name}.yaml",
+                      column=key, value=name)
+        models[name] = model
+        paths[name] = path
+    return models, broken, paths
 
 
 def _read_yaml_model(path: Path, display: str, parse):
