@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ccanalysis.billing_care.discounts import discount_value
+from ccanalysis.churn import churned_by
 from ccanalysis.collections.calltime import Z95, wilson_interval
 from ccanalysis.money import ZERO, exact_sum, round_money, to_decimal
 
@@ -85,13 +86,13 @@ def cohort(contacts: pd.DataFrame, customers: pd.DataFrame, *, end: date,
 
 
 def outcomes(frame: pd.DataFrame, horizon_days: int, as_of: date) -> pd.DataFrame:
-    """The cohort rows observed for `horizon_days` (index day + h ≤ as_of) with `churned` (churn_date ≤ day + h)."""
+    """The cohort rows observed for `horizon_days` (index day + h ≤ as_of) with `churned` (`churn.churned_by`:
+    churn_date ≤ day + h)."""
     if frame.empty:
         return frame.assign(churned=pd.Series(dtype=bool))
     ends = [d + timedelta(days=horizon_days) for d in frame["day"]]
     observed = np.array([e <= as_of for e in ends], dtype=bool)
-    churned = np.array([c is not None and not _blank(c) and c <= e for c, e in zip(frame["churn_date"], ends,
-                                                                                      strict=True)], dtype=bool)
+    churned = churned_by(frame["churn_date"], frame["day"], horizon_days)
     return frame.assign(churned=churned)[observed]
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ccanalysis.churn import churned_by
 from ccanalysis.errors import ContractError, InputError
 from ccanalysis.kpis import DayIndex, exact_day_sums
 from ccanalysis.money import ZERO, to_decimal
@@ -429,7 +430,7 @@ def retention_outcomes(records: pd.DataFrame, customers: pd.DataFrame | None, wi
         if "churn_date" in by_id.columns:
             churn = pd.to_datetime(ids.map(by_id["churn_date"]))
     days = (churn - contacted).dt.days
-    earned = known & (churn.isna() | (days > window_days)).to_numpy(dtype=bool)
+    earned = known & ~churned_by(churn, contacted, window_days)
     return pd.DataFrame({
         "contact_id": kept["contact_id"].astype(object).to_numpy(),
         "customer_id": kept["customer_id"].astype(object).to_numpy(),
