@@ -18,7 +18,7 @@ document, retailer, type or action, a change the register does not allow).
 from __future__ import annotations
 
 import argparse
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from difflib import get_close_matches
 from fractions import Fraction
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ccanalysis.commands import as_of_day
 from ccanalysis.errors import UsageError
 from ccanalysis.jsonio import dumps
 
@@ -41,15 +42,6 @@ CHARGE_COLUMNS = ["retailer", "document_id", "issue_date", "amount", "descriptio
                   "confidence", "suggested_type", "verdict", "check", "valid_amount", "invalid_amount",
                   "related_document", "owner", "status", "deadline", "days_to_deadline", "aging_days", "expired",
                   "at_risk", "win_rate", "expected_recovery", "triage"]
-
-
-def _as_of(text: str | None) -> date:
-    if text is None:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--as-of: expected a date YYYY-MM-DD, got {text!r}") from None
 
 
 def find_charge(eng: Engagement, document: str, retailer: str | None) -> dict[str, Any]:
@@ -84,7 +76,7 @@ def _decision(eng: Engagement, args: argparse.Namespace) -> dict[str, Any]:
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise UsageError(f"--type: unknown charge type {args.type!r}{hint}; one of {', '.join(CHARGE_TYPES)}")
     charge = find_charge(eng, args.document, args.retailer)
-    at = datetime.now().replace(microsecond=0) if args.as_of is None else datetime.combine(_as_of(args.as_of),
+    at = datetime.now().replace(microsecond=0) if args.as_of is None else datetime.combine(as_of_day(args.as_of),
                                                                                             datetime.min.time())
     return {"retailer": charge["retailer"], "document_id": str(charge["document_id"]), "type": args.type,
             "decided_at": at.isoformat(sep=" "), "decided_by": args.by, "note": args.note}
@@ -117,7 +109,7 @@ def resolve(eng: Engagement, args: argparse.Namespace, lang: str) -> int:
     from ccanalysis.i18n import format_money
     from ccanalysis.io.register import append_register, read_register, register_path, updating
 
-    as_of = _as_of(args.as_of)
+    as_of = as_of_day(args.as_of)
     charge = find_charge(eng, args.document, args.retailer)
     amount = None if args.amount is None else disputes.parse_amount(args.amount)
     path = register_path(eng.data_dir())
@@ -245,7 +237,7 @@ def _review(eng: Engagement, args: argparse.Namespace, lang: str) -> int:
 
     cargos.require_cargos(eng)
     cargos.check_retailer(eng, args.retailer)
-    as_of = cargos.month_end(args.month) if args.month else _as_of(args.as_of)
+    as_of = cargos.month_end(args.month) if args.month else as_of_day(args.as_of)
     v = cargos.view(eng, as_of)
     queue = review_queue(v.charges if args.month is None else cargos.month_charges(v, args.month))
     if args.retailer is not None:

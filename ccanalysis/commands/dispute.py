@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from ccanalysis.commands import as_of_day
 from ccanalysis.errors import UsageError
 
 LANGS = ("es", "en")
@@ -77,15 +78,6 @@ def add_parser(sub: argparse._SubParsersAction, common: Callable[[argparse.Argum
     p.set_defaults(func=cmd_close)
 
 
-def _as_of(text: str | None) -> date:
-    if text is None:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--as-of: expected a date YYYY-MM-DD, got {text!r}") from None
-
-
 def _refuse(args: argparse.Namespace, what: str, *options: str) -> None:
     given = [f"--{o.replace('_', '-')}" for o in options if getattr(args, o) is not None]
     if given:
@@ -128,7 +120,7 @@ def cmd_dispute(args: argparse.Namespace) -> int:
     """`ccanalysis dispute`: open a month's disputes, change one's status, or list them; exit 0."""
     from ccanalysis.engagement import load
 
-    as_of = _as_of(args.as_of)
+    as_of = as_of_day(args.as_of)
     if args.target == "open":
         _refuse(args, "open", "status", "amount", "note", "credit_invoice")
         if not args.supplier or not args.month:
@@ -244,7 +236,7 @@ def cmd_close(args: argparse.Namespace) -> int:
     from ccanalysis.i18n import disputes as words
     from ccanalysis.io import register
 
-    as_of = _as_of(args.as_of)
+    as_of = as_of_day(args.as_of)
     if args.force and not (args.note and args.note.strip()):
         raise UsageError("--force needs --note: say why the month is closed with something pending")
     eng = load(args.engagement, root=args.root)

@@ -46,11 +46,7 @@ def load(engagement: str, root: Path | str | None = None, *, progress: bool = Fa
     data = config.data_dir(engagement, root)
     found = ProblemCollector()
 
-    def shown(path: Path) -> str:
-        try:
-            return str(path.relative_to(root))
-        except ValueError:
-            return str(path)
+    shown = _shown_from(root)
 
     if not params.is_dir():
         raise EngagementError(
@@ -222,16 +218,22 @@ def load_parameters(engagement: str, root: Path | str | None = None) -> Paramete
     root = Path(root).resolve() if root is not None else config.project_root()
     found = ProblemCollector()
 
-    def shown(path: Path) -> str:
-        try:
-            return str(path.relative_to(root))
-        except ValueError:
-            return str(path)
+    shown = _shown_from(root)
 
     parameters = _read_parameters(engagement, config.parameters_dir(engagement, root),
                                   config.data_dir(engagement, root), found, shown)
     found.raise_if_any(f"Engagement {engagement!r} has errors")
     return parameters
+
+
+def _shown_from(root: Path):
+    """How a file is named in a problem: its path under the project root (as given when outside it)."""
+    def shown(path: Path) -> str:
+        try:
+            return str(path.relative_to(root))
+        except ValueError:
+            return str(path)
+    return shown
 
 
 def check_engagement_id(engagement: object) -> None:
