@@ -54,14 +54,13 @@ def _isna(value: object) -> bool:
 def cmd_validate(args: argparse.Namespace) -> int:
     """`ccanalysis validate`: load the engagement, print what was loaded and its warnings; exit 0 (an
     invalid engagement raises EngagementError)."""
-    from .io.cache import load_cached
-    from .io.warnings import reportable_months, validation_warnings
+    from .io.cache import load_validated
+    from .io.warnings import reportable_months
 
-    # an engagement whose store is current is a fingerprint check and a read of the store
-    eng = load_cached(args.engagement, root=args.root, progress=sys.stderr.isatty())
-    summary = validation_summary(eng)
+    # an engagement whose store is current is a fingerprint check and a read of the store's manifest
     today = date.today()
-    warnings = validation_warnings(eng, today)
+    eng, warnings = load_validated(args.engagement, root=args.root, today=today, progress=sys.stderr.isatty())
+    summary = validation_summary(eng)
     months = reportable_months(eng, today)
     if args.format == "json":
         print(dumps({"engagement": eng.id, "client": eng.settings.client, "valid": True,

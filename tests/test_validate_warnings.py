@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
+
 from ccanalysis import cli
 from ccanalysis.engagement import load
-from ccanalysis.io.warnings import reportable_months, validation_warnings
+from ccanalysis.io import cache, store
+from ccanalysis.io.warnings import reportable_months, validation_warnings, warning_facts, warnings_as_of
 from tests.engagements import activity_row, contract, write_engagement
 
 LINE = {"invoice_id": "F1", "issue_date": "2026-11-02", "period_start": "2026-10-01", "period_end": "2026-10-31",
@@ -79,3 +82,36 @@ def test_the_demo_has_no_warnings_and_three_reportable_months(demo_engagement):
     months = ["2026-08", "2026-09", "2026-10"]
     assert reportable_months(demo_engagement, today=date(2026, 12, 1)) == {
         "northwind": months, "southpoint": months, "eastline": months}
+
+
+def test_future_rows_become_past_as_the_days_go_by_from_the_kept_facts(tmp_path):
+    rows = [activity_row("2026-09-01", 10, 9, abandoned=1), activity_row("2026-12-10", 10, 9, abandoned=1),
+            activity_row("2026-12-20", 10, 9, abandoned=1), activity_row("2026-12-21", 10, 9, abandoned=1)]
+    write_engagement(tmp_path, tables={"activity/a.csv": rows})
+    facts = warning_facts(load("tiny", root=tmp_path), today=date(2026, 12, 1))
+    # on 2026-12-01 rows 3-5 (2026-12-10, -20, -21) are in the future; on 2026-12-15 rows 4-5; on 12-21 none
+    (first,) = warnings_as_of(facts, date(2026, 12, 1))
+    assert first.row == 3 and "3 row(s) dated in the future (after 2026-12-01)" in first.message
+    assert "rows 3–5" in first.message
+    (later,) = warnings_as_of(json.loads(json.dumps(facts)), date(2026, 12, 15))  # as kept in the manifest
+    assert later.row == 4 and "2 row(s) dated in the future (after 2026-12-15)" in later.message
+    assert warnings_as_of(facts, date(2026, 12, 21)) == []
+    with pytest.raises(ValueError, match="2026-12-01"):
+        warnings_as_of(facts, date(2026, 11, 30))  # rows dated 12-01 would be missing
+
+
+def test_validate_of_an_unchanged_engagement_reads_no_table(tmp_path, capsys, monkeypatch):
+    rows = [activity_row("2026-09-01", 10, 9, abandoned=1), activity_row("2025-12-31", 10, 9, abandoned=1)]
+    write_engagement(tmp_path, tables={"activity/a.csv": rows, "invoices/acme/2026-10.csv": [LINE]})
+    assert cli.main(["validate", "tiny", "--root", str(tmp_path), "--format", "json"]) == 0
+    cold = json.loads(capsys.readouterr().out)
+
+    def no_table(*args, **kwargs):
+        raise AssertionError("a table was read")
+
+    monkeypatch.setattr(store, "_read_table", no_table)
+    monkeypatch.setattr(cache, "load", no_table)
+    assert cli.main(["validate", "tiny", "--root", str(tmp_path), "--format", "json"]) == 0
+    unchanged = json.loads(capsys.readouterr().out)
+    assert unchanged == cold and [w["row"] for w in unchanged["warnings"]] == [3, None]
+    assert unchanged["sources"][0]["rows"] == 2

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from ccanalysis import config
 from ccanalysis.engagement import Engagement
-from ccanalysis.errors import EngagementError
+from ccanalysis.errors import EngagementError, Problem
 from ccanalysis.io.loader import input_files, load, load_parameters
 from ccanalysis.io.store import Scope, StoreError, current_manifest, read_store, store_dir, write_store
+from ccanalysis.io.warnings import validation_warnings, warnings_as_of
 from ccanalysis.periods import month_of, next_month, previous_month
 
 #: The folder of the pickled engagements of earlier versions: removed, never read.
@@ -48,6 +50,24 @@ def load_cached(engagement: str, root: Path | str | None = None, *, scope: Scope
     return eng
 
 
+def load_validated(engagement: str, root: Path | str | None = None, *, today: date | None = None,
+                   progress: bool = False) -> tuple[Engagement, list[Problem]]:
+    """The engagement and its validation warnings as of `today` (`ccanalysis validate`). When the store is
+    current this is the fingerprint check and the manifest alone: the engagement's settings, contracts,
+    sources, granularity and months, its tables left out, and the warnings from the facts kept when it was
+    stored (`warnings_as_of`). Otherwise (or for a day before the store was written) `load_cached`."""
+    root = Path(root).resolve() if root is not None else config.project_root()
+    manifest = current_manifest(engagement, root, input_files(engagement, root))
+    if manifest is not None and "warnings" in manifest:
+        try:
+            warnings = warnings_as_of(manifest["warnings"], today)
+            return read_store(engagement, root, manifest, tables=()), warnings
+        except (StoreError, KeyError, TypeError, ValueError, IndexError, OSError):
+            pass  # a day before the store was written, or a manifest not as written: load it
+    eng = load_cached(engagement, root, progress=progress)
+    return eng, validation_warnings(eng, today)
+
+
 def month_scope(engagement: str, root: Path | str | None, supplier: str, month: str) -> Scope:
     """The scope of one supplier's billing period `month`: its rows in the calendar months the period
     touches and the month before it (the previous invoice an audit compares with). All months when the
@@ -70,4 +90,4 @@ def month_scope(engagement: str, root: Path | str | None, supplier: str, month: 
     return Scope(supplier=supplier, months=tuple(dict.fromkeys(months)))
 
 
-__all__ = ["Scope", "load_cached", "month_scope", "store_dir"]
+__all__ = ["Scope", "load_cached", "load_validated", "month_scope", "store_dir"]

@@ -5,7 +5,7 @@ the table has them (`TABLE/supplier=S/month=YYYY-MM.parquet`: the table's `month
 its first date column of `DATE_COLUMNS`), beside `manifest.json`: the store's version, the package
 fingerprint, every input file (path, size, modification time, sha256), each table's columns (how each is
 encoded) and partitions (supplier, month, rows, sha256 of the file), and what validation found besides the
-tables (sources, granularity, holidays). Contracts, settings, mappings and invoice-line rules are not stored:
+tables (sources, granularity, holidays, the facts of its warnings: `ccanalysis.io.warnings.warning_facts`). Contracts, settings, mappings and invoice-line rules are not stored:
 they are re-parsed from their YAML, which is cheap.
 
 Nothing is ever unpickled: the manifest is JSON, the tables Parquet, and every partition file is checked
@@ -45,6 +45,7 @@ from ccanalysis import config
 from ccanalysis.engagement import Engagement, Source
 from ccanalysis.fingerprint import RACY_NS, package_fingerprint
 from ccanalysis.io.schemas import TABLES
+from ccanalysis.io.warnings import warning_facts
 
 VERSION = 1
 MANIFEST = "manifest.json"
@@ -367,6 +368,7 @@ def write_store(eng: Engagement, files: Sequence[Path]) -> bool:
             "granularity": [[s, v, m, kind] for (s, v, m), kind in eng.granularity.items()],
             "holidays": sorted(d.isoformat() for d in eng.holidays),
             "months": eng.months(),
+            "warnings": warning_facts(eng),
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         _replace(staging, target)

@@ -10,8 +10,9 @@ months each supplier can be reported for: those with activity inside its contrac
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from ccanalysis import kpis
@@ -29,8 +30,50 @@ THRESHOLD_COLUMNS = {"answered_within_sl": "threshold_s", "abandoned_within_sl":
 
 def validation_warnings(eng: Engagement, today: date | None = None) -> list[Problem]:
     """Every warning of the engagement (see the module docstring); `today` dates "the future"."""
+    return warnings_as_of(warning_facts(eng, today), today)
+
+
+def warning_facts(eng: Engagement, today: date | None = None) -> dict[str, Any]:
+    """What the warnings of `eng` are made of, as JSON-able data kept in the store's manifest: the warnings
+    that do not depend on the day, and the rows dated after `today` with their dates, so that the warnings
+    of any later day are `warnings_as_of(facts, that_day)` without reading a table."""
     today = today or date.today()
-    return _unused_rows(eng, today) + _thresholds_missing(eng) + _invoices_without_activity(eng)
+    dated = []
+    for table, column in DATED:
+        frame = eng.tables.get(table)
+        if frame is None or frame.empty or column not in frame.columns:
+            continue
+        days = frame[column].dt.date
+        outside = _outside_validity(eng, frame, days, column)
+        future = (days > today).to_numpy(dtype=bool)
+        dated.append({"table": table, "column": column, "outside": [_record(w) for w in outside],
+                      "future": _future_runs(frame.loc[future, "_file"], days[future], frame.loc[future, "_row"])})
+    rest = _thresholds_missing(eng) + _invoices_without_activity(eng)
+    return {"today": today.isoformat(), "dated": dated, "other": [_record(w) for w in rest]}
+
+
+def warnings_as_of(facts: dict[str, Any], today: date | None = None) -> list[Problem]:
+    """The warnings of `warning_facts(eng, day)` as of `today` (on or after that day): ValueError when
+    `today` is before it (rows between the two days are not in the facts)."""
+    today = today or date.today()
+    if today < date.fromisoformat(facts["today"]):
+        raise ValueError(f"warning facts of {facts['today']} cannot give the warnings of {today}")
+    warnings: list[Problem] = []
+    for entry in facts["dated"]:
+        warnings.extend(Problem(**w) for w in entry["outside"])
+        later: dict[str, list[list[int]]] = {}
+        for file, day, first, last in entry["future"]:
+            if date.fromisoformat(day) > today:
+                later.setdefault(file, []).append([first, last])
+        for file in sorted(later):
+            runs = _merged(later[file])
+            warnings.append(Problem(file=file, row=runs[0][0], column=entry["column"], message=(
+                f"{_count(runs)} row(s) dated in the future (after {today}); check the dates ({_rows_text(runs)})")))
+    return warnings + [Problem(**w) for w in facts["other"]]
+
+
+def _record(problem: Problem) -> dict[str, Any]:
+    return {"file": problem.file, "message": problem.message, "row": problem.row, "column": problem.column}
 
 
 def reportable_months(eng: Engagement, today: date | None = None) -> dict[str, list[str]]:
@@ -48,35 +91,62 @@ def reportable_months(eng: Engagement, today: date | None = None) -> dict[str, l
     return {supplier: sorted(found) for supplier, found in months.items()}
 
 
+def _future_runs(files: pd.Series, days: pd.Series, rows: pd.Series) -> list[list]:
+    """Rows dated in the future as [file, day, first row, last row] runs of consecutive rows (a file's rows
+    of one day are mostly one run: the facts stay small however many rows there are)."""
+    if files.empty:
+        return []
+    frame = pd.DataFrame({"file": files.astype(str).to_numpy(), "day": days.to_numpy(),
+                          "row": rows.to_numpy(dtype=np.int64)}).sort_values(["file", "day", "row"])
+    file, day, row = (frame[c].to_numpy() for c in ("file", "day", "row"))
+    starts = np.ones(len(frame), dtype=bool)
+    starts[1:] = (file[1:] != file[:-1]) | (day[1:] != day[:-1]) | (row[1:] != row[:-1] + 1)
+    first = np.flatnonzero(starts)
+    last = np.append(first[1:], len(frame)) - 1
+    return [[str(file[a]), day[a].isoformat(), int(row[a]), int(row[b])] for a, b in zip(first, last, strict=True)]
+
+
+def _merged(runs: list[list[int]]) -> list[list[int]]:
+    """Runs [first, last] of row numbers, sorted and with touching or overlapping runs joined."""
+    merged: list[list[int]] = []
+    for first, last in sorted(runs):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    return merged
+
+
+def _count(runs: list[list[int]]) -> int:
+    return sum(last - first + 1 for first, last in runs)
+
+
 def _rows(rows: pd.Series) -> str:
-    numbers = sorted(int(r) for r in rows)
-    if len(numbers) == 1:
-        return f"row {numbers[0]}"
-    run = numbers == list(range(numbers[0], numbers[-1] + 1))
-    return f"rows {numbers[0]}–{numbers[-1]}" if run else f"{len(numbers)} rows from row {numbers[0]} to {numbers[-1]}"
+    return _rows_text(_merged([[int(r), int(r)] for r in rows]))
 
 
-def _unused_rows(eng: Engagement, today: date) -> list[Problem]:
+def _rows_text(runs: list[list[int]]) -> str:
+    """Rows as the warnings name them: "row 3", "rows 3–5", or "N rows from row A to B" (not one run)."""
+    if _count(runs) == 1:
+        return f"row {runs[0][0]}"
+    if len(runs) == 1:
+        return f"rows {runs[0][0]}–{runs[0][1]}"
+    return f"{_count(runs)} rows from row {runs[0][0]} to {runs[-1][1]}"
+
+
+def _outside_validity(eng: Engagement, frame: pd.DataFrame, days: pd.Series, column: str) -> list[Problem]:
+    """Rows of a dated table outside every billing period of their supplier's contract."""
     warnings: list[Problem] = []
-    for table, column in DATED:
-        frame = eng.tables.get(table)
-        if frame is None or frame.empty or column not in frame.columns:
-            continue
-        days = frame[column].dt.date
-        for supplier, contract in eng.contracts.items():
-            mine = (frame["supplier"] == supplier).fillna(False).to_numpy(dtype=bool)
-            before = days < contract.valid_from
-            after = days > contract.valid_to if contract.valid_to else pd.Series(False, index=frame.index)
-            outside = (before | after).to_numpy(dtype=bool) & mine
-            validity = f"{contract.valid_from}..{contract.valid_to or ''}"
-            for file, rows in frame[outside].groupby("_file", sort=True)["_row"]:
-                warnings.append(Problem(file=str(file), row=int(rows.min()), column=column, message=(
-                    f"{len(rows)} row(s) of {supplier} dated outside every billing period of contracts/"
-                    f"{supplier}.yaml (valid {validity}); they are not used ({_rows(rows)})")))
-        future = (days > today).to_numpy(dtype=bool)
-        for file, rows in frame[future].groupby("_file", sort=True)["_row"]:
+    for supplier, contract in eng.contracts.items():
+        mine = (frame["supplier"] == supplier).fillna(False).to_numpy(dtype=bool)
+        before = days < contract.valid_from
+        after = days > contract.valid_to if contract.valid_to else pd.Series(False, index=frame.index)
+        outside = (before | after).to_numpy(dtype=bool) & mine
+        validity = f"{contract.valid_from}..{contract.valid_to or ''}"
+        for file, rows in frame[outside].groupby("_file", sort=True)["_row"]:
             warnings.append(Problem(file=str(file), row=int(rows.min()), column=column, message=(
-                f"{len(rows)} row(s) dated in the future (after {today}); check the dates ({_rows(rows)})")))
+                f"{len(rows)} row(s) of {supplier} dated outside every billing period of contracts/"
+                f"{supplier}.yaml (valid {validity}); they are not used ({_rows(rows)})")))
     return warnings
 
 
