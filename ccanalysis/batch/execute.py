@@ -59,12 +59,16 @@ def execute_report(payload: dict) -> dict:
     after. Never raises: errors come back as a failed status.
     """
     if payload.get("files"):
-        with tempfile.TemporaryDirectory(prefix="ccanalysis-root-") as scratch:
-            for name, data in payload["files"].items():
-                path = Path(scratch, *name.split("/"))
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
-            return _execute(payload | {"files": None, "cwd": scratch})
+        try:
+            with tempfile.TemporaryDirectory(prefix="ccanalysis-root-") as scratch:
+                for name, data in payload["files"].items():
+                    path = Path(scratch, *name.split("/"))
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(data)
+                return _execute(payload | {"files": None, "cwd": scratch})
+        except OSError as error:  # the worker's scratch folder could not be written: this report fails
+            return {"name": payload["name"], "status": FAILED, "timings": {}, "failed_cell": None,
+                    "error_name": type(error).__name__, "error_message": str(error), "seconds": 0.0}
     return _execute(payload)
 
 
