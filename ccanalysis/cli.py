@@ -206,7 +206,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None, help="with --scenario: random seed (default: the file's)")
     p.add_argument("--supplier", action="append", default=None, help="only these suppliers (repeatable)")
     p.add_argument("--jobs", type=int, default=None, help="parallel reports (default: the machine's cores)")
-    p.add_argument("--scheduler", default=None, help="dask.distributed scheduler address, or 'local'")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run the reports on dask.distributed workers: the scheduler's address "
+                        "(tcp://HOST:8786), or 'local' for a cluster on this machine")
+    store = p.add_mutually_exclusive_group()
+    store.add_argument("--store-shared", dest="store", action="store_const", const="shared", default=None,
+                       help="with --scheduler (the default): workers read the engagement store at the project's "
+                            "own path (a shared folder)")
+    store.add_argument("--store-send", dest="store", action="store_const", const="send",
+                       help="with --scheduler: send each report its supplier-month's share of the store and "
+                            "write its files here (workers need no shared folder)")
     p.add_argument("--force", action="store_true", help="rebuild even when inputs did not change")
     p.add_argument("--reuse-kernel", action="store_true", help="one kernel per worker, reset between reports")
     p.add_argument("--lang", choices=LANGS, default=None, help="report language (default: engagement's)")

@@ -2,7 +2,8 @@
 
     CcanalysisError                 the base; `exit_code` is what the CLI returns for it
     ├── UsageError (ValueError)     wrong usage: an unknown supplier, month, flag or parameter   exit 2
-    │   └── UnknownNameError        a name that does not exist (a KPI, an option, a key path), with the known ones
+    │   ├── UnknownNameError        a name that does not exist (a KPI, an option, a key path), with the known ones
+    │   └── SchedulerError          a --scheduler address where no dask scheduler answers
     └── InputError                  the input cannot give the result asked for                    exit 1
         ├── EngagementError         every `Problem` found while loading (file, row, column, value)
         └── ContractError (ValueError)  a contract value that cannot be rated, named by key path
@@ -72,6 +73,15 @@ class UnknownNameError(UsageError):
         self.name = name
         self.where = where
         self.known = tuple(known)
+
+
+class SchedulerError(UsageError):
+    """No dask.distributed scheduler answers at the address given (`--scheduler`), or dask is not installed
+    (exit 2, like any wrong argument); `address` is the address tried."""
+
+    def __init__(self, message: str, *, address: str) -> None:
+        super().__init__(message)
+        self.address = address
 
 
 class InputError(CcanalysisError):

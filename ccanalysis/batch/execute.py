@@ -54,8 +54,25 @@ def execute_report(payload: dict) -> dict:
     """Execute one report (in a worker): returns status, executed notebook JSON, HTML, results, timings.
 
     `payload` carries the notebook's content, not its path, so a remote worker only needs the
-    engagement files (a shared path) to run it. Never raises: errors come back as a failed status.
+    engagement files (a shared path) to run it, or, with `files` ({path relative to the project root:
+    bytes}), none: they are written to a scratch project root, the kernel's working directory, removed
+    after. Never raises: errors come back as a failed status.
     """
+    if payload.get("files"):
+        try:
+            with tempfile.TemporaryDirectory(prefix="ccanalysis-root-") as scratch:
+                for name, data in payload["files"].items():
+                    path = Path(scratch, *name.split("/"))
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(data)
+                return _execute(payload | {"files": None, "cwd": scratch})
+        except OSError as error:  # the worker's scratch folder could not be written: this report fails
+            return {"name": payload["name"], "status": FAILED, "timings": {}, "failed_cell": None,
+                    "error_name": type(error).__name__, "error_message": str(error), "seconds": 0.0}
+    return _execute(payload)
+
+
+def _execute(payload: dict) -> dict:
     started = time.perf_counter()
     out: dict = {"name": payload["name"], "status": FAILED, "timings": {}}
     executed = None

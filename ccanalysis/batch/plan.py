@@ -10,7 +10,9 @@ An engagement with cargos agreements also gets one report per month with retaile
 (`notebooks/cargos_month.ipynb`, `reports/ENG/YYYY-MM/cargos.html`; not with --supplier or --audience supplier).
 Exactly one of the three. Everything a kernel would trip on —
 unknown supplier, bad month, no data — is checked here first, as a one-line error (exit code 2); a
-read-only reports folder is an input error (exit 1). One run at a time per engagement: a second one
+read-only reports folder is an input error (exit 1). With `--scheduler ADDRESS` the reports run on
+dask.distributed workers, reading the engagement store at the same path (`--store-shared`) or sent their
+supplier-month's share of it with the report (`--store-send`, `ccanalysis.io.shipped`). One run at a time per engagement: a second one
 waits for the first's lock, then skips what the first built.
 """
 
@@ -34,8 +36,11 @@ from ccanalysis.batch.runner import run_batch
 from ccanalysis.engagement import Engagement, load_cached
 from ccanalysis.errors import InputError, UsageError
 from ccanalysis.i18n import check_lang, format_date, format_number, label, sentence
+from ccanalysis.io.cache import month_scope
 from ccanalysis.io.invoice_rules import is_rules_file
 from ccanalysis.io.mapping import load_mapping, matches
+from ccanalysis.io.shipped import store_bundle
+from ccanalysis.io.store import Scope
 from ccanalysis.io.writing import locked
 from ccanalysis.jsonio import dumps
 from ccanalysis.periods import parse_months
@@ -237,6 +242,28 @@ def engagement_lock(reports: Path) -> Iterator[None]:
         yield
 
 
+def job_scope(eng: Engagement, job: ReportJob) -> Scope:
+    """The store partitions a report reads: a supplier's billing month (`month_scope`) for a supplier-month
+    report, the whole store for the others (portfolio, cargos, flash, simulation)."""
+    supplier, month = job.parameters.get("supplier"), job.parameters.get("month")
+    if supplier is None or month is None:
+        return Scope()
+    return month_scope(eng.id, eng.root, supplier, month)
+
+
+def check_cluster_options(args: argparse.Namespace) -> str:
+    """"shared" or "send": how the reports' workers get the data (`--store-shared`, `--store-send`), checked
+    against `--scheduler` and `--jobs` (UsageError, one line)."""
+    store = getattr(args, "store", None) or "shared"
+    scheduler = getattr(args, "scheduler", None)
+    if store == "send" and scheduler is None:
+        raise UsageError("--store-send goes with --scheduler ADDRESS (the local pool reads the store itself)")
+    if scheduler not in (None, "local") and getattr(args, "jobs", None) is not None:
+        raise UsageError("--jobs is the size of the local pool; on a cluster (--scheduler ADDRESS) every worker "
+                         "runs reports: start more workers or give them --nthreads instead")
+    return store
+
+
 def check_report_kind(args: argparse.Namespace) -> str:
     """"month", "flash" or "scenario": which of `--month`, `--flash`, `--scenario` was given (exactly one),
     and that the options given belong to it; UsageError (one line) otherwise."""
@@ -257,6 +284,7 @@ def check_report_kind(args: argparse.Namespace) -> str:
 def report_command(args: argparse.Namespace) -> int:
     """Run `ccanalysis report` (see cli.py): 0 when every report is ok or skipped, 1 when any failed."""
     kind = check_report_kind(args)
+    store = check_cluster_options(args)
     pdf = bool(getattr(args, "pdf", False))
     if pdf:
         require_chromium()  # a missing Chromium is wrong usage, said before any report runs
@@ -273,9 +301,11 @@ def report_command(args: argparse.Namespace) -> int:
                          audience=getattr(args, "audience", None) or "client")
     if pdf:
         jobs = [dataclasses.replace(job, pdf=True) for job in jobs]
+    ship = (lambda job: store_bundle(eng.id, eng.root, job_scope(eng, job))) if store == "send" else None
     with engagement_lock(config.reports_dir(eng.id, eng.root)):
         results = run_batch(jobs, jobs_n=args.jobs, scheduler=args.scheduler, force=args.force,
-                            reuse_kernel=args.reuse_kernel, progress=sys.stderr.isatty(), cwd=eng.root)
+                            reuse_kernel=args.reuse_kernel, progress=sys.stderr.isatty(), cwd=eng.root,
+                            ship=ship)
     if args.format == "json":
         print(dumps([{"report": r.name, "status": r.status, "seconds": round(r.seconds, 2), "where": r.where,
                       "html": str(r.paths.get("html", "")),

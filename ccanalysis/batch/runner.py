@@ -15,7 +15,7 @@ import contextlib
 import multiprocessing
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import replace
 from pathlib import Path
@@ -27,10 +27,13 @@ from ccanalysis.batch.outputs import check_writable, write_outputs
 from ccanalysis.batch.parameters import validate_parameters
 from ccanalysis.batch.rebuild import is_up_to_date, job_hash
 from ccanalysis.batch.watchdog import start_time, watch_driver
-from ccanalysis.errors import UsageError
+from ccanalysis.errors import SchedulerError, UsageError
 
 # the names a notebook, a benchmark or a test imports from the runner
 from ccanalysis.report.results import extract_results, publish_results
+
+#: Seconds the driver waits for a dask scheduler to answer before saying it is unreachable.
+CONNECT_TIMEOUT_S = 5
 
 #: Modules the forkserver imports once for every worker it forks: the worker's entry point and what it uses.
 WORKER_PRELOAD = (execute_report.__module__, "papermill", "nbconvert")
@@ -115,6 +118,23 @@ def _future_result(future, payload: dict) -> dict:
                 "error_message": str(error), "timings": {}}
 
 
+def connect(scheduler: str):
+    """A `distributed.Client` of the scheduler at `scheduler` (e.g. tcp://10.0.0.5:8786); SchedulerError
+    (one line) when dask is not installed or nothing answers within CONNECT_TIMEOUT_S."""
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise SchedulerError("--scheduler needs dask.distributed: pip install 'dask[distributed]'",
+                             address=scheduler) from None
+    try:
+        return Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+    except Exception as error:  # noqa: BLE001 - OSError, TimeoutError, ValueError of a malformed address
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise SchedulerError(f"no dask scheduler answers at {scheduler} within {CONNECT_TIMEOUT_S} s ({detail}); "
+                             "start one with `dask scheduler` and give its address, e.g. "
+                             "--scheduler tcp://10.0.0.5:8786", address=scheduler) from None
+
+
 def _run_dask(payloads: list[dict], workers: int, scheduler: str, reuse_kernel: bool,
               cluster_kwargs: Mapping | None, on_done) -> None:
     from dask.distributed import Client, LocalCluster, as_completed
@@ -128,7 +148,7 @@ def _run_dask(payloads: list[dict], workers: int, scheduler: str, reuse_kernel: 
         client = Client(cluster)
         client.run(_watch, _watchdog_args())  # local workers end with this driver, even killed
     else:
-        client = Client(scheduler)
+        client = connect(scheduler)
     try:
         futures = {
             client.submit(execute_report, p, pure=False, key=f"report-{i}-{p['name']}"): i
@@ -171,6 +191,7 @@ def run_batch(
     cell_timeout: int | None = None,
     warm_imports: Sequence[str] = ("ccanalysis", "pandas", "numpy", "matplotlib.pyplot"),
     cluster_kwargs: Mapping | None = None,
+    ship: Callable[[ReportJob], Mapping[str, bytes]] | None = None,
 ) -> list[ReportResult]:
     """Build every report in `jobs`, in parallel, and return one result per job in the same order.
 
@@ -181,8 +202,13 @@ def run_batch(
     the machine's cores) run locally, or on dask when `scheduler` is "local" (a LocalCluster, options
     from `cluster_kwargs`) or a scheduler address. `reuse_kernel` keeps one kernel per worker, reset
     between reports (`warm_imports` are imported once in it). `cwd` is the kernels' working directory
-    (default: the notebook's folder); `cell_timeout` in seconds per cell (default: none).
+    (default: the notebook's folder); `cell_timeout` in seconds per cell (default: none). With `ship`
+    (only with a `scheduler`), the files each job's worker needs, by path relative to the project root, are
+    sent with it and the report runs in a scratch root of them: workers need no shared disk. An
+    unreachable scheduler is a SchedulerError, raised before any report runs.
     """
+    if ship is not None and scheduler is None:
+        raise UsageError("sending the data with the reports needs a dask scheduler")
     jobs = [_absolute(job) for job in jobs]
     for job in jobs:
         try:
@@ -215,6 +241,9 @@ def run_batch(
                      reuse_kernel=reuse_kernel, cell_timeout=cell_timeout, warm_imports=warm_imports)
             for i in to_run
         ]
+        if ship is not None:
+            for i, payload in zip(to_run, payloads, strict=True):
+                payload["files"] = dict(ship(jobs[i]))
 
         def on_done(index: int, out: dict, running: int) -> None:
             job_index = to_run[index]
